@@ -1,0 +1,8 @@
+"""gxnlp: text mining for Chinese government information disclosure annual reports."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .model import SECTION_KEYS, Document, GxnlpError, IngestError, Report
+
+__all__ = ["__version__", "SECTION_KEYS", "Document", "Report", "GxnlpError", "IngestError"]
