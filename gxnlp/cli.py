@@ -15,6 +15,11 @@ from . import __version__, commands
 app = typer.Typer(help="Text mining for 政府信息公开工作年度报告.", no_args_is_help=True, add_completion=False)
 
 
+@app.callback()
+def main() -> None:
+    """gxnlp: parse, extract, audit and compare government information disclosure annual reports."""
+
+
 @app.command()
 def version() -> None:
     """Print the gxnlp version."""
