@@ -1,0 +1,116 @@
+"""Exact local alignment of two narratives, sentence by sentence.
+
+The candidate pairs from the LSH index are verified here: every sentence's *residual*
+(its normalised characters outside template and stock phrases) is compared with every
+sentence of the other report (rapidfuzz ``cdist`` with ``fuzz.ratio``), mutual best
+matches above ``min_similarity`` are kept, and runs of matches that advance together in
+both texts (gaps up to ``max_gap`` sentences) become passages — a Smith-Waterman style
+local alignment whose cells are sentences, so reordered paragraphs are found too.
+
+>>> from gxnlp.reuse.text import ReuseText
+>>> a = ReuseText.from_text("我区今年完成网站改版工作。新开设政策解读专栏，发布解读文章12篇。天气很好。")
+>>> b = ReuseText.from_text("我县今年完成网站改版工作。新开设政策解读专栏，发布解读文章30篇。别的事情。")
+>>> [(p.a_sentences, p.b_sentences) for p in align(a, b)]
+[((0, 2), (0, 2))]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .text import ReuseText
+
+
+@dataclass
+class Passage:
+    """One aligned passage: sentence ranges ``[i0, i1)`` in each text, original spans, scores."""
+
+    a_sentences: tuple[int, int]
+    b_sentences: tuple[int, int]
+    a_span: tuple[int, int]
+    b_span: tuple[int, int]
+    a_chars: int
+    b_chars: int
+    similarity: float
+    #: indices of the sentences of each text that matched (gaps excluded)
+    a_matched: tuple[int, ...] = ()
+    b_matched: tuple[int, ...] = ()
+
+    def texts(self, a: ReuseText, b: ReuseText) -> tuple[str, str]:
+        return a.text[self.a_span[0] : self.a_span[1]], b.text[self.b_span[0] : self.b_span[1]]
+
+
+def residuals(t: ReuseText, mask: np.ndarray | None = None) -> list[str]:
+    """Each sentence's normalised characters outside ``mask`` (template/stock)."""
+    out = []
+    for s in t.sentences:
+        seg = t.norm[s.nstart : s.nend]
+        if mask is not None and mask[s.nstart : s.nend].any():
+            keep = ~mask[s.nstart : s.nend]
+            seg = "".join(ch for ch, k in zip(seg, keep) if k)
+        out.append(seg)
+    return out
+
+
+def align(
+    a: ReuseText,
+    b: ReuseText,
+    a_mask: np.ndarray | None = None,
+    b_mask: np.ndarray | None = None,
+    *,
+    min_similarity: float = 0.75,
+    min_sentence: int = 8,
+    max_gap: int = 1,
+    a_res: list[str] | None = None,
+    b_res: list[str] | None = None,
+) -> list[Passage]:
+    """Copied passages shared by ``a`` and ``b`` (boilerplate under the masks is ignored)."""
+    ra = a_res if a_res is not None else residuals(a, a_mask)
+    rb = b_res if b_res is not None else residuals(b, b_mask)
+    ia = [i for i, r in enumerate(ra) if len(r) >= min_sentence]
+    ib = [j for j, r in enumerate(rb) if len(r) >= min_sentence]
+    if not ia or not ib:
+        return []
+    cutoff = min_similarity * 100
+    sim = process.cdist([ra[i] for i in ia], [rb[j] for j in ib], scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float32)
+    if not (sim >= cutoff).any():
+        return []
+    best_j = sim.argmax(axis=1)
+    best_i = sim.argmax(axis=0)
+    matches = [
+        (ia[x], ib[y], float(sim[x, y]))
+        for x, y in enumerate(best_j)
+        if sim[x, y] >= cutoff and best_i[y] == x
+    ]
+    matches.sort()
+    runs: list[list[tuple[int, int, float]]] = []
+    for m in matches:
+        if runs:
+            pi, pj, _ = runs[-1][-1]
+            if 0 < m[0] - pi <= 1 + max_gap and 0 < m[1] - pj <= 1 + max_gap:
+                runs[-1].append(m)
+                continue
+        runs.append([m])
+    passages = []
+    for run in runs:
+        i0, i1 = run[0][0], run[-1][0] + 1
+        j0, j1 = run[0][1], run[-1][1] + 1
+        ta = "".join(ra[i] for i, _, _ in run)
+        tb = "".join(rb[j] for _, j, _ in run)
+        passages.append(
+            Passage(
+                a_sentences=(i0, i1),
+                b_sentences=(j0, j1),
+                a_span=(a.sentences[i0].start, a.sentences[i1 - 1].end),
+                b_span=(b.sentences[j0].start, b.sentences[j1 - 1].end),
+                a_chars=len(ta),
+                b_chars=len(tb),
+                similarity=round(fuzz.ratio(ta, tb) / 100, 4),
+                a_matched=tuple(i for i, _, _ in run),
+                b_matched=tuple(j for _, j, _ in run),
+            )
+        )
+    return passages
+

@@ -1,0 +1,107 @@
+"""The two kinds of shared text that are *not* copying: mandated template and stock phrases.
+
+(a) ``template``: headings, table labels, the 勾稽关系 note and the mandated opening
+formula, shipped as data (``data/template.txt``); (b) ``stock``: phrases of the genre,
+a shipped seed list (``data/stock_seed.txt``) plus character n-grams that a large share
+of *different agencies* use, mined from the corpus by :class:`StockPhraseMiner`.
+
+>>> lex = PhraseLexicon(["本报告根据《中华人民共和国政府信息公开条例》"])
+>>> from gxnlp.reuse.text import normalise
+>>> norm, _ = normalise("本报告根据《中华人民共和国政府信息公开条例》编制。")
+>>> int(lex.mask(norm).sum())
+20
+>>> m = StockPhraseMiner(ngram=4, stock_df=0.5, min_agencies=2)
+>>> for agency, text in [("a", "坚持公开为常态"), ("b", "坚持公开为常态"), ("c", "今年做了很多")]:
+...     _ = m.partial_fit(shingle_hashes(normalise(text)[0], 4), agency)
+>>> len(m.finalize()), m.threshold_
+(4, 2)
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import numpy as np
+
+from .text import normalise, shingle_hashes
+
+
+def load_phrases(name: str) -> list[str]:
+    """Phrases of a shipped list (``template`` or ``stock_seed``), comments and blanks skipped."""
+    text = resources.files("gxnlp.reuse").joinpath("data", f"{name}.txt").read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+class PhraseLexicon:
+    """Literal phrases found in normalised text (one compiled alternation, longest first)."""
+
+    def __init__(self, phrases: list[str]):
+        norms = sorted({normalise(p)[0] for p in phrases} - {""}, key=lambda s: (-len(s), s))
+        self.phrases = norms
+        self._re = re.compile("|".join(re.escape(p) for p in norms)) if norms else None
+
+    def mask(self, norm: str) -> np.ndarray:
+        """Boolean mask of the characters of ``norm`` inside an occurrence of a phrase."""
+        mask = np.zeros(len(norm), dtype=bool)
+        if self._re is not None:
+            for m in self._re.finditer(norm):
+                mask[m.start() : m.end()] = True
+        return mask
+
+    def find(self, norm: str) -> set[str]:
+        """The phrases occurring in ``norm``."""
+        return {m.group(0) for m in self._re.finditer(norm)} if self._re is not None else set()
+
+
+def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int) -> np.ndarray:
+    """Mask of the characters covered by a shingle whose hash is in ``members`` (sorted)."""
+    mask = np.zeros(length, dtype=bool)
+    if len(hashes) == 0 or len(members) == 0:
+        return mask
+    hit = np.isin(hashes, members, assume_unique=False)
+    for j in range(n):
+        mask[j : j + len(hit)] |= hit
+    return mask
+
+
+class StockPhraseMiner:
+    """Document frequency of n-gram hashes counted over distinct agencies, streaming.
+
+    A shingle is *stock* when at least ``max(min_agencies, stock_df * n_agencies)``
+    different agencies use it. Counting agencies rather than reports means an agency that
+    reuses its own text every year never turns its text into "stock".
+    """
+
+    def __init__(self, ngram: int = 6, stock_df: float = 0.05, min_agencies: int = 5, compact_every: int = 2000):
+        self.ngram = ngram
+        self.stock_df = stock_df
+        self.min_agencies = min_agencies
+        self.compact_every = compact_every
+        self._agencies: dict[str, int] = {}
+        self._chunks: list[np.ndarray] = []
+        self._pending = 0
+
+    def partial_fit(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
+        aid = self._agencies.setdefault(agency, len(self._agencies))
+        packed = (np.unique(hashes).astype(np.uint64) << np.uint64(32)) | np.uint64(aid)
+        self._chunks.append(packed)
+        self._pending += 1
+        if self._pending >= self.compact_every:
+            self._chunks = [np.unique(np.concatenate(self._chunks))]
+            self._pending = 0
+        return self
+
+    @property
+    def n_agencies(self) -> int:
+        return len(self._agencies)
+
+    def finalize(self) -> np.ndarray:
+        """Sorted array of the stock shingle hashes; sets ``threshold_`` and ``df_``."""
+        packed = np.unique(np.concatenate(self._chunks)) if self._chunks else np.zeros(0, np.uint64)
+        self._chunks = []
+        hashes, counts = np.unique((packed >> np.uint64(32)).astype(np.uint32), return_counts=True)
+        self.threshold_ = max(self.min_agencies, int(np.ceil(self.stock_df * self.n_agencies)))
+        keep = counts >= self.threshold_
+        self.stock_ = hashes[keep]
+        self.df_ = dict(zip(self.stock_.tolist(), counts[keep].tolist()))
+        return self.stock_
