@@ -1,7 +1,7 @@
 """Boilerplate reuse detection: copied narrative vs. mandated template vs. stock phrases.
 
 >>> from gxnlp.reuse import ReuseDetector, ReuseDoc
->>> det = ReuseDetector(ngram=4, window_chars=10, min_copied_chars=10).fit([
+>>> det = ReuseDetector(ngram=4, window_chars=10, min_copied_chars=10, min_passage=10).fit([
 ...     ReuseDoc("a", "我办全年组织政务公开专题培训四次，覆盖全部科室。", agency="甲", year=2020),
 ...     ReuseDoc("b", "我办全年组织政务公开专题培训六次，覆盖全部科室。", agency="甲", year=2021)])
 >>> det.pairs_[["kind", "source_report_id"]].values.tolist()

@@ -6,6 +6,7 @@ sentence of the other report (rapidfuzz ``cdist`` with ``fuzz.ratio``), mutual b
 matches above ``min_similarity`` are kept, and runs of matches that advance together in
 both texts (gaps up to ``max_gap`` sentences) become passages — a Smith-Waterman style
 local alignment whose cells are sentences, so reordered paragraphs are found too.
+Passages with fewer than ``min_passage`` residual characters are dropped.
 
 >>> from gxnlp.reuse.text import ReuseText
 >>> a = ReuseText.from_text("我区今年完成网站改版工作。新开设政策解读专栏，发布解读文章12篇。天气很好。")
@@ -63,6 +64,7 @@ def align(
     min_similarity: float = 0.75,
     min_sentence: int = 8,
     max_gap: int = 1,
+    min_passage: int = 20,
     a_res: list[str] | None = None,
     b_res: list[str] | None = None,
 ) -> list[Passage]:
@@ -99,6 +101,8 @@ def align(
         j0, j1 = run[0][1], run[-1][1] + 1
         ta = "".join(ra[i] for i, _, _ in run)
         tb = "".join(rb[j] for _, j, _ in run)
+        if min(len(ta), len(tb)) < min_passage:
+            continue
         passages.append(
             Passage(
                 a_sentences=(i0, i1),

@@ -33,12 +33,15 @@ def load_phrases(name: str) -> list[str]:
 
 
 class PhraseLexicon:
-    """Literal phrases found in normalised text (one compiled alternation, longest first)."""
+    """Phrases found in normalised text: literals (longest first) and ``re:`` patterns over normalised text."""
 
     def __init__(self, phrases: list[str]):
-        norms = sorted({normalise(p)[0] for p in phrases} - {""}, key=lambda s: (-len(s), s))
+        patterns = [p[3:] for p in phrases if p.startswith("re:")]
+        norms = sorted({normalise(p)[0] for p in phrases if not p.startswith("re:")} - {""}, key=lambda s: (-len(s), s))
         self.phrases = norms
-        self._re = re.compile("|".join(re.escape(p) for p in norms)) if norms else None
+        self.patterns = patterns
+        alts = patterns + [re.escape(p) for p in norms]
+        self._re = re.compile("|".join(f"(?:{a})" for a in alts)) if alts else None
 
     def mask(self, norm: str) -> np.ndarray:
         """Boolean mask of the characters of ``norm`` inside an occurrence of a phrase."""
@@ -53,12 +56,33 @@ class PhraseLexicon:
         return {m.group(0) for m in self._re.finditer(norm)} if self._re is not None else set()
 
 
-def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int) -> np.ndarray:
-    """Mask of the characters covered by a shingle whose hash is in ``members`` (sorted)."""
+def sorted_unique(a: np.ndarray) -> np.ndarray:
+    """``np.unique`` by sorting (faster than numpy 2's hash-based unique on these arrays)."""
+    a = np.sort(a, kind="stable")
+    if len(a) < 2:
+        return a
+    keep = np.empty(len(a), dtype=bool)
+    keep[0] = True
+    np.not_equal(a[1:], a[:-1], out=keep[1:])
+    return a[keep]
+
+
+def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, min_chars: int = 0) -> np.ndarray:
+    """Mask of the characters covered by runs of shingles whose hash is in ``members``.
+
+    Only runs covering at least ``min_chars`` characters count: one common n-gram is
+    not a phrase, a run of them is.
+    """
     mask = np.zeros(length, dtype=bool)
     if len(hashes) == 0 or len(members) == 0:
         return mask
-    hit = np.isin(hashes, members, assume_unique=False)
+    pos = np.searchsorted(members, hashes).clip(0, len(members) - 1)
+    hit = members[pos] == hashes
+    if min_chars > n:
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], hit.astype(np.int8), [0]])))
+        for s, e in zip(edges[::2], edges[1::2]):
+            if e - s + n - 1 < min_chars:
+                hit[s:e] = False
     for j in range(n):
         mask[j : j + len(hit)] |= hit
     return mask
@@ -83,11 +107,11 @@ class StockPhraseMiner:
 
     def partial_fit(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
         aid = self._agencies.setdefault(agency, len(self._agencies))
-        packed = (np.unique(hashes).astype(np.uint64) << np.uint64(32)) | np.uint64(aid)
+        packed = (sorted_unique(hashes).astype(np.uint64) << np.uint64(32)) | np.uint64(aid)
         self._chunks.append(packed)
         self._pending += 1
         if self._pending >= self.compact_every:
-            self._chunks = [np.unique(np.concatenate(self._chunks))]
+            self._chunks = [sorted_unique(np.concatenate(self._chunks))]
             self._pending = 0
         return self
 
@@ -97,7 +121,7 @@ class StockPhraseMiner:
 
     def finalize(self) -> np.ndarray:
         """Sorted array of the stock shingle hashes; sets ``threshold_`` and ``df_``."""
-        packed = np.unique(np.concatenate(self._chunks)) if self._chunks else np.zeros(0, np.uint64)
+        packed = sorted_unique(np.concatenate(self._chunks)) if self._chunks else np.zeros(0, np.uint64)
         self._chunks = []
         hashes, counts = np.unique((packed >> np.uint64(32)).astype(np.uint32), return_counts=True)
         self.threshold_ = max(self.min_agencies, int(np.ceil(self.stock_df * self.n_agencies)))

@@ -10,7 +10,7 @@ document frequency) -> :mod:`.lsh` (MinHash LSH candidates) -> :mod:`.align`
 ...     ReuseDoc("r2", "我局今年新建政务公开专区五个，实现街道全覆盖。另有其他工作安排。", agency="乙局", year=2021),
 ...     ReuseDoc("r3", "本单位高度重视，认真组织。", agency="丙局", year=2021),
 ... ]
->>> det = ReuseDetector(ngram=4, window_chars=10, min_copied_chars=10, stock_min_agencies=3).fit(docs)
+>>> det = ReuseDetector(ngram=4, window_chars=10, min_copied_chars=10, min_passage=10, stock_min_agencies=3).fit(docs)
 >>> det.pairs_[["a_report_id", "b_report_id", "kind", "source_report_id"]].values.tolist()
 [['r1', 'r2', 'cross', 'r1']]
 """
@@ -89,9 +89,16 @@ class ReuseDetector:
 
     Parameters: ``ngram`` shingle size in normalised characters; ``num_perm`` and
     ``threshold`` of the MinHash LSH over sentence windows of ``window_chars`` characters;
-    ``stock_df`` (share of agencies) and ``stock_min_agencies`` for mining stock n-grams;
-    ``min_similarity`` of two aligned sentences; ``min_copied_chars`` of non-boilerplate
-    text two reports must share to make a pair; ``seed`` for MinHash permutations.
+    ``stock_df`` (share of agencies) and ``stock_min_agencies`` for mining stock
+    ``stock_ngram``-grams (a run of them covering ``stock_min_chars`` characters is a stock
+    phrase and is masked);
+    ``min_similarity`` of two aligned sentences (of at least ``min_sentence`` characters;
+    passages under ``min_passage`` characters are dropped); ``min_copied_chars`` of non-boilerplate
+    text two reports must share to make a pair; ``seed`` for MinHash permutations;
+    ``lsh_mask``: text left out of the LSH signatures, ``"boilerplate"`` (template and
+    stock, the default) or ``"template"`` (more candidates, for recall on very formulaic
+    corpora); ``max_bucket_docs``: a window colliding with more documents than this is
+    treated as stock and yields no candidates.
 
     After :meth:`fit`: ``pairs_``, ``report_shares_``, ``clusters_``, ``stock_phrases_``
     (pandas DataFrames) and ``docs_`` / ``texts_`` / ``masks_`` for rendering.
@@ -101,19 +108,23 @@ class ReuseDetector:
         self,
         ngram: int = 6,
         num_perm: int = 64,
-        threshold: float = 0.5,
-        window_chars: int = 60,
+        threshold: float = 0.4,
+        window_chars: int = 40,
         stride: int = 1,
         stock_df: float = 0.05,
         stock_min_agencies: int = 5,
+        stock_ngram: int = 10,
+        stock_min_chars: int = 12,
         min_similarity: float = 0.75,
         min_sentence: int = 8,
+        min_passage: int = 20,
         min_copied_chars: int = 40,
         max_bucket_docs: int | None = 200,
         seed: int = 1,
         template_phrases: list[str] | None = None,
         stock_seed_phrases: list[str] | None = None,
         include_template: bool = False,
+        lsh_mask: str = "boilerplate",
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -122,14 +133,18 @@ class ReuseDetector:
         self.stride = stride
         self.stock_df = stock_df
         self.stock_min_agencies = stock_min_agencies
+        self.stock_min_chars = stock_min_chars
+        self.stock_ngram = stock_ngram
         self.min_similarity = min_similarity
         self.min_sentence = min_sentence
+        self.min_passage = min_passage
         self.min_copied_chars = min_copied_chars
         self.max_bucket_docs = max_bucket_docs
         self.seed = seed
         self.template_phrases = template_phrases
         self.stock_seed_phrases = stock_seed_phrases
         self.include_template = include_template
+        self.lsh_mask = lsh_mask
 
     # -- steps -----------------------------------------------------------------------------
     def _prepare(self, docs: Iterable[ReuseDoc]) -> None:
@@ -138,7 +153,7 @@ class ReuseDetector:
         self.stock_seed_ = PhraseLexicon(
             self.stock_seed_phrases if self.stock_seed_phrases is not None else load_phrases("stock_seed")
         )
-        miner = StockPhraseMiner(self.ngram, self.stock_df, self.stock_min_agencies)
+        miner = StockPhraseMiner(self.stock_ngram, self.stock_df, self.stock_min_agencies)
         self.docs_: list[ReuseDoc] = []
         self.texts_: list[ReuseText] = []
         self.template_masks_: list[np.ndarray] = []
@@ -152,8 +167,7 @@ class ReuseDetector:
             t.offsets = t.offsets.astype(np.int32)
             tm = self.template_.mask(t.norm)
             sm = self.stock_seed_.mask(t.norm) & ~tm
-            h = shingle_hashes(t.norm, self.ngram)
-            miner.partial_fit(h, _agency_key(doc))
+            miner.partial_fit(shingle_hashes(t.norm, self.stock_ngram), _agency_key(doc))
             self.docs_.append(doc)
             self.texts_.append(t)
             self.template_masks_.append(tm)
@@ -172,14 +186,15 @@ class ReuseDetector:
         stock_runs: dict[str, list] = {}
         cands: dict[tuple[int, int], int] = defaultdict(int)
         for i, t in enumerate(self.texts_):
-            h = shingle_hashes(t.norm, self.ngram)
-            mined = shingle_mask(h, self.stock_hashes_, self.ngram, len(t.norm)) & ~self.template_masks_[i]
+            h = shingle_hashes(t.norm, self.stock_ngram)
+            mined = shingle_mask(h, self.stock_hashes_, self.stock_ngram, len(t.norm), self.stock_min_chars)
+            mined &= ~self.template_masks_[i]
             stock = mined | self.seed_masks_[i]
             mask = self.template_masks_[i] | stock
             self.masks_.append(mask)
             self.stock_masks_.append(stock)
             self._collect_stock_runs(i, t, mined, stock_runs)
-            for j in index.add(i, t, mask):
+            for j in index.add(i, t, self.template_masks_[i] if self.lsh_mask == "template" else mask):
                 cands[(j, i)] += 1
         self.index_stats_ = {"windows": index.n_windows, "skipped_queries": index.n_skipped_queries,
                              "candidate_pairs": len(cands)}
@@ -210,7 +225,7 @@ class ReuseDetector:
         self.passages_: dict[tuple[int, int], list[Passage]] = {}
         for i, j in self.candidates_:
             ps = align(self.texts_[i], self.texts_[j], min_similarity=self.min_similarity,
-                       min_sentence=self.min_sentence, a_res=self._res[i], b_res=self._res[j])
+                       min_sentence=self.min_sentence, min_passage=self.min_passage, a_res=self._res[i], b_res=self._res[j])
             if ps and min(sum(p.a_chars for p in ps), sum(p.b_chars for p in ps)) >= self.min_copied_chars:
                 self.passages_[(i, j)] = ps
         self._build_tables()
@@ -356,7 +371,7 @@ class ReuseDetector:
         rows = []
         thr = self.miner_.threshold_
         for key, (example, reps, agencies) in self._stock_runs.items():
-            if len(agencies) >= thr and len(key) >= self.ngram:
+            if len(agencies) >= thr and len(key) >= self.stock_min_chars:
                 rows.append({"phrase": example.strip(), "normalised": key, "origin": "mined",
                              "n_reports": len(reps), "n_agencies": len(agencies)})
         rows.sort(key=lambda r: (-r["n_agencies"], -r["n_reports"], r["normalised"]))
@@ -398,7 +413,7 @@ class ReuseDetector:
         for i, t in enumerate(self.texts_):
             tpl = self.template_.find(t.norm)
             stk = self.stock_seed_.find(t.norm)
-            mined = {k for k, (_, reps, _) in self._stock_runs.items() if i in reps and len(k) >= self.ngram}
+            mined = {k for k, (_, reps, _) in self._stock_runs.items() if i in reps and len(k) >= self.stock_min_chars}
             phrases.append((tpl, stk | mined))
         for i in range(len(self.texts_)):
             for j in range(i + 1, len(self.texts_)):

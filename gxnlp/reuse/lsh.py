@@ -55,14 +55,18 @@ class CandidateIndex:
         self.n_windows = 0
         self.n_skipped_queries = 0
 
-    def windows(self, t: ReuseText, mask: np.ndarray) -> list[np.ndarray]:
-        """Shingle-hash sets of the windows of ``t`` (boilerplate-touching shingles dropped)."""
+    def windows(self, t: ReuseText, mask: np.ndarray, stop: np.ndarray | None = None) -> list[np.ndarray]:
+        """Shingle-hash sets of the windows of ``t``.
+
+        Shingles touching boilerplate (``mask``) or listed in ``stop`` (sorted hashes of
+        n-grams too common to be evidence of copying) are dropped.
+        """
         n = self.ngram
         h = shingle_hashes(t.norm, n)
         if len(h) == 0:
             return []
         # a shingle is usable when none of its characters is boilerplate
-        bad = np.zeros(len(h), dtype=bool)
+        bad = np.isin(h, stop) if stop is not None and len(stop) else np.zeros(len(h), dtype=bool)
         for j in range(n):
             bad |= mask[j : j + len(h)]
         res_len = np.concatenate([[0], np.cumsum(~mask)])
@@ -77,7 +81,7 @@ class CandidateIndex:
             lo, hi = ns, max(ns, min(ne - n + 1, len(h)))
             sel = h[lo:hi][~bad[lo:hi]]
             if len(sel) >= self.min_shingles:
-                out.append(np.unique(sel))
+                out.append(sel)  # duplicates do not change a MinHash
             if e >= len(sents) - 1:
                 break
         return out
@@ -88,10 +92,10 @@ class CandidateIndex:
         m.update_batch(hashes.tolist())
         return m
 
-    def add(self, doc: int, t: ReuseText, mask: np.ndarray) -> set[int]:
+    def add(self, doc: int, t: ReuseText, mask: np.ndarray, stop: np.ndarray | None = None) -> set[int]:
         """Index the windows of document number ``doc``; return the earlier documents that collide."""
         found: set[int] = set()
-        for w, hashes in enumerate(self.windows(t, mask)):
+        for w, hashes in enumerate(self.windows(t, mask, stop)):
             m = self.minhash(hashes)
             hits = {key >> 16 for key in self.lsh.query(m)}
             hits.discard(doc)
