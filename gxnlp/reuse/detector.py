@@ -17,6 +17,7 @@ document frequency) -> :mod:`.lsh` (MinHash LSH candidates) -> :mod:`.align`
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -80,8 +81,25 @@ def likely_source(a: ReuseDoc, b: ReuseDoc) -> str | None:
     return None
 
 
+_AGENCY_SUFFIX = re.compile(r"(党工委)?(人民政府办公室|人民政府办公厅|人民政府|政府办公室|管理委员会办公室|管委会办公室|管理委员会|管委会|政府)$")
+
+
+def agency_key(agency: str | None) -> str | None:
+    """The agency name compared for ``self`` vs ``cross`` reuse: spaces and the trailing
+    government / committee / general-office suffix removed, so ``平潭综合实验区管委会`` and
+    ``平潭综合实验区`` are one agency (a government's report is written by its office).
+
+    >>> agency_key("平潭综合实验区管委会"), agency_key("张店区人民政府"), agency_key("某县教育局")
+    ('平潭综合实验区', '张店区', '某县教育局')
+    """
+    if not agency:
+        return None
+    a = re.sub(r"\s+", "", agency)
+    return _AGENCY_SUFFIX.sub("", a) or a
+
+
 def _agency_key(doc: ReuseDoc) -> str:
-    return (doc.agency or "").strip() or f"?{doc.report_id}"
+    return agency_key(doc.agency) or f"?{doc.report_id}"
 
 
 class ReuseDetector:
