@@ -66,7 +66,8 @@ STOCK = [
 NAMECHARS = ("安宝北昌成春大德东丰福港国海禾和河红宏华淮惠吉佳江金锦京景静康兰乐联林龙隆茂美民明南宁鹏平浦"
              "齐启庆瑞山尚胜盛石顺泰滕天通桐万旺文西溪霞祥新信兴秀旭阳业怡义永友裕元源远云泽章长正志中舟竹")
 PLACE = ["路", "社区", "村", "街", "园区", "片区", "小区", "港区", "水库", "广场"]
-PROJ = ["改造工程", "提升项目", "整治行动", "建设项目", "专项行动", "示范点", "试点", "服务站", "安置区", "综合体"]
+PROJ = [a + b for a in ["改造", "提升", "整治", "建设", "示范", "安置", "服务", "综合", "配套", "更新", "修缮", "美化"]
+        for b in ["工程", "项目", "行动", "点", "站", "中心", "计划", "试点", "专班", "片"]]
 
 
 @dataclass
@@ -89,10 +90,10 @@ class _Gen:
         if problem:
             text = (f"{r.choice(['一是', '二是', '三是', '同时', '此外', '另外'])}{r.choice(SUBJ)}{r.choice(PROB)}，"
                     f"{self.name()}{r.choice(OBJ)}的{r.choice(VERB)}工作{r.choice(['仍有差距', '存在短板', '有待加强', '还需完善'])}，"
-                    f"下一步将{r.choice(ADV)}{r.choice(VERB)}{r.choice(OBJ)}并通过{r.choice(CHAN)}{r.choice(VERB)}。")
+                    f"下一步将{r.choice(ADV)}{r.choice(VERB)}{self.name()}{r.choice(OBJ)}并通过{r.choice(CHAN)}{r.choice(VERB)}。")
         else:
             text = (f"{r.choice(SUBJ)}{r.choice(ADV)}{r.choice(VERB)}{self.name()}{r.choice(OBJ)}和{r.choice(OBJ)}，"
-                    f"通过{r.choice(CHAN)}{r.choice(VERB)}{r.choice(OBJ)}{r.randint(3, 3000)}{r.choice(UNIT)}，"
+                    f"通过{r.choice(CHAN)}{r.choice(VERB)}{self.name()}{r.choice(OBJ)}{r.randint(3, 3000)}{r.choice(UNIT)}，"
                     f"{r.choice(TAIL)}。")
         self.next_origin += 1
         return _Sent(text, self.next_origin)
@@ -128,7 +129,7 @@ def planted_corpus(
     p_self: float = 0.3,
     cluster_share: float = 0.3,
     cluster_size: tuple[int, int] = (3, 6),
-    block: tuple[int, int] = (3, 5),
+    block: tuple[int, int] = (4, 6),
     min_shared: int = 2,
     seed: int = 0,
 ) -> tuple[list[ReuseDoc], list[tuple[str, str, str]]]:
@@ -208,3 +209,17 @@ def planted_corpus(
             truth.append((min(a.report_id, b.report_id), max(a.report_id, b.report_id), kind))
     docs.sort(key=lambda d: (d.year, d.report_id))
     return docs, sorted(truth)
+
+
+def write_corpus(docs: list[ReuseDoc], directory) -> dict[str, str]:
+    """Write the narratives as report files (a title line first); returns report_id -> path."""
+    from pathlib import Path
+
+    out = {}
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    for d in docs:
+        path = root / f"{d.report_id}.txt"
+        path.write_text(f"{d.agency}{d.year}年政府信息公开工作年度报告\n{d.text}", encoding="utf-8")
+        out[d.report_id] = str(path)
+    return out

@@ -38,6 +38,9 @@ class Passage:
     #: indices of the sentences of each text that matched (gaps excluded)
     a_matched: tuple[int, ...] = ()
     b_matched: tuple[int, ...] = ()
+    #: matched characters outside stock phrases (``a_chars`` counts stock text inside copies too)
+    a_rare_chars: int = 0
+    b_rare_chars: int = 0
 
     def texts(self, a: ReuseText, b: ReuseText) -> tuple[str, str]:
         return a.text[self.a_span[0] : self.a_span[1]], b.text[self.b_span[0] : self.b_span[1]]
@@ -67,8 +70,14 @@ def align(
     min_passage: int = 20,
     a_res: list[str] | None = None,
     b_res: list[str] | None = None,
+    a_rare: list[int] | None = None,
+    b_rare: list[int] | None = None,
 ) -> list[Passage]:
-    """Copied passages shared by ``a`` and ``b`` (boilerplate under the masks is ignored)."""
+    """Copied passages shared by ``a`` and ``b`` (text under the masks is ignored).
+
+    ``a_res``/``b_res`` give precomputed residuals; ``a_rare``/``b_rare`` the number of
+    characters of each sentence outside stock phrases (for ``Passage.a_rare_chars``).
+    """
     ra = a_res if a_res is not None else residuals(a, a_mask)
     rb = b_res if b_res is not None else residuals(b, b_mask)
     ia = [i for i, r in enumerate(ra) if len(r) >= min_sentence]
@@ -114,6 +123,8 @@ def align(
                 similarity=round(fuzz.ratio(ta, tb) / 100, 4),
                 a_matched=tuple(i for i, _, _ in run),
                 b_matched=tuple(j for _, j, _ in run),
+                a_rare_chars=sum(a_rare[i] for i, _, _ in run) if a_rare is not None else len(ta),
+                b_rare_chars=sum(b_rare[j] for _, j, _ in run) if b_rare is not None else len(tb),
             )
         )
     return passages

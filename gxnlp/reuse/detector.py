@@ -31,7 +31,7 @@ from scipy.sparse.csgraph import connected_components
 from ..model import NARRATIVE_SECTIONS
 from .align import Passage, align, residuals
 from .boilerplate import PhraseLexicon, StockPhraseMiner, load_phrases, shingle_mask
-from .lsh import CandidateIndex
+from .lsh import CandidateIndex, DocumentIndex
 from .text import ReuseText, shingle_hashes
 
 
@@ -136,13 +136,16 @@ class ReuseDetector:
         min_similarity: float = 0.75,
         min_sentence: int = 8,
         min_passage: int = 20,
-        min_copied_chars: int = 40,
+        min_copied_chars: int = 60,
         max_bucket_docs: int | None = 200,
         seed: int = 1,
         template_phrases: list[str] | None = None,
         stock_seed_phrases: list[str] | None = None,
         include_template: bool = False,
         lsh_mask: str = "boilerplate",
+        doc_threshold: float | None = 0.3,
+        doc_num_perm: int = 128,
+        min_share: float = 0.35,
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -163,6 +166,9 @@ class ReuseDetector:
         self.stock_seed_phrases = stock_seed_phrases
         self.include_template = include_template
         self.lsh_mask = lsh_mask
+        self.doc_threshold = doc_threshold
+        self.doc_num_perm = doc_num_perm
+        self.min_share = min_share
 
     # -- steps -----------------------------------------------------------------------------
     def _prepare(self, docs: Iterable[ReuseDoc]) -> None:
@@ -202,6 +208,8 @@ class ReuseDetector:
         self.masks_: list[np.ndarray] = []
         self.stock_masks_: list[np.ndarray] = []
         stock_runs: dict[str, list] = {}
+        doc_index = DocumentIndex(ngram=self.ngram, num_perm=self.doc_num_perm, threshold=self.doc_threshold or 0.5,
+                                  seed=self.seed, max_bucket_docs=self.max_bucket_docs)
         cands: dict[tuple[int, int], int] = defaultdict(int)
         for i, t in enumerate(self.texts_):
             h = shingle_hashes(t.norm, self.stock_ngram)
@@ -214,8 +222,11 @@ class ReuseDetector:
             self._collect_stock_runs(i, t, mined, stock_runs)
             for j in index.add(i, t, self.template_masks_[i] if self.lsh_mask == "template" else mask):
                 cands[(j, i)] += 1
+            if self.doc_threshold is not None:
+                for j in doc_index.add(i, t, self.template_masks_[i]):
+                    cands[(j, i)] += 1
         self.index_stats_ = {"windows": index.n_windows, "skipped_queries": index.n_skipped_queries,
-                             "candidate_pairs": len(cands)}
+                             "doc_skipped_queries": doc_index.n_skipped_queries, "candidate_pairs": len(cands)}
         self._stock_runs = stock_runs
         return cands
 
@@ -239,19 +250,32 @@ class ReuseDetector:
         self._prepare(docs)
         cands = self._candidates()
         self.candidates_ = sorted(cands)
-        self._res = [residuals(t, m) for t, m in zip(self.texts_, self.masks_)]
+        # sentences are matched on their text outside the template; stock phrases inside
+        # them are counted apart ("rare" characters = outside template and stock)
+        self._res = [residuals(t, m) for t, m in zip(self.texts_, self.template_masks_)]
+        self._rare = [[len(r) for r in residuals(t, m)] for t, m in zip(self.texts_, self.masks_)]
         self.passages_: dict[tuple[int, int], list[Passage]] = {}
+        self.rejected_: dict[tuple[int, int], tuple[int, float]] = {}
         for i, j in self.candidates_:
             ps = align(self.texts_[i], self.texts_[j], min_similarity=self.min_similarity,
-                       min_sentence=self.min_sentence, min_passage=self.min_passage, a_res=self._res[i], b_res=self._res[j])
-            if ps and min(sum(p.a_chars for p in ps), sum(p.b_chars for p in ps)) >= self.min_copied_chars:
+                       min_sentence=self.min_sentence, min_passage=self.min_passage, a_res=self._res[i],
+                       b_res=self._res[j], a_rare=self._rare[i], b_rare=self._rare[j])
+            if not ps:
+                continue
+            rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
+            share = min(sum(p.a_chars for p in ps) / max(1, self._narrative_chars(i)),
+                        sum(p.b_chars for p in ps) / max(1, self._narrative_chars(j)))
+            if rare >= self.min_copied_chars or share >= self.min_share:
                 self.passages_[(i, j)] = ps
+            else:
+                self.rejected_[(i, j)] = (rare, round(share, 4))
         self._build_tables()
         return self
 
     # -- outputs ---------------------------------------------------------------------------
     def _narrative_chars(self, i: int) -> int:
-        return int((~self.masks_[i]).sum())
+        """Normalised characters of the narrative outside the mandated template."""
+        return int((~self.template_masks_[i]).sum())
 
     def _build_tables(self) -> None:
         rows = []
@@ -266,6 +290,7 @@ class ReuseDetector:
                 "a_agency": a.agency, "b_agency": b.agency, "a_year": a.year, "b_year": b.year,
                 "kind": kind,
                 "copied_chars": min(ac, bc),
+                "rare_chars": min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps)),
                 "a_copied_chars": ac, "b_copied_chars": bc,
                 "a_share": round(ac / max(1, self._narrative_chars(i)), 4),
                 "b_share": round(bc / max(1, self._narrative_chars(j)), 4),
@@ -281,7 +306,7 @@ class ReuseDetector:
                 ],
             })
         cols = ["a_index", "b_index", "a_report_id", "b_report_id", "a_source", "b_source", "a_agency", "b_agency",
-                "a_year", "b_year", "kind", "copied_chars", "a_copied_chars", "b_copied_chars", "a_share", "b_share",
+                "a_year", "b_year", "kind", "copied_chars", "rare_chars", "a_copied_chars", "b_copied_chars", "a_share", "b_share",
                 "similarity", "source_report_id", "n_passages", "passages"]
         self.pairs_ = pd.DataFrame(rows, columns=cols)
         self.report_shares_ = self._shares()
@@ -371,6 +396,8 @@ class ReuseDetector:
             need = max(1, math.ceil((len(mem) - 1) / 2))
             t = self.texts_[medoid]
             sents = sorted(s for s, who in support[medoid].items() if len(who) >= need)
+            if not sents:  # a chain (each report copies the previous one): what the medoid shares at all
+                sents = sorted(support[medoid])
             model = "".join(t.text[t.sentences[s].start:t.sentences[s].end] + ("" if t.text[t.sentences[s].end - 1:t.sentences[s].end] in "。；！？" else "。") for s in sents)
             agencies = sorted({self.docs_[k].agency or "" for k in mem})
             rows.append({

@@ -106,3 +106,46 @@ class CandidateIndex:
             self.lsh.insert((doc << 16) | w, m, check_duplication=False)
             self.n_windows += 1
         return found
+
+
+class DocumentIndex:
+    """Streaming LSH over whole narratives: near-duplicate reports (a model text and its copies).
+
+    Complements :class:`CandidateIndex` (local passages of rare text): a copy assembled from
+    common sentences is only recognisable by the combination, i.e. the whole text.
+    """
+
+    def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = 1,
+                 min_shingles: int = 20, max_bucket_docs: int | None = None):
+        self.ngram = ngram
+        self.num_perm = num_perm
+        self.threshold = threshold
+        self.min_shingles = min_shingles
+        self.max_bucket_docs = max_bucket_docs
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
+        self.n_docs = 0
+        self.n_skipped_queries = 0
+
+    def add(self, doc: int, t: ReuseText, mask: np.ndarray) -> set[int]:
+        """Index document ``doc`` (shingles touching ``mask`` left out); return earlier colliding docs."""
+        n = self.ngram
+        h = shingle_hashes(t.norm, n)
+        if len(h) == 0:
+            return set()
+        bad = np.zeros(len(h), dtype=bool)
+        for j in range(n):
+            bad |= mask[j : j + len(h)]
+        sel = h[~bad]
+        if len(sel) < self.min_shingles:
+            return set()
+        m = MinHash(num_perm=self.num_perm, hashfunc=_identity, permutations=self._proto.permutations,
+                    scheme=self._proto.scheme)
+        m.update_batch(sel.tolist())
+        hits = set(self.lsh.query(m))
+        if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
+            self.n_skipped_queries += 1
+            hits = set()
+        self.lsh.insert(doc, m, check_duplication=False)
+        self.n_docs += 1
+        return hits
