@@ -130,7 +130,7 @@ class ReuseDetector:
         window_chars: int = 40,
         stride: int = 1,
         stock_df: float = 0.05,
-        stock_min_agencies: int = 5,
+        stock_min_agencies: int = 10,
         stock_ngram: int = 10,
         stock_min_chars: int = 12,
         min_similarity: float = 0.75,
