@@ -116,7 +116,8 @@ class ReuseDetector:
     ``lsh_mask``: text left out of the LSH signatures, ``"boilerplate"`` (template and
     stock, the default) or ``"template"`` (more candidates, for recall on very formulaic
     corpora); ``max_bucket_docs``: a window colliding with more documents than this is
-    treated as stock and yields no candidates.
+    treated as stock and yields no candidates; ``candidates="all"`` aligns every pair
+    instead of the LSH candidates (the exact baseline, quadratic).
 
     After :meth:`fit`: ``pairs_``, ``report_shares_``, ``clusters_``, ``stock_phrases_``
     (pandas DataFrames) and ``docs_`` / ``texts_`` / ``masks_`` for rendering.
@@ -146,6 +147,7 @@ class ReuseDetector:
         doc_threshold: float | None = 0.3,
         doc_num_perm: int = 128,
         min_share: float = 0.35,
+        candidates: str = "lsh",
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -169,6 +171,9 @@ class ReuseDetector:
         self.doc_threshold = doc_threshold
         self.doc_num_perm = doc_num_perm
         self.min_share = min_share
+        if candidates not in ("lsh", "all"):
+            raise ValueError(f"candidates must be 'lsh' or 'all', not {candidates!r}")
+        self.candidates = candidates
 
     # -- steps -----------------------------------------------------------------------------
     def _prepare(self, docs: Iterable[ReuseDoc]) -> None:
@@ -199,7 +204,7 @@ class ReuseDetector:
         self.miner_ = miner
         self.stock_hashes_ = miner.finalize()
 
-    def _candidates(self) -> dict[tuple[int, int], int]:
+    def _candidates(self, use_lsh: bool = True) -> dict[tuple[int, int], int]:
         """Pass 2: stock masks, then windows through the LSH index -> candidate doc pairs."""
         index = CandidateIndex(
             ngram=self.ngram, num_perm=self.num_perm, threshold=self.threshold, seed=self.seed,
@@ -220,6 +225,8 @@ class ReuseDetector:
             self.masks_.append(mask)
             self.stock_masks_.append(stock)
             self._collect_stock_runs(i, t, mined, stock_runs)
+            if not use_lsh:
+                continue
             for j in index.add(i, t, self.template_masks_[i] if self.lsh_mask == "template" else mask):
                 cands[(j, i)] += 1
             if self.doc_threshold is not None:
@@ -244,38 +251,57 @@ class ReuseDetector:
             rec[1].add(i)
             rec[2].add(agency)
 
-    def fit(self, docs: Iterable[ReuseDoc]) -> ReuseDetector:
-        """Run the detector over an iterable of :class:`ReuseDoc` (or Reports)."""
+    def fit(self, docs: Iterable[ReuseDoc], candidate_fn=None) -> ReuseDetector:
+        """Run the detector over an iterable of :class:`ReuseDoc` (or Reports).
+
+        ``candidate_fn(detector) -> iterable of (i, j)`` replaces the candidate generator
+        (called after the texts and masks are prepared; benchmarks use it for baselines).
+        """
         docs = (d if isinstance(d, ReuseDoc) else ReuseDoc.from_report(d) for d in docs)
         self._prepare(docs)
-        cands = self._candidates()
+        cands = self._candidates(use_lsh=self.candidates == "lsh" and candidate_fn is None)
+        if candidate_fn is not None:
+            cands = {tuple(sorted(p)): 1 for p in candidate_fn(self)}
+        elif self.candidates == "all":  # the exact baseline: every pair is aligned
+            n = len(self.texts_)
+            cands = {(i, j): 1 for i in range(n) for j in range(i + 1, n)}
         self.candidates_ = sorted(cands)
-        # sentences are matched on their text outside the template; stock phrases inside
-        # them are counted apart ("rare" characters = outside template and stock)
-        self._res = [residuals(t, m) for t, m in zip(self.texts_, self.template_masks_)]
-        self._rare = [[len(r) for r in residuals(t, m)] for t, m in zip(self.texts_, self.masks_)]
+        self.verify(self.candidates_)
+        self._build_tables()
+        return self
+
+    def verify(self, candidates: Iterable[tuple[int, int]]) -> None:
+        """Align candidate pairs (document indices ``i < j``) and keep those sharing copied narrative.
+
+        A pair is kept when the copied text outside stock phrases reaches ``min_copied_chars``
+        or the copied share of *both* narratives reaches ``min_share``.
+        """
+        if not hasattr(self, "_res"):
+            # sentences are matched on their text outside the template; stock phrases inside
+            # them are counted apart ("rare" characters = outside template and stock)
+            self._res = [residuals(t, m) for t, m in zip(self.texts_, self.template_masks_)]
+            self._rare = [[len(r) for r in residuals(t, m)] for t, m in zip(self.texts_, self.masks_)]
+            self._nchars = [int((~m).sum()) for m in self.template_masks_]
         self.passages_: dict[tuple[int, int], list[Passage]] = {}
         self.rejected_: dict[tuple[int, int], tuple[int, float]] = {}
-        for i, j in self.candidates_:
+        for i, j in candidates:
             ps = align(self.texts_[i], self.texts_[j], min_similarity=self.min_similarity,
                        min_sentence=self.min_sentence, min_passage=self.min_passage, a_res=self._res[i],
                        b_res=self._res[j], a_rare=self._rare[i], b_rare=self._rare[j])
             if not ps:
                 continue
             rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
-            share = min(sum(p.a_chars for p in ps) / max(1, self._narrative_chars(i)),
-                        sum(p.b_chars for p in ps) / max(1, self._narrative_chars(j)))
+            share = min(sum(p.a_chars for p in ps) / max(1, self._nchars[i]),
+                        sum(p.b_chars for p in ps) / max(1, self._nchars[j]))
             if rare >= self.min_copied_chars or share >= self.min_share:
                 self.passages_[(i, j)] = ps
             else:
                 self.rejected_[(i, j)] = (rare, round(share, 4))
-        self._build_tables()
-        return self
 
     # -- outputs ---------------------------------------------------------------------------
     def _narrative_chars(self, i: int) -> int:
         """Normalised characters of the narrative outside the mandated template."""
-        return int((~self.template_masks_[i]).sum())
+        return self._nchars[i]
 
     def _build_tables(self) -> None:
         rows = []

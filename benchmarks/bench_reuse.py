@@ -1,0 +1,176 @@
+"""Benchmark: reuse detection by MinHash LSH against exact all-pairs baselines.
+
+Methods, each run in a fresh subprocess (time = wall clock of ``fit``; peak memory =
+the process's max RSS, and the RSS after generating the corpus for reference):
+
+* ``lsh``    — :class:`gxnlp.reuse.ReuseDetector` (window + document LSH, then alignment)
+* ``tfidf``  — exact all-pairs TF-IDF cosine (character 6-grams of the narrative outside the
+  template, sparse products in row blocks over *every* pair), pairs with cosine >= 0.1 aligned
+  with the same aligner and the same acceptance rule
+* ``all``    — alignment of every pair (``ReuseDetector(candidates="all")``): the exact answer.
+  Quadratic; above ``--all-max`` reports its time is extrapolated from a timed random sample
+  of pairs (said so in the output).
+
+Corpora: the planted-copy generator (:mod:`gxnlp.reuse._planted`, 3 report years per agency),
+sizes ``--sizes`` (default 1000 5000 20000). Recall of LSH is measured against the exact
+answer where it ran, else against the TF-IDF baseline, and against the planted truth.
+
+Usage::
+
+    python benchmarks/bench_reuse.py                       # 1k, 5k, 20k
+    python benchmarks/bench_reuse.py --sizes 1000 --demo corpora/demo   # + a gxnlp synth corpus
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def corpus(n: int, seed: int = 0):
+    from gxnlp.reuse._planted import planted_corpus
+
+    years = (2021, 2022, 2023)
+    return planted_corpus(n_agencies=max(1, n // len(years)), years=years, seed=seed)
+
+
+def demo_corpus(path: str):
+    import pickle  # noqa: F401
+
+    from gxnlp.pipeline import iter_files, process_map
+    from gxnlp.reuse.io import load_doc
+
+    root = Path(path)
+    docs = [d for d in process_map(load_doc, iter_files([root]), workers=2) if not isinstance(d, dict)]
+    truth = [json.loads(x) for x in (root / "truth" / "reuse_pairs.jsonl").read_text().splitlines()]
+    return docs, [(min(t["a_report_id"], t["b_report_id"]), max(t["a_report_id"], t["b_report_id"]), t["kind"])
+                  for t in truth]
+
+
+def tfidf_pairs(det, threshold: float = 0.1, block: int = 2000):
+    """Every pair's cosine of TF-IDF character 6-gram vectors (template text removed), exactly."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["".join(ch for ch, m in zip(t.norm, mask) if not m) for t, mask in zip(det.texts_, det.template_masks_)]
+    X = TfidfVectorizer(analyzer="char", ngram_range=(6, 6), dtype=np.float32, sublinear_tf=True).fit_transform(texts)
+    XT = X.T.tocsc()
+    out = []
+    for start in range(0, X.shape[0], block):
+        S = (X[start:start + block] @ XT).tocoo()
+        keep = (S.data >= threshold) & (S.row + start < S.col)
+        out.extend(zip((S.row[keep] + start).tolist(), S.col[keep].tolist()))
+    return out
+
+
+def run_one(method: str, n: int, demo: str | None, all_sample: int | None) -> dict:
+    from gxnlp.reuse import ReuseDetector
+
+    docs, truth = demo_corpus(demo) if demo else corpus(n)
+    base = rss_mb()
+    t0 = time.perf_counter()
+    extrapolated = None
+    if method == "lsh":
+        det = ReuseDetector(seed=1).fit(docs)
+    elif method == "tfidf":
+        det = ReuseDetector(seed=1).fit(docs, candidate_fn=tfidf_pairs)
+    elif method == "all" and all_sample:
+        # time a random sample of pairs, extrapolate to all n(n-1)/2 pairs
+        det = ReuseDetector(seed=1).fit(docs, candidate_fn=lambda d: [])
+        prep = time.perf_counter() - t0
+        m = len(det.texts_)
+        rng = random.Random(0)
+        sample = sorted({tuple(sorted(rng.sample(range(m), 2))) for _ in range(all_sample)})
+        t1 = time.perf_counter()
+        det.verify(sample)
+        per_pair = (time.perf_counter() - t1) / len(sample)
+        extrapolated = prep + per_pair * m * (m - 1) / 2
+    else:
+        det = ReuseDetector(seed=1, candidates="all").fit(docs)
+    secs = time.perf_counter() - t0
+    ids = [d.report_id for d in det.docs_]
+    found = sorted(tuple(sorted((ids[i], ids[j]))) for i, j in det.passages_)
+    return {"method": method, "n": len(ids), "seconds": round(secs, 2), "extrapolated_seconds":
+            round(extrapolated, 1) if extrapolated else None, "peak_rss_mb": round(rss_mb(), 1),
+            "corpus_rss_mb": round(base, 1), "candidates": len(det.candidates_) if not extrapolated else None,
+            "pairs": found if not extrapolated else None, "truth": [list(t[:2]) for t in truth]}
+
+
+def child(method: str, n: int, demo: str | None, all_sample: int | None, timeout: float) -> dict:
+    cmd = [sys.executable, __file__, "--child", method, "--n", str(n)]
+    if demo:
+        cmd += ["--demo", demo]
+    if all_sample:
+        cmd += ["--all-sample", str(all_sample)]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=True).stdout
+    except subprocess.TimeoutExpired:
+        return {"method": method, "n": n, "timeout": timeout}
+    return json.loads(out.splitlines()[-1])
+
+
+def pr(found, ref) -> tuple[float, float]:
+    f, r = set(map(tuple, found)), set(map(tuple, ref))
+    tp = len(f & r)
+    return (tp / len(f) if f else 1.0), (tp / len(r) if r else 1.0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 5000, 20000])
+    ap.add_argument("--demo", help="a gxnlp synth corpus directory (with truth/reuse_pairs.jsonl)")
+    ap.add_argument("--all-max", type=int, default=1000, help="largest n for which every pair is aligned")
+    ap.add_argument("--all-sample", type=int, default=None,
+                    help="pairs timed to extrapolate all-pairs alignment above --all-max (default 20000)")
+    ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--child")
+    ap.add_argument("--n", type=int)
+    args = ap.parse_args()
+    if args.child:
+        res = run_one(args.child, args.n, args.demo, args.all_sample if args.child == "all" else None)
+        print(json.dumps(res))
+        return
+    sample = args.all_sample or 20000
+    runs = [(n, None) for n in args.sizes] + ([(0, args.demo)] if args.demo else [])
+    print("| corpus | n | method | time s | peak RSS MB (corpus only) | candidates | pairs | recall vs exact | P / R vs planted truth |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for n, demo in runs:
+        name = f"demo {Path(demo).name}" if demo else "planted"
+        lsh = child("lsh", n, demo, None, args.timeout)
+        tfidf = child("tfidf", n, demo, None, args.timeout)
+        exact = child("all", n, demo, None if (lsh.get("n", n) <= args.all_max) else sample, args.timeout)
+        ref = exact if exact.get("pairs") is not None else tfidf
+        ref_name = "all-pairs alignment" if ref is exact else "TF-IDF all-pairs"
+        for r in (lsh, tfidf, exact):
+            if "timeout" in r:
+                print(f"| {name} | {r['n']} | {r['method']} | > {r['timeout']:.0f} (timeout) | | | | | |")
+                continue
+            secs = f"{r['seconds']}" if not r["extrapolated_seconds"] else f"~{r['extrapolated_seconds']} (extrapolated from {sample} pairs)"
+            rec = ""
+            if r["pairs"] is not None and ref.get("pairs") is not None:
+                rec = f"{pr(r['pairs'], ref['pairs'])[1]:.3f} (vs {ref_name})"
+            prt = f"{pr(r['pairs'], r['truth'])[0]:.3f} / {pr(r['pairs'], r['truth'])[1]:.3f}" if r["pairs"] is not None else ""
+            print(f"| {name} | {r['n']} | {r['method']} | {secs} | {r['peak_rss_mb']} ({r['corpus_rss_mb']}) | "
+                  f"{r['candidates'] if r['candidates'] is not None else ''} | {len(r['pairs']) if r['pairs'] is not None else ''} | {rec} | {prt} |")
+        if "seconds" in lsh and "seconds" in ref:
+            t_ref = ref.get("extrapolated_seconds") or ref["seconds"]
+            print(f"| {name} | {lsh['n']} | ratio | all-pairs alignment / LSH time = "
+                  f"{(exact.get('extrapolated_seconds') or exact.get('seconds', float('nan'))) / lsh['seconds']:.1f}x; "
+                  f"TF-IDF / LSH = {tfidf.get('seconds', float('nan')) / lsh['seconds']:.1f}x | | | | | |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
