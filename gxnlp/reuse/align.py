@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .text import ReuseText
 
@@ -58,6 +59,39 @@ def residuals(t: ReuseText, mask: np.ndarray | None = None) -> list[str]:
     return out
 
 
+def stock_flags(t: ReuseText, template: np.ndarray, stock: np.ndarray) -> list[np.ndarray]:
+    """Per sentence, the stock flag of each residual character (residual = outside ``template``)."""
+    out = []
+    for sent in t.sentences:
+        keep = ~template[sent.nstart:sent.nend]
+        out.append(stock[sent.nstart:sent.nend][keep])
+    return out
+
+
+def shared_rare(x: str, y: str, xs: np.ndarray | None = None, ys: np.ndarray | None = None) -> int:
+    """Characters identical in ``x`` and ``y`` (Levenshtein equal blocks) that are flagged
+    stock (``xs``/``ys``) on neither side.
+
+    >>> shared_rare("我局公开信息#条", "我县公开信息#条")
+    7
+    """
+    n = 0
+    for op in Levenshtein.opcodes(x, y):
+        if op.tag != "equal":
+            continue
+        k = op.src_end - op.src_start
+        if xs is None and ys is None:
+            n += k
+            continue
+        ok = np.ones(k, dtype=bool)
+        if xs is not None:
+            ok &= ~xs[op.src_start:op.src_end]
+        if ys is not None:
+            ok &= ~ys[op.dest_start:op.dest_end]
+        n += int(ok.sum())
+    return n
+
+
 def align(
     a: ReuseText,
     b: ReuseText,
@@ -70,13 +104,15 @@ def align(
     min_passage: int = 20,
     a_res: list[str] | None = None,
     b_res: list[str] | None = None,
-    a_rare: list[int] | None = None,
-    b_rare: list[int] | None = None,
+    a_stock: list[np.ndarray] | None = None,
+    b_stock: list[np.ndarray] | None = None,
 ) -> list[Passage]:
     """Copied passages shared by ``a`` and ``b`` (text under the masks is ignored).
 
-    ``a_res``/``b_res`` give precomputed residuals; ``a_rare``/``b_rare`` the number of
-    characters of each sentence outside stock phrases (for ``Passage.a_rare_chars``).
+    ``a_res``/``b_res`` give precomputed residuals; ``a_stock``/``b_stock`` flag, per
+    sentence, the residual characters inside stock phrases: ``Passage.a_rare_chars`` then
+    counts the characters identical in both sentences (Levenshtein equal blocks) and in a
+    stock phrase on neither side — the copied text that is evidence of copying.
     """
     ra = a_res if a_res is not None else residuals(a, a_mask)
     rb = b_res if b_res is not None else residuals(b, b_mask)
@@ -112,6 +148,8 @@ def align(
         tb = "".join(rb[j] for _, j, _ in run)
         if min(len(ta), len(tb)) < min_passage:
             continue
+        rare = sum(shared_rare(ra[i], rb[j], a_stock[i] if a_stock else None, b_stock[j] if b_stock else None)
+                   for i, j, _ in run)
         passages.append(
             Passage(
                 a_sentences=(i0, i1),
@@ -123,8 +161,8 @@ def align(
                 similarity=round(fuzz.ratio(ta, tb) / 100, 4),
                 a_matched=tuple(i for i, _, _ in run),
                 b_matched=tuple(j for _, j, _ in run),
-                a_rare_chars=sum(a_rare[i] for i, _, _ in run) if a_rare is not None else len(ta),
-                b_rare_chars=sum(b_rare[j] for _, j, _ in run) if b_rare is not None else len(tb),
+                a_rare_chars=rare,
+                b_rare_chars=rare,
             )
         )
     return passages

@@ -29,7 +29,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..model import NARRATIVE_SECTIONS
-from .align import Passage, align, residuals
+from .align import Passage, align, residuals, stock_flags
 from .boilerplate import PhraseLexicon, StockPhraseMiner, load_phrases, shingle_mask
 from .lsh import CandidateIndex, DocumentIndex
 from .text import ReuseText, shingle_hashes
@@ -146,7 +146,8 @@ class ReuseDetector:
         lsh_mask: str = "boilerplate",
         doc_threshold: float | None = 0.3,
         doc_num_perm: int = 128,
-        min_share: float = 0.35,
+        min_share: float = 0.4,
+        min_share_self: float = 0.25,
         candidates: str = "lsh",
     ):
         self.ngram = ngram
@@ -171,6 +172,7 @@ class ReuseDetector:
         self.doc_threshold = doc_threshold
         self.doc_num_perm = doc_num_perm
         self.min_share = min_share
+        self.min_share_self = min_share_self
         if candidates not in ("lsh", "all"):
             raise ValueError(f"candidates must be 'lsh' or 'all', not {candidates!r}")
         self.candidates = candidates
@@ -274,26 +276,28 @@ class ReuseDetector:
         """Align candidate pairs (document indices ``i < j``) and keep those sharing copied narrative.
 
         A pair is kept when the copied text outside stock phrases reaches ``min_copied_chars``
-        or the copied share of *both* narratives reaches ``min_share``.
+        or the copied share of *both* narratives reaches ``min_share`` (``min_share_self``
+        for two reports of the same agency: reusing one's own text is the common case).
         """
         if not hasattr(self, "_res"):
             # sentences are matched on their text outside the template; stock phrases inside
             # them are counted apart ("rare" characters = outside template and stock)
             self._res = [residuals(t, m) for t, m in zip(self.texts_, self.template_masks_)]
-            self._rare = [[len(r) for r in residuals(t, m)] for t, m in zip(self.texts_, self.masks_)]
+            self._stock = [stock_flags(t, tm, sm) for t, tm, sm in zip(self.texts_, self.template_masks_, self.stock_masks_)]
             self._nchars = [int((~m).sum()) for m in self.template_masks_]
         self.passages_: dict[tuple[int, int], list[Passage]] = {}
         self.rejected_: dict[tuple[int, int], tuple[int, float]] = {}
         for i, j in candidates:
             ps = align(self.texts_[i], self.texts_[j], min_similarity=self.min_similarity,
                        min_sentence=self.min_sentence, min_passage=self.min_passage, a_res=self._res[i],
-                       b_res=self._res[j], a_rare=self._rare[i], b_rare=self._rare[j])
+                       b_res=self._res[j], a_stock=self._stock[i], b_stock=self._stock[j])
             if not ps:
                 continue
             rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
             share = min(sum(p.a_chars for p in ps) / max(1, self._nchars[i]),
                         sum(p.b_chars for p in ps) / max(1, self._nchars[j]))
-            if rare >= self.min_copied_chars or share >= self.min_share:
+            same = _agency_key(self.docs_[i]) == _agency_key(self.docs_[j])
+            if rare >= self.min_copied_chars or share >= (self.min_share_self if same else self.min_share):
                 self.passages_[(i, j)] = ps
             else:
                 self.rejected_[(i, j)] = (rare, round(share, 4))
