@@ -172,3 +172,23 @@ def test_pingtan_year_over_year_reuse(shared):
         assert any(g["b_phrase"] in p["b_text"] for p in r.passages), key
         if "min_b_share" in g:
             assert r.b_share >= g["min_b_share"]
+
+
+def test_window_signatures_equal_datasketch_minhash():
+    from datasketch import MinHash
+
+    from gxnlp.reuse.lsh import _identity
+
+    idx = CandidateIndex(ngram=4, window_chars=12, num_perm=32, seed=5)
+    t = ReuseText.from_text("我局全年开展政务公开培训三次。参训人员二百人。今年天气晴好，适合外出踏青。再来一句比较长的话语。")
+    mask = np.zeros(len(t.norm), bool)
+    mask[2:5] = True  # shingles touching these characters are left out
+    sigs = idx.signatures(t, mask)
+    h = shingle_hashes(t.norm, 4)
+    s = t.sentences
+    # window 0: sentences 0-1 (12 unmasked characters reached after sentence 1)
+    lo, hi = s[0].nstart, s[2].nstart
+    keep = [x for i, x in enumerate(h[lo:hi].tolist(), lo) if not mask[i:i + 4].any()]
+    m = MinHash(num_perm=32, seed=5, hashfunc=_identity)
+    m.update_batch(keep)
+    assert (sigs[0] == m.hashvalues).all()

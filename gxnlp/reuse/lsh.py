@@ -52,51 +52,59 @@ class CandidateIndex:
         self.max_bucket_docs = max_bucket_docs
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
+        if self._proto.scheme != "affine32":  # pragma: no cover - datasketch default since 2.0
+            raise RuntimeError("CandidateIndex expects datasketch's affine32 MinHash scheme")
+        self._a, self._b = self._proto.permutations
         self.n_windows = 0
         self.n_skipped_queries = 0
 
-    def windows(self, t: ReuseText, mask: np.ndarray, stop: np.ndarray | None = None) -> list[np.ndarray]:
-        """Shingle-hash sets of the windows of ``t``.
+    def signatures(self, t: ReuseText, mask: np.ndarray) -> np.ndarray:
+        """MinHash signatures (rows, ``num_perm`` columns) of the windows of ``t``.
 
-        Shingles touching boilerplate (``mask``) or listed in ``stop`` (sorted hashes of
-        n-grams too common to be evidence of copying) are dropped.
+        A window starts at every ``stride``-th sentence and takes sentences until it holds
+        ``window_chars`` characters outside ``mask``; its shingles are those starting in its
+        sentences, minus any touching ``mask``. Computed for all windows at once: per-shingle
+        permuted hashes (datasketch's own ``affine32`` permutations, so the values equal
+        ``MinHash.update_batch``), minima per sentence, then per window.
         """
         n = self.ngram
         h = shingle_hashes(t.norm, n)
-        if len(h) == 0:
-            return []
-        # a shingle is usable when none of its characters is boilerplate
-        bad = np.isin(h, stop) if stop is not None and len(stop) else np.zeros(len(h), dtype=bool)
+        sents = t.sentences
+        if len(h) == 0 or not sents:
+            return np.zeros((0, self.num_perm), dtype=np.uint32)
+        bad = np.zeros(len(h), dtype=bool)
         for j in range(n):
             bad |= mask[j : j + len(h)]
+        phv = _permuted(h, self._a, self._b)
+        phv[bad] = np.iinfo(np.uint32).max
+        starts = np.array([min(s.nstart, len(h)) for s in sents])
+        seg_valid = np.add.reduceat(~bad, starts.clip(max=len(h) - 1)) if len(h) else np.zeros(len(sents))
+        seg_valid[starts >= len(h)] = 0
+        seg_min = np.minimum.reduceat(phv, starts.clip(max=len(h) - 1), axis=0)
+        seg_min[starts >= len(h)] = np.iinfo(np.uint32).max
+        # a sentence's segment must not run past the next sentence start (empty segments)
+        empty = np.zeros(len(sents), dtype=bool)
+        empty[:-1] = starts[1:] <= starts[:-1]
+        seg_min[empty] = np.iinfo(np.uint32).max
+        seg_valid[empty] = 0
         res_len = np.concatenate([[0], np.cumsum(~mask)])
-        sents = t.sentences
-        out = []
+        rows = []
         for k in range(0, len(sents), self.stride):
             ns = sents[k].nstart
             e = k
-            while e < len(sents) and res_len[sents[e].nend] - res_len[ns] < self.window_chars:
+            while e < len(sents) - 1 and res_len[sents[e].nend] - res_len[ns] < self.window_chars:
                 e += 1
-            ne = sents[min(e, len(sents) - 1)].nend
-            lo, hi = ns, max(ns, min(ne - n + 1, len(h)))
-            sel = h[lo:hi][~bad[lo:hi]]
-            if len(sel) >= self.min_shingles:
-                out.append(sel)  # duplicates do not change a MinHash
+            if seg_valid[k : e + 1].sum() >= self.min_shingles:
+                rows.append(seg_min[k : e + 1].min(axis=0))
             if e >= len(sents) - 1:
                 break
-        return out
+        return np.array(rows, dtype=np.uint32).reshape(-1, self.num_perm)
 
-    def minhash(self, hashes: np.ndarray) -> MinHash:
-        m = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=_identity,
-                    permutations=self._proto.permutations, scheme=self._proto.scheme)
-        m.update_batch(hashes.tolist())
-        return m
-
-    def add(self, doc: int, t: ReuseText, mask: np.ndarray, stop: np.ndarray | None = None) -> set[int]:
+    def add(self, doc: int, t: ReuseText, mask: np.ndarray) -> set[int]:
         """Index the windows of document number ``doc``; return the earlier documents that collide."""
         found: set[int] = set()
-        for w, hashes in enumerate(self.windows(t, mask, stop)):
-            m = self.minhash(hashes)
+        for w, sig in enumerate(self.signatures(t, mask)):
+            m = _Signature(sig)
             hits = {key >> 16 for key in self.lsh.query(m)}
             hits.discard(doc)
             if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
@@ -106,6 +114,31 @@ class CandidateIndex:
             self.lsh.insert((doc << 16) | w, m, check_duplication=False)
             self.n_windows += 1
         return found
+
+
+def _permuted(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """datasketch ``affine32``: murmur3 fmix32 of each hash, then ``a * x + b mod 2**32`` per permutation."""
+    x = h.astype(np.uint32).reshape(-1, 1)
+    with np.errstate(over="ignore"):
+        x = x ^ (x >> np.uint32(16))
+        x = x * np.uint32(0x85EBCA6B)
+        x = x ^ (x >> np.uint32(13))
+        x = x * np.uint32(0xC2B2AE35)
+        x = x ^ (x >> np.uint32(16))
+        return x * a.astype(np.uint32) + b.astype(np.uint32)
+
+
+class _Signature:
+    """The two things :class:`datasketch.MinHashLSH` reads from a MinHash."""
+
+    __slots__ = ("hashvalues",)
+    scheme = "affine32"
+
+    def __init__(self, hashvalues: np.ndarray):
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
 
 
 class DocumentIndex:
@@ -139,9 +172,8 @@ class DocumentIndex:
         sel = h[~bad]
         if len(sel) < self.min_shingles:
             return set()
-        m = MinHash(num_perm=self.num_perm, hashfunc=_identity, permutations=self._proto.permutations,
-                    scheme=self._proto.scheme)
-        m.update_batch(sel.tolist())
+        a, b = self._proto.permutations
+        m = _Signature(_permuted(sel, a, b).min(axis=0))
         hits = set(self.lsh.query(m))
         if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
             self.n_skipped_queries += 1
