@@ -68,6 +68,8 @@ ENUM_RE = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in ENUM_PATTERN
 #: Where an enumeration marker may start a new unit: text start, after punctuation or whitespace.
 ENUM_LEFT = set("。；;！!？?：:，,\n \t\u3000\xa0\u200b”\"")
 TERMINATORS = "。！？；!?;"
+#: Heading words a marker may follow with no punctuation between (``（二）改进措施一是…``).
+_HEAD_END = re.compile(r"(?:问题|措施|情况|不足|如下|方面|举措|打算)$")
 CLOSERS = "”’」』）)\""
 
 
@@ -99,7 +101,7 @@ def find_markers(text: str) -> list[tuple[int, int, str, str]]:
     out = []
     for m in ENUM_RE.finditer(text):
         s = m.start()
-        if s > 0 and text[s - 1] not in ENUM_LEFT:
+        if s > 0 and text[s - 1] not in ENUM_LEFT and not _HEAD_END.search(text, max(0, s - 4), s):
             continue
         style = m.lastgroup or ""
         out.append((s, m.end(), style, m.group()))
