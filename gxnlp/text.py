@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 import json
 import math
 import os
@@ -40,8 +41,10 @@ from pathlib import Path
 from typing import Any
 
 import jieba
+import numpy
 import spacy
 from spacy.language import Language
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from .model import NARRATIVE_SECTIONS
@@ -163,6 +166,9 @@ def _span_marker(span: Span) -> str | None:
     return m.group() if m else None
 
 
+_NO_STOP: tuple[frozenset, frozenset] = (frozenset(), frozenset())
+
+
 def _doc_terms(doc: Doc) -> list[str]:
     return [t.text for t in doc if t._.is_content]
 
@@ -179,8 +185,8 @@ for _obj, _name, _kw in (
     (Doc, "terms", {"getter": _doc_terms}),
     (Span, "kind", {"getter": _span_kind}),
     (Span, "marker", {"getter": _span_marker}),
-    (Token, "is_general_stop", {"default": False}),
-    (Token, "is_domain_stop", {"default": False}),
+    (Token, "is_general_stop", {"getter": lambda t: t.text in t.doc.user_data.get("gxnlp_stopwords", _NO_STOP)[0]}),
+    (Token, "is_domain_stop", {"getter": lambda t: t.text in t.doc.user_data.get("gxnlp_stopwords", _NO_STOP)[1]}),
     (Token, "is_content", {"getter": _is_content}),
 ):
     if not _obj.has_extension(_name):
@@ -196,16 +202,22 @@ def make_sentences(nlp: Language, name: str, terminators: str, split_enumeration
     """Sentence boundaries from Chinese punctuation, enumerations and line breaks."""
 
     def component(doc: Doc) -> Doc:
-        starts = {a for a, _b in sentence_bounds(doc.text, split_enumerations, split_newlines, terminators)}
-        for i, tok in enumerate(doc):
-            if i == 0:
-                tok.is_sent_start = True
-                continue
-            # a boundary falls inside this token or at its start: the token starts a sentence;
-            # a whitespace token never starts one.
-            hit = any(tok.idx <= s < tok.idx + len(tok.text) for s in starts) or (
-                any(doc[i - 1].idx < s <= tok.idx for s in starts) and not tok.is_space)
-            tok.is_sent_start = bool(hit and not tok.is_space)
+        n = len(doc)
+        if not n:
+            return doc
+        idx = [t.idx for t in doc]
+        first = [False] * n
+        first[0] = True
+        for a, _b in sentence_bounds(doc.text, split_enumerations, split_newlines, terminators):
+            # the token containing the boundary starts the sentence (the next one, if it is a space)
+            i = bisect_right(idx, a) - 1
+            while i < n - 1 and doc[i].is_space:
+                i += 1
+            if i >= 0:
+                first[i] = True
+        arr = numpy.array([[1 if f and not (tok.is_space and tok.i) else -1] for tok, f in zip(doc, first)],
+                          dtype="int64").astype("uint64")
+        doc.from_array([SENT_START], arr)
         return doc
 
     return component
@@ -229,9 +241,8 @@ def make_stopwords(nlp: Language, name: str, general: str | None, domain: str | 
     dom = frozenset(read_wordlist(domain or STOPWORDS_DOMAIN))
 
     def component(doc: Doc) -> Doc:
-        for tok in doc:
-            tok._.is_general_stop = tok.text in gen
-            tok._.is_domain_stop = tok.text in dom
+        # flags are computed lazily by the Token getters from these two lists (O(1) per doc)
+        doc.user_data["gxnlp_stopwords"] = (gen, dom)
         return doc
 
     return component
