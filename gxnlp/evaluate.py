@@ -106,4 +106,56 @@ def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[s
     return out
 
 
-__all__ = ["overlap", "match", "score_statements"]
+
+
+
+def predict_file(path: Any) -> list[dict[str, Any]]:
+    """Statements (with seed categories) of one file, as dicts; ``[]`` when the file fails."""
+    from .classify import StatementClassifier
+    from .model import GxnlpError
+    from .statements import iter_statements
+    from .structure import parse_path
+
+    try:
+        rep = parse_path(path)
+    except (GxnlpError, OSError, ValueError):
+        return []
+    sts = list(iter_statements(rep))
+    _seed_classifier().classify(sts)
+    return [s.to_dict() for s in sts]
+
+
+_SEED: list[Any] = []
+
+
+def _seed_classifier() -> Any:
+    from .classify import StatementClassifier
+
+    if not _SEED:
+        _SEED.append(StatementClassifier("seed"))
+    return _SEED[0]
+
+
+def evaluate_corpus(corpus: str | Any, truth: str | Any | None = None, workers: int | None = 1) -> dict[str, Any]:
+    """Score ``gxnlp statements`` on a generated corpus against its ``truth/statements.jsonl``.
+
+    Truth rows carry ``file`` (relative to ``corpus``), ``report_id``, ``kind``, ``text`` and
+    ``category``; predictions are matched per file.
+    """
+    import json
+    from pathlib import Path
+
+    from .pipeline import process_map
+
+    corpus = Path(corpus)
+    truth = Path(truth) if truth else corpus / "truth" / "statements.jsonl"
+    gold = [json.loads(x) for x in truth.read_text(encoding="utf-8").splitlines() if x.strip()]
+    files = sorted({g["file"] for g in gold})
+    pred: list[dict[str, Any]] = []
+    for rel, sts in zip(files, process_map(predict_file, [corpus / f for f in files], workers=workers)):
+        for s in sts:
+            s["file"] = rel
+            pred.append(s)
+    return score_statements(gold, pred, key="file")
+
+__all__ = ["overlap", "match", "score_statements", "predict_file", "evaluate_corpus"]
