@@ -154,6 +154,8 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
     """Problem and measure statements of a problems-section text, in document order."""
     if not text or not text.strip(WS):
         return []
+    original = text
+    text, omap = dewrap(text)
     end = _end_of_section(text)
     units = [(a, b) for a, b in _units(text[:end])]
     st = _State()
@@ -296,8 +298,50 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
         x = x + (len(text[x:y]) - len(text[x:y].lstrip(WS)))
         y = x + len(seg)
         counters[kind] += 1
+        if omap is not None:
+            x, y = omap[x], omap[y - 1] + 1
         out.append(Statement(report_id, source, kind, counters[kind], seg, x, y))
     return out
+
+
+def dewrap(text: str, min_lines: int = 3) -> tuple[str, list[int] | None]:
+    """Undo hard line wrapping (PDF/fixed-width text): ``(clean_text, offset_map)``.
+
+    Wrapping is recognised when at least ``min_lines`` lines have (nearly) the same, maximal
+    length and do not end a sentence; the line breaks after such full lines are removed.
+    ``offset_map[i]`` is the index in ``text`` of character ``i`` of the clean text (``None``
+    when nothing was changed, so offsets are the identity).
+    """
+    lines = text.split("\n")
+    if len(lines) < min_lines + 1:
+        return text, None
+    lens = [len(line.rstrip(WS)) for line in lines]
+    counts: dict[int, int] = {}
+    for n in lens:
+        if n >= 12:
+            counts[n] = counts.get(n, 0) + 1
+    if not counts:
+        return text, None
+    # the wrap width: the most common long line length (ties: the longer)
+    width = max(counts, key=lambda n: (counts[n], n))
+    near = [i for i, n in enumerate(lens[:-1]) if abs(n - width) <= 2 and lines[i].rstrip(WS)[-1:] not in "。！？!?：:"]
+    if len(near) < min_lines:
+        return text, None
+    join = {i for i, n in enumerate(lens[:-1]) if n >= width - 2}
+    out_chars: list[str] = []
+    omap: list[int] = []
+    pos = 0
+    for i, line in enumerate(lines):
+        for k, ch in enumerate(line):
+            out_chars.append(ch)
+            omap.append(pos + k)
+        pos += len(line)
+        if i < len(lines) - 1:
+            if i not in join:
+                out_chars.append("\n")
+                omap.append(pos)
+            pos += 1
+    return "".join(out_chars), omap
 
 
 def _marker_at(u: str) -> tuple[str, int, int] | None:
@@ -382,4 +426,4 @@ def iter_statements(report: Any) -> Iterator[Statement]:
     yield from split_statements(text, report.report_id, report.source)
 
 
-__all__ = ["Statement", "split_statements", "iter_statements"]
+__all__ = ["Statement", "split_statements", "iter_statements", "dewrap"]
