@@ -451,7 +451,7 @@ def discover_words(texts: Iterable[str], *, min_count: int = 5, min_len: int = 2
                 ent -= k / s * math.log(k / s)
         return ent
 
-    known_set = set(known or ())
+    known_set = set(known or ()) | set(read_wordlist(STOPWORDS_GENERAL)) | set(read_wordlist(STOPWORDS_DOMAIN))
     load_userdict()  # the shipped dictionary counts as known
     jieba.initialize()
     dict_freq = jieba.dt.FREQ

@@ -1,6 +1,7 @@
 """Segmentation layer: jieba + domain dictionary, sentence splitter, stopwords, cache, word discovery."""
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 from gxnlp.text import (Segmenter, discover_words, find_markers, make_nlp, marker_value, read_wordlist,
@@ -65,3 +66,17 @@ def test_discover_words_on_real_reports(shared):
     assert "中国平潭" in found and "区管委会" in found
     # ... and dictionary words, shipped domain terms and function-word fragments are not proposed
     assert not {"政务公开", "依申请公开", "的通知", "一是"} & set(found)
+
+
+def test_cli_newwords(shared, tmp_path):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+
+    userdict = tmp_path / "user.txt"
+    res = CliRunner().invoke(app, ["newwords", str(shared / "corpora" / "pingtan"), "--top", "15",
+                                   "--append", str(userdict), "-j", "1"])
+    assert res.exit_code == 0, res.output
+    words = [json.loads(x)["word"] for x in res.stdout.splitlines() if x.startswith("{")]
+    assert len(words) == 15 and "中国平潭" in words and "我区" not in words  # stopwords are not proposed
+    assert set(read_wordlist(userdict)) == set(words)
