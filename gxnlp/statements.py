@@ -52,6 +52,8 @@ SPECIFIC_PROBLEM = re.compile(
     r"(?P<body>[^。]{4,}?)等(?:方面的?)?(?:问题|不足|情况)"
 )
 ASPECT_PROBLEM = re.compile(r"(?P<body>[^。，,：:]{0,40}在[^。]{4,}?等方面(?:还|仍)?(?:存在|有)(?:一定的?|一些)?(?:不足|问题|差距))")
+#: A unit saying there is nothing to report (未发现明显问题 / 不存在问题 / 无).
+NO_PROBLEM = re.compile(r"(?:未发现|没有发现|未发生|没有|不存在|无)(?:明显|突出|重大|其他)?的?(?:问题|不足)|^无[。.]?$")
 #: Lines that are chrome or signature, never statements.
 JUNK = re.compile(
     r"^(?:点击下载|上一篇|下一篇|附件|扫一扫|打印|关闭|分享|【|相关链接|原文链接|\d{4}年\d{1,2}月\d{0,2}日?$|"
@@ -229,6 +231,8 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
             continue
 
         # --- an unnumbered unit ---
+        if NO_PROBLEM.search(u) and len(u) < 60 and st.open is None:
+            continue
         if getattr(st, "pending_bare", False) and st.open is not None and st.open[1] == st.open[2]:
             st.pending_bare = False  # type: ignore[attr-defined]
             st.open[1], st.open[2] = a, b

@@ -160,3 +160,12 @@ def test_demo_corpus_held_out_split():
     print({k: v for k, v in r.items() if k not in ("misses", "errors")})
     assert r["recall"] >= 0.98
     assert r["category_accuracy"] >= 0.9
+
+
+def test_restarted_numbering_ordinals_and_nothing_to_report():
+    assert _split("一是公开内容不全面；二是更新不及时。一是扩大公开范围；二是提高时效性。") == [
+        ("problem", "公开内容不全面；"), ("problem", "更新不及时。"), ("measure", "扩大公开范围；"), ("measure", "提高时效性。")]
+    assert [k for k, _ in _split("主要问题：第一，公开不及时；第二，解读不够。改进措施：第一，及时公开；第二，强化解读。")] == [
+        "problem", "problem", "measure", "measure"]
+    assert _split("2023年，我局政府信息公开工作平稳有序，未发现明显问题。下一步，我局将继续做好政府信息公开工作。") == [
+        ("measure", "下一步，我局将继续做好政府信息公开工作。")]
