@@ -1,5 +1,7 @@
 """Segmentation layer: a spaCy ``zh`` pipeline whose tokenizer is jieba, tuned to the genre.
 
+* config: the pipeline is built from ``gxnlp/data/nlp.cfg`` (a spaCy config; override values with
+  ``make_nlp(overrides={...})``).
 * tokenizer: spaCy's Chinese tokenizer with ``segmenter = "jieba"`` (no model download), plus a
   domain user dictionary shipped as data (``gxnlp/data/userdict.txt``) so terms such as 政务公开,
   依申请公开, 政务新媒体 stay whole; :func:`discover_words` proposes more from a corpus.
@@ -281,15 +283,31 @@ def load_userdict(path: str | os.PathLike | None = None, words: Iterable[str] = 
 NLP_CONFIG: dict[str, Any] = {"nlp": {"tokenizer": {"segmenter": "jieba"}}}
 
 
-@lru_cache(maxsize=4)
+NLP_CFG = DATA_DIR / "nlp.cfg"
+
+
+def _freeze(d: dict | None) -> tuple:
+    return tuple(sorted((d or {}).items()))
+
+
 def make_nlp(userdict: str | None = None, extra_words: tuple[str, ...] = (),
-             stopwords_general: str | None = None, stopwords_domain: str | None = None) -> Language:
-    """The gxnlp Chinese pipeline: jieba tokenizer + ``gxnlp_sentences`` + ``gxnlp_stopwords``."""
+             stopwords_general: str | None = None, stopwords_domain: str | None = None,
+             config: str | None = None, overrides: dict[str, Any] | None = None) -> Language:
+    """The gxnlp Chinese pipeline built from a spaCy config (default: ``gxnlp/data/nlp.cfg``):
+    jieba tokenizer + ``gxnlp_sentences`` + ``gxnlp_stopwords``. Cached per arguments."""
+    return _make_nlp(userdict, tuple(extra_words), stopwords_general, stopwords_domain, config, _freeze(overrides))
+
+
+@lru_cache(maxsize=4)
+def _make_nlp(userdict, extra_words, stopwords_general, stopwords_domain, config, overrides) -> Language:
     load_userdict(userdict, extra_words)
-    nlp = spacy.blank("zh", config=NLP_CONFIG)
-    nlp.add_pipe("gxnlp_sentences")
-    nlp.add_pipe("gxnlp_stopwords", config={"general": stopwords_general, "domain": stopwords_domain})
-    return nlp
+    ov = dict(overrides)
+    if stopwords_general:
+        ov["components.gxnlp_stopwords.general"] = stopwords_general
+    if stopwords_domain:
+        ov["components.gxnlp_stopwords.domain"] = stopwords_domain
+    cfg = spacy.util.load_config(config or NLP_CFG, overrides=ov, interpolate=True)
+    return spacy.util.load_model_from_config(cfg, auto_fill=True)
 
 
 def _text_key(report_id: str, section: str, text: str, fingerprint: str) -> str:

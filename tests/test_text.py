@@ -80,3 +80,11 @@ def test_cli_newwords(shared, tmp_path):
     words = [json.loads(x)["word"] for x in res.stdout.splitlines() if x.startswith("{")]
     assert len(words) == 15 and "中国平潭" in words and "我区" not in words  # stopwords are not proposed
     assert set(read_wordlist(userdict)) == set(words)
+
+
+def test_pipeline_is_built_from_config_with_overrides():
+    nlp = make_nlp()
+    assert nlp.pipe_names == ["gxnlp_sentences", "gxnlp_stopwords"] and nlp.tokenizer.segmenter == "jieba"
+    plain = make_nlp(overrides={"components.gxnlp_sentences.split_enumerations": False})
+    assert len(list(plain("一是甲不足，二是乙不够。").sents)) == 1
+    assert len(list(nlp("一是甲不足，二是乙不够。").sents)) == 2
