@@ -424,10 +424,36 @@ def _specific_problems(u: str, a: int, kind: str = "problem") -> list[tuple[int,
     return []
 
 
+def statement_spans(doc: Any, statements: list[Statement], key: str = "statements") -> Any:
+    """Attach statements to the segmented problems section as ``doc.spans[key]``.
+
+    Each span gets ``Span._.kind`` (problem | measure), ``Span._.category`` and ``Span._.score``.
+    ``doc`` must be the Doc of the same section text (e.g. ``Segmenter().segment(report)["problems"]``).
+
+    Example:
+        >>> from gxnlp.text import make_nlp
+        >>> text = "存在的问题：一是政策解读不足。改进措施：一是丰富解读形式。"
+        >>> doc = statement_spans(make_nlp()(text), split_statements(text))
+        >>> [(s.text, s._.kind) for s in doc.spans["statements"]]
+        [('政策解读不足。', 'problem'), ('丰富解读形式。', 'measure')]
+    """
+    spans = []
+    for st in statements:
+        span = doc.char_span(st.start, st.end, alignment_mode="expand")
+        if span is None:
+            continue
+        span._.kind = st.kind
+        span._.category = st.category
+        span._.score = st.score
+        spans.append(span)
+    doc.spans[key] = spans
+    return doc
+
+
 def iter_statements(report: Any) -> Iterator[Statement]:
     """Statements of a :class:`gxnlp.model.Report` (its ``problems`` section)."""
     text = (report.sections or {}).get("problems")
     yield from split_statements(text, report.report_id, report.source)
 
 
-__all__ = ["Statement", "split_statements", "iter_statements", "dewrap"]
+__all__ = ["Statement", "split_statements", "iter_statements", "statement_spans", "dewrap"]

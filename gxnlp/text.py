@@ -151,6 +151,10 @@ def sentence_bounds(text: str, split_enumerations: bool = True, split_newlines: 
 
 
 def _span_kind(span: Span) -> str:
+    """A set value (statement spans: problem | measure) or, for sentences, enum | heading | sentence."""
+    own = span.doc.user_data.get(("._.", "kind", span.start_char, span.end_char))
+    if own is not None:
+        return own
     text = span.text
     m = ENUM_RE.match(text)
     if m and (not text[len(m.group()):].strip() or len(text) > len(m.group())):
@@ -161,6 +165,10 @@ def _span_kind(span: Span) -> str:
     if text.rstrip().endswith(("：", ":")) or not re.search(r"[。；;！？!?，,]", text):
         return "heading"
     return "sentence"
+
+
+def _set_span_kind(span: Span, value: str) -> None:
+    span.doc.user_data[("._.", "kind", span.start_char, span.end_char)] = value
 
 
 def _span_marker(span: Span) -> str | None:
@@ -185,7 +193,9 @@ for _obj, _name, _kw in (
     (Doc, "report_id", {"default": None}),
     (Doc, "section", {"default": None}),
     (Doc, "terms", {"getter": _doc_terms}),
-    (Span, "kind", {"getter": _span_kind}),
+    (Span, "kind", {"getter": _span_kind, "setter": _set_span_kind}),
+    (Span, "category", {"default": None}),
+    (Span, "score", {"default": None}),
     (Span, "marker", {"getter": _span_marker}),
     (Token, "is_general_stop", {"getter": lambda t: t.text in t.doc.user_data.get("gxnlp_stopwords", _NO_STOP)[0]}),
     (Token, "is_domain_stop", {"getter": lambda t: t.text in t.doc.user_data.get("gxnlp_stopwords", _NO_STOP)[1]}),
