@@ -351,3 +351,16 @@ def test_cli_synth(tmp_path):
     (tmp_path / "other" / "keep.txt").write_text("x")
     r = runner.invoke(app, ["synth", "--n", "2", "--force", str(tmp_path / "other")])
     assert r.exit_code == 2 and (tmp_path / "other" / "keep.txt").exists()
+
+
+def test_committed_demo_corpus_is_what_the_generator_writes(tmp_path):
+    """corpora/demo is `gxnlp synth --n 300 --seed 0 corpora/demo`, byte for byte."""
+    demo = Path(__file__).resolve().parents[1] / "corpora" / "demo"
+    if not (demo / "truth" / "documents.jsonl").exists():
+        pytest.skip("corpora/demo not present")
+    generate(tmp_path, n=300, seed=0)
+    mine = sorted(p.relative_to(demo) for p in demo.rglob("*") if p.is_file())
+    fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert mine == fresh
+    for rel in mine:
+        assert (demo / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel

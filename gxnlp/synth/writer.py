@@ -30,7 +30,7 @@ YEARS = tuple(range(2016, 2025))
 _YEAR_WEIGHTS = (5, 6, 7, 10, 11, 13, 14, 15, 15)
 LAYOUT_WEIGHTS = {
     "pipe_rows": 14, "cell_lines_pipe": 12, "cell_lines_bare": 8, "blank_separated": 10, "glued": 8,
-    "pdf_text": 10, "html": 20, "trad_pinyin": 4, "docx": 1.2, "pdf": 1.5,
+    "pdf_text": 10, "html": 20, "trad_pinyin": 4, "docx": 2, "pdf": 2,
 }
 GBK_LAYOUTS = ("pipe_rows", "cell_lines_pipe", "cell_lines_bare")
 ERROR_RATE = 0.08
@@ -61,8 +61,8 @@ class Unit:
 # ----------------------------------------------------------------------------- planning
 
 def _agency_weight(a: Agency) -> float:
-    return {("部门", "county"): 1.0, ("乡镇/街道", "township"): 0.5, ("政府办", "county"): 1.2,
-            ("开发区", "county"): 1.0, ("开发区", "city"): 1.5, ("部门", "city"): 0.9, ("政府办", "city"): 2.0,
+    return {("部门", "county"): 1.0, ("乡镇/街道", "township"): 0.9, ("政府办", "county"): 1.2,
+            ("开发区", "county"): 2.5, ("开发区", "city"): 3.0, ("部门", "city"): 0.9, ("政府办", "city"): 2.0,
             ("政府办", "province"): 2.0, ("部门", "province"): 1.0}.get((a.agency_type, a.level), 1.0)
 
 
