@@ -21,10 +21,12 @@ GEOGRAPHY: dict[str, dict[str, list[str]]] = {
         "淄博市": ["张店区", "淄川区", "博山区", "临淄区", "周村区", "桓台县", "高青县", "沂源县"],
         "威海市": ["环翠区", "文登区", "荣成市", "乳山市"],
         "济宁市": ["任城区", "兖州区", "曲阜市", "邹城市", "微山县", "鱼台县", "金乡县", "嘉祥县"],
+        "烟台市": ["芝罘区", "福山区", "牟平区", "莱山区", "龙口市", "莱阳市", "莱州市", "招远市", "栖霞市", "海阳市"],
     },
     "四川省": {
         "攀枝花市": ["东区", "西区", "仁和区", "米易县", "盐边县"],
         "绵阳市": ["涪城区", "游仙区", "安州区", "三台县", "盐亭县", "梓潼县", "平武县", "江油市"],
+        "南充市": ["顺庆区", "高坪区", "嘉陵区", "南部县", "营山县", "蓬安县", "仪陇县", "西充县", "阆中市"],
     },
     "甘肃省": {
         "武威市": ["凉州区", "民勤县", "古浪县", "天祝藏族自治县"],
@@ -33,6 +35,7 @@ GEOGRAPHY: dict[str, dict[str, list[str]]] = {
     "江苏省": {
         "淮安市": ["淮安区", "淮阴区", "清江浦区", "洪泽区", "涟水县", "盱眙县", "金湖县"],
         "常州市": ["天宁区", "钟楼区", "新北区", "武进区", "金坛区", "溧阳市"],
+        "徐州市": ["云龙区", "贾汪区", "泉山区", "铜山区", "丰县", "沛县", "睢宁县", "新沂市", "邳州市"],
     },
     "福建省": {
         "泉州市": ["鲤城区", "丰泽区", "洛江区", "泉港区", "惠安县", "安溪县", "永春县", "德化县", "石狮市", "晋江市", "南安市"],
@@ -41,10 +44,12 @@ GEOGRAPHY: dict[str, dict[str, list[str]]] = {
     "湖南省": {
         "株洲市": ["荷塘区", "芦淞区", "石峰区", "天元区", "攸县", "茶陵县", "醴陵市"],
         "岳阳市": ["岳阳楼区", "云溪区", "君山区", "岳阳县", "华容县", "湘阴县", "平江县", "汨罗市", "临湘市"],
+        "常德市": ["武陵区", "鼎城区", "安乡县", "汉寿县", "澧县", "临澧县", "桃源县", "石门县", "津市市"],
     },
     "浙江省": {
         "湖州市": ["吴兴区", "南浔区", "德清县", "长兴县", "安吉县"],
         "衢州市": ["柯城区", "衢江区", "常山县", "开化县", "龙游县", "江山市"],
+        "金华市": ["婺城区", "金东区", "武义县", "浦江县", "磐安县", "兰溪市", "义乌市", "东阳市", "永康市"],
     },
 }
 
@@ -127,7 +132,7 @@ def build_hierarchy(seed: int = 0) -> list[Agency]:
                           province, None, None, "厅局", rng.choice(GOV_FIELDS), "省委、省政府"))
         out.append(Agency(f"{province}|office", f"{province}人民政府办公厅", "省政府办公厅", "我厅", "政府办", "province",
                           province, None, None, "处室", rng.choice(GOV_FIELDS), "省委、省政府"))
-        for dept, field in rng.sample(PROVINCE_DEPARTMENTS, 8):
+        for dept, field in rng.sample(PROVINCE_DEPARTMENTS, 14):
             self_ref = "我委" if dept.endswith("委员会") else ("我局" if dept.endswith("局") else "我厅")
             out.append(Agency(f"{province}|{dept}", f"{province}{dept}", f"省{dept}", self_ref, "部门", "province",
                               province, None, None, "处室", field, "省委、省政府"))
@@ -138,7 +143,7 @@ def build_hierarchy(seed: int = 0) -> list[Agency]:
                               province, city, None, "部门", rng.choice(GOV_FIELDS), "市委、市政府"))
             out.append(Agency(f"{group_c}|office", f"{city}人民政府办公室", "市政府办公室", "我办", "政府办", "city",
                               province, city, None, "科室", rng.choice(GOV_FIELDS), "市委、市政府"))
-            for dept, field in rng.sample(LOCAL_DEPARTMENTS, 12):
+            for dept, field in rng.sample(LOCAL_DEPARTMENTS, 20):
                 if dept == "发展和改革局":
                     dept = "发展和改革委员会"
                 self_ref = "我委" if dept.endswith("委员会") else "我局"
@@ -157,7 +162,7 @@ def build_hierarchy(seed: int = 0) -> list[Agency]:
                                   province, city, county, "部门", rng.choice(GOV_FIELDS), parent))
                 out.append(Agency(f"{group}|office", f"{prefix}人民政府办公室", f"{gshort}{kind}政府办公室", "我办", "政府办",
                                   "county", province, city, county, "股室", rng.choice(GOV_FIELDS), parent))
-                for dept, field in rng.sample(LOCAL_DEPARTMENTS, rng.randint(8, 14)):
+                for dept, field in rng.sample(LOCAL_DEPARTMENTS, rng.randint(14, 24)):
                     if dept == "生态环境局":
                         dept = "生态环境分局"
                     out.append(Agency(f"{group}|{dept}", f"{prefix}{dept}", f"{kind}{dept}", "我局", "部门", "county",
@@ -169,7 +174,7 @@ def build_hierarchy(seed: int = 0) -> list[Agency]:
                     out.append(Agency(f"{group}|zone", zname, "开发区管委会", "我委", "开发区", "county",
                                       province, city, county, "部门", "招商引资", parent))
                 used: set[str] = set()
-                n_towns = rng.randint(3, 7)
+                n_towns = rng.randint(6, 18)
                 for i in range(n_towns):
                     street = kind in "区市" and rng.random() < 0.5
                     for _ in range(50):

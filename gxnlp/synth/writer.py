@@ -30,7 +30,7 @@ YEARS = tuple(range(2016, 2025))
 _YEAR_WEIGHTS = (5, 6, 7, 10, 11, 13, 14, 15, 15)
 LAYOUT_WEIGHTS = {
     "pipe_rows": 14, "cell_lines_pipe": 12, "cell_lines_bare": 8, "blank_separated": 10, "glued": 8,
-    "pdf_text": 10, "html": 20, "trad_pinyin": 4, "docx": 2, "pdf": 2,
+    "pdf_text": 10, "html": 20, "trad_pinyin": 5, "docx": 1, "pdf": 1.5,
 }
 GBK_LAYOUTS = ("pipe_rows", "cell_lines_pipe", "cell_lines_bare")
 ERROR_RATE = 0.08
@@ -60,17 +60,25 @@ class Unit:
 
 # ----------------------------------------------------------------------------- planning
 
-def _agency_weight(a: Agency) -> float:
-    return {("部门", "county"): 1.0, ("乡镇/街道", "township"): 0.9, ("政府办", "county"): 1.2,
-            ("开发区", "county"): 2.5, ("开发区", "city"): 3.0, ("部门", "city"): 0.9, ("政府办", "city"): 2.0,
-            ("政府办", "province"): 2.0, ("部门", "province"): 1.0}.get((a.agency_type, a.level), 1.0)
+#: Share of reports by (agency_type, level): county departments dominate, as in real corpora.
+_KIND_SHARE = {("部门", "county"): 40, ("乡镇/街道", "township"): 18, ("政府办", "county"): 10,
+               ("开发区", "county"): 4, ("开发区", "city"): 2, ("部门", "city"): 14, ("政府办", "city"): 4,
+               ("政府办", "province"): 2, ("部门", "province"): 6}
 
 
 def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
     """Draw the corpus plan: units of reports (singles, series, copy clusters)."""
     agencies = agencies if agencies is not None else build_hierarchy(seed)
     rng = random.Random(f"plan:{seed}")
-    weights = [_agency_weight(a) for a in agencies]
+    by_kind: dict[tuple[str, str], list[Agency]] = {}
+    for a in agencies:
+        by_kind.setdefault((a.agency_type, a.level), []).append(a)
+    kinds = sorted(by_kind)
+    kind_weights = [_KIND_SHARE.get(k, 1.0) for k in kinds]
+
+    def pick_agency() -> Agency:
+        return rng.choice(by_kind[rng.choices(kinds, weights=kind_weights)[0]])
+
     groups: dict[str, list[Agency]] = {}
     for a in agencies:
         if a.group and a.agency_type == "部门":
@@ -87,6 +95,9 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
         enc = "gbk" if lay in GBK_LAYOUTS and rng.random() < 0.15 else "utf-8"
         return lay, enc
 
+    capacity = len(agencies) * len(YEARS)
+    if n > capacity // 2:
+        raise ValueError(f"n={n} is too large for the synthetic hierarchy ({capacity} agency-years; at most {capacity // 2})")
     while count < n:
         r = rng.random()
         unit = Unit()
@@ -104,7 +115,7 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
                     l2, e2 = (lay, enc) if rng.random() < 0.7 else pick_layout()
                     unit.slots.append(Slot(count + j, a, year, l2, e2, cid, "cross", None if j == 0 else count))
         elif r < 0.42:
-            a = rng.choices(agencies, weights=weights)[0]
+            a = pick_agency()
             length = rng.randint(2, 5)
             start = rng.randint(YEARS[0], YEARS[-1] - length + 1)
             years = [y for y in range(start, start + length) if (a.key, y) not in used][: n - count]
@@ -120,7 +131,7 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
                 unit.slots.append(Slot(count + j, a, y, lay, enc, cid, "self" if reuse else None,
                                        None if (not reuse or j == 0) else count + j - 1))
         else:
-            a = rng.choices(agencies, weights=weights)[0]
+            a = pick_agency()
             y = rng.choices(YEARS, weights=_YEAR_WEIGHTS)[0]
             if (a.key, y) not in used:
                 lay, enc = pick_layout()
@@ -140,12 +151,16 @@ def _ensure_coverage(units: list[Unit], rng: random.Random) -> None:
     tabular = [s for s in slots if template_of(s.year) != "pre2019"]
     if len(tabular) < len(LAYOUT_WEIGHTS) + 1:
         return
-    present = {s.layout for s in slots}
+    want = max(1, min(3, len(slots) // 100))
     pool = rng.sample(tabular, len(tabular))
     for lay in LAYOUT_WEIGHTS:
-        if lay not in present:
+        have = sum(s.layout == lay for s in slots)
+        while have < want and pool:
             s = pool.pop()
+            if s.layout == lay or sum(x.layout == s.layout for x in slots) <= want:
+                continue  # never starve another layout
             s.layout, s.encoding = lay, "utf-8"
+            have += 1
     if not any(s.encoding == "gbk" for s in slots):
         cand = [s for s in pool if s.layout in GBK_LAYOUTS]
         if cand:
