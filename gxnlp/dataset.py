@@ -269,6 +269,15 @@ def build(
 CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {}
 
 
+def _reuse_stage(con, seed: int) -> None:
+    from .reuse.stage import reuse_stage
+
+    reuse_stage(con, seed)
+
+
+CORPUS_STAGES["reuse"] = _reuse_stage
+
+
 def export_parquet(con, directory: str | os.PathLike) -> None:
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)

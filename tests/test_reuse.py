@@ -192,3 +192,40 @@ def test_window_signatures_equal_datasketch_minhash():
     m = MinHash(num_perm=32, seed=5, hashfunc=_identity)
     m.update_batch(keep)
     assert (sigs[0] == m.hashvalues).all()
+
+
+# -- the project's generated demo corpus (gxnlp synth) -------------------------------------
+@pytest.mark.slow
+def test_demo_corpus_pairs_against_truth():
+    root = Path(__file__).resolve().parents[1] / "corpora" / "demo"
+    truth_file = root / "truth" / "reuse_pairs.jsonl"
+    if not truth_file.exists():
+        pytest.skip("corpora/demo not generated (gxnlp synth corpora/demo)")
+    from gxnlp.pipeline import iter_files, process_map
+    from gxnlp.reuse.io import load_doc
+
+    docs = [d for d in process_map(load_doc, iter_files([root]), workers=2) if isinstance(d, ReuseDoc)]
+    truth = [json.loads(x) for x in truth_file.read_text(encoding="utf-8").splitlines()]
+    true = {tuple(sorted((t["a_report_id"], t["b_report_id"]))): t["kind"] for t in truth}
+    det = ReuseDetector().fit(docs)
+    found = {tuple(sorted(p)): k for p, k in zip(zip(det.pairs_.a_report_id, det.pairs_.b_report_id), det.pairs_.kind)}
+    tp = len(found.keys() & true.keys())
+    precision, recall = tp / len(found), tp / len(true)
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+    # kinds agree (self = same agency other years) for nearly all found pairs
+    agree = sum(found[p] == true[p] for p in found.keys() & true.keys())
+    assert agree / tp >= 0.95
+    # clusters: co-membership precision / recall against the true clusters
+    rid = {d["file"]: d["report_id"] for d in map(json.loads, (root / "truth" / "documents.jsonl").read_text(encoding="utf-8").splitlines())}
+    true_of = {rid[f]: c["cluster"] for c in map(json.loads, (root / "truth" / "clusters.jsonl").read_text(encoding="utf-8").splitlines())
+               for f in c["files"]}
+    found_of = {r: c.cluster_id for c in det.clusters_.itertuples() for r in c.report_ids}
+
+    def co(of):
+        by: dict = {}
+        for r, c in of.items():
+            by.setdefault(c, []).append(r)
+        return {tuple(sorted((x, y))) for m in by.values() for i, x in enumerate(m) for y in m[i + 1:]}
+
+    t_co, f_co = co(true_of), co(found_of)
+    assert len(t_co & f_co) / len(f_co) >= 0.9 and len(t_co & f_co) / len(t_co) >= 0.9

@@ -1,0 +1,45 @@
+"""The reuse stage of the dataset build: fills the ``reuse`` and ``report_reuse`` tables.
+
+Registered in :data:`gxnlp.dataset.CORPUS_STAGES` as ``"reuse"``; reads the stored
+reports (metadata and the narrative sections) in batches, so the corpus is never loaded
+as files again, and rewrites both tables.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from .detector import ReuseDetector, ReuseDoc
+
+
+def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
+    cur = con.execute("SELECT report_id, source, agency, year, published, template, overview, problems "
+                      "FROM reports ORDER BY report_id")
+    while rows := cur.fetchmany(batch):
+        for rid, source, agency, year, published, template, overview, problems in rows:
+            text = "\n".join(x for x in (overview, problems) if x)
+            yield ReuseDoc(rid, text, agency=agency, year=year, published=published, source=source,
+                           meta={"template": template})
+
+
+def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of ``reuse`` (one per pair) and ``report_reuse`` (one per report) for a fitted detector."""
+    pairs = [{"a_report_id": r.a_report_id, "b_report_id": r.b_report_id, "kind": r.kind,
+              "copied_chars": int(r.copied_chars), "a_share": float(r.a_share), "b_share": float(r.b_share),
+              "passages": json.dumps(r.passages, ensure_ascii=False)} for r in det.pairs_.itertuples()]
+    shares = [{"report_id": r.report_id, "copied_share": float(r.copied_share), "self_share": float(r.self_share),
+               "cross_share": float(r.cross_share)} for r in det.report_shares_.itertuples()]
+    return pairs, shares
+
+
+def reuse_stage(con, seed: int = 0) -> None:
+    """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``."""
+    from ..dataset import _insert
+
+    det = ReuseDetector(seed=seed).fit(iter_stored_docs(con))
+    pairs, shares = tables(det)
+    con.execute("DELETE FROM reuse")
+    con.execute("DELETE FROM report_reuse")
+    _insert(con, "reuse", pairs)
+    _insert(con, "report_reuse", shares)
