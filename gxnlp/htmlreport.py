@@ -243,7 +243,7 @@ def build_context(det: ReuseDetector, *, findings: pd.DataFrame | None = None, a
     return {
         "title": title, "version": __version__, "overview": overview,
         "params": {k: getattr(det, k) for k in ("ngram", "num_perm", "threshold", "doc_threshold", "stock_df",
-                                                 "min_copied_chars", "min_share", "min_share_self", "seed")},
+                                                 "min_copied_chars", "min_share", "min_share_self", "min_share_sibling", "seed")},
         "plots": {"year": by_year, "template": by_template, "agency": by_agency, "heat": heat},
         "agency_legend": agency_legend, "heat_legend": heat_legend,
         "pairs": pairs, "pairs_total": len(det.pairs_), "clusters": clusters, "reports": report_rows,

@@ -43,6 +43,7 @@ def reuse(
     min_copied_chars: int = typer.Option(60, help="Copied characters outside stock phrases that make a pair."),
     min_share: float = typer.Option(0.4, help="...or the share of both narratives that is shared (other agencies)."),
     min_share_self: float = typer.Option(0.25, help="...the same for two reports of one agency."),
+    min_share_sibling: float = typer.Option(0.25, help="...and for two agencies of one county/city in one year."),
     seed: int = typer.Option(1, help="MinHash seed (same corpus + seed = same output)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes for reading (default: all cores)."),
 ) -> None:
@@ -61,7 +62,7 @@ def reuse(
 
     docs = read_corpus(paths, workers, on_error)
     det = ReuseDetector(ngram=ngram, threshold=threshold, num_perm=num_perm, stock_df=stock_df,
-                        min_copied_chars=min_copied_chars, min_share=min_share, min_share_self=min_share_self, seed=seed, include_template=include_template).fit(docs)
+                        min_copied_chars=min_copied_chars, min_share=min_share, min_share_self=min_share_self, min_share_sibling=min_share_sibling, seed=seed, include_template=include_template).fit(docs)
     if format is ReuseFormat.jsonl:
         for rec in det.iter_pair_records():
             echo_json(rec)

@@ -98,6 +98,14 @@ def agency_key(agency: str | None) -> str | None:
     return _AGENCY_SUFFIX.sub("", a) or a
 
 
+def _region_key(doc: ReuseDoc) -> tuple | None:
+    """(province, city, county) of a report when its county or city is known, else None."""
+    r = (doc.meta or {}).get("region") or {}
+    if not isinstance(r, dict) or not (r.get("county") or r.get("city")):
+        return None
+    return (r.get("province"), r.get("city"), r.get("county"))
+
+
 def _agency_key(doc: ReuseDoc) -> str:
     return agency_key(doc.agency) or f"?{doc.report_id}"
 
@@ -148,6 +156,7 @@ class ReuseDetector:
         doc_num_perm: int = 128,
         min_share: float = 0.4,
         min_share_self: float = 0.25,
+        min_share_sibling: float = 0.25,
         candidates: str = "lsh",
     ):
         self.ngram = ngram
@@ -173,6 +182,7 @@ class ReuseDetector:
         self.doc_num_perm = doc_num_perm
         self.min_share = min_share
         self.min_share_self = min_share_self
+        self.min_share_sibling = min_share_sibling
         if candidates not in ("lsh", "all"):
             raise ValueError(f"candidates must be 'lsh' or 'all', not {candidates!r}")
         self.candidates = candidates
@@ -276,8 +286,10 @@ class ReuseDetector:
         """Align candidate pairs (document indices ``i < j``) and keep those sharing copied narrative.
 
         A pair is kept when the copied text outside stock phrases reaches ``min_copied_chars``
-        or the copied share of *both* narratives reaches ``min_share`` (``min_share_self``
-        for two reports of the same agency: reusing one's own text is the common case).
+        or the copied share of *both* narratives reaches ``min_share`` — ``min_share_self`` for
+        two reports of the same agency (reusing one's own text is the common case) and
+        ``min_share_sibling`` for two agencies of one county (or city) in the same report
+        year (departments filling in one model report).
         """
         if not hasattr(self, "_res"):
             # sentences are matched on their text outside the template; stock phrases inside
@@ -296,8 +308,14 @@ class ReuseDetector:
             rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
             share = min(sum(p.a_chars for p in ps) / max(1, self._nchars[i]),
                         sum(p.b_chars for p in ps) / max(1, self._nchars[j]))
-            same = _agency_key(self.docs_[i]) == _agency_key(self.docs_[j])
-            if rare >= self.min_copied_chars or share >= (self.min_share_self if same else self.min_share):
+            a, b = self.docs_[i], self.docs_[j]
+            if _agency_key(a) == _agency_key(b):
+                need = self.min_share_self
+            elif a.year == b.year and _region_key(a) is not None and _region_key(a) == _region_key(b):
+                need = self.min_share_sibling
+            else:
+                need = self.min_share
+            if rare >= self.min_copied_chars or share >= need:
                 self.passages_[(i, j)] = ps
             else:
                 self.rejected_[(i, j)] = (rare, round(share, 4))
