@@ -245,7 +245,8 @@ class ReuseDetector:
                 for j in doc_index.add(i, t, self.template_masks_[i]):
                     cands[(j, i)] += 1
         self.index_stats_ = {"windows": index.n_windows, "skipped_queries": index.n_skipped_queries,
-                             "doc_skipped_queries": doc_index.n_skipped_queries, "candidate_pairs": len(cands)}
+                             "doc_skipped_queries": doc_index.n_skipped_queries,
+                             "doc_rejected_collisions": doc_index.n_rejected, "candidate_pairs": len(cands)}
         self._stock_runs = stock_runs
         return cands
 

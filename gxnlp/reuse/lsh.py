@@ -149,7 +149,10 @@ class DocumentIndex:
     """
 
     def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = 1,
-                 min_shingles: int = 20, max_bucket_docs: int | None = None):
+                 min_shingles: int = 20, max_bucket_docs: int | None = None, verify: float | None = 0.2):
+        self.verify = verify
+        self._sigs: dict[int, np.ndarray] = {}
+        self.n_rejected = 0
         self.ngram = ngram
         self.num_perm = num_perm
         self.threshold = threshold
@@ -173,11 +176,20 @@ class DocumentIndex:
         if len(sel) < self.min_shingles:
             return set()
         a, b = self._proto.permutations
-        m = _Signature(_permuted(sel, a, b).min(axis=0))
+        sig = _permuted(sel, a, b).min(axis=0)
+        m = _Signature(sig)
         hits = set(self.lsh.query(m))
         if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
             self.n_skipped_queries += 1
             hits = set()
+        if self.verify is not None and hits:
+            # the usual LSH post-filter: keep collisions whose estimated Jaccard (share of
+            # equal signature values) reaches ``verify``; band collisions alone are noisy
+            kept = {k for k in hits if np.mean(self._sigs[k] == sig) >= self.verify}
+            self.n_rejected += len(hits) - len(kept)
+            hits = kept
+        if self.verify is not None:
+            self._sigs[doc] = sig
         self.lsh.insert(doc, m, check_duplication=False)
         self.n_docs += 1
         return hits
