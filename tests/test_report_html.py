@@ -124,3 +124,31 @@ def test_report_page_in_headless_chromium(corpus, tmp_path):
     gray = img[..., :3].mean(axis=2)
     assert gray.std() > 0.05  # not blank
     assert (gray < 0.5).mean() > 0.01  # some dark text/plots
+
+
+def test_report_shows_table_audit_findings(corpus, tmp_path, monkeypatch):
+    """With a ``gxnlp.validate`` module present, its findings are listed (escaped) on the page."""
+    import sys
+    import types
+
+    fake = types.ModuleType("gxnlp.validate")
+    fake.FINDING_COLUMNS = ["source", "report_id", "rule", "table", "row", "column", "expected", "found", "message"]
+
+    def validate_record(path):
+        return {"source": str(path), "report_id": "x", "warnings": [], "findings": [
+            {"source": str(path), "report_id": "x", "rule": "s4_group_total", "table": "s4", "row": "review",
+             "column": "total", "expected": 3, "found": 4, "message": f"总计 4 ≠ 3 {EVIL}"}]}
+
+    fake.validate_record = validate_record
+    monkeypatch.setitem(sys.modules, "gxnlp.validate", fake)
+    root, docs, truth, paths = corpus
+    few = tmp_path / "few"
+    few.mkdir()
+    for p in list(paths.values())[:3]:
+        (few / Path(p).name).write_text(Path(p).read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", str(few), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert html.count("s4_group_total") == 3 and "总计 4 ≠ 3 &lt;script&gt;" in html
+    assert "table audit not available" not in html

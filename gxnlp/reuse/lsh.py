@@ -5,7 +5,9 @@ consecutive sentences until ``window_chars`` non-boilerplate characters. A windo
 shingle set (character n-grams not touching template/stock text) is MinHashed and
 queried against, then inserted into, a :class:`datasketch.MinHashLSH` index. Two reports
 become a candidate pair when any of their windows collide — cost is linear in the number
-of windows plus the collisions, with no all-pairs step.
+of windows plus the collisions, with no all-pairs step. :class:`DocumentIndex` does the
+same for whole narratives (a model text copied whole), with the usual post-filter on the
+estimated Jaccard of the colliding signatures.
 
 >>> import numpy as np
 >>> from gxnlp.reuse.text import ReuseText
