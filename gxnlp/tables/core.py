@@ -1,0 +1,116 @@
+"""``extract``: a Document or Report -> one tidy row per table cell.
+
+>>> from gxnlp.model import Document
+>>> grid = [["四、结转下年度继续办理", "0", "0", "0", "0", "0", "0", "0"]]
+>>> text = "三、收到和处理政府信息公开申请情况 一、本年新收政府信息公开申请数量 | 2 | 0 | 0 | 0 | 0 | 1 | 3 |"
+>>> df = extract(Document(source="a.txt", report_id="r1", text=text, format="txt"))
+>>> df[["row", "column", "value"]].iloc[-1].tolist()
+['new_requests', 'total', 3]
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+
+from ..model import Document, Report
+from .cells import normalize
+from .text import Tables, read_tables
+
+COLUMNS: list[str] = ["report_id", "template", "table", "row", "column", "value", "raw"]
+_NUMERIC = re.compile(r"^[+-]?[\d.,]+\s*(?:万?元)?$")
+
+
+def _template_hint(template: str | None, year: int | None) -> str | None:
+    if template in ("2019", "2021"):
+        return template
+    if year is not None:
+        if year >= 2021:
+            return "2021"
+        if year >= 2019:
+            return "2019"
+    return None
+
+
+def render_grids(grids: list[list[list[str]]]) -> tuple[str, list[int]]:
+    """Resolved HTML grids as text rows ``a | b | c |`` plus the end offset of each grid.
+
+    Repeated label cells (rowspan/colspan filled) are collapsed; an empty cell between values
+    becomes ``∅`` so it stays a (null) cell.
+    """
+    parts: list[str] = []
+    stops: list[int] = []
+    pos = 0
+    for grid in grids:
+        lines = []
+        for row in grid:
+            cells = [normalize(c or "").strip() for c in row]
+            while cells and not cells[-1]:
+                cells.pop()
+            while cells and not cells[0]:
+                cells.pop(0)
+            out: list[str] = []
+            for c in cells:
+                if out and c == out[-1] and c and not _NUMERIC.match(c):
+                    continue
+                out.append(c if c else "∅")
+            lines.append(" | ".join(out) + " |")
+        block = "\n".join(lines) + "\n\n"
+        parts.append(block)
+        pos += len(block)
+        stops.append(pos)
+    return "".join(parts), stops
+
+
+def _read(doc: Document, hint: str | None) -> Tables:
+    got = Tables()
+    if doc.html_tables:
+        gtext, stops = render_grids(doc.html_tables)
+        got = read_tables(gtext, hint, stops=stops)
+    missing = {"s2", "s3", "s4"} - got.found
+    if missing and doc.text:
+        tt = read_tables(doc.text, hint)
+        for table in sorted(missing & tt.found):
+            got.cells.extend(c for c in tt.cells if c.table == table)
+            got.found.add(table)
+            got.warnings.extend(w for w in tt.warnings if w.startswith(table))
+        got.template = got.template or tt.template
+    got.template = got.template or hint
+    return got
+
+
+def extract_with_warnings(obj: Document | Report, template: str | None = None, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Cells of sections 2-4 and the warnings raised while reading them."""
+    if isinstance(obj, Report):
+        doc = obj.document
+        if doc is None:
+            raise ValueError(f"{obj.source}: Report has no document to read tables from")
+        template = template or obj.template
+        year = year if year is not None else obj.year
+    elif isinstance(obj, Document):
+        doc = obj
+    else:
+        raise TypeError(f"extract() takes a Document or a Report, not {type(obj).__name__}")
+    got = _read(doc, _template_hint(template, year))
+    tpl = got.template or "unknown"
+    records: list[dict[str, Any]] = [
+        {"report_id": doc.report_id, "template": tpl, "table": c.table, "row": c.row, "column": c.column,
+         "value": c.value, "raw": c.raw}
+        for c in got.cells
+    ]
+    df = pd.DataFrame.from_records(records, columns=COLUMNS)
+    df["value"] = pd.Series([r["value"] for r in records], dtype=object, index=df.index)
+    warnings = [f"tables: {w}" for w in got.warnings]
+    df.attrs["warnings"] = warnings
+    df.attrs["source"] = doc.source
+    df.attrs["template"] = tpl
+    return df, warnings
+
+
+def extract(obj: Document | Report, template: str | None = None, year: int | None = None) -> pd.DataFrame:
+    """One row per cell: ``report_id, template, table, row, column, value, raw``.
+
+    ``df.attrs["warnings"]`` lists inferred splits of glued digits, odd cell counts, etc.
+    """
+    return extract_with_warnings(obj, template=template, year=year)[0]

@@ -1,0 +1,141 @@
+"""Recovering cells from glued digit runs (``713000074`` -> 71 3 0 0 0 0 74).
+
+A row's tokens (see :mod:`gxnlp.tables.cells`) are split into the row's number of cells. A space
+or any other separator is always a cell boundary; inside a run every boundary is possible, but no
+piece may have a leading zero (``07``). Which split is right is decided by the table identities:
+the caller passes a ``check`` (does a group of cells satisfy its identity?) and a ``score``
+(lower = more plausible, by default "fewest long numbers": the sum of squared digit counts).
+
+>>> best_split(["713000074"], [7], check=row_total_ok).values
+[(71, 3, 0, 0, 0, 0, 74)]
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .cells import EMPTY_MARKERS, parse_value, valid_piece
+
+EMPTY = "\x00"  # an empty-marker token occupies exactly one cell
+
+
+def _atoms(tokens: Sequence[str]) -> str:
+    """Tokens joined into one string: ' ' is a forced boundary, EMPTY a one-cell empty marker."""
+    return " ".join(EMPTY if t in EMPTY_MARKERS else t for t in tokens)
+
+
+def _value(piece: str):
+    return None if piece == EMPTY else parse_value(piece)
+
+
+def sumsq(pieces: Sequence[str]) -> int:
+    """Fewest-long-numbers score: sum of squared digit counts."""
+    return sum(sum(c.isdigit() for c in p) ** 2 for p in pieces)
+
+
+def _groups_from(s: str, p: int, k: int, cap: int = 200_000) -> list[tuple[int, tuple[str, ...]]]:
+    """All ways to read ``k`` pieces from position ``p``: (end position, pieces)."""
+    out: list[tuple[int, tuple[str, ...]]] = []
+
+    def rec(pos: int, left: int, acc: tuple[str, ...]) -> None:
+        if len(out) >= cap:
+            return
+        while pos < len(s) and s[pos] == " ":
+            pos += 1
+        if left == 0:
+            out.append((pos, acc))
+            return
+        if pos >= len(s):
+            return
+        if s[pos] == EMPTY:
+            rec(pos + 1, left - 1, acc + (EMPTY,))
+            return
+        end = pos
+        while end < len(s) and s[end] not in (" ", EMPTY):
+            end += 1
+        # the piece is s[pos:j]; the rest of the run must still hold >= 1 digit per later piece
+        for j in range(pos + 1, end + 1):
+            piece = s[pos:j]
+            if j < end and s[j] == ".":
+                continue  # never cut just before a decimal point
+            if not valid_piece(piece) or ("." in piece and j < end):
+                continue  # a decimal's fraction is never cut
+            rec(j, left - 1, acc + (piece,))
+
+    rec(p, k, ())
+    return out
+
+
+def all_splits(tokens: Sequence[str], n: int, cap: int = 200_000) -> list[tuple[str, ...]]:
+    """Every split of ``tokens`` into exactly ``n`` cells (raw pieces, EMPTY for markers)."""
+    s = _atoms(tokens)
+    return [pieces for end, pieces in _groups_from(s, 0, n, cap) if s[end:].strip() == ""]
+
+
+def row_total_ok(values: Sequence) -> bool:
+    """The last value equals the sum of the others (unknown when any is empty)."""
+    if any(v is None for v in values):
+        return True
+    return abs(sum(values[:-1]) - values[-1]) < 1e-6
+
+
+@dataclass
+class SplitResult:
+    #: chosen pieces per group (raw strings; EMPTY for a marker) and their values
+    pieces: list[tuple[str, ...]]
+    values: list[tuple]
+    #: number of splits that satisfy as many group checks as the chosen one (1 = unambiguous)
+    n_fitting: int
+    #: number of groups whose check fails in the chosen split
+    violations: int
+
+
+def best_split(
+    tokens: Sequence[str],
+    group_sizes: Sequence[int],
+    check: Callable[[Sequence], bool] | None = None,
+    score: Callable[[tuple[str, ...], tuple], float] | None = None,
+) -> SplitResult | None:
+    """The most plausible split of ``tokens`` into consecutive groups of ``group_sizes`` cells.
+
+    Minimises (failed checks, score) by dynamic programming over groups; ``n_fitting`` counts
+    the splits with the minimal number of failed checks (capped at 10**6).
+    Returns None when the tokens cannot make that many cells.
+    """
+    s = _atoms(tokens)
+    score = score or (lambda pieces, values: sumsq(pieces))
+    sizes = tuple(group_sizes)
+
+    @lru_cache(maxsize=None)
+    def solve(g: int, p: int):
+        if g == len(sizes):
+            return (0, 0.0, (), 1) if s[p:].strip() == "" else None
+        best = None
+        counts: dict[int, int] = {}
+        for end, pieces in _groups_from(s, p, sizes[g]):
+            sub = solve(g + 1, end)
+            if sub is None:
+                continue
+            values = tuple(_value(x) for x in pieces)
+            v = 0 if check is None or check(values) else 1
+            viol = v + sub[0]
+            sc = score(pieces, values) + sub[1]
+            counts[viol] = min(10**6, counts.get(viol, 0) + sub[3])
+            cand = (viol, sc, (pieces,) + sub[2])
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+        if best is None:
+            return None
+        return (best[0], best[1], best[2], counts[best[0]])
+
+    res = solve(0, 0)
+    if res is None:
+        return None
+    viol, _, groups, n_fit = res
+    return SplitResult(
+        pieces=list(groups),
+        values=[tuple(_value(x) for x in grp) for grp in groups],
+        n_fitting=n_fit,
+        violations=viol,
+    )

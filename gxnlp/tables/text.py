@@ -1,0 +1,400 @@
+"""Finding the three tables in flattened text and reading each row's values.
+
+Works on any flattening (pipes, one cell per line, blank-line separated cells, PDF text, glued
+digits): rows are found by their labels in template order, and a row's values are the tokens
+between its label and the next row's label. Glued digit runs are split with the identities of
+the tables (:mod:`gxnlp.tables.split`).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from . import keys as K
+from .cells import Token, normalize, parse_value, tokenize
+from .split import EMPTY, all_splits, best_split, row_total_ok, sumsq
+
+#: Group labels of s3 (spanning several rows): removed from value regions.
+_S3_GROUP_LABELS = re.compile(
+    "|".join(K.kw(w) for w in ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "法人或其他组织"))
+)
+_RE_S4_COLUMNS = re.compile(K.kw("维持") + "|" + K.kw("纠正"))
+_S4_HEADER_WORDS = re.compile("|".join(K.kw(w) for w in ("总计", "审结", "起诉", "维持", "纠正", "结果", "行政诉讼", "行政复议")))
+
+
+@dataclass
+class Cell:
+    table: str
+    row: str
+    column: str
+    value: int | float | None
+    raw: str | None
+
+
+@dataclass
+class Tables:
+    """What was read from one text: cells, the template the tables follow, warnings."""
+
+    cells: list[Cell] = field(default_factory=list)
+    template: str | None = None
+    found: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _anchor_rows(text: str, start: int, end: int, order: list[tuple[str, re.Pattern[str]]]):
+    """Find each row label in order inside text[start:end]: list of (key, label_start, label_end)."""
+    found = []
+    cursor = start
+    for key, pat in order:
+        m = pat.search(text, cursor, end)
+        if m is None:
+            continue
+        found.append((key, m.start(), m.end()))
+        cursor = m.end()
+    return found
+
+
+def _regions(text: str, anchors, end: int):
+    """(key, region text) for anchored rows: from a label's end to the next label's start."""
+    out = []
+    for i, (key, _s, e) in enumerate(anchors):
+        stop = anchors[i + 1][1] if i + 1 < len(anchors) else end
+        out.append((key, text[e:stop]))
+    return out
+
+
+def _cells_from_pieces(table: str, row: str, columns, pieces, float_cols=frozenset()) -> list[Cell]:
+    cells = []
+    for col, piece in zip(columns, pieces):
+        if piece is None:
+            cells.append(Cell(table, row, col, None, None))
+        elif piece == EMPTY:
+            cells.append(Cell(table, row, col, None, ""))
+        else:
+            cells.append(Cell(table, row, col, parse_value(piece, as_float=(row, col) in float_cols), piece))
+    return cells
+
+
+def piece_text(piece: str) -> str:
+    return "" if piece == EMPTY else piece
+
+
+def _token_strings(tokens: list[Token]) -> list[str]:
+    return [t.text for t in tokens]
+
+
+# ---------------------------------------------------------------- s2 plausibility (no identities)
+
+def _digits(p: str) -> int:
+    return sum(c.isdigit() for c in p)
+
+
+def s2_score(template: str, row: str, unit_wan: bool = False):
+    """Plausibility of a split of a glued s2 row (lower is better).
+
+    s2 has no identity, so this is a prior: few long numbers; in-force/total counts at least the
+    year's new ones; a year's change (本年增/减) usually short; procurement ~10^5.5 元 a project.
+    """
+
+    def score(pieces, values) -> float:
+        sc = float(sumsq(pieces))
+        if any(v is None for v in values):
+            return sc
+        if row in ("regulations", "normative_documents"):
+            a, b, c = values
+            if template == "2021":
+                sc += 10 * (c < a) + 1 * (b > a)
+            else:
+                sc += 10 * (c < b) + 0.5 * (b < a)
+        elif row == "procurement":
+            projects, amount = values
+            sc = 0.0  # the amount is long anyway: judge by the amount per project only
+            if projects == 0:
+                sc += 20 * (amount != 0)
+            elif amount > 0:
+                target = 1.5 if unit_wan else 5.5
+                sc += 4 * abs(math.log10(amount / projects) - target)
+        elif template == "2019" and len(pieces) == 3:
+            # previous | change | decisions: a change is most often 0 and short; decisions rarely
+            # much longer or shorter than the previous count (weights fit on the 9 glued/signed
+            # rows of the real reports; every such split is reported as a warning).
+            lp, lc, ld = (_digits(p) for p in pieces)
+            prev, change, _dec = values
+            sc += lc + 4 * (change != 0) + 1.5 * max(0, ld - lp) + 0.5 * (abs(change) > prev) + 3 * max(0, lp - ld - 1)
+        elif template == "2019" and len(pieces) == 2:
+            sc += _digits(pieces[1]) + 4 * (values[1] != 0)
+        return sc
+
+    return score
+
+
+# ---------------------------------------------------------------- table readers
+
+def _fit_tokens(tokens: list[Token], n: int, check=None) -> tuple[list[str] | None, str | None]:
+    """Exactly n raw cells from tokens, or (None, reason). Excess tokens: first window that fits."""
+    strs = _token_strings(tokens)
+    if len(strs) == n:
+        return [t.text for t in tokens], None
+    if len(strs) > n:
+        windows = [tokens[i : i + n] for i in range(len(tokens) - n + 1)]
+        chosen = windows[0]
+        if check is not None:
+            for w in windows:
+                vals = [None if t.empty else parse_value(t.text) for t in w]
+                if all(v is not None for v in vals) and check(vals):
+                    chosen = w
+                    break
+        if chosen is windows[0] and all(t.empty or t.text == tokens[n - 1].text for t in tokens[n:]):
+            return [t.text for t in chosen], None  # a spanning last cell repeated (colspan fill)
+        return [t.text for t in chosen], f"{len(strs)} values for {n} cells, extra ignored"
+    return None, "glued"
+
+
+def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None:
+    rows = K.S2_ROWS[template]
+    order = [(key, K.S2_PATTERNS[key]) for key, _cols in rows]
+    anchors = _anchor_rows(text, start, end, order)
+    if not anchors:
+        return
+    out.found.add("s2")
+    cols_of = dict(rows)
+    unit_wan = bool(re.search(K.kw("万元"), text[start:end]))
+    for key, region in _regions(text, anchors, end):
+        cols = cols_of[key]
+        tokens = tokenize(region)
+        pieces, why = _fit_tokens(tokens, len(cols))
+        if why == "glued":
+            if not tokens or sum(t.digits for t in tokens) + sum(t.empty for t in tokens) < len(cols):
+                out.warnings.append(f"s2/{key}: {len(tokens)} values for {len(cols)} cells; row left empty")
+                out.cells.extend(Cell("s2", key, c, None, None) for c in cols)
+                continue
+            res = best_split(_token_strings(tokens), [len(cols)], score=s2_score(template, key, unit_wan))
+            if res is None:
+                out.warnings.append(f"s2/{key}: cannot read {len(cols)} cells from {_token_strings(tokens)}")
+                out.cells.extend(Cell("s2", key, c, None, None) for c in cols)
+                continue
+            pieces = list(res.pieces[0])
+            if res.n_fitting > 1:
+                out.warnings.append(
+                    f"s2/{key}: glued digits {''.join(_token_strings(tokens))!r} split as "
+                    f"{'|'.join(map(piece_text, pieces))} by plausibility ({res.n_fitting} splits possible; "
+                    f"cells {', '.join(cols)} inferred)"
+                )
+        elif why:
+            out.warnings.append(f"s2/{key}: {why}")
+        out.cells.extend(_cells_from_pieces("s2", key, cols, pieces, K.FLOAT_COLUMNS))
+
+
+def _s3_coeffs(template: str) -> dict[str, tuple[int, int]]:
+    """Per row: coefficient in the balance identity (A) and in the total-handled identity (B)."""
+    co = {"new_requests": (1, 0), "carried_over": (1, 0), "total_handled": (-1, 1), "carried_forward": (-1, 0)}
+    for r in K.s3_result_rows(template):
+        co[r] = (0, -1)
+    return co
+
+
+def _select_s3(cands: dict[str, list[tuple[str, ...]]], template: str, row_ok: dict[str, bool]):
+    """Choose one candidate per row minimising failed identities (row totals, column balance,
+    total handled), then the fewest long numbers. DP over rows; the state is the vector of
+    identity residuals, so equal partial sums merge. Returns (choice, n_optimal, violations)."""
+    co = _s3_coeffs(template)
+    ncol = len(K.S3_COLUMNS)
+    zero = (0,) * (2 * ncol)
+    # state -> (row-violations, score, choice tuple, n_paths with that row-violation count)
+    states: dict[tuple, tuple[int, int, tuple, int]] = {zero: (0, 0, (), 1)}
+    order = list(cands)
+    for key in order:
+        a, b = co.get(key, (0, 0))
+        nxt: dict[tuple, tuple[int, int, tuple, int]] = {}
+        for st, (rv, sc, ch, cnt) in states.items():
+            for idx, pieces in enumerate(cands[key]):
+                vals = [0 if p == EMPTY else (parse_value(p) or 0) for p in pieces]
+                new = tuple(
+                    st[i] + a * vals[i] if i < ncol else st[i] + b * vals[i - ncol] for i in range(2 * ncol)
+                )
+                rv2 = rv + (0 if row_total_ok([None if p == EMPTY else parse_value(p) for p in pieces]) else 1)
+                sc2 = sc + sumsq(pieces)
+                old = nxt.get(new)
+                if old is None or (rv2, sc2) < old[:2]:
+                    keep_cnt = cnt + (old[3] if old is not None and old[0] == rv2 else 0)
+                    nxt[new] = (rv2, sc2, ch + (idx,), keep_cnt)
+                elif old[0] == rv2:
+                    nxt[new] = (old[0], old[1], old[2], old[3] + cnt)
+        if len(nxt) > 50_000:  # beam: keep the most plausible partial states
+            nxt = dict(sorted(nxt.items(), key=lambda kv: kv[1][:2])[:50_000])
+        states = nxt
+    best = None
+    n_opt = 0
+    for st, (rv, sc, ch, cnt) in states.items():
+        viol = rv + sum(1 for x in st if x != 0)
+        if best is None or (viol, sc) < best[:2]:
+            if best is None or viol < best[0]:
+                n_opt = 0
+            best = (viol, sc, ch)
+        if viol == best[0]:
+            n_opt += cnt
+    viol, _sc, ch = best
+    return {key: cands[key][i] for key, i in zip(order, ch)}, n_opt, viol
+
+
+def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None:
+    rows = K.s3_rows(template)
+    order = [(key, K.S3_PATTERNS[key]) for key in rows]
+    anchors = _anchor_rows(text, start, end, order)
+    if len(anchors) < 3:
+        return
+    out.found.add("s3")
+    n = len(K.S3_COLUMNS)
+    cands: dict[str, list[tuple[str, ...]]] = {}
+    glued: dict[str, str] = {}
+    row_fits: dict[str, bool] = {}
+    for key, region in _regions(text, anchors, end):
+        region = _S3_GROUP_LABELS.sub(" ", region)
+        tokens = tokenize(region)
+        pieces, why = _fit_tokens(tokens, n, check=row_total_ok)
+        if why != "glued":
+            if why:
+                out.warnings.append(f"s3/{key}: {why}")
+            cands[key] = [tuple(pieces)]
+            continue
+        splits = all_splits(_token_strings(tokens), n) if tokens else []
+        if not splits:
+            out.warnings.append(f"s3/{key}: {len(tokens)} values for {n} cells; row left empty")
+            out.cells.extend(Cell("s3", key, c, None, None) for c in K.S3_COLUMNS)
+            continue
+        fitting = [p for p in splits if row_total_ok([None if x == EMPTY else parse_value(x) for x in p])]
+        row_fits[key] = bool(fitting)
+        pool = fitting or sorted(splits, key=sumsq)[:200]
+        cands[key] = pool
+        if len(pool) > 1 or not fitting:
+            glued[key] = "".join(_token_strings(tokens))
+    if not cands:
+        return
+    choice, n_opt, viol = _select_s3(cands, template, row_fits)
+    if glued and (n_opt > 1 or viol > 0):
+        detail = "; ".join(f"{k}: {g!r} -> {'|'.join(map(piece_text, choice[k]))}" for k, g in glued.items())
+        if viol > 0:
+            out.warnings.append(f"s3: no split of the glued digits satisfies every identity ({viol} fail); inferred {detail}")
+        else:
+            out.warnings.append(f"s3: {n_opt} splits of the glued digits fit the identities; inferred {detail}")
+    for key in cands:
+        out.cells.extend(_cells_from_pieces("s3", key, K.S3_COLUMNS, choice[key]))
+
+
+def read_s4(text: str, start: int, end: int, out: Tables) -> None:
+    region = text[start:end]
+    last = None
+    for m in _S4_HEADER_WORDS.finditer(region):
+        last = m
+    if last is None:
+        return
+    tokens = tokenize(region[last.end() :])
+    if not tokens:
+        return
+    out.found.add("s4")
+    pieces, why = _fit_tokens(tokens, 15)
+    groups: list[tuple[str, ...]]
+    if why == "glued":
+        res = best_split(_token_strings(tokens), [5, 5, 5], check=row_total_ok)
+        if res is None:
+            out.warnings.append(f"s4: {len(tokens)} values for 15 cells; table left empty")
+            for r in K.S4_ROWS:
+                out.cells.extend(Cell("s4", r, c, None, None) for c in K.S4_COLUMNS)
+            return
+        groups = res.pieces
+        if res.n_fitting > 1 or res.violations:
+            what = "fit the group totals" if not res.violations else "exist, none fits every group total"
+            out.warnings.append(
+                f"s4: {res.n_fitting} splits of glued digits {''.join(_token_strings(tokens))!r} {what}; "
+                f"inferred {' '.join('|'.join(map(piece_text, g)) for g in groups)}"
+            )
+    else:
+        if why:
+            out.warnings.append(f"s4: {why}")
+        groups = [tuple(pieces[i : i + 5]) for i in (0, 5, 10)]
+    for r, g in zip(K.S4_ROWS, groups):
+        out.cells.extend(_cells_from_pieces("s4", r, K.S4_COLUMNS, g))
+
+
+def detect_template(region_s2: str, region_s3: str) -> str | None:
+    if K.RE_S2_2021.search(region_s2):
+        return "2021"
+    if K.RE_S2_2019.search(region_s2):
+        return "2019"
+    if K.RE_S3_2021.search(region_s3):
+        return "2021"
+    return None
+
+
+def read_tables(text: str, template_hint: str | None = None, stops: list[int] | None = None) -> Tables:
+    """Read s2, s3 and s4 from a report's text (any flattening).
+
+    >>> t = read_tables("三、收到和处理政府信息公开申请情况 一、本年新收政府信息公开申请数量 713000074 "
+    ...                 "二、上年结转政府信息公开申请数量 1000001 (七)总计 723000075 四、结转下年度继续办理 0000000")
+    >>> [(c.row, c.column, c.value) for c in t.cells][:3]
+    [('new_requests', 'natural_person', 71), ('new_requests', 'commercial', 3), ('new_requests', 'research', 0)]
+    """
+    t = normalize(text) if stops is None else text
+    out = Tables()
+    # --- s3 first: it is the best anchored table
+    m_new = K.S3_PATTERNS["new_requests"].search(t)
+    while m_new is not None and not (
+        K.S3_PATTERNS["carried_over"].search(t, m_new.end(), m_new.end() + 600)
+        and K.S3_PATTERNS["granted"].search(t, m_new.end(), m_new.end() + 3000)
+    ):
+        m_new = K.S3_PATTERNS["new_requests"].search(t, m_new.end())
+    s3_start = m_new.start() if m_new else None
+    h3 = None
+    for m in K.RE_S3_HEADING.finditer(t, 0, s3_start if s3_start is not None else len(t)):
+        h3 = m
+    if h3 is not None and s3_start is not None and s3_start - h3.end() > 1500:
+        h3 = None
+
+    # --- s2: between its heading (or 第二十条) and s3
+    s2_limit = h3.start() if h3 else (s3_start if s3_start is not None else len(t))
+    h2 = None
+    for m in K.RE_S2_HEADING.finditer(t, 0, s2_limit):
+        h2 = m
+    s2_from = h2.end() if h2 else 0
+    m2 = K.RE_S2_START.search(t, s2_from, s2_limit)
+    s2_start = m2.start() if m2 else (h2.end() if h2 else None)
+    region_s2 = t[s2_start:s2_limit] if s2_start is not None else ""
+
+    # --- s4: after s3 (or anywhere when there is no s3, if its header is there)
+    s3_end = len(t)
+    s4_start = s4_end = None
+    after = 0
+    if s3_start is not None:
+        m_cf = K.S3_PATTERNS["carried_forward"].search(t, s3_start)
+        after = m_cf.end() if m_cf else s3_start
+    m4 = K.RE_S4_HEADING.search(t, after)
+    while m4 is not None and not _RE_S4_COLUMNS.search(t, m4.end(), m4.end() + 400):
+        m4 = K.RE_S4_HEADING.search(t, m4.end())
+    if m4:
+        s4_start = m4.start()
+        m5 = K.RE_AFTER_S4.search(t, m4.end())
+        s4_end = m5.start() if m5 else min(len(t), m4.end() + 3000)
+        if stops:
+            s4_end = min([s4_end] + [x for x in stops if x > s4_start])
+    if s3_start is not None:
+        if m4 and m4.start() > s3_start:
+            s3_end = m4.start()
+        else:
+            m5 = K.RE_AFTER_S4.search(t, after)
+            s3_end = m5.start() if m5 else min(len(t), after + 400)
+        if stops:
+            s3_end = min([s3_end] + [x for x in stops if x > after])
+    region_s3 = t[s3_start:s3_end] if s3_start is not None else ""
+
+    template = detect_template(region_s2, region_s3) or template_hint
+    out.template = template
+    if s2_start is not None and template in K.S2_ROWS and (K.RE_S2_2021.search(region_s2) or K.RE_S2_2019.search(region_s2) or m2):
+        s2_template = "2021" if K.RE_S2_2021.search(region_s2) else ("2019" if K.RE_S2_2019.search(region_s2) else template)
+        read_s2(t, s2_start, s2_limit, s2_template, out)
+    if s3_start is not None:
+        s3_template = "2021" if K.RE_S3_2021.search(region_s3) else "2019"
+        read_s3(t, s3_start, s3_end, s3_template, out)
+    if s4_start is not None:
+        read_s4(t, s4_start, s4_end, out)
+    return out
