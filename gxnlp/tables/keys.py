@@ -140,7 +140,7 @@ S2_PATTERNS: dict[str, re.Pattern[str]] = {
 
 #: Table detection.
 RE_S2_2021 = re.compile("|".join(kw(w) for w in ("本年制发", "本年废止", "现行有效", "本年收费金额")))
-RE_S2_2019 = re.compile("|".join(kw(w) for w in ("本年新制作", "上一年项目", "对外公开总数", "政府集中采购", "采购项目数量")))
+RE_S2_2019 = re.compile("|".join(kw(w) for w in ("本年新制作", "上一年项目", "对外公开总数", "采购项目数量", "本年增/减")))
 RE_S3_2021 = re.compile("|".join(kw(w) for w in ("逾期不补正", "逾期未按收费", "申请人无正当理由逾期")))
 
 #: Where each table starts / ends in running text.

@@ -358,7 +358,10 @@ def read_tables(text: str, template_hint: str | None = None, stops: list[int] | 
         h2 = m
     s2_from = h2.end() if h2 else 0
     m2 = K.RE_S2_START.search(t, s2_from, s2_limit)
-    s2_start = m2.start() if m2 else (h2.end() if h2 else None)
+    while m2 is not None and not (K.RE_S2_2021.search(t, m2.start(), m2.start() + 400)
+                                  or K.RE_S2_2019.search(t, m2.start(), m2.start() + 400)):
+        m2 = K.RE_S2_START.search(t, m2.end(), s2_limit)
+    s2_start = m2.start() if m2 else None
     region_s2 = t[s2_start:s2_limit] if s2_start is not None else ""
 
     # --- s4: after s3 (or anywhere when there is no s3, if its header is there)
@@ -387,11 +390,15 @@ def read_tables(text: str, template_hint: str | None = None, stops: list[int] | 
             s3_end = min([s3_end] + [x for x in stops if x > after])
     region_s3 = t[s3_start:s3_end] if s3_start is not None else ""
 
+    # s2 only where its column headers are (a table, not prose mentioning 行政许可)
+    head_s2 = region_s2[:400]
+    s2_template = "2021" if K.RE_S2_2021.search(head_s2) else ("2019" if K.RE_S2_2019.search(head_s2) else None)
+    if s2_template is None:
+        region_s2 = ""
     template = detect_template(region_s2, region_s3) or template_hint
     out.template = template
-    if s2_start is not None and template in K.S2_ROWS and (K.RE_S2_2021.search(region_s2) or K.RE_S2_2019.search(region_s2) or m2):
-        s2_template = "2021" if K.RE_S2_2021.search(region_s2) else ("2019" if K.RE_S2_2019.search(region_s2) else template)
-        read_s2(t, s2_start, s2_limit, s2_template, out)
+    if s2_start is not None and s2_template is not None:
+        read_s2(t, s2_start, min(s2_limit, s2_start + 4000), s2_template, out)
     if s3_start is not None:
         s3_template = "2021" if K.RE_S3_2021.search(region_s3) else "2019"
         read_s3(t, s3_start, s3_end, s3_template, out)
