@@ -114,3 +114,31 @@ def extract(obj: Document | Report, template: str | None = None, year: int | Non
     ``df.attrs["warnings"]`` lists inferred splits of glued digits, odd cell counts, etc.
     """
     return extract_with_warnings(obj, template=template, year=year)[0]
+
+
+def cell_dicts(df: pd.DataFrame, source: str | None = None) -> list[dict[str, Any]]:
+    """The CLI/JSON records of a cells frame: ``source`` first, then :data:`COLUMNS`."""
+    source = source if source is not None else df.attrs.get("source")
+    out = []
+    for r in df.itertuples(index=False):
+        value = r.value
+        if isinstance(value, float) and value != value:  # NaN
+            value = None
+        out.append({"source": source, "report_id": r.report_id, "template": r.template, "table": r.table,
+                    "row": r.row, "column": r.column, "value": value, "raw": r.raw})
+    return out
+
+
+def tables_record(path) -> dict[str, Any]:
+    """Read, structure and extract one file: ``{"source", "report_id", "template", "cells", "warnings"}``
+    or ``{"source", "error"}``. Module-level so it runs in a process pool."""
+    from ..model import error_record
+    from ..structure import parse_path
+
+    try:
+        report = parse_path(path)
+        df, warnings = extract_with_warnings(report)
+    except Exception as exc:  # one bad file never stops a corpus
+        return error_record(str(path), exc)
+    return {"source": str(path), "report_id": report.report_id, "template": df.attrs["template"],
+            "cells": cell_dicts(df, str(path)), "warnings": warnings}
