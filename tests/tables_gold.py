@@ -113,9 +113,9 @@ def compare(df, gold: dict) -> tuple[int, int, list[str]]:
 
 # ------------------------------------------------------------------ renditions of tables.json
 
-def pingtan_grids(tables_json: dict) -> list[list[list[str]]]:
+def pingtan_grids(tables_json: dict, pad: bool = True) -> list[list[list[str]]]:
     """The three tables as resolved HTML grids (header rows, rowspan/colspan filled), the way
-    the original page lays them out."""
+    the original page lays them out. ``pad=False``: s2 rows keep their own length (text layouts)."""
     tpl = tables_json["template"]
     s2 = {LABELS[r[0]]: r for r in tables_json["s2"]}
     heads = {
@@ -135,7 +135,7 @@ def pingtan_grids(tables_json: dict) -> list[list[list[str]]]:
         g2.append(header + [header[-1]] * (4 - len(header)))
         for r in rows:
             cells = list(s2[r])
-            g2.append(cells + [cells[-1]] * (4 - len(cells)))
+            g2.append(cells + [cells[-1]] * (4 - len(cells)) if pad else cells)
     g3 = [
         ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"] * 3 + ["申请人情况"] * 7,
         ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"] * 3
@@ -199,3 +199,71 @@ def pdf_text(path: Path) -> str:
 
     with pdfplumber.open(path) as pdf:
         return "\n".join((p.extract_text() or "") for p in pdf.pages)
+
+
+# ------------------------------------------------------------------ text renditions of the same tables
+
+_HEADINGS = ("二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况")
+_TAIL = "五、存在的主要问题及改进情况\n一是公开内容不够全面。"
+
+
+def _dedupe(row: list[str]) -> list[str]:
+    """A label repeated by rowspan/colspan filling is printed once (numbers are all kept)."""
+    out: list[str] = []
+    for c in row:
+        if not out or c != out[-1] or re.fullmatch(r"[-+\d.元]+", c):
+            out.append(c)
+    return out
+
+
+def _wrap(blocks: list[str]) -> str:
+    return "一、总体情况\n今年共主动公开信息若干条。\n" + "\n".join(
+        f"{h}\n{b}" for h, b in zip(_HEADINGS, blocks)) + "\n" + _TAIL
+
+
+def render_markdown(grids) -> str:
+    """``| a | b | c |`` rows."""
+    return _wrap(["\n".join("| " + " | ".join(_dedupe(r)) + " |" for r in g) for g in grids])
+
+
+def render_cell_lines(grids) -> str:
+    """One cell per line ending `` |``, a ``||||`` line after every row (seed 001's layout)."""
+    return _wrap(["\n".join("\n".join(c + " |" for c in _dedupe(r)) + "\n||||" for r in g) for g in grids])
+
+
+def render_paragraphs(grids) -> str:
+    """One cell per paragraph, blank lines and nbsp-only lines between (seed 002's layout)."""
+    return _wrap(["\n\n".join("\n\n\u00a0\n\n".join(_dedupe(r)) for r in g) for g in grids])
+
+
+def render_pdf(grids) -> str:
+    """PDF text: ``label n n n`` rows, long labels broken around the numbers, the vertical group
+    labels one character per line between rows, page numbers ``- 4 -`` inside the table."""
+    g2, g3, g4 = grids
+    s2 = "\n".join(" ".join(_dedupe(r)) for r in g2)
+    lines = [" ".join(_dedupe(r)) for r in g3[:3]]
+    vertical = list("三、本年度办理结果")
+    for i, row in enumerate(g3[3:]):
+        label, vals = row[2], row[3:]
+        nums = " ".join(vals)
+        if row[0] == "三、本年度办理结果" and vertical:
+            lines.append(vertical.pop(0))
+        if row[1].startswith("（") and row[1] != label and i % 3 == 0:
+            lines.append(row[1][:3])
+        if len(label) > 14:
+            lines += [label[:12], nums, label[12:]]
+        else:
+            lines.append(f"{label} {nums}")
+        if i == 10:
+            lines.append("- 4 -")
+    s4 = "\n".join(" ".join(_dedupe(r)) for r in g4)
+    return _wrap([s2, "\n".join(lines), s4])
+
+
+RENDERERS = {"markdown": render_markdown, "cell_lines": render_cell_lines, "paragraphs": render_paragraphs,
+             "pdf": render_pdf}
+
+
+def render(tables_json: dict, layout: str) -> str:
+    """The tables of ``tables_json`` flattened into report text with the named layout."""
+    return RENDERERS[layout](pingtan_grids(tables_json, pad=False))

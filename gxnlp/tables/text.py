@@ -331,7 +331,8 @@ def read_tables(text: str, template_hint: str | None = None, stops: list[int] | 
     """Read s2, s3 and s4 from a report's text (any flattening).
 
     >>> t = read_tables("三、收到和处理政府信息公开申请情况 一、本年新收政府信息公开申请数量 713000074 "
-    ...                 "二、上年结转政府信息公开申请数量 1000001 (七)总计 723000075 四、结转下年度继续办理 0000000")
+    ...                 "二、上年结转政府信息公开申请数量 1000001 （一）予以公开 723000075 "
+    ...                 "（七）总计 723000075 四、结转下年度继续办理 0000000")
     >>> [(c.row, c.column, c.value) for c in t.cells][:3]
     [('new_requests', 'natural_person', 71), ('new_requests', 'commercial', 3), ('new_requests', 'research', 0)]
     """
