@@ -2,7 +2,7 @@ r"""``extract``: a Document or Report -> one tidy row per table cell.
 
 >>> from gxnlp.model import Document
 >>> text = ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 | 2 | 0 | 0 | 0 | 0 | 1 | 3 |\n"
-...         "（一）予以公开 | 2 | 0 | 0 | 0 | 0 | 1 | 3 |\n（七）总计 | 2 | 0 | 0 | 0 | 0 | 1 | 3 |")
+...         "二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n（一）予以公开 | 2 | 0 | 0 | 0 | 0 | 1 | 3 |\n（七）总计 | 2 | 0 | 0 | 0 | 0 | 1 | 3 |")
 >>> df = extract(Document(source="a.txt", report_id="r1", text=text, format="txt"))
 >>> df[["row", "column", "value"]].iloc[6].tolist()
 ['new_requests', 'total', 3]
