@@ -73,10 +73,21 @@ def _sum(values):
 
 
 def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: str | None = None,
-                narrative_text: str | None = None) -> list[Finding]:
-    """Findings for one report's cells ``{(table, row, column): value}``."""
+                narrative_text: str | None = None, raw: dict[tuple[str, str, str], Any] | None = None) -> list[Finding]:
+    """Findings for one report's cells ``{(table, row, column): value}``.
+
+    A null cell the source prints as empty (``raw`` is "", ``—``, ``/``, ``无``) counts as 0, as
+    the tables mean it; a cell that could not be read (no raw text, or no ``raw`` given) makes
+    the identities it is in uncheckable, so they are skipped, never reported.
+    """
     out: list[Finding] = []
-    get = lambda t, r, c: _num(cells.get((t, r, c)))  # noqa: E731
+    raw = raw or {}
+
+    def get(t, r, c):
+        v = _num(cells.get((t, r, c)))
+        if v is None and isinstance(raw.get((t, r, c)), str):
+            return 0
+        return v
 
     def add(rule, table, row, column, expected, found, message):
         out.append(Finding(source, report_id, rule, table, row, column, expected, found, message))
@@ -125,20 +136,29 @@ _STOP = r"[^。；;！\n]"
 _NOT_TOTAL = re.compile(r"自然人|法人|企业|其中|较|同比|上年|增加|减少|增长|下降|结转|办结|答复|予以|不予|部分|%|％")
 
 NARRATIVE_PATTERNS = {
-    # (table, row, column) the number is compared with, or a tuple of cells summed
+    # kind: (pattern, the cells the number is compared with: one of them or their sum)
     "requests": (
-        re.compile(rf"(?:收到|受理|新收|接收){_STOP}{{0,20}}?申请(?:数量|总数)?(?:共|合计|总计|共计)?(?:为)?\s*{_N}{_UNIT}"),
+        re.compile(rf"(?:收到|受理|新收|接收){_STOP}{{0,20}}?申请(?:公开)?(?:事项)?(?:数量|总数)?(?:共|合计|总计|共计)?"
+                   rf"(?:为)?{_N}{_UNIT}"),
+        [("s3", "new_requests", "total")],
+    ),
+    "requests_count": (
+        re.compile(rf"申请(?:公开)?(?:申请)?(?:数量|总数|件数)(?:共|合计|共计)?为{_N}(?:件|个)?"),
         [("s3", "new_requests", "total")],
     ),
     "review": (
-        re.compile(rf"行政复议(?:案件|申请)?(?:共|合计|共计)?\s*{_N}{_UNIT}"),
+        re.compile(rf"行政复议(?:案件|申请)?(?:共|合计|共计)?{_N}{_UNIT}"),
         [("s4", "review", "total")],
     ),
     "litigation": (
-        re.compile(rf"行政诉讼(?:案件)?(?:共|合计|共计)?\s*{_N}{_UNIT}"),
+        re.compile(rf"行政诉讼(?:案件)?(?:共|合计|共计)?{_N}{_UNIT}"),
         [("s4", "litigation_direct", "total"), ("s4", "litigation_after_review", "total")],
     ),
 }
+#: Sentences stating none at all ("未收到政府信息公开申请", "未发生…行政复议和行政诉讼").
+_ZERO_REQUESTS = re.compile(rf"(?:未|没有|无)(?:收到|受理|接到|接收){_STOP}{{0,30}}?申请")
+_ZERO_CASES = re.compile(rf"(?:未|没有|无)(?:发生|收到|涉及|出现){_STOP}{{0,30}}?(行政复议|行政诉讼)(?:和|或|、|及)?(行政诉讼)?")
+_WS = re.compile(r"\s+")
 
 
 def _to_int(s: str) -> int | None:
@@ -158,6 +178,7 @@ def narrative_numbers(text: str) -> list[tuple[str, int, str]]:
     >>> narrative_numbers("全年共收到政府信息公开申请七十五件，行政复议2件。")
     [('requests', 75, '收到政府信息公开申请七十五件'), ('review', 2, '行政复议2件')]
     """
+    text = _WS.sub("", text)  # PDF text breaks sentences anywhere
     found = []
     for kind, (pat, _cells) in NARRATIVE_PATTERNS.items():
         for m in pat.finditer(text):
@@ -165,7 +186,15 @@ def narrative_numbers(text: str) -> list[tuple[str, int, str]]:
                 continue
             n = _to_int(m.group(1))
             if n is not None:
-                found.append((m.start(), kind, n, m.group(0)))
+                found.append((m.start(), "requests" if kind == "requests_count" else kind, n, m.group(0)))
+    for m in _ZERO_REQUESTS.finditer(text):
+        if "复议" in m.group(0) or "诉讼" in m.group(0):
+            continue
+        found.append((m.start(), "requests", 0, m.group(0)))
+    for m in _ZERO_CASES.finditer(text):
+        for g in (1, 2):
+            if m.group(g):
+                found.append((m.start(), "review" if m.group(g) == "行政复议" else "litigation", 0, m.group(0)))
     return [(k, n, s) for _p, k, n, s in sorted(found)]
 
 
@@ -173,21 +202,23 @@ def _narrative(text: str, get, report_id: str, source: str | None) -> list[Findi
     out = []
     seen = set()
     for kind, n, snippet in narrative_numbers(text):
+        kind = "requests" if kind == "requests_count" else kind
         cells = NARRATIVE_PATTERNS[kind][1]
         values = [get(*c) for c in cells]
         if any(v is None for v in values):
             continue
         accepted = {sum(values)} | set(values)
-        if kind == "requests":
-            co = get("s3", "carried_over", "total")
-            if co is not None:
-                accepted.add(values[0] + co)  # "收到申请" sometimes counts last year's carried-over ones
         if any(_eq(n, a) for a in accepted) or (kind, n) in seen:
             continue
         seen.add((kind, n))
+        note = ""
+        if kind == "requests":
+            co = get("s3", "carried_over", "total")
+            if co and _eq(n, values[0] + co):
+                note = " (本年新收 + 上年结转: the narrative counts last year's carried-over requests)"
         table, row, column = cells[0] if len(cells) == 1 else (cells[0][0], "+".join(c[1] for c in cells), "total")
         out.append(Finding(source, report_id, "narrative_table_mismatch", table, row, column, sum(values), n,
-                           f"narrative says {snippet!r} ({n}); the table says {_fmt(sum(values))}"))
+                           f"narrative says {snippet!r} ({n}); the table says {_fmt(sum(values))}{note}"))
     return out
 
 
@@ -204,9 +235,11 @@ def check(cells_df: pd.DataFrame, narrative_text: str | dict[str, str] | None = 
     default_source = cells_df.attrs.get("source")
     for report_id, grp in cells_df.groupby("report_id", sort=False):
         cells = {(r.table, r.row, r.column): _num(r.value) for r in grp.itertuples()}
+        raw = ({(r.table, r.row, r.column): (r.raw if isinstance(r.raw, str) else None) for r in grp.itertuples()}
+               if "raw" in grp.columns else None)
         source = grp["source"].iloc[0] if "source" in grp.columns else default_source
         text = narrative_text.get(report_id) if isinstance(narrative_text, dict) else narrative_text
-        findings.extend(check_cells(cells, str(report_id), source, text))
+        findings.extend(check_cells(cells, str(report_id), source, text, raw))
     return findings
 
 

@@ -17,7 +17,7 @@ from tables_gold import (
 
 from gxnlp.model import Document, Report
 from gxnlp.tables import COLUMNS, extract, extract_with_warnings
-from gxnlp.tables.cells import parse_value, tokenize
+from gxnlp.tables.cells import normalize, parse_value, tokenize
 from gxnlp.tables.split import best_split, row_total_ok
 
 PINGTAN_YEARS = [2019, 2020, 2021, 2022, 2023, 2024, 2025]
@@ -168,7 +168,7 @@ def test_tokens_and_values():
     assert [t.text for t in toks] == ["12", "—", "+18", "-2", "/", "无", "9116.36"]
     assert [parse_value(t.text) for t in toks] == [12, None, 18, -2, None, None, 9116.36]
     assert [t.text for t in tokenize("行政事业性收费0 | 0 |")] == ["0", "0"]
-    assert [t.text for t in tokenize("- 4 -\n3 0")] == ["3", "0"]  # page number dropped
+    assert normalize("3 0\n- 4 -\n1") == "3 0\n\n1"  # page number line dropped
 
 
 def test_fullwidth_and_empty_markers_in_a_table():

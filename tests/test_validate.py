@@ -14,7 +14,7 @@ from gxnlp.validate import FINDING_COLUMNS, check, narrative_numbers, to_frame
 
 REAL = ["seeds/000_f5cd13eb46b9e75a.txt", "seeds/001_8892f81a886242bc.txt", "seeds/002_88a498967a8a146f.txt",
         "seeds/003_186377574250ffb2.txt", "corpora/pdf/huaian_city_2024.pdf"] + [
-    f"corpora/pingtan/py{y}_syq/page.txt" for y in (2019, 2021, 2022, 2023, 2024, 2025)]
+    f"corpora/pingtan/py{y}_syq/page.txt" for y in (2019, 2021, 2023, 2024, 2025)]
 
 
 def _frame(cells: dict, report_id="r") -> pd.DataFrame:
@@ -67,6 +67,28 @@ def test_pingtan_2020_source_inconsistency_found(shared):
                                                                ("s3_total_handled", "total")]
 
 
+def test_pingtan_2022_narrative_counts_carried_over(shared):
+    """The 2022 narrative says 收到…申请75件; the table has 74 new + 1 carried over: identities
+    hold, the narrative does not match 本年新收 and is reported (with the likely reason)."""
+    from gxnlp.ingest import read_document
+    from gxnlp.tables import extract
+
+    doc = read_document(shared / "corpora/pingtan/py2022_syq/page.txt")
+    found = check(extract(doc), doc.text)
+    assert [(f.rule, f.row, f.expected, f.found) for f in found] == [
+        ("narrative_table_mismatch", "new_requests", 74, 75)]
+    assert "上年结转" in found[0].message
+
+
+def test_source_empty_cells_count_as_zero():
+    """`—`/`/`/`无`/blank printed by the source mean none: a total of 1 over four `/` is a violation."""
+    cells = _clean_s3()
+    frame = _frame(cells)
+    for c in ["upheld", "corrected", "other", "pending"]:
+        frame.loc[(frame.row == "review") & (frame.column == c), ["value", "raw"]] = [None, "/"]
+    assert [(f.rule, f.row, f.expected, f.found) for f in check(frame)] == [("s4_group_total", "review", 0, 2)]
+
+
 def test_clean_synthetic_table_has_no_finding():
     assert check(_frame(_clean_s3("2021"))) == [] and check(_frame(_clean_s3("2019"))) == []
 
@@ -106,6 +128,9 @@ def test_narrative_mismatch():
     assert [(f.rule, f.row, f.expected, f.found) for f in found] == [
         ("narrative_table_mismatch", "new_requests", 6, 8)]
     assert check(_frame(cells), "收到申请六件，发生行政复议两件。") == []
+    assert [f.found for f in check(_frame(cells), "本年度未收到政府信息公开申请。")] == [0]
+    # about reviews, not requests for information: compared with s4 (2 cases), not s3
+    assert [(f.table, f.row, f.found) for f in check(_frame(cells), "本年度未收到行政复议申请。")] == [("s4", "review", 0)]
 
 
 def test_findings_frame_and_several_reports():

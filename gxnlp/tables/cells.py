@@ -14,7 +14,8 @@ from dataclasses import dataclass
 #: Cell texts that mean "empty" (the value is null, the raw text is kept).
 EMPTY_MARKERS: frozenset[str] = frozenset({"—", "——", "-", "--", "–", "―", "/", "\\", "无", "空", "∅", "－", "_"})
 
-_PAGE_NUMBER = re.compile(r"(?m)^[ \t]*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)[ \t]*$")
+#: A page number on a line of its own (``- 4 -``, ``第3页 共6页``); only applied to whole texts.
+PAGE_NUMBER = re.compile(r"(?m)^[ \t]*(?:[-—–－][ \t]?\d{1,3}[ \t]?[-—–－]|第[ \t]*\d+[ \t]*页(?:[ \t]*[,，/]?[ \t]*共[ \t]*\d+[ \t]*页)?)[ \t]*$")
 _ARTICLE_REF = re.compile(r"第\s*[一二三四五六七八九十百\d]+\s*条(?:\s*第\s*\(?\s*[一二三四五六七八九十\d]+\s*\)?\s*项)?")
 _LABEL_ENUM = re.compile(r"\d\s*[.、]\s*(?=[\u4e00-\u9fff“\"])")
 _CELL_SPLIT = re.compile(r"[|\s\u00a0\u3000]+")
@@ -24,14 +25,19 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width digits, parentheses, signs -> ASCII) and `&nbsp;` debris removed."""
+    """NFKC (full-width digits, parentheses, signs -> ASCII), `&nbsp;` debris and page-number
+    lines removed."""
     text = unicodedata.normalize("NFKC", text)
-    return text.replace("&nbsp;", " ").replace("\u200b", "")
+    return PAGE_NUMBER.sub("", text.replace("&nbsp;", " ").replace("\u200b", ""))
+
+
+def strip_noise_keep_lines(region: str) -> str:
+    """Article references removed, line structure kept."""
+    return _ARTICLE_REF.sub(" ", region)
 
 
 def strip_noise(region: str) -> str:
-    """Remove page numbers, article references and label enumerators from a value region."""
-    region = _PAGE_NUMBER.sub(" ", region)
+    """Remove article references and label enumerators from a value region."""
     region = _ARTICLE_REF.sub(" ", region)
     return _LABEL_ENUM.sub(" ", region)
 

@@ -15,11 +15,11 @@ from typing import Any
 import pandas as pd
 
 from ..model import Document, Report
-from .cells import normalize
+from .cells import EMPTY_MARKERS, normalize
 from .text import Tables, read_tables
 
 COLUMNS: list[str] = ["report_id", "template", "table", "row", "column", "value", "raw"]
-_NUMERIC = re.compile(r"^[+-]?[\d.,]+\s*(?:万?元)?$")
+_LABEL = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
 def _template_hint(template: str | None, year: int | None) -> str | None:
@@ -46,13 +46,13 @@ def render_grids(grids: list[list[list[str]]]) -> tuple[str, list[int]]:
         lines = []
         for row in grid:
             cells = [normalize(c or "").strip() for c in row]
-            while cells and not cells[-1]:
-                cells.pop()
+            if not any(cells):
+                continue
             while cells and not cells[0]:
                 cells.pop(0)
             out: list[str] = []
             for c in cells:
-                if out and c == out[-1] and c and not _NUMERIC.match(c):
+                if out and c == out[-1] and _LABEL.search(c) and c not in EMPTY_MARKERS:
                     continue
                 out.append(c if c else "∅")
             lines.append(" | ".join(out) + " |")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import keys as K
-from .cells import Token, normalize, parse_value, tokenize
+from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize
 from .split import EMPTY, all_splits, best_split, row_total_ok, sumsq
 
 #: Group labels of s3 (spanning several rows): removed from value regions.
@@ -139,7 +139,8 @@ def _fit_tokens(tokens: list[Token], n: int, check=None) -> tuple[list[str] | No
     if len(strs) > n:
         windows = [tokens[i : i + n] for i in range(len(tokens) - n + 1)]
         chosen = windows[0]
-        if check is not None:
+        padding = all(t.empty or t.text == tokens[n - 1].text for t in tokens[n:])
+        if check is not None and not padding:
             for w in windows:
                 vals = [None if t.empty else parse_value(t.text) for t in w]
                 if all(v is not None for v in vals) and check(vals):
@@ -149,6 +150,61 @@ def _fit_tokens(tokens: list[Token], n: int, check=None) -> tuple[list[str] | No
             return [t.text for t in chosen], None  # a spanning last cell repeated (colspan fill)
         return [t.text for t in chosen], f"{len(strs)} values for {n} cells, extra ignored"
     return None, "glued"
+
+
+_ONE_VALUE = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_HAS_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def positional_cells(region: str, n: int) -> list[str] | None:
+    """The row's first ``n`` cells by position, keeping empty cells ("") that tokens lose.
+
+    Two layouts show empty cells: a pipe row on the label's line (``规章 | 0 | | 5 |``) and one
+    cell per line (``规章 |`` then ``0 |``, ``|``, ``5 |``). None when the region is neither.
+    """
+    region = strip_noise_keep_lines(region)
+    lines = region.split("\n")
+    first = lines[0]
+    if first.count("|") >= 2 and first.split("|", 1)[1].strip(" |"):
+        cells = [c.strip() for c in first.split("|")[1:]]
+    else:
+        cells = []
+        started = False
+        for line in lines[1:]:
+            c = line.strip()
+            if c.endswith("|"):
+                c = c[:-1].strip()
+            if "|" in c:
+                return None
+            if not started and (c == "" or (_HAS_CJK.search(c) and c not in EMPTY_MARKERS)):
+                if _HAS_CJK.search(c):
+                    continue  # the rest of a label broken over lines
+                if not line.strip():
+                    continue  # a blank line, not an empty cell
+            started = True
+            cells.append(c)
+            if len(cells) == n:
+                break
+    cells = cells[:n]
+    if len(cells) < n:
+        return None
+    for c in cells:
+        if c and c not in EMPTY_MARKERS and not _ONE_VALUE.fullmatch(c.replace(",", "")):
+            return None
+    return cells
+
+
+def _row_pieces(region: str, tokens: list[Token], n: int, check=None):
+    """(pieces, why) for a row: direct tokens, positional cells with empties, or 'glued'."""
+    pieces, why = _fit_tokens(tokens, n, check)
+    if why is None:
+        return pieces, why
+    pos = positional_cells(region, n)
+    if pos is not None and any(c == "" or c in EMPTY_MARKERS for c in pos):
+        nums = [c for c in pos if c and c not in EMPTY_MARKERS]
+        if nums == [t.text for t in tokens if not t.empty][: len(nums)]:
+            return pos, None
+    return pieces, why
 
 
 def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None:
@@ -163,7 +219,7 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
     for key, region in _regions(text, anchors, end):
         cols = cols_of[key]
         tokens = tokenize(region)
-        pieces, why = _fit_tokens(tokens, len(cols))
+        pieces, why = _row_pieces(region, tokens, len(cols))
         if why == "glued":
             if not tokens or sum(t.digits for t in tokens) + sum(t.empty for t in tokens) < len(cols):
                 out.warnings.append(f"s2/{key}: {len(tokens)} values for {len(cols)} cells; row left empty")
@@ -250,9 +306,8 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
     glued: dict[str, str] = {}
     row_fits: dict[str, bool] = {}
     for key, region in _regions(text, anchors, end):
-        region = _S3_GROUP_LABELS.sub(" ", region)
-        tokens = tokenize(region)
-        pieces, why = _fit_tokens(tokens, n, check=row_total_ok)
+        tokens = tokenize(_S3_GROUP_LABELS.sub(" ", region))
+        pieces, why = _row_pieces(region, tokens, n, check=row_total_ok)
         if why != "glued":
             if why:
                 out.warnings.append(f"s3/{key}: {why}")
