@@ -54,11 +54,32 @@ class Token:
         return sum(ch.isdigit() for ch in self.text)
 
 
-def tokenize(region: str) -> list[Token]:
-    """Value tokens of a row's region: numbers and standalone empty markers, in order.
+_PIECE = re.compile(r"[+-]?\d+(?:\.\d+)?|—+|–|―|/|无|-")
+_MARKER_CHARS = frozenset("—–―/无-")
 
-    Label text (CJK) is dropped, except a cell that is exactly an empty marker such as ``无``.
-    A sign between digits starts a new number (``2648-18538`` -> ``2648``, ``-18538``).
+
+def _is_marker_here(cell: str, start: int, end: int) -> bool:
+    """Inside a cell with other text, a marker counts only next to numbers or other markers
+    (``无0无``, ``事项0无``), never inside words (``无法提供``, ``本年增/减``, ``（四）无``)."""
+    prev = cell[start - 1] if start > 0 else None
+    nxt = cell[end] if end < len(cell) else None
+
+    def near(ch):
+        return ch is not None and (ch.isdigit() or ch in _MARKER_CHARS)
+
+    if nxt is not None and not near(nxt):
+        return False
+    if prev is None or near(prev):
+        return prev is not None or near(nxt)
+    return near(nxt)
+
+
+def tokenize(region: str) -> list[Token]:
+    """Value tokens of a row's region: numbers and empty markers, in order.
+
+    Label text (CJK) is dropped; ``无``/``—``/``/`` count as empty markers when they stand alone
+    or next to numbers. A sign between digits starts a new number (``2648-18538`` -> ``2648``,
+    ``-18538``).
     """
     tokens: list[Token] = []
     for cell in _CELL_SPLIT.split(strip_noise(region)):
@@ -68,8 +89,12 @@ def tokenize(region: str) -> list[Token]:
             tokens.append(Token(cell, empty=True))
             continue
         cell = _SIGN_BOUNDARY.sub(" ", _THOUSANDS.sub("", cell))
-        for m in _NUMBER.finditer(cell):
-            tokens.append(Token(m.group(0)))
+        for m in _PIECE.finditer(cell):
+            t = m.group(0)
+            if t[-1].isdigit():
+                tokens.append(Token(t))
+            elif _is_marker_here(cell, m.start(), m.end()):
+                tokens.append(Token(t, empty=True))
     return tokens
 
 

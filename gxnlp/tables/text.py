@@ -165,7 +165,7 @@ def positional_cells(region: str, n: int) -> list[str] | None:
     region = strip_noise_keep_lines(region)
     lines = region.split("\n")
     first = lines[0]
-    if first.count("|") >= 2 and first.split("|", 1)[1].strip(" |"):
+    if first.count("|") >= 2:
         cells = [c.strip() for c in first.split("|")[1:]]
     else:
         cells = []
