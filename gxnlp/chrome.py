@@ -53,6 +53,7 @@ _INLINE_WIDGETS = re.compile(
     r"(?:(?:微信|微博|QQ空间|全真版|文字版|文件下载|字号[：:]?\s*[大中小]{0,3}|打印|关闭|分享到?[：:]?)\s*){2,}"
     r"(?:相关链接[：:]\s*)?(?:-->\s*)?"
 )
+_TRAILING_WIDGETS = re.compile(r"(?:[ \t]*(?:附件下载|相关附件|【?打印本页】?|【?关闭窗口】?))+[ \t]*$", re.M)
 _MD_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 _PAGE_NUMBER = re.compile(r"^[-—–]\s*\d{1,3}\s*[-—–]$|^第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?$")
 
@@ -152,6 +153,8 @@ def strip_chrome(text: str, warnings: list[str] | None = None) -> tuple[str, dic
         out.append(line)
     joined = "\n".join(out)
     joined, n_inline = _INLINE_WIDGETS.subn("", joined)
+    joined, n_tail = _TRAILING_WIDGETS.subn("", joined)
+    n_inline += n_tail
     # Flattened pages start with the breadcrumb inline: "当前位置： 首页政务公开… 来源：X 时间：…"
     m = re.match(r"^\s*(?:当前位置|您当前的?位置)[：:].{0,300}?(?:时间[：:]\s*\d{4}-\d{2}-\d{2}(?:\s+\d{1,2}:\d{2})?|(?=根据《))", joined)
     if m:

@@ -157,13 +157,15 @@ def table_grid(table) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in grid]
 
 
-def _dedupe_spans(row: list[str]) -> list[str]:
-    """For the text rendering, a cell repeated by colspan is printed once."""
-    out: list[str] = []
-    for cell in row:
-        if not out or cell != out[-1] or not cell:
-            out.append(cell)
-    return out
+def _render_rows(table) -> str:
+    """The table as the page prints it, one ``a | b | c |`` line per row, each cell once."""
+    lines = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue
+        cells = [re.sub(r"\s+", " ", c.get_text(" ", strip=True)).strip() for c in tr.find_all(["td", "th"], recursive=False)]
+        lines.append(" | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def html_to_text(html: str, warnings: list[str]) -> tuple[str, list[list[list[str]]], dict[str, str]]:
@@ -203,8 +205,7 @@ def html_to_text(html: str, warnings: list[str]) -> tuple[str, list[list[list[st
             table.decompose()
             continue
         grids.append(grid)
-        rendered = "\n".join(" | ".join(_dedupe_spans(r)) + " |" for r in grid)
-        table.replace_with(NavigableString("\n" + rendered + "\n"))
+        table.replace_with(NavigableString("\n" + _render_rows(table) + "\n"))
     grids.reverse()
     for br in soup.find_all("br"):
         br.replace_with(NavigableString("\n"))
@@ -261,9 +262,13 @@ def docx_to_text(data: bytes, warnings: list[str]) -> tuple[str, list[list[list[
         elif tag == "tbl":
             table = Table(child, document)
             # python-docx repeats a merged cell in every grid position it spans: spans come resolved.
-            grid = [[re.sub(r"\s+", " ", cell.text).strip() for cell in row.cells] for row in table.rows]
+            grid = []
+            for row in table.rows:
+                cells = row.cells
+                grid.append([re.sub(r"\s+", " ", cell.text).strip() for cell in cells])
+                once = [c for i, c in enumerate(cells) if i == 0 or c._tc is not cells[i - 1]._tc]
+                parts.append(" | ".join(re.sub(r"\s+", " ", c.text).strip() for c in once) + " |")
             grids.append(grid)
-            parts.extend(" | ".join(_dedupe_spans(r)) + " |" for r in grid)
     return "\n".join(parts), grids
 
 
