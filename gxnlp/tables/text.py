@@ -254,6 +254,8 @@ def _select_s3(cands: dict[str, list[tuple[str, ...]]], template: str, row_ok: d
     """Choose one candidate per row minimising failed identities (row totals, column balance,
     total handled), then the fewest long numbers. DP over rows; the state is the vector of
     identity residuals, so equal partial sums merge. Returns (choice, n_optimal, violations)."""
+    if all(len(c) == 1 for c in cands.values()):
+        return {key: c[0] for key, c in cands.items()}, 1, sum(1 for ok in row_ok.values() if not ok)
     co = _s3_coeffs(template)
     ncol = len(K.S3_COLUMNS)
     zero = (0,) * (2 * ncol)
