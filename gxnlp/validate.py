@@ -264,3 +264,30 @@ def validate_record(path) -> dict[str, Any]:
         return error_record(str(path), exc)
     return {"source": str(path), "report_id": report.report_id, "findings": [f.to_dict() for f in findings],
             "warnings": warnings}
+
+
+def findings_stage(report) -> list[dict[str, Any]]:
+    """Dataset stage ``findings``: the audit of one report (expected/found as text)."""
+    from .tables import extract
+
+    df = extract(report)
+    if df.empty:
+        return []
+    df.attrs["source"] = report.source
+    text = report.document.text if report.document is not None else None
+    rows = []
+    for f in check(df, text):
+        d = f.to_dict()
+        d["expected"] = None if f.expected is None else _fmt(f.expected)
+        d["found"] = None if f.found is None else _fmt(f.found)
+        rows.append(d)
+    return rows
+
+
+def _register() -> None:
+    from . import dataset
+
+    dataset.register_stage("findings", findings_stage)
+
+
+_register()

@@ -166,3 +166,16 @@ def test_cli_validate_and_tables(shared, tmp_path):
     assert res.exit_code == 1
     res = runner.invoke(app, ["validate", str(bad)])
     assert res.exit_code == 1 and '"error"' in res.stdout
+
+
+def test_dataset_stages_registered(shared):
+    """Importing gxnlp.tables / gxnlp.validate registers the `cells` and `findings` dataset stages."""
+    import gxnlp.tables  # noqa: F401
+    import gxnlp.validate  # noqa: F401
+    from gxnlp import dataset
+
+    out = dataset.analyse_path(shared / "corpora/pingtan/py2020_syq/page.txt")
+    assert len(out["cells"]) == 198 and set(out["cells"][0]) == {"report_id", "template", "table", "row", "column",
+                                                                 "value", "raw"}
+    assert [(f["rule"], f["expected"], f["found"]) for f in out["findings"]] == [
+        ("s3_total_handled", "26", "20"), ("s3_total_handled", "27", "21")]

@@ -7,6 +7,9 @@ True
 """
 from __future__ import annotations
 
-from .core import COLUMNS, extract, extract_with_warnings, render_grids
+from .. import dataset as _dataset
+from .core import COLUMNS, cells_stage, extract, extract_with_warnings, render_grids
 
-__all__ = ["COLUMNS", "extract", "extract_with_warnings", "render_grids"]
+_dataset.register_stage("cells", cells_stage)
+
+__all__ = ["COLUMNS", "cells_stage", "extract", "extract_with_warnings", "render_grids"]

@@ -142,3 +142,9 @@ def tables_record(path) -> dict[str, Any]:
         return error_record(str(path), exc)
     return {"source": str(path), "report_id": report.report_id, "template": df.attrs["template"],
             "cells": cell_dicts(df, str(path)), "warnings": warnings}
+
+
+def cells_stage(report: Report) -> list[dict[str, Any]]:
+    """Dataset stage ``cells``: the rows of :func:`extract` for one report (see gxnlp.dataset)."""
+    df = extract(report)
+    return [{k: v for k, v in d.items() if k != "source"} for d in cell_dicts(df, report.source)]
