@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 
 from .cells import EMPTY_MARKERS, parse_value, valid_piece
 
@@ -139,3 +140,66 @@ def best_split(
         n_fitting=n_fit,
         violations=viol,
     )
+
+
+# ------------------------------------------------------------------ empty cells dropped (PDF text)
+
+def placements(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    """Ways to put ``tokens`` (in order) into ``n`` cells, the others empty (EMPTY).
+
+    PDF text drops blank cells: ``一、本年新收… 1 1`` is a 7-cell row with five blanks. Only
+    tokens that are numbers as printed (no leading zeros) or empty markers can be placed.
+    """
+    k = len(tokens)
+    if k > n or any(not (t in EMPTY_MARKERS or valid_piece(t)) for t in tokens):
+        return []
+    out = []
+    for pos in combinations(range(n), k):
+        cells = [EMPTY] * n
+        for p, t in zip(pos, tokens):
+            cells[p] = t
+        out.append(tuple(cells))
+    return out
+
+
+def placement_score(pieces: Sequence[str]) -> float:
+    """Fewest long numbers, then values as far left as possible (natural persons, first columns)."""
+    return sumsq([p for p in pieces if p != EMPTY]) + 0.01 * sum(i for i, p in enumerate(pieces) if p != EMPTY)
+
+
+def best_placement(tokens: Sequence[str], group_sizes: Sequence[int],
+                   check: Callable[[Sequence], bool] | None = None) -> SplitResult | None:
+    """Like :func:`best_split`, but cells missing from the tokens are blanks, not glued digits."""
+    toks = tuple(tokens)
+    sizes = tuple(group_sizes)
+
+    @lru_cache(maxsize=None)
+    def solve(g: int, i: int):
+        if g == len(sizes):
+            return (0, 0.0, (), 1) if i == len(toks) else None
+        best = None
+        counts: dict[int, int] = {}
+        for j in range(i, min(len(toks), i + sizes[g]) + 1):
+            sub = solve(g + 1, j)
+            if sub is None:
+                continue
+            for pieces in placements(toks[i:j], sizes[g]):
+                values = tuple(None if p == EMPTY else parse_value(p) for p in pieces)
+                filled = [0 if v is None else v for v in values]
+                v = 0 if check is None or check(filled) else 1
+                viol = v + sub[0]
+                sc = placement_score(pieces) + sub[1]
+                counts[viol] = min(10**6, counts.get(viol, 0) + sub[3])
+                cand = (viol, sc, (pieces,) + sub[2])
+                if best is None or cand[:2] < best[:2]:
+                    best = cand
+        if best is None:
+            return None
+        return (best[0], best[1], best[2], counts[best[0]])
+
+    res = solve(0, 0)
+    if res is None:
+        return None
+    viol, _, groups, n_fit = res
+    return SplitResult(pieces=list(groups), values=[tuple(_value(x) for x in grp) for grp in groups],
+                       n_fitting=n_fit, violations=viol)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import keys as K
 from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize
-from .split import EMPTY, all_splits, best_split, row_total_ok, sumsq
+from .split import EMPTY, all_splits, best_placement, best_split, placement_score, placements, row_total_ok, sumsq
 
 #: Group labels of s3 (spanning several rows): removed from value regions.
 _S3_GROUP_LABELS = re.compile(
@@ -242,6 +242,15 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
         out.cells.extend(_cells_from_pieces("s2", key, cols, pieces, K.FLOAT_COLUMNS))
 
 
+def _zeros(pieces) -> list:
+    """Values of a candidate row with blank/empty cells as 0 (what an empty cell means here)."""
+    out = []
+    for p in pieces:
+        v = None if p == EMPTY else parse_value(p)
+        out.append(0 if v is None else v)
+    return out
+
+
 def _s3_coeffs(template: str) -> dict[str, tuple[int, int]]:
     """Per row: coefficient in the balance identity (A) and in the total-handled identity (B)."""
     co = {"new_requests": (1, 0), "carried_over": (1, 0), "total_handled": (-1, 1), "carried_forward": (-1, 0)}
@@ -271,8 +280,8 @@ def _select_s3(cands: dict[str, list[tuple[str, ...]]], template: str, row_ok: d
                 new = tuple(
                     st[i] + a * vals[i] if i < ncol else st[i] + b * vals[i - ncol] for i in range(2 * ncol)
                 )
-                rv2 = rv + (0 if row_total_ok([None if p == EMPTY else parse_value(p) for p in pieces]) else 1)
-                sc2 = sc + sumsq(pieces)
+                rv2 = rv + (0 if row_total_ok(_zeros(pieces)) else 1)
+                sc2 = sc + placement_score(pieces)
                 old = nxt.get(new)
                 if old is None or (rv2, sc2) < old[:2]:
                     keep_cnt = cnt + (old[3] if old is not None and old[0] == rv2 else 0)
@@ -307,6 +316,7 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
     cands: dict[str, list[tuple[str, ...]]] = {}
     glued: dict[str, str] = {}
     row_fits: dict[str, bool] = {}
+    unread: list[str] = []
     for key, region in _regions(text, anchors, end):
         tokens = tokenize(_S3_GROUP_LABELS.sub(" ", region))
         pieces, why = _row_pieces(region, tokens, n, check=row_total_ok)
@@ -315,28 +325,35 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
                 out.warnings.append(f"s3/{key}: {why}")
             cands[key] = [tuple(pieces)]
             continue
-        splits = all_splits(_token_strings(tokens), n) if tokens else []
-        if not splits:
+        strs = _token_strings(tokens)
+        # fewer values than cells: glued digits to split, or blank cells the text dropped (PDF)
+        options = (all_splits(strs, n) if tokens else []) + placements(strs, n)
+        if not options:
             out.warnings.append(f"s3/{key}: {len(tokens)} values for {n} cells; row left empty")
-            out.cells.extend(Cell("s3", key, c, None, None) for c in K.S3_COLUMNS)
+            unread.append(key)
             continue
-        fitting = [p for p in splits if row_total_ok([None if x == EMPTY else parse_value(x) for x in p])]
+        fitting = [p for p in options if row_total_ok(_zeros(p))]
         row_fits[key] = bool(fitting)
-        pool = fitting or sorted(splits, key=sumsq)[:200]
+        pool = fitting or sorted(options, key=placement_score)[:200]
         cands[key] = pool
         if len(pool) > 1 or not fitting:
-            glued[key] = "".join(_token_strings(tokens))
+            glued[key] = " ".join(strs)
     if not cands:
         return
     choice, n_opt, viol = _select_s3(cands, template, row_fits)
     if glued and (n_opt > 1 or viol > 0):
         detail = "; ".join(f"{k}: {g!r} -> {'|'.join(map(piece_text, choice[k]))}" for k, g in glued.items())
         if viol > 0:
-            out.warnings.append(f"s3: no split of the glued digits satisfies every identity ({viol} fail); inferred {detail}")
+            out.warnings.append(f"s3: no reading of rows with too few values satisfies every identity ({viol} fail); "
+                                f"inferred {detail}")
         else:
-            out.warnings.append(f"s3: {n_opt} splits of the glued digits fit the identities; inferred {detail}")
-    for key in cands:
-        out.cells.extend(_cells_from_pieces("s3", key, K.S3_COLUMNS, choice[key]))
+            out.warnings.append(f"s3: {n_opt} readings of rows with too few values (glued digits or blank cells) "
+                                f"fit the identities; inferred {detail}")
+    for key in rows:
+        if key in cands:
+            out.cells.extend(_cells_from_pieces("s3", key, K.S3_COLUMNS, choice[key]))
+        elif key in unread:
+            out.cells.extend(Cell("s3", key, c, None, None) for c in K.S3_COLUMNS)
 
 
 def read_s4(text: str, start: int, end: int, out: Tables) -> None:
@@ -354,6 +371,9 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
     groups: list[tuple[str, ...]]
     if why == "glued":
         res = best_split(_token_strings(tokens), [5, 5, 5], check=row_total_ok)
+        alt = best_placement(_token_strings(tokens), [5, 5, 5], check=row_total_ok)
+        if alt is not None and (res is None or alt.violations < res.violations):
+            res = alt
         if res is None:
             out.warnings.append(f"s4: {len(tokens)} values for 15 cells; table left empty")
             for r in K.S4_ROWS:
@@ -363,7 +383,7 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
         if res.n_fitting > 1 or res.violations:
             what = "fit the group totals" if not res.violations else "exist, none fits every group total"
             out.warnings.append(
-                f"s4: {res.n_fitting} splits of glued digits {''.join(_token_strings(tokens))!r} {what}; "
+                f"s4: {res.n_fitting} readings (glued digits or blank cells) of {' '.join(_token_strings(tokens))!r} {what}; "
                 f"inferred {' '.join('|'.join(map(piece_text, g)) for g in groups)}"
             )
     else:
