@@ -90,7 +90,7 @@ def _digits(p: str) -> int:
     return sum(c.isdigit() for c in p)
 
 
-def s2_score(template: str, row: str, unit_wan: bool = False):
+def s2_score(template: str, row: str, unit: str | None = None):
     """Plausibility of a split of a glued s2 row (lower is better).
 
     s2 has no identity, so this is a prior: few long numbers; in-force/total counts at least the
@@ -113,15 +113,17 @@ def s2_score(template: str, row: str, unit_wan: bool = False):
             if projects == 0:
                 sc += 20 * (amount != 0)
             elif amount > 0:
-                target = 1.5 if unit_wan else 5.5
+                target = 5.5 if unit == "yuan" else 1.5  # 元 printed after the amount, else 万元
                 sc += 4 * abs(math.log10(amount / projects) - target)
         elif template == "2019" and len(pieces) == 3:
             # previous | change | decisions: a change is most often 0 and short; decisions rarely
             # much longer or shorter than the previous count (weights fit on the 9 glued/signed
-            # rows of the real reports; every such split is reported as a warning).
+            # rows of the real reports, which all also have a change no longer than the decisions;
+            # every such split is reported as a warning).
             lp, lc, ld = (_digits(p) for p in pieces)
             prev, change, _dec = values
-            sc += lc + 4 * (change != 0) + 1.5 * max(0, ld - lp) + 0.5 * (abs(change) > prev) + 3 * max(0, lp - ld - 1)
+            sc += (lc + 4 * (change != 0) + 1.5 * max(0, ld - lp) + 0.5 * (abs(change) > prev)
+                   + 3 * max(0, lp - ld - 1) + 2 * (lc > ld))
         elif template == "2019" and len(pieces) == 2:
             sc += _digits(pieces[1]) + 4 * (values[1] != 0)
         return sc
@@ -215,7 +217,8 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
         return
     out.found.add("s2")
     cols_of = dict(rows)
-    unit_wan = bool(re.search(K.kw("万元"), text[start:end]))
+    region_all = text[start:end]
+    unit = "yuan" if re.search(r"\d\s*元", region_all) and not re.search(r"\d\s*万元", region_all) else "wan"
     for key, region in _regions(text, anchors, end):
         cols = cols_of[key]
         tokens = tokenize(region)
@@ -225,7 +228,7 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
                 out.warnings.append(f"s2/{key}: {len(tokens)} values for {len(cols)} cells; row left empty")
                 out.cells.extend(Cell("s2", key, c, None, None) for c in cols)
                 continue
-            res = best_split(_token_strings(tokens), [len(cols)], score=s2_score(template, key, unit_wan))
+            res = best_split(_token_strings(tokens), [len(cols)], score=s2_score(template, key, unit))
             if res is None:
                 out.warnings.append(f"s2/{key}: cannot read {len(cols)} cells from {_token_strings(tokens)}")
                 out.cells.extend(Cell("s2", key, c, None, None) for c in cols)
