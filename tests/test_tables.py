@@ -211,3 +211,21 @@ def test_all_zero_row_is_unambiguous():
             "四、结转下年度继续办理0000000")
     df, warnings = extract_with_warnings(Document(source="t", report_id="t", text=text, format="txt"))
     assert df["value"].tolist() == [0] * 35 and warnings == []
+
+
+def test_pdf_rows_with_blank_cells_dropped():
+    """PDF text drops blank cells: `1 1` in a 7-cell row; the identities place the values."""
+    text = ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 2 1 3\n"
+            "二、上年结转政府信息公开申请数量\n（一）予以公开 2 2\n（二）部分公开 1 1\n（七）总计 2 1 3\n"
+            "四、结转下年度继续办理\n")
+    df, warnings = extract_with_warnings(Document(source="t", report_id="t", text=text, format="txt"))
+    v = {(r.row, r.column): r.value for r in df.itertuples()}
+    assert [v[("new_requests", c)] for c in ("natural_person", "commercial", "total")] == [2, 1, 3]
+    assert v[("partially_granted", "commercial")] == 1 and v[("granted", "natural_person")] == 2
+    assert v[("carried_over", "total")] is None
+    assert warnings  # the placement is an inference: said so
+
+
+def test_markers_glued_to_numbers():
+    assert [(t.text, t.empty) for t in tokenize("事项0无 无")] == [("0", False), ("无", True), ("无", True)]
+    assert [t.text for t in tokenize("（四）无 1 无法提供 3 本年增/减")] == ["1", "3"]
