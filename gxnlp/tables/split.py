@@ -203,3 +203,50 @@ def best_placement(tokens: Sequence[str], group_sizes: Sequence[int],
     viol, _, groups, n_fit = res
     return SplitResult(pieces=list(groups), values=[tuple(_value(x) for x in grp) for grp in groups],
                        n_fitting=n_fit, violations=viol)
+
+
+def total_splits(tokens: Sequence[str], n: int, cap: int = 50_000) -> list[tuple[str, ...]]:
+    """The splits of ``tokens`` into ``n`` cells whose last cell is the sum of the others
+    (the row-total identity), enumerated with pruning: the total is chosen first, then the
+    other cells may never add up beyond it. Empty markers count as 0.
+    """
+    s = _atoms(tokens).rstrip()
+    out: list[tuple[str, ...]] = []
+    # the total is a suffix of the last run (or an empty marker)
+    run_start = max(s.rfind(" "), s.rfind(EMPTY) if not s.endswith(EMPTY) else -1) + 1
+    totals = [len(s) - 1] if s.endswith(EMPTY) else [j for j in range(run_start, len(s)) if valid_piece(s[j:])]
+    for j in totals:
+        total_piece = s[j:]
+        total = 0 if total_piece == EMPTY else parse_value(total_piece)
+        prefix = s[:j].rstrip()
+        if j > 0 and s[j - 1] not in (" ", EMPTY) and "." in s[j - 1: j + 1]:
+            continue
+
+        def rec(pos: int, left: int, acc: tuple[str, ...], partial: float) -> None:
+            if len(out) >= cap or partial > total + 1e-9:
+                return
+            while pos < len(prefix) and prefix[pos] == " ":
+                pos += 1
+            if left == 0:
+                if pos >= len(prefix) and abs(partial - total) < 1e-6:
+                    out.append(acc + (total_piece,))
+                return
+            if pos >= len(prefix):
+                return
+            if prefix[pos] == EMPTY:
+                rec(pos + 1, left - 1, acc + (EMPTY,), partial)
+                return
+            end = pos
+            while end < len(prefix) and prefix[end] not in (" ", EMPTY):
+                end += 1
+            for k in range(pos + 1, end + 1):
+                piece = prefix[pos:k]
+                if not valid_piece(piece) or ("." in piece and k < end) or (k < end and prefix[k] == "."):
+                    continue
+                v = parse_value(piece)
+                if v is None or v > total + 1e-9:
+                    break  # longer pieces only grow
+                rec(k, left - 1, acc + (piece,), partial + v)
+
+        rec(0, n - 1, (), 0)
+    return out

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from . import keys as K
-from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize
-from .split import EMPTY, all_splits, best_placement, best_split, placement_score, placements, row_total_ok, sumsq
+from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize, valid_piece
+from .split import (EMPTY, best_placement, best_split, placement_score, placements, row_total_ok, sumsq,
+                    total_splits)
 
 #: Group labels of s3 (spanning several rows): removed from value regions.
 _S3_GROUP_LABELS = re.compile(
@@ -245,6 +246,13 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
         out.cells.extend(_cells_from_pieces("s2", key, cols, pieces, K.FLOAT_COLUMNS))
 
 
+def _separated(tokens: list[Token], n: int) -> bool:
+    """Values that look like separate cells with blanks dropped (not one glued run)."""
+    valid = all(t.empty or valid_piece(t.text) for t in tokens)
+    digits = sum(t.digits for t in tokens) + sum(t.empty for t in tokens)
+    return valid and (len(tokens) >= 2 or digits < n)
+
+
 def _zeros(pieces) -> list:
     """Values of a candidate row with blank/empty cells as 0 (what an empty cell means here)."""
     out = []
@@ -291,8 +299,8 @@ def _select_s3(cands: dict[str, list[tuple[str, ...]]], template: str, row_ok: d
                     nxt[new] = (rv2, sc2, ch + (idx,), keep_cnt)
                 elif old[0] == rv2:
                     nxt[new] = (old[0], old[1], old[2], old[3] + cnt)
-        if len(nxt) > 50_000:  # beam: keep the most plausible partial states
-            nxt = dict(sorted(nxt.items(), key=lambda kv: kv[1][:2])[:50_000])
+        if len(nxt) > 2_000:  # beam: keep the most plausible partial states
+            nxt = dict(sorted(nxt.items(), key=lambda kv: kv[1][:2])[:2_000])
         states = nxt
     best = None
     n_opt = 0
@@ -329,15 +337,22 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
             cands[key] = [tuple(pieces)]
             continue
         strs = _token_strings(tokens)
-        # fewer values than cells: glued digits to split, or blank cells the text dropped (PDF)
-        options = (all_splits(strs, n) if tokens else []) + placements(strs, n)
+        # fewer values than cells: blank cells the text dropped (PDF: separate, well-formed
+        # numbers) or glued digits to split (one run, or runs with leading zeros)
+        options = placements(strs, n) if _separated(tokens, n) else []
+        fitting = [p for p in options if row_total_ok(_zeros(p))]
+        if not fitting and tokens:
+            fitting = total_splits(strs, n)
+            if not fitting:  # the source's own row total is off: keep the most plausible splits
+                best = best_split(strs, [n])
+                options += [best.pieces[0]] if best else []
+            options += fitting
         if not options:
             out.warnings.append(f"s3/{key}: {len(tokens)} values for {n} cells; row left empty")
             unread.append(key)
             continue
-        fitting = [p for p in options if row_total_ok(_zeros(p))]
         row_fits[key] = bool(fitting)
-        pool = fitting or sorted(options, key=placement_score)[:200]
+        pool = sorted(fitting, key=placement_score)[:200] if fitting else sorted(options, key=placement_score)[:20]
         cands[key] = pool
         if len(pool) > 1 or not fitting:
             glued[key] = " ".join(strs)
@@ -373,10 +388,9 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
     pieces, why = _fit_tokens(tokens, 15)
     groups: list[tuple[str, ...]]
     if why == "glued":
-        res = best_split(_token_strings(tokens), [5, 5, 5], check=row_total_ok)
-        alt = best_placement(_token_strings(tokens), [5, 5, 5], check=row_total_ok)
-        if alt is not None and (res is None or alt.violations < res.violations):
-            res = alt
+        strs = _token_strings(tokens)
+        first, second = (best_placement, best_split) if _separated(tokens, 15) else (best_split, best_placement)
+        res = first(strs, [5, 5, 5], check=row_total_ok) or second(strs, [5, 5, 5], check=row_total_ok)
         if res is None:
             out.warnings.append(f"s4: {len(tokens)} values for 15 cells; table left empty")
             for r in K.S4_ROWS:
