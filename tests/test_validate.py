@@ -179,3 +179,17 @@ def test_dataset_stages_registered(shared):
                                                                  "value", "raw"}
     assert [(f["rule"], f["expected"], f["found"]) for f in out["findings"]] == [
         ("s3_total_handled", "26", "20"), ("s3_total_handled", "27", "21")]
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2021, 2022, 2023, 2024, 2025])
+def test_identities_agree_with_the_html_tables(shared, year):
+    """Every identity that holds (or fails) in the page's own tables holds (fails) in what was
+    extracted from the glued page.txt: no false violation, no hidden one."""
+    from gxnlp.ingest import read_document
+    from gxnlp.tables import extract
+
+    d = shared / "corpora" / "pingtan" / f"py{year}_syq"
+    gold = pingtan_gold(json.loads((d / "tables.json").read_text(encoding="utf-8")))
+    from_html = {(f.rule, f.row, f.column, f.expected, f.found) for f in check(_frame(gold))}
+    from_text = {(f.rule, f.row, f.column, f.expected, f.found) for f in check(extract(read_document(d / "page.txt")))}
+    assert from_text == from_html
