@@ -364,3 +364,14 @@ def test_committed_demo_corpus_is_what_the_generator_writes(tmp_path):
     assert mine == fresh
     for rel in mine:
         assert (demo / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+
+
+def test_plan_scales_to_benchmark_size_and_refuses_impossible_n():
+    from gxnlp.synth import plan
+
+    units = plan(20000, 0)
+    slots = [s for u in units for s in u.slots]
+    assert [s.index for s in slots] == list(range(20000))
+    assert len({(s.agency.key, s.year) for s in slots}) == 20000  # one report per agency and year
+    with pytest.raises(ValueError, match="too large"):
+        plan(10**6, 0)

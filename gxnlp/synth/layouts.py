@@ -230,11 +230,14 @@ def _width(s: str) -> float:
     return sum(0.5 if ord(ch) < 128 else 1.0 for ch in s)
 
 
+_NO_LINE_START = set("，。；：、）》”！？,.;:)")
+
+
 def _wrap(s: str, width: float) -> list[str]:
     out, cur, w = [], "", 0.0
     for ch in s:
         cw = 0.5 if ord(ch) < 128 else 1.0
-        if w + cw > width and cur:
+        if w + cw > width and cur and ch not in _NO_LINE_START:
             out.append(cur)
             cur, w = "", 0.0
         cur += ch

@@ -196,7 +196,8 @@ def _cell_texts(rng: random.Random, tables: dict, layout: str, variants: list[st
     """Text shown in each value cell and the truth value (None where the text is a null token)."""
     glued = layout == "glued"
     null_mode = "none" if glued else rng.choices(("none", "s2", "all"), weights=(70, 22, 8))[0]
-    token = rng.choice(_NULL_TOKENS if layout not in ("cell_lines_bare", "blank_separated") else ("—", "/", "无"))
+    visible = layout in ("cell_lines_bare", "blank_separated", "pdf_text", "pdf")  # an empty cell would vanish
+    token = rng.choice(("—", "/", "无") if visible else _NULL_TOKENS)
     signed = rng.random() < 0.6
     texts, values = {}, {}
     for table, row, col, v in iter_cells(tables):
