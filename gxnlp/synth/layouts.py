@@ -259,7 +259,7 @@ def _pdf_table_lines(block: Block, rng: random.Random) -> list[str]:
         if len(texts) == 1:
             out.append(texts[0].replace("第二十条第", "第二十条 第"))
         else:
-            out.append(" ".join(texts))
+            out.append(" ".join(texts).rstrip())
     return out
 
 

@@ -307,7 +307,7 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
         elif sec == "problems":
             paras, stmts = render_problems(narr, ctx)
         elif sec == "other":
-            paras = [rng.choice(P.OTHER_SECTION).format_map(ctx)]
+            paras = [_other_text(rng, ctx)]
         if sec in ("overview", "organisation", "active", "problems"):
             narrative_lines += paras
         blocks += [Block("para", p) for p in paras if p]
@@ -317,6 +317,12 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
     sections_truth = {"overview": True, "active_disclosure": True, "requests": True, "review_litigation": True,
                       "problems": True, "other": "other" in chosen}
     return blocks, stmts, narrative_lines, stated, sections_truth
+
+
+def _other_text(rng: random.Random, ctx: dict) -> str:
+    """六、其他需要报告的事项: the 信息处理费 sentences only exist from the 2021 report year on."""
+    options = [t for t in P.OTHER_SECTION if ctx["year"] >= 2021 or "信息处理费" not in t]
+    return rng.choice(options).format_map(ctx)
 
 
 def _pre2019_stats_grid(rng: random.Random, ctx: dict) -> list:
@@ -384,7 +390,7 @@ def _blocks_modern(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, t
     has_other = rng.random() < 0.93
     if has_other:
         blocks.append(head(5))
-        blocks.append(Block("para", rng.choice(P.OTHER_SECTION).format_map(ctx)))
+        blocks.append(Block("para", _other_text(rng, ctx)))
     sections_truth = {"overview": True, "active_disclosure": True, "requests": True, "review_litigation": True,
                       "problems": True, "other": has_other}
     return blocks, stmts, overview + problem_lines, stated, sections_truth
