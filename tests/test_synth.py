@@ -361,9 +361,11 @@ def test_committed_demo_corpus_is_what_the_generator_writes(tmp_path):
     generate(tmp_path, n=300, seed=0)
     mine = sorted(p.relative_to(demo) for p in demo.rglob("*") if p.is_file())
     fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert mine == fresh
+    hint = ("corpora/demo differs from the generator's output: if gxnlp.synth changed (or opencc, pypinyin, "
+            "reportlab, python-docx versions did), regenerate it with `gxnlp synth --n 300 --seed 0 --force corpora/demo`")
+    assert mine == fresh, hint
     for rel in mine:
-        assert (demo / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+        assert (demo / rel).read_bytes() == (tmp_path / rel).read_bytes(), f"{rel}: {hint}"
 
 
 def test_plan_scales_to_benchmark_size_and_refuses_impossible_n():
