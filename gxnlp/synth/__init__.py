@@ -12,7 +12,7 @@ Truth files (``file`` is relative to OUT; ``report_id`` = first 16 hex of sha1 o
 - ``documents.jsonl``: file, report_id, title, agency, agency_type (政府办|部门|乡镇/街道|开发区),
   level (province|city|county|township), region {province, city, county}, year, published,
   template (pre2019|2019|2021), layout, format (txt|html|docx|pdf), encoding (utf-8|gbk|null for
-  pdf), sections {overview, active_disclosure, requests, review_litigation, problems, other: bool},
+  pdf and docx), sections {overview, active_disclosure, requests, review_litigation, problems, other: bool},
   stated {new_requests: the number the narrative states, or null}, variants (null_cells:<token>,
   signed_change, fullwidth_digits, label_typos, truncated_headers), cluster, narrative_form.
 - ``cells.csv``: file, report_id, table, row, column, value — keys of table_keys.md; value

@@ -458,6 +458,47 @@ def _normalise_zip(data: bytes) -> bytes:
     return buf.getvalue()
 
 
+def _docx_fill_table(table, block: Block, pos) -> None:
+    """Replace the rows of a python-docx table by real Word rows with gridSpan/vMerge merges.
+
+    Written as XML in one pass: python-docx's ``cell.merge`` rescans the table on every call.
+    """
+    from xml.sax.saxutils import escape
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    tbl = table._tbl
+    for tr in list(tbl.tr_lst):
+        tbl.remove(tr)
+    origin = {(r, c): cell for r, c, cell in pos}
+    below: dict[tuple[int, int], int] = {}  # (row, col) covered by a vertical merge -> its colspan
+    for r, c, cell in pos:
+        for dr in range(1, cell.rs):
+            below[(r + dr, c)] = cell.cs
+    rows = []
+    for r in range(len(block.grid)):
+        tcs = []
+        c = 0
+        while c < block.ncols:
+            cell = origin.get((r, c))
+            if cell is not None:
+                span, merge, text = cell.cs, ("restart" if cell.rs > 1 else None), cell.text
+            elif (r, c) in below:
+                span, merge, text = below[(r, c)], "continue", ""
+            else:
+                span, merge, text = 1, None, ""
+            pr = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + \
+                 ({"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(merge, ""))
+            run = f"<w:r><w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r>" if text else ""
+            tcs.append(f"<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{run}</w:p></w:tc>")
+            c += span
+        rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
+    frag = parse_xml(f"<w:tbl {nsdecls('w')}>" + "".join(rows) + "</w:tbl>")
+    for tr in list(frag):
+        tbl.append(tr)
+
+
 def render_docx(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str, str, str]:
     import datetime as dt
 
@@ -477,15 +518,9 @@ def render_docx(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str,
     for b in _body_blocks(page):
         if b.kind == "table":
             pos = grid_positions(b.grid)
-            nrows = len(b.grid)
-            t = d.add_table(rows=nrows, cols=b.ncols)
+            t = d.add_table(rows=0, cols=b.ncols)
             t.style = "Table Grid"
-            flat = t._cells  # one pass; t.cell() rescans the whole table on every call
-            for r, c, cell in pos:
-                flat[r * b.ncols + c].text = cell.text
-            for r, c, cell in pos:
-                if cell.rs > 1 or cell.cs > 1:
-                    flat[r * b.ncols + c].merge(flat[(r + cell.rs - 1) * b.ncols + c + cell.cs - 1])
+            _docx_fill_table(t, b, pos)
         elif b.kind == "sign":
             for ln in b.text.split("\n"):
                 p = d.add_paragraph(ln)
@@ -494,7 +529,7 @@ def render_docx(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str,
             d.add_paragraph(b.text)
     buf = io.BytesIO()
     d.save(buf)
-    return _normalise_zip(buf.getvalue()), ".docx", "docx", "utf-8"
+    return _normalise_zip(buf.getvalue()), ".docx", "docx", None
 
 
 # ----------------------------------------------------------------------------- PDF
