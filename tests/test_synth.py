@@ -235,6 +235,20 @@ def test_pdf_and_docx_read_back(corpus):
     with pdfplumber.open(corpus / pdfs[0]["file"]) as pdf:
         text = "\n".join(p.extract_text() for p in pdf.pages)
     assert pdfs[0]["agency"] in text and "- 1 -" in text
+    cells = _cells(corpus)
+    checked = 0
+    for d in pdfs:
+        if d["template"] == "pre2019":
+            continue
+        vals = [cells[d["file"]][("s3", "new_requests", c)] for c in S3_COLS]
+        if None in vals:
+            continue
+        with pdfplumber.open(corpus / d["file"]) as pdf:
+            text = "\n".join(p.extract_text() for p in pdf.pages)
+        row = "一、本年新收政府信息公开申请数量 " + " ".join(str(int(v)) for v in vals)
+        assert row in text.splitlines(), (d["file"], row)
+        checked += 1
+    assert checked
     docxs = [d for d in docs if d["format"] == "docx"]
     for d in docxs:
         document = docx.Document(str(corpus / d["file"]))

@@ -14,7 +14,8 @@ Truth files (``file`` is relative to OUT; ``report_id`` = first 16 hex of sha1 o
   template (pre2019|2019|2021), layout, format (txt|html|docx|pdf), encoding (utf-8|gbk|null for
   pdf and docx), sections {overview, active_disclosure, requests, review_litigation, problems, other: bool},
   stated {new_requests: the number the narrative states, or null}, variants (null_cells:<token>,
-  signed_change, fullwidth_digits, label_typos, truncated_headers), cluster, narrative_form.
+  signed_change, fullwidth_digits[_everywhere], label_typos, truncated_headers,
+  pre2019_stats_table), cluster, narrative_form.
 - ``cells.csv``: file, report_id, table, row, column, value — keys of table_keys.md; value
   empty where the file shows a null token (—, /, 无, -, empty); 2019/2021 templates only.
   Nulls only ever stand for 0, so the identities hold with null counted as 0.

@@ -136,7 +136,7 @@ def _assemble(page: Page, rng: random.Random, table_fn: Callable[[Block], list[s
         elif b.kind == "sign":
             lines += b.text.split("\n")
         else:
-            lines.append(b.text)
+            lines.append(b.text.translate(FULLWIDTH) if fullwidth == "all" else b.text)
     lines += _tail_lines(page, rng)
     return para_sep.join(lines) + "\n"
 
@@ -180,7 +180,8 @@ def render_blank_separated(page: Page, rng: random.Random, opts: dict) -> tuple[
                 tl = [t.translate(FULLWIDTH) for t in tl]
             lines += tl
         else:
-            lines += b.text.split("\n") + [""]
+            text = b.text.translate(FULLWIDTH) if opts.get("fullwidth") == "all" and b.kind != "sign" else b.text
+            lines += text.split("\n") + [""]
             if b.kind == "sign":
                 lines = lines[:-1]
         if rng.random() < 0.15:
@@ -408,7 +409,10 @@ def _html_table(block: Block, cls: str = "") -> str:
 def render_html(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str, str, str]:
     e = html.escape
     ch = page.chrome
-    parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+    gbk = opts.get("encoding") == "gbk"  # old sites: GBK bytes under a gb2312 declaration
+    charset = ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' if gbk
+               else '<meta charset="utf-8">')
+    parts = ["<!DOCTYPE html>", f'<html lang="zh-CN"><head>{charset}',
              f"<title>{e(page.title)}</title></head><body>"]
     parts.append('<div class="header"><a href="/">首页</a> <a href="/zwgk/">政务公开</a> <a href="/hdjl/">互动交流</a></div>')
     parts.append('<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
@@ -437,7 +441,8 @@ def render_html(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str,
                  f'<p>下一篇：<a href="#">{e(ch.get("next_title", ""))}</a></p></div>')
     parts.append('<div class="footer">主办单位：' + e(page.agency) + " 网站标识码：0000000000</div>")
     parts.append("</body></html>")
-    return ("\n".join(parts) + "\n").encode("utf-8"), ".html", "html", "utf-8"
+    data, enc = _encode("\n".join(parts) + "\n", "gbk" if gbk else "utf-8")
+    return data, ".html", "html", enc
 
 
 # ----------------------------------------------------------------------------- docx

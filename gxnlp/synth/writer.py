@@ -92,7 +92,8 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
 
     def pick_layout() -> tuple[str, str]:
         lay = rng.choices(layouts, weights=lw)[0]
-        enc = "gbk" if lay in GBK_LAYOUTS and rng.random() < 0.15 else "utf-8"
+        enc = "gbk" if (lay in GBK_LAYOUTS and rng.random() < 0.15) or (lay == "html" and rng.random() < 0.12) \
+            else "utf-8"
         return lay, enc
 
     capacity = len(agencies) * len(YEARS)
@@ -469,8 +470,8 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
     page = Page(title, a.name, published, year, template, blocks, _index_no(rng, year), chrome)
     opts = {"encoding": slot.encoding}
     if slot.layout in ("pipe_rows", "cell_lines_pipe", "cell_lines_bare", "blank_separated") and rng.random() < 0.08:
-        opts["fullwidth"] = True
-        variants.append("fullwidth_digits")
+        opts["fullwidth"] = rng.choice(("tables", "all"))
+        variants.append("fullwidth_digits" if opts["fullwidth"] == "tables" else "fullwidth_digits_everywhere")
     data, suffix, fmt, enc = LAYOUTS[slot.layout](page, rng, opts)
     rel = f"{year}/{slot.index:05d}{suffix}"
     rid = hashlib.sha1(data).hexdigest()[:16]
