@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +98,27 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     return out
 
 
-#: Per-report stages: name -> function(Report) -> list of row dicts. Registered by the
-#: modules that provide them (tables, validate, statements), see ``register_stage``.
-DOCUMENT_STAGES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {}
+@lru_cache(maxsize=1)
+def _classifier():
+    from .classify import StatementClassifier
+
+    return StatementClassifier()
 
 
-def register_stage(name: str, func: Callable[[Any], list[dict[str, Any]]]) -> None:
-    DOCUMENT_STAGES[name] = func
+def statements_stage(report) -> list[dict[str, Any]]:
+    """Problem and measure statements with their category (seed-term classifier)."""
+    from .statements import iter_statements
+
+    statements = _classifier().classify(list(iter_statements(report)))
+    return [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
+             "category": s.category, "score": s.score, "topic": None} for s in statements]
+
+
+#: Per-report stages: table name -> function(Report) -> rows. A failing stage becomes a
+#: warning on that report.
+DOCUMENT_STAGES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {
+    "statements": statements_stage,
+}
 
 
 # --------------------------------------------------------------------------- build
@@ -252,10 +267,6 @@ def build(
 
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
 CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {}
-
-
-def register_corpus_stage(name: str, func: Callable[[Any, int], None]) -> None:
-    CORPUS_STAGES[name] = func
 
 
 def export_parquet(con, directory: str | os.PathLike) -> None:
