@@ -283,11 +283,3 @@ def findings_stage(report) -> list[dict[str, Any]]:
         rows.append(d)
     return rows
 
-
-def _register() -> None:
-    from . import dataset
-
-    dataset.register_stage("findings", findings_stage)
-
-
-_register()

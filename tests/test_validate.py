@@ -168,16 +168,16 @@ def test_cli_validate_and_tables(shared, tmp_path):
     assert res.exit_code == 1 and '"error"' in res.stdout
 
 
-def test_dataset_stages_registered(shared):
-    """Importing gxnlp.tables / gxnlp.validate registers the `cells` and `findings` dataset stages."""
-    import gxnlp.tables  # noqa: F401
-    import gxnlp.validate  # noqa: F401
-    from gxnlp import dataset
+def test_dataset_stage_functions(shared):
+    """`cells_stage` / `findings_stage`: the rows gxnlp.dataset stores for one Report."""
+    from gxnlp.structure import parse_path
+    from gxnlp.tables import cells_stage
+    from gxnlp.validate import findings_stage
 
-    out = dataset.analyse_path(shared / "corpora/pingtan/py2020_syq/page.txt")
-    assert len(out["cells"]) == 198 and set(out["cells"][0]) == {"report_id", "template", "table", "row", "column",
-                                                                 "value", "raw"}
-    assert [(f["rule"], f["expected"], f["found"]) for f in out["findings"]] == [
+    report = parse_path(shared / "corpora/pingtan/py2020_syq/page.txt")
+    cells = cells_stage(report)
+    assert len(cells) == 198 and set(cells[0]) == {"report_id", "template", "table", "row", "column", "value", "raw"}
+    assert [(f["rule"], f["expected"], f["found"]) for f in findings_stage(report)] == [
         ("s3_total_handled", "26", "20"), ("s3_total_handled", "27", "21")]
 
 

@@ -19,9 +19,6 @@ values) is said in ``df.attrs["warnings"]`` / :func:`extract_with_warnings`.
 """
 from __future__ import annotations
 
-from .. import dataset as _dataset
 from .core import COLUMNS, cells_stage, extract, extract_with_warnings, render_grids
-
-_dataset.register_stage("cells", cells_stage)
 
 __all__ = ["COLUMNS", "cells_stage", "extract", "extract_with_warnings", "render_grids"]
