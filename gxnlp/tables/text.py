@@ -103,11 +103,14 @@ def s2_score(template: str, row: str, unit: str | None = None):
         if any(v is None for v in values):
             return sc
         if row in ("regulations", "normative_documents"):
+            # in force / total public is cumulative: at least the year's new ones, usually a digit
+            # longer; in the 2019 table what was made is usually what was published
             a, b, c = values
+            la, lc = _digits(pieces[0]), _digits(pieces[2])
             if template == "2021":
-                sc += 10 * (c < a) + 1 * (b > a)
+                sc += 10 * (c < a) + 1 * (b > a) + 3 * max(0, la + 1 - lc) * (a > 0)
             else:
-                sc += 10 * (c < b) + 0.5 * (b < a)
+                sc += 10 * (c < b) + 0.5 * (b < a) - 2 * (a == b) + 1.5 * max(0, la + 1 - lc) * (a > 0)
         elif row == "procurement":
             projects, amount = values
             sc = 0.0  # the amount is long anyway: judge by the amount per project only
