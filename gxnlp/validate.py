@@ -159,6 +159,7 @@ NARRATIVE_PATTERNS = {
 _ZERO_REQUESTS = re.compile(rf"(?:未|没有|无)(?:收到|受理|接到|接收){_STOP}{{0,30}}?申请")
 _ZERO_CASES = re.compile(rf"(?:未|没有|无)(?:发生|收到|涉及|出现){_STOP}{{0,30}}?(行政复议|行政诉讼)(?:和|或|、|及)?(行政诉讼)?")
 _WS = re.compile(r"\s+")
+_OGI = re.compile(r"信息公开|依申请")
 
 
 def _to_int(s: str) -> int | None:
@@ -180,18 +181,26 @@ def narrative_numbers(text: str) -> list[tuple[str, int, str]]:
     """
     text = _WS.sub("", text)  # PDF text breaks sentences anywhere
     found = []
+
+    def about_ogi(m: re.Match) -> bool:
+        """The sentence is about information disclosure (not 行政许可申请, a 司法局's own 行政复议)."""
+        start = max(text.rfind(ch, 0, m.start()) for ch in "。；;！") + 1
+        return bool(_OGI.search(text, start, m.end()))
+
     for kind, (pat, _cells) in NARRATIVE_PATTERNS.items():
         for m in pat.finditer(text):
-            if _NOT_TOTAL.search(m.group(0)):
+            if _NOT_TOTAL.search(m.group(0)) or not about_ogi(m):
                 continue
             n = _to_int(m.group(1))
             if n is not None:
                 found.append((m.start(), "requests" if kind == "requests_count" else kind, n, m.group(0)))
     for m in _ZERO_REQUESTS.finditer(text):
-        if "复议" in m.group(0) or "诉讼" in m.group(0):
+        if "复议" in m.group(0) or "诉讼" in m.group(0) or not about_ogi(m):
             continue
         found.append((m.start(), "requests", 0, m.group(0)))
     for m in _ZERO_CASES.finditer(text):
+        if not about_ogi(m):
+            continue
         for g in (1, 2):
             if m.group(g):
                 found.append((m.start(), "review" if m.group(g) == "行政复议" else "litigation", 0, m.group(0)))

@@ -117,8 +117,11 @@ def test_null_cells_are_not_violations():
 
 
 def test_narrative_numbers_arabic_and_chinese():
-    assert narrative_numbers("全年共收到政府信息公开申请七十五件，其中自然人申请70件。发生行政复议二件，行政诉讼3起。") == [
+    assert narrative_numbers("全年共收到政府信息公开申请七十五件，其中自然人申请70件。因政府信息公开引发行政复议二件，"
+                             "行政诉讼3起。") == [
         ("requests", 75, "收到政府信息公开申请七十五件"), ("review", 2, "行政复议二件"), ("litigation", 3, "行政诉讼3起")]
+    # only sentences about information disclosure: not 行政许可 applications, not a bureau's own review work
+    assert narrative_numbers("全年共受理行政许可申请1200件。办理行政复议案件120件。") == []
 
 
 def test_narrative_mismatch():
@@ -127,10 +130,11 @@ def test_narrative_mismatch():
     found = check(_frame(cells), text)
     assert [(f.rule, f.row, f.expected, f.found) for f in found] == [
         ("narrative_table_mismatch", "new_requests", 6, 8)]
-    assert check(_frame(cells), "收到申请六件，发生行政复议两件。") == []
+    assert check(_frame(cells), "收到政府信息公开申请六件，因信息公开发生行政复议两件。") == []
     assert [f.found for f in check(_frame(cells), "本年度未收到政府信息公开申请。")] == [0]
     # about reviews, not requests for information: compared with s4 (2 cases), not s3
-    assert [(f.table, f.row, f.found) for f in check(_frame(cells), "本年度未收到行政复议申请。")] == [("s4", "review", 0)]
+    assert [(f.table, f.row, f.found) for f in check(_frame(cells), "本年度未收到因政府信息公开提起的行政复议申请。")] == [
+        ("s4", "review", 0)]
 
 
 def test_findings_frame_and_several_reports():
