@@ -229,3 +229,16 @@ def test_pdf_rows_with_blank_cells_dropped():
 def test_markers_glued_to_numbers():
     assert [(t.text, t.empty) for t in tokenize("事项0无 无")] == [("0", False), ("无", True), ("无", True)]
     assert [t.text for t in tokenize("（四）无 1 无法提供 3 本年增/减")] == ["1", "3"]
+
+
+def test_s4_values_not_taken_from_narrative_around_the_table():
+    s3 = "".join(f"{label} {vals}\n" for label, vals in [
+        ("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量", "1 0 0 0 0 0 1"),
+        ("二、上年结转政府信息公开申请数量", "0 0 0 0 0 0 0"), ("（一）予以公开", "1 0 0 0 0 0 1"),
+        ("（七）总计", "1 0 0 0 0 0 1"), ("四、结转下年度继续办理", "0 0 0 0 0 0 0")])
+    text = (s3 + "四、政府信息公开行政复议、行政诉讼情况\n本年度因政府信息公开发生行政复议2件，行政诉讼1件。\n"
+            "行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉\n"
+            + "结果维持 结果纠正 其他结果 尚未审结 总计 " * 3 + "\n1 0 1 0 2 0 0 0 1 1 0 0 0 0 0\n"
+            "注：行政复议案件均已审结，共计2件。\n五、存在的主要问题及改进情况\n")
+    df = extract(Document(source="t", report_id="t", text=text, format="txt"))
+    assert df[df.table == "s4"]["value"].tolist() == [1, 0, 1, 0, 2, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]

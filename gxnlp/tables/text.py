@@ -379,12 +379,18 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
 
 def read_s4(text: str, start: int, end: int, out: Tables) -> None:
     region = text[start:end]
-    last = None
-    for m in _S4_HEADER_WORDS.finditer(region):
-        last = m
-    if last is None:
+    heads = list(_S4_HEADER_WORDS.finditer(region))
+    if not heads:
         return
-    tokens = tokenize(region[last.end() :])
+    # the values follow the header block: the first stretch between header words holding 15
+    # cells' worth of digits (narrative such as 行政复议2件 before or after the table is skipped),
+    # else whatever follows the last header word (a PDF that dropped blank cells)
+    tokens = tokenize(region[heads[-1].end() :])
+    for m, nxt in zip(heads, heads[1:] + [None]):
+        seg = tokenize(region[m.end() : nxt.start() if nxt else len(region)])
+        if sum(t.digits for t in seg) + sum(t.empty for t in seg) >= 15:
+            tokens = seg
+            break
     if not tokens:
         return
     out.found.add("s4")
