@@ -242,3 +242,14 @@ def test_s4_values_not_taken_from_narrative_around_the_table():
             "注：行政复议案件均已审结，共计2件。\n五、存在的主要问题及改进情况\n")
     df = extract(Document(source="t", report_id="t", text=text, format="txt"))
     assert df[df.table == "s4"]["value"].tolist() == [1, 0, 1, 0, 2, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
+
+
+def test_s3_table_not_confused_with_a_sentence_before_it():
+    text = ("三、收到和处理政府信息公开申请情况\n本年度新收政府信息公开申请3件，上年结转0件，予以公开2件，部分公开1件。\n"
+            "申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+            "一、本年新收政府信息公开申请数量 2 1 0 0 0 0 3\n二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0\n"
+            "（一）予以公开 1 1 0 0 0 0 2\n（二）部分公开 1 0 0 0 0 0 1\n（七）总计 2 1 0 0 0 0 3\n"
+            "四、结转下年度继续办理 0 0 0 0 0 0 0\n")
+    df, warnings = extract_with_warnings(Document(source="t", report_id="t", text=text, format="txt"))
+    v = {(r.row, r.column): r.value for r in df.itertuples()}
+    assert v[("new_requests", "commercial")] == 1 and v[("granted", "total")] == 2 and warnings == []

@@ -20,6 +20,7 @@ from .split import (EMPTY, best_placement, best_split, placement_score, placemen
 _S3_GROUP_LABELS = re.compile(
     "|".join(K.kw(w) for w in ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "法人或其他组织"))
 )
+_ROW_LABEL_TAIL = re.compile(r"[^\d。，,；]{0,14}?数\s*量")
 _RE_S4_COLUMNS = re.compile(K.kw("维持") + "|" + K.kw("纠正"))
 _S4_HEADER_WORDS = re.compile("|".join(K.kw(w) for w in ("总计", "审结", "起诉", "维持", "纠正", "结果", "行政诉讼", "行政复议")))
 
@@ -442,12 +443,15 @@ def read_tables(text: str, template_hint: str | None = None, stops: list[int] | 
     t = normalize(text) if stops is None else text
     out = Tables()
     # --- s3 first: it is the best anchored table
-    m_new = K.S3_PATTERNS["new_requests"].search(t)
-    while m_new is not None and not (
-        K.S3_PATTERNS["carried_over"].search(t, m_new.end(), m_new.end() + 600)
-        and K.S3_PATTERNS["granted"].search(t, m_new.end(), m_new.end() + 3000)
-    ):
-        m_new = K.S3_PATTERNS["new_requests"].search(t, m_new.end())
+    # the table's first row, not a sentence (本年度新收申请20件，上年结转1件…) before the table:
+    # prefer a label that reads like the row (一、… / …申请数量)
+    candidates = [
+        m for m in K.S3_PATTERNS["new_requests"].finditer(t)
+        if K.S3_PATTERNS["carried_over"].search(t, m.end(), m.end() + 600)
+        and K.S3_PATTERNS["granted"].search(t, m.end(), m.end() + 3000)
+    ]
+    labelled = [m for m in candidates if m.group(0).startswith("一") or _ROW_LABEL_TAIL.match(t, m.end())]
+    m_new = (labelled or candidates or [None])[0]
     s3_start = m_new.start() if m_new else None
     h3 = None
     for m in K.RE_S3_HEADING.finditer(t, 0, s3_start if s3_start is not None else len(t)):
