@@ -2,8 +2,10 @@
 
 Works on any flattening (pipes, one cell per line, blank-line separated cells, PDF text, glued
 digits): rows are found by their labels in template order, and a row's values are the tokens
-between its label and the next row's label. Glued digit runs are split with the identities of
-the tables (:mod:`gxnlp.tables.split`).
+between its label and the next row's label. A row with fewer values than cells is either a glued
+digit run to split or a row whose blank cells the text dropped (PDF); the candidate readings are
+chosen by the identities of the tables (:mod:`gxnlp.tables.split`, :func:`_select_s3`), and every
+inference that more than one reading fits is reported as a warning.
 """
 from __future__ import annotations
 
