@@ -102,6 +102,10 @@ def extract_with_warnings(obj: Document | Report, template: str | None = None, y
     df = pd.DataFrame.from_records(records, columns=COLUMNS)
     df["value"] = pd.Series([r["value"] for r in records], dtype=object, index=df.index)
     warnings = [f"tables: {w}" for w in got.warnings]
+    if tpl in ("2019", "2021"):
+        missing = [t for t in ("s2", "s3", "s4") if t not in got.found]
+        if missing:
+            warnings.append(f"tables: {'/'.join(missing)} not found in a {tpl}-template report")
     df.attrs["warnings"] = warnings
     df.attrs["source"] = doc.source
     df.attrs["template"] = tpl

@@ -395,7 +395,9 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
             tokens = seg
             break
     if not tokens:
-        return
+        if region[heads[-1].end():].count("|") < 15:
+            return
+        tokens = [Token("", empty=True)] * 15  # a table printed with every cell blank
     out.found.add("s4")
     pieces, why = _fit_tokens(tokens, 15)
     groups: list[tuple[str, ...]]
