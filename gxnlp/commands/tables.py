@@ -87,7 +87,7 @@ def tables(
                 continue
             if not quiet:
                 for w in rec["warnings"]:
-                    stderr.print(f"[yellow]{escape(rec['source'])}[/yellow]: {escape(w)}")
+                    stderr.print(f"[yellow]{escape(rec['source'])}[/yellow]: {escape(w)}", soft_wrap=True)
             if format is TablesFormat.jsonl:
                 for cell in rec["cells"]:
                     _emit(cell, handle)
