@@ -253,3 +253,18 @@ def test_s3_table_not_confused_with_a_sentence_before_it():
     df, warnings = extract_with_warnings(Document(source="t", report_id="t", text=text, format="txt"))
     v = {(r.row, r.column): r.value for r in df.itertuples()}
     assert v[("new_requests", "commercial")] == 1 and v[("granted", "total")] == 2 and warnings == []
+
+
+def test_pathological_digit_runs_are_refused_quickly():
+    """Runs far too long for a row are not searched (a warning instead of minutes of search)."""
+    import time
+
+    text = ("三、收到和处理政府信息公开申请情况 一、本年新收政府信息公开申请数量" + "1" * 55
+            + "二、上年结转政府信息公开申请数量" + "12" * 17 + "（一）予以公开" + "3" * 34
+            + "（七）总计98765432109876543210 四、结转下年度继续办理0000000 "
+            "四、政府信息公开行政复议、行政诉讼情况 结果维持 结果纠正 总计 " + "12345" * 18)
+    t0 = time.perf_counter()
+    df, warnings = extract_with_warnings(Document(source="p", report_id="p", text=text, format="txt"))
+    assert time.perf_counter() - t0 < 10
+    assert any("new_requests" in w and "left empty" in w for w in warnings)
+    assert any(w.startswith("tables: s4") for w in warnings)

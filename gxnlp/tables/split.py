@@ -19,6 +19,8 @@ from itertools import combinations
 from .cells import EMPTY_MARKERS, parse_value, valid_piece
 
 EMPTY = "\x00"  # an empty-marker token occupies exactly one cell
+#: Search steps allowed per enumeration: a pathological digit run cannot stall a corpus run.
+NODE_BUDGET = 200_000
 
 
 def _atoms(tokens: Sequence[str]) -> str:
@@ -35,12 +37,16 @@ def sumsq(pieces: Sequence[str]) -> int:
     return sum(sum(c.isdigit() for c in p) ** 2 for p in pieces)
 
 
-def _groups_from(s: str, p: int, k: int, cap: int = 200_000) -> list[tuple[int, tuple[str, ...]]]:
-    """All ways to read ``k`` pieces from position ``p``: (end position, pieces)."""
+def _groups_from(s: str, p: int, k: int, cap: int = 200_000,
+                 budget: list[int] | None = None) -> list[tuple[int, tuple[str, ...]]]:
+    """All ways to read ``k`` pieces from position ``p``: (end position, pieces).
+    ``budget`` (a one-item list) bounds the search steps, shared between calls."""
     out: list[tuple[int, tuple[str, ...]]] = []
+    budget = [NODE_BUDGET] if budget is None else budget
 
     def rec(pos: int, left: int, acc: tuple[str, ...]) -> None:
-        if len(out) >= cap:
+        budget[0] -= 1
+        if len(out) >= cap or budget[0] < 0:
             return
         while pos < len(s) and s[pos] == " ":
             pos += 1
@@ -107,6 +113,7 @@ def best_split(
     s = _atoms(tokens)
     score = score or (lambda pieces, values: sumsq(pieces))
     sizes = tuple(group_sizes)
+    budget = [NODE_BUDGET]
 
     @lru_cache(maxsize=None)
     def solve(g: int, p: int):
@@ -114,7 +121,7 @@ def best_split(
             return (0, 0.0, (), 1) if s[p:].strip() == "" else None
         best = None
         counts: dict[int, int] = {}
-        for end, pieces in _groups_from(s, p, sizes[g]):
+        for end, pieces in _groups_from(s, p, sizes[g], budget=budget):
             sub = solve(g + 1, end)
             if sub is None:
                 continue
@@ -212,6 +219,7 @@ def total_splits(tokens: Sequence[str], n: int, cap: int = 50_000) -> list[tuple
     """
     s = _atoms(tokens).rstrip()
     out: list[tuple[str, ...]] = []
+    budget = [NODE_BUDGET]
     # the total is a suffix of the last run (or an empty marker)
     run_start = max(s.rfind(" "), s.rfind(EMPTY) if not s.endswith(EMPTY) else -1) + 1
     totals = [len(s) - 1] if s.endswith(EMPTY) else [j for j in range(run_start, len(s)) if valid_piece(s[j:])]
@@ -223,7 +231,8 @@ def total_splits(tokens: Sequence[str], n: int, cap: int = 50_000) -> list[tuple
             continue
 
         def rec(pos: int, left: int, acc: tuple[str, ...], partial: float) -> None:
-            if len(out) >= cap or partial > total + 1e-9:
+            budget[0] -= 1
+            if len(out) >= cap or partial > total + 1e-9 or budget[0] < 0:
                 return
             while pos < len(prefix) and prefix[pos] == " ":
                 pos += 1

@@ -231,7 +231,7 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
         tokens = tokenize(region)
         pieces, why = _row_pieces(region, tokens, len(cols))
         if why == "glued":
-            if not tokens or sum(t.digits for t in tokens) + sum(t.empty for t in tokens) < len(cols):
+            if not tokens or not _splittable(tokens, len(cols), 6, 10):
                 out.warnings.append(f"s2/{key}: {len(tokens)} values for {len(cols)} cells; row left empty")
                 out.cells.extend(Cell("s2", key, c, None, None) for c in cols)
                 continue
@@ -250,6 +250,12 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
         elif why:
             out.warnings.append(f"s2/{key}: {why}")
         out.cells.extend(_cells_from_pieces("s2", key, cols, pieces, K.FLOAT_COLUMNS))
+
+
+def _splittable(tokens: list[Token], n: int, per_cell: int = 5, extra: int = 0) -> bool:
+    """Enough digits for ``n`` cells, and not absurdly many (a run of 60 digits is not a row)."""
+    cells = sum(t.digits for t in tokens) + sum(t.empty for t in tokens)
+    return n <= cells <= per_cell * n + extra
 
 
 def _separated(tokens: list[Token], n: int) -> bool:
@@ -347,7 +353,7 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
         # numbers) or glued digits to split (one run, or runs with leading zeros)
         options = placements(strs, n) if _separated(tokens, n) else []
         fitting = [p for p in options if row_total_ok(_zeros(p))]
-        if not fitting and tokens:
+        if not fitting and tokens and _splittable(tokens, n):
             fitting = total_splits(strs, n)
             if not fitting:  # the source's own row total is off: keep the most plausible splits
                 best = best_split(strs, [n])
@@ -403,8 +409,12 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
     groups: list[tuple[str, ...]]
     if why == "glued":
         strs = _token_strings(tokens)
-        first, second = (best_placement, best_split) if _separated(tokens, 15) else (best_split, best_placement)
-        res = first(strs, [5, 5, 5], check=row_total_ok) or second(strs, [5, 5, 5], check=row_total_ok)
+        if _separated(tokens, 15):
+            res = best_placement(strs, [5, 5, 5], check=row_total_ok)
+        elif not _splittable(tokens, 15):
+            res = None
+        else:
+            res = best_split(strs, [5, 5, 5], check=row_total_ok) or best_placement(strs, [5, 5, 5], check=row_total_ok)
         if res is None:
             out.warnings.append(f"s4: {len(tokens)} values for 15 cells; table left empty")
             for r in K.S4_ROWS:
