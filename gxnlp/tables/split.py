@@ -20,7 +20,7 @@ from .cells import EMPTY_MARKERS, parse_value, valid_piece
 
 EMPTY = "\x00"  # an empty-marker token occupies exactly one cell
 #: Search steps allowed per enumeration: a pathological digit run cannot stall a corpus run.
-NODE_BUDGET = 200_000
+NODE_BUDGET = 100_000
 
 
 def _atoms(tokens: Sequence[str]) -> str:
