@@ -275,11 +275,8 @@ def validate_record(path) -> dict[str, Any]:
             "warnings": warnings}
 
 
-def findings_stage(report) -> list[dict[str, Any]]:
-    """Dataset stage ``findings``: the audit of one report (expected/found as text)."""
-    from .tables import extract
-
-    df = extract(report)
+def finding_rows(report, df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The audit of one report's extracted cells ``df`` for the dataset (expected/found as text)."""
     if df.empty:
         return []
     df.attrs["source"] = report.source

@@ -172,16 +172,16 @@ def test_cli_validate_and_tables(shared, tmp_path):
     assert res.exit_code == 1 and '"error"' in res.stdout
 
 
-def test_dataset_stage_functions(shared):
-    """`cells_stage` / `findings_stage`: the rows gxnlp.dataset stores for one Report."""
+def test_dataset_tables_stage(shared):
+    """`gxnlp.dataset.tables_stage`: the cell and finding rows the dataset stores for one Report."""
+    from gxnlp.dataset import tables_stage
     from gxnlp.structure import parse_path
-    from gxnlp.tables import cells_stage
-    from gxnlp.validate import findings_stage
 
     report = parse_path(shared / "corpora/pingtan/py2020_syq/page.txt")
-    cells = cells_stage(report)
+    rows = tables_stage(report)
+    cells = rows["cells"]
     assert len(cells) == 198 and set(cells[0]) == {"report_id", "template", "table", "row", "column", "value", "raw"}
-    assert [(f["rule"], f["expected"], f["found"]) for f in findings_stage(report)] == [
+    assert [(f["rule"], f["expected"], f["found"]) for f in rows["findings"]] == [
         ("s3_total_handled", "26", "20"), ("s3_total_handled", "27", "21")]
 
 

@@ -19,6 +19,6 @@ values) is said in ``df.attrs["warnings"]`` / :func:`extract_with_warnings`.
 """
 from __future__ import annotations
 
-from .core import COLUMNS, cells_stage, extract, extract_with_warnings, render_grids
+from .core import COLUMNS, cell_rows, extract, extract_with_warnings, render_grids
 
-__all__ = ["COLUMNS", "cells_stage", "extract", "extract_with_warnings", "render_grids"]
+__all__ = ["COLUMNS", "cell_rows", "extract", "extract_with_warnings", "render_grids"]

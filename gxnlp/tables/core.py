@@ -148,7 +148,6 @@ def tables_record(path) -> dict[str, Any]:
             "cells": cell_dicts(df, str(path)), "warnings": warnings}
 
 
-def cells_stage(report: Report) -> list[dict[str, Any]]:
-    """Dataset stage ``cells``: the rows of :func:`extract` for one report (see gxnlp.dataset)."""
-    df = extract(report)
-    return [{k: v for k, v in d.items() if k != "source"} for d in cell_dicts(df, report.source)]
+def cell_rows(report: Report) -> pd.DataFrame:
+    """The cells of one report for the dataset (``gxnlp.dataset``): :func:`extract`'s frame."""
+    return extract(report)
