@@ -91,7 +91,7 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {"reports": [row]}
     for name, stage in DOCUMENT_STAGES.items():
         try:
-            out[name] = stage(report)
+            out.update(stage(report))
         except Exception as exc:  # noqa: BLE001 - a stage failing on one report is a warning on it
             row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
                                          ensure_ascii=False)
@@ -105,18 +105,29 @@ def _classifier():
     return StatementClassifier()
 
 
-def statements_stage(report) -> list[dict[str, Any]]:
+def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
+    """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
+    from .tables import cell_rows
+    from .validate import finding_rows
+
+    cells = cell_rows(report)
+    return {"cells": cells.drop(columns=["source"], errors="ignore").to_dict("records"),
+            "findings": finding_rows(report, cells)}
+
+
+def statements_stage(report) -> dict[str, list[dict[str, Any]]]:
     """Problem and measure statements with their category (seed-term classifier)."""
     from .statements import iter_statements
 
     statements = _classifier().classify(list(iter_statements(report)))
-    return [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
-             "category": s.category, "score": s.score, "topic": None} for s in statements]
+    return {"statements": [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
+                            "category": s.category, "score": s.score, "topic": None} for s in statements]}
 
 
-#: Per-report stages: table name -> function(Report) -> rows. A failing stage becomes a
+#: Per-report stages: name -> function(Report) -> {table: rows}. A failing stage becomes a
 #: warning on that report.
-DOCUMENT_STAGES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {
+DOCUMENT_STAGES: dict[str, Callable[[Any], dict[str, list[dict[str, Any]]]]] = {
+    "tables": tables_stage,
     "statements": statements_stage,
 }
 
@@ -169,6 +180,13 @@ def _columns(table: str) -> list[str]:
     return [p for p in parts if not p.upper().startswith("PRIMARY KEY")]
 
 
+def _stages_version() -> str:
+    """Identifies what the per-document stages compute: a change re-processes every file."""
+    from . import __version__
+
+    return f"{__version__}:{','.join(DOCUMENT_STAGES)}"
+
+
 def _file_key(path: Path) -> tuple[int, float]:
     st = path.stat()
     return st.st_size, st.st_mtime
@@ -199,7 +217,12 @@ def build(
     stats = BuildStats()
     con = _connect(db)
     known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
-    done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
+    state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
+    if state.get("stages") == _stages_version():
+        done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
+    else:  # built by another version of the stages: everything is recomputed
+        done = set()
+        con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version()])
     todo: list[Path] = []
     file_rows: list[dict[str, Any]] = []
     queued: set[str] = set()
@@ -252,7 +275,7 @@ def build(
         + f"|seed={seed}".encode()
     ).hexdigest()
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
-    if corpus_stages and CORPUS_STAGES and state.get("corpus_fingerprint") != fingerprint:
+    if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
         con.execute("BEGIN TRANSACTION")
         for name, stage in CORPUS_STAGES.items():
             stage(con, seed)
