@@ -229,3 +229,17 @@ def test_demo_corpus_pairs_against_truth():
 
     t_co, f_co = co(true_of), co(found_of)
     assert len(t_co & f_co) / len(f_co) >= 0.9 and len(t_co & f_co) / len(t_co) >= 0.9
+
+
+def test_dataset_build_fills_reuse_tables(tmp_path):
+    from gxnlp.dataset import build, load
+    from gxnlp.reuse._planted import write_corpus
+
+    docs, truth = planted_corpus(n_agencies=12, years=(2021, 2022), p_self=1.0, cluster_share=0.0, seed=4)
+    write_corpus(docs, tmp_path / "reports")
+    build([tmp_path / "reports"], tmp_path / "c.duckdb", workers=1)
+    ds = load(tmp_path / "c.duckdb")
+    reuse, shares = ds.reuse, ds.report_reuse
+    assert len(shares) == len(docs) and shares.copied_share.between(0, 1).all()
+    assert len(reuse) == len(truth) and set(reuse.kind) == {"self"}
+    assert all(json.loads(p)[0]["a_text"] for p in reuse.passages)
