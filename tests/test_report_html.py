@@ -152,3 +152,18 @@ def test_report_shows_table_audit_findings(corpus, tmp_path, monkeypatch):
     html = out.read_text(encoding="utf-8")
     assert html.count("s4_group_total") == 3 and "总计 4 ≠ 3 &lt;script&gt;" in html
     assert "table audit not available" not in html
+
+
+def test_empty_and_failing_corpora(tmp_path):
+    html = render_report(ReuseDetector().fit([]))
+    assert "No pair of reports shares copied narrative" in html
+    (tmp_path / "a.txt").write_bytes(b"")
+    (tmp_path / "b.pdf").write_bytes(b"\x00\x01\x02")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(app, ["report", str(tmp_path), "--out", str(out), "--workers", "1", "--no-audit"])
+    assert result.exit_code == 1 and out.exists()
+    page = out.read_text(encoding="utf-8")
+    assert "a.txt" in page and "b.pdf" in page and "2 file(s) could not be read" in page
+    result = CliRunner().invoke(app, ["reuse", str(tmp_path), "--workers", "1"])
+    assert result.exit_code == 1
+    assert [json.loads(x)["source"].rsplit("/", 1)[-1] for x in result.stdout.splitlines()] == ["a.txt", "b.pdf"]

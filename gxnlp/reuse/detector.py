@@ -110,6 +110,12 @@ def _agency_key(doc: ReuseDoc) -> str:
     return agency_key(doc.agency) or f"?{doc.report_id}"
 
 
+SHARE_COLUMNS = ["report_id", "source", "agency", "year", "published", "text_chars", "template_chars", "stock_chars",
+                 "narrative_chars", "copied_chars", "copied_share", "self_chars", "self_share", "cross_chars",
+                 "cross_share", "from_earlier_chars", "from_earlier_share", "self_partners", "cross_partners",
+                 "likely_sources"]
+
+
 class ReuseDetector:
     """Detect copied narrative (kind c) apart from template (a) and stock phrases (b).
 
@@ -411,7 +417,7 @@ class ReuseDetector:
             row["cross_partners"] = sorted(self.docs_[k].report_id for k in partners[i]["cross"])
             row["likely_sources"] = sorted(self.docs_[k].report_id for k in partners[i]["sources"])
             rows.append(row)
-        return pd.DataFrame(rows)
+        return pd.DataFrame(rows, columns=SHARE_COLUMNS)
 
     def _clusters(self) -> pd.DataFrame:
         n = len(self.docs_)
