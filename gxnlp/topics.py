@@ -1,0 +1,592 @@
+"""Topic models of problem and measure statements: what agencies keep reporting.
+
+Short statements (15–60 characters) of section 5 (存在的主要问题及改进情况) are tokenised,
+modelled with one of several topic models, and the number of topics is chosen by a
+measured criterion: NPMI coherence of each topic's top terms on the corpus itself
+(document co-occurrence within statements) and the stability of the top-term sets
+across refits on random subsamples (mean best-match Jaccard, Greene et al. 2014).
+
+Example
+-------
+>>> from gxnlp.topics import StatementTopicModel
+>>> texts = ["政策解读形式单一", "政策解读质量不高", "政策解读不够深入",
+...          "网站栏目更新不及时", "信息更新不及时", "网站更新滞后"] * 3
+>>> model = StatementTopicModel(method="nmf", k=2).fit(texts)
+>>> sorted(model.topics_["share"].round(2).tolist())
+[0.5, 0.5]
+
+Methods
+-------
+``nmf``  NMF on TF-IDF (scikit-learn), NNDSVDa initialisation.
+``lda``  LDA on counts (scikit-learn), with a sparse document prior suited to short texts.
+``btm``  Biterm topic model (bitermplus), built for short texts.
+``pt``   Pseudo-document topic model (tomotopy), built for short texts.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+METHODS: tuple[str, ...] = ("nmf", "lda", "btm", "pt")
+KINDS: tuple[str, ...] = ("problem", "measure")
+
+# ---------------------------------------------------------------------------
+# Tokens
+# ---------------------------------------------------------------------------
+
+#: Domain words jieba's dictionary splits wrongly; used until gxnlp/data/userdict.txt lands.
+_FALLBACK_USERWORDS: tuple[str, ...] = (
+    "政务公开", "政府信息公开", "依申请公开", "主动公开", "政策解读", "新媒体", "政务新媒体", "门户网站",
+    "知晓率", "知晓度", "政民互动", "社会关切", "保密审查", "公开专栏", "信息公开", "工作人员",
+    "兼职", "时效性", "规范化", "标准化", "统筹协调", "监督检查", "绩效考核", "答复", "图解",
+)
+
+#: Words that carry no topic (genre glue, hedges, generic verbs); used until the text helper's
+#: stopword lists land in gxnlp/data/.
+_FALLBACK_STOPWORDS: frozenset[str] = frozenset(
+    """
+    的 了 和 与 及 或 等 在 对 为 是 将 把 被 从 以 于 也 都 而 并 其 之 中 上 下 个 有 无 不 没有 一些 部分 个别
+    进一步 加强 加大 提高 提升 强化 推进 推动 做好 做到 确保 不断 继续 持续 积极 切实 全面 有效 努力 坚持
+    存在 问题 不足 不够 有待 需要 仍然 仍 还 较 较为 比较 相对 一定 方面 工作 情况 方式 程度 水平 力度
+    我局 我办 我委 我镇 我区 我县 我市 本局 本单位 单位 部门 今后 下一步 目前 当前 今年 明年 一是 二是 三是 四是 五是
+    政府信息公开 信息公开 政务公开 公开 政府 信息 进行 开展 实现 落实 建立 完善 健全 规范 加快 严格 及时
+    """.split()
+)
+
+_TOKEN_OK = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]*$")
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(60)
+    tok = jieba.Tokenizer()
+    userdict = _data_path("userdict.txt")
+    if userdict is not None:
+        tok.load_userdict(str(userdict))
+    for w in _FALLBACK_USERWORDS:
+        tok.add_word(w, freq=2_000_000)
+    return tok
+
+
+def _data_path(name: str):
+    try:
+        p = resources.files("gxnlp") / "data" / name
+    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
+        return None
+    return p if p.is_file() else None
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The stopwords used for topic modelling: the project's lists if shipped, plus the fallback."""
+    words = set(_FALLBACK_STOPWORDS)
+    for name in ("stopwords_general.txt", "stopwords_domain.txt"):
+        p = _data_path(name)
+        if p is not None:
+            words.update(w.strip() for w in p.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
+    return frozenset(words)
+
+
+def tokenize(texts: Iterable[str]) -> list[list[str]]:
+    """Content tokens of each text: jieba words minus stopwords, one-character words and numbers.
+
+    >>> tokenize(["政策解读形式单一，图解较少"])
+    [['政策解读', '形式单一', '图解', '较少']]
+    """
+    tok = _jieba()
+    stop = stopwords()
+    out = []
+    for text in texts:
+        words = [w.strip() for w in tok.lcut(text or "", HMM=False)]
+        out.append([w for w in words if len(w) > 1 and w not in stop and _TOKEN_OK.match(w)])
+    return out
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+# ---------------------------------------------------------------------------
+# Measures: coherence and stability
+# ---------------------------------------------------------------------------
+
+
+def npmi_coherence(top_terms: Sequence[Sequence[int]], doc_term: sparse.spmatrix) -> np.ndarray:
+    """Mean NPMI of every pair of top terms of each topic, from document co-occurrence.
+
+    ``doc_term`` is a (documents x terms) matrix; a term occurs in a document when its cell is
+    non-zero. For terms i, j: NPMI = log(p_ij / (p_i p_j)) / -log(p_ij), and -1 when they never
+    co-occur. Returns one value per topic (in [-1, 1]).
+
+    >>> X = sparse.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1]]))
+    >>> npmi_coherence([[0, 1], [0, 2]], X).round(2).tolist()
+    [1.0, -1.0]
+    """
+    D = (sparse.csr_matrix(doc_term) > 0).astype(np.float64)
+    n = D.shape[0]
+    out = np.zeros(len(top_terms))
+    for t, idx in enumerate(top_terms):
+        idx = list(idx)
+        if len(idx) < 2 or n == 0:
+            out[t] = 0.0
+            continue
+        sub = D[:, idx]
+        co = np.asarray((sub.T @ sub).todense()) / n
+        p = np.diag(co).copy()
+        vals = []
+        for a in range(len(idx)):
+            for b in range(a + 1, len(idx)):
+                pij = co[a, b]
+                if pij <= 0 or p[a] <= 0 or p[b] <= 0:
+                    vals.append(-1.0)
+                elif pij >= 1.0:
+                    vals.append(1.0)
+                else:
+                    vals.append(math.log(pij / (p[a] * p[b])) / -math.log(pij))
+        out[t] = float(np.mean(vals))
+    return out
+
+
+def jaccard(a: Iterable, b: Iterable) -> float:
+    a, b = set(a), set(b)
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def topic_agreement(ref: Sequence[Sequence[str]], other: Sequence[Sequence[str]]) -> float:
+    """Mean Jaccard of top-term sets after the best one-to-one matching of topics (Hungarian)."""
+    if not ref or not other:
+        return 0.0
+    sim = np.array([[jaccard(r, o) for o in other] for r in ref])
+    rows, cols = linear_sum_assignment(-sim)
+    return float(sim[rows, cols].sum() / len(ref))
+
+
+# ---------------------------------------------------------------------------
+# Backends: each fits (documents, k, seed) -> topic-word weights, doc-topic weights, transform
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Fit:
+    topic_word: np.ndarray  # (k, V) non-negative weights over the shared vocabulary
+    doc_topic: np.ndarray  # (n, k) rows sum to 1 (or 0 for empty documents)
+    transform: Callable[[list[list[str]], sparse.csr_matrix], np.ndarray]
+
+
+def _normalise_rows(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float64)
+    s = m.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(s > 0, m / np.where(s > 0, s, 1), 0.0)
+
+
+def _fit_nmf(tokens, counts, tfidf, k, seed, params) -> _Fit:
+    from sklearn.decomposition import NMF
+
+    model = NMF(
+        n_components=k,
+        init=params.get("init", "nndsvda"),
+        random_state=seed,
+        max_iter=params.get("max_iter", 400),
+        beta_loss=params.get("beta_loss", "frobenius"),
+        alpha_W=params.get("alpha_W", 0.0),
+        l1_ratio=params.get("l1_ratio", 0.0),
+    )
+    W = model.fit_transform(tfidf.transform(counts))
+    return _Fit(
+        model.components_,
+        _normalise_rows(W),
+        lambda toks, cnt: _normalise_rows(model.transform(tfidf.transform(cnt))),
+    )
+
+
+def _fit_lda(tokens, counts, tfidf, k, seed, params) -> _Fit:
+    from sklearn.decomposition import LatentDirichletAllocation
+
+    model = LatentDirichletAllocation(
+        n_components=k,
+        doc_topic_prior=params.get("doc_topic_prior", 0.05),
+        topic_word_prior=params.get("topic_word_prior", 0.01),
+        learning_method="batch",
+        max_iter=params.get("max_iter", 60),
+        random_state=seed,
+    )
+    theta = model.fit_transform(counts)
+    empty = np.asarray(counts.sum(axis=1)).ravel() == 0
+    theta[empty] = 0.0
+    return _Fit(model.components_, theta, lambda toks, cnt: _lda_transform(model, cnt))
+
+
+def _lda_transform(model, cnt):
+    theta = model.transform(cnt)
+    theta[np.asarray(cnt.sum(axis=1)).ravel() == 0] = 0.0
+    return theta
+
+
+def _fit_btm(tokens, counts, tfidf, k, seed, params) -> _Fit:
+    import bitermplus as btm
+
+    vocab = params["_vocab"]
+    index = {w: i for i, w in enumerate(vocab)}
+
+    def vec(toks):
+        return [np.array([index[w] for w in d if w in index], dtype=np.int32) for d in toks]
+
+    docs = vec(tokens)
+    biterms = btm.get_biterms(docs, win=params.get("window", 15), as_array=True)
+    model = btm.BTM(
+        counts, np.asarray(vocab), T=k, M=10, alpha=params.get("alpha", 50.0 / k), beta=params.get("beta", 0.01),
+        seed=int(seed), win=params.get("window", 15),
+    )
+    model.fit(biterms, iterations=params.get("iterations", 150), verbose=False)
+
+    def transform(toks, cnt):
+        d = vec(toks)
+        theta = np.asarray(model.transform(d, infer_type="sum_b", verbose=False), dtype=np.float64)
+        theta = np.nan_to_num(theta)
+        theta[[len(x) == 0 for x in d]] = 0.0
+        return _normalise_rows(theta)
+
+    return _Fit(np.asarray(model.matrix_topics_words_, dtype=np.float64), transform(tokens, counts), transform)
+
+
+def _fit_pt(tokens, counts, tfidf, k, seed, params) -> _Fit:
+    import tomotopy as tp
+
+    vocab = params["_vocab"]
+    index = {w: i for i, w in enumerate(vocab)}
+    n_docs = sum(1 for d in tokens if any(w in index for w in d))
+    p = params.get("p") or max(k, n_docs // 4)
+    model = tp.PTModel(k=k, p=p, alpha=params.get("alpha", 0.1), eta=params.get("eta", 0.01), seed=int(seed))
+    kept = []
+    for i, d in enumerate(tokens):
+        words = [w for w in d if w in index]
+        if words:
+            model.add_doc(words)
+            kept.append(i)
+    model.burn_in = 0
+    model.train(params.get("iterations", 300), workers=1, parallel=tp.ParallelScheme.NONE)
+    used = {w: i for i, w in enumerate(model.used_vocabs)}
+    vid = [used.get(w, -1) for w in vocab]
+    tw_model = np.array([model.get_topic_word_dist(t) for t in range(k)])
+    topic_word = np.zeros((k, len(vocab)))
+    for j, v in enumerate(vid):
+        if v >= 0:
+            topic_word[:, j] = tw_model[:, v]
+
+    def transform(toks, cnt):
+        theta = np.zeros((len(toks), k))
+        docs, rows = [], []
+        for i, d in enumerate(toks):
+            words = [w for w in d if w in index]
+            if words:
+                docs.append(model.make_doc(words))
+                rows.append(i)
+        if docs:
+            dist, _ = model.infer(docs, iterations=params.get("infer_iterations", 50), workers=1, parallel=tp.ParallelScheme.NONE)
+            for i, doc in zip(rows, dist):
+                theta[i] = doc.get_topic_dist()
+        return _normalise_rows(theta)
+
+    theta = np.zeros((len(tokens), k))
+    for i, doc in zip(kept, model.docs):
+        theta[i] = doc.get_topic_dist()
+    return _Fit(topic_word, _normalise_rows(theta), transform)
+
+
+_BACKENDS = {"nmf": _fit_nmf, "lda": _fit_lda, "btm": _fit_btm, "pt": _fit_pt}
+
+
+# ---------------------------------------------------------------------------
+# Taxonomy labels
+# ---------------------------------------------------------------------------
+
+
+def load_taxonomy(path=None) -> dict[str, dict[str, list[str]]]:
+    """Seed terms per category: ``{"problem": {id: [terms]}, "measure": {id: [terms]}}``.
+
+    Reads ``gxnlp/data/taxonomy.json`` (or ``path``); returns empty mappings when it is absent.
+    Accepts either ``{"problems": [{"id", "seeds"|"seed_terms"|"terms"|"keywords"}...], "measures": [...]}``
+    or the same keyed by id.
+    """
+    from pathlib import Path
+
+    p = Path(path) if path is not None else _data_path("taxonomy.json")
+    out: dict[str, dict[str, list[str]]] = {"problem": {}, "measure": {}}
+    if p is None or not Path(str(p)).is_file():
+        return out
+    data = json.loads(Path(str(p)).read_text(encoding="utf-8"))
+    for kind, keys in (("problem", ("problems", "problem")), ("measure", ("measures", "measure"))):
+        block = next((data[k] for k in keys if isinstance(data, dict) and k in data), None)
+        if block is None:
+            continue
+        items = block.items() if isinstance(block, dict) else ((c.get("id"), c) for c in block)
+        for cid, c in items:
+            if isinstance(c, list):
+                terms = c
+            else:
+                terms = next((c[f] for f in ("seed_terms", "seeds", "terms", "keywords") if f in c), [])
+            if cid:
+                out[kind][str(cid)] = [str(t) for t in terms]
+    return out
+
+
+def category_overlap(topic_word: np.ndarray, vocab: Sequence[str], seeds: dict[str, list[str]]) -> pd.DataFrame:
+    """Share of each topic's word weight that falls on each category's seed terms.
+
+    A vocabulary word matches a seed term when one contains the other (seed terms are
+    phrases such as ``政策解读``; tokens may be finer or coarser).
+    """
+    if not seeds:
+        return pd.DataFrame(index=range(topic_word.shape[0]))
+    tw = _normalise_rows(topic_word)
+    cols = {}
+    for cid, terms in seeds.items():
+        terms = [t for t in terms if t]
+        mask = np.array([any(t in w or (len(w) > 1 and w in t) for t in terms) for w in vocab], dtype=bool)
+        cols[cid] = tw[:, mask].sum(axis=1) if mask.any() else np.zeros(tw.shape[0])
+    return pd.DataFrame(cols)
+
+
+# ---------------------------------------------------------------------------
+# The estimator
+# ---------------------------------------------------------------------------
+
+
+class StatementTopicModel(BaseEstimator, TransformerMixin):
+    """Topics of short statements, with the number of topics chosen by coherence and stability.
+
+    Parameters
+    ----------
+    method : "nmf" | "lda" | "btm" | "pt"
+    k : int or None — number of topics; None chooses it from ``k_range``.
+    k_range : (low, high) inclusive range of candidate k, searched with ``k_step``.
+    seeds : seeds of the refits on random subsamples (``subsample`` of the statements)
+        used to measure stability.
+    random_state : seed of the final fit.
+    n_top : top terms per topic (for labels, coherence and stability).
+    kind : "problem" or "measure" — picks the taxonomy block used for labels.
+    params : extra backend parameters (e.g. ``{"doc_topic_prior": 0.05}`` for lda).
+
+    Attributes
+    ----------
+    topics_ : DataFrame, one row per topic: topic, label, top_terms, category, category_overlap,
+        coherence, n_statements, share, reports, examples.
+    selection_ : DataFrame, one row per candidate k: k, coherence, stability, score (empty if k given).
+    k_ : chosen number of topics. labels_ : topic of each training statement (-1: no known term).
+    doc_topic_ : (n, k_) weights of the training statements. vocabulary_ : terms.
+    """
+
+    def __init__(
+        self,
+        method: str = "nmf",
+        k: int | None = None,
+        k_range: tuple[int, int] = (4, 16),
+        k_step: int = 1,
+        seeds: Sequence[int] = (0, 1, 2),
+        random_state: int = 0,
+        n_top: int = 8,
+        subsample: float = 0.8,
+        min_df: int = 2,
+        max_df: float = 0.5,
+        kind: str | None = None,
+        taxonomy: dict[str, list[str]] | None = None,
+        params: dict[str, Any] | None = None,
+        tokenizer: Callable[[Iterable[str]], list[list[str]]] | None = None,
+    ):
+        self.method = method
+        self.k = k
+        self.k_range = k_range
+        self.k_step = k_step
+        self.seeds = seeds
+        self.random_state = random_state
+        self.n_top = n_top
+        self.subsample = subsample
+        self.min_df = min_df
+        self.max_df = max_df
+        self.kind = kind
+        self.taxonomy = taxonomy
+        self.params = params
+        self.tokenizer = tokenizer
+
+    # -- fitting -----------------------------------------------------------------
+    def _backend(self):
+        if self.method not in _BACKENDS:
+            raise ValueError(f"unknown method {self.method!r}: choose one of {', '.join(METHODS)}")
+        return _BACKENDS[self.method]
+
+    def _top(self, topic_word: np.ndarray) -> list[list[int]]:
+        return [list(np.argsort(-row, kind="stable")[: self.n_top]) for row in topic_word]
+
+    def fit(self, texts: Sequence[str], y=None, report_ids: Sequence[str] | None = None, progress: Callable[[int], None] | None = None):
+        """Fit on statement texts; ``report_ids`` (same length) gives the reports' share of each topic.
+
+        ``progress(n)`` is called after each of the model fits (for progress bars).
+        """
+        backend = self._backend()
+        texts = [str(t) for t in texts]
+        if not texts:
+            raise ValueError("no statements to model")
+        tokenize_ = self.tokenizer or tokenize
+        self.tokens_ = tokenize_(texts)
+        n = len(texts)
+        min_df = self.min_df if n >= 10 * self.min_df else 1
+        vec = CountVectorizer(analyzer=_identity, min_df=min_df, max_df=self.max_df if n >= 20 else 1.0)
+        try:
+            counts = vec.fit_transform(self.tokens_).tocsr()
+        except ValueError as exc:
+            raise ValueError(f"statements have too few distinct terms to model: {exc}") from exc
+        self.vectorizer_ = vec
+        self.vocabulary_ = vec.get_feature_names_out().tolist()
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        params = dict(self.params or {})
+        params["_vocab"] = self.vocabulary_
+        self._counts = counts
+        live_docs = int((np.asarray(counts.sum(axis=1)).ravel() > 0).sum())
+
+        def fit_one(k, seed, rows=None):
+            if rows is None:
+                return backend(self.tokens_, counts, self.tfidf_, k, seed, params)
+            toks = [self.tokens_[i] for i in rows]
+            return backend(toks, counts[rows], self.tfidf_, k, seed, params)
+
+        rows_ = []
+        if self.k is None:
+            lo, hi = self.k_range
+            hi = min(hi, max(2, live_docs // 3), len(self.vocabulary_) - 1)
+            lo = min(lo, hi)
+            rng = np.random.RandomState(self.random_state)
+            subsets = {s: np.sort(np.random.RandomState(s).choice(n, max(2, int(round(self.subsample * n))), replace=False)) for s in self.seeds}
+            del rng
+            for k in range(lo, hi + 1, max(1, self.k_step)):
+                ref = fit_one(k, self.random_state)
+                ref_top = self._top(ref.topic_word)
+                coh = float(np.mean(npmi_coherence(ref_top, counts)))
+                stab = []
+                if progress:
+                    progress(1)
+                for s in self.seeds:
+                    run = fit_one(k, s, subsets[s])
+                    stab.append(topic_agreement(ref_top, self._top(run.topic_word)))
+                    if progress:
+                        progress(1)
+                stability = float(np.mean(stab)) if stab else float("nan")
+                rows_.append({"k": k, "coherence": coh, "stability": stability, "_fit": ref})
+            sel = pd.DataFrame(rows_)
+            sel["score"] = self.selection_score(sel["coherence"], sel["stability"])
+            best = int(sel["score"].idxmax())
+            self.k_ = int(sel.loc[best, "k"])
+            final = sel.loc[best, "_fit"]
+            self.selection_ = sel.drop(columns="_fit")
+        else:
+            self.k_ = int(self.k)
+            final = fit_one(self.k_, self.random_state)
+            if progress:
+                progress(1)
+            self.selection_ = pd.DataFrame(columns=["k", "coherence", "stability", "score"])
+        self._fit = final
+        self.topic_word_ = final.topic_word
+        self.doc_topic_ = final.doc_topic
+        self.labels_ = self._labels(final.doc_topic)
+        self.topics_ = self._describe(texts, report_ids)
+        del self._counts
+        return self
+
+    @staticmethod
+    def selection_score(coherence, stability):
+        """Combined criterion: stability x rescaled NPMI ((NPMI + 1) / 2), both in [0, 1].
+
+        A k is good when its topics are both internally coherent on this corpus and
+        reproducible on subsamples; the product penalises failing either.
+        """
+        return np.asarray(stability, dtype=float) * (np.asarray(coherence, dtype=float) + 1.0) / 2.0
+
+    @staticmethod
+    def _labels(theta: np.ndarray) -> np.ndarray:
+        lab = np.argmax(theta, axis=1)
+        lab[theta.sum(axis=1) <= 0] = -1
+        return lab
+
+    def _describe(self, texts: list[str], report_ids) -> pd.DataFrame:
+        k = self.k_
+        top = self._top(self.topic_word_)
+        coh = npmi_coherence(top, self._counts)
+        seeds = self.taxonomy
+        if seeds is None:
+            seeds = load_taxonomy().get(self.kind or "", {})
+        overlap = category_overlap(self.topic_word_, self.vocabulary_, seeds)
+        labels = self.labels_
+        n = len(texts)
+        rid = np.asarray(report_ids) if report_ids is not None else None
+        n_reports = len(set(rid.tolist())) if rid is not None else 0
+        recs = []
+        for t in range(k):
+            terms = [self.vocabulary_[i] for i in top[t]]
+            members = np.flatnonzero(labels == t)
+            order = members[np.argsort(-self.doc_topic_[members, t], kind="stable")]
+            examples, seen = [], set()
+            for i in order:
+                if texts[i] not in seen:
+                    seen.add(texts[i])
+                    examples.append(texts[i])
+                if len(examples) == 3:
+                    break
+            category, cat_overlap = None, 0.0
+            if overlap.shape[1]:
+                row = overlap.iloc[t]
+                if row.max() > 0:
+                    category, cat_overlap = str(row.idxmax()), float(row.max())
+            label = "·".join(terms[:3]) + (f" [{category}]" if category else "")
+            recs.append({
+                "topic": t,
+                "label": label,
+                "top_terms": terms,
+                "category": category,
+                "category_overlap": round(cat_overlap, 4),
+                "coherence": float(coh[t]),
+                "n_statements": int(len(members)),
+                "share": len(members) / n if n else 0.0,
+                "reports": (len(set(rid[members].tolist())) / n_reports) if rid is not None and n_reports else float("nan"),
+                "examples": examples,
+            })
+        return pd.DataFrame(recs)
+
+    # -- inference ---------------------------------------------------------------
+    def transform(self, texts: Sequence[str]) -> np.ndarray:
+        """Topic weights (rows sum to 1; all-zero for statements with no known term)."""
+        toks = (self.tokenizer or tokenize)([str(t) for t in texts])
+        cnt = self.vectorizer_.transform(toks).tocsr()
+        return self._fit.transform(toks, cnt)
+
+    def predict(self, texts: Sequence[str]) -> np.ndarray:
+        """Most probable topic of each statement (-1 when it has no known term)."""
+        return self._labels(self.transform(texts))
+
+
+__all__ = [
+    "METHODS",
+    "KINDS",
+    "StatementTopicModel",
+    "tokenize",
+    "stopwords",
+    "npmi_coherence",
+    "jaccard",
+    "topic_agreement",
+    "load_taxonomy",
+    "category_overlap",
+]
