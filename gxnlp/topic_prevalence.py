@@ -229,6 +229,38 @@ def report_frame(reports: pd.DataFrame, cells: pd.DataFrame | None = None) -> pd
     return r
 
 
+
+
+#: The groupings the CLI reports, in order.
+GROUPINGS: tuple[str, ...] = ("agency_type", "level", "province", "year", "requests_band", "s4_band")
+
+
+def prevalence_all(
+    statement_topics: pd.DataFrame,
+    reports: pd.DataFrame,
+    groupings: Sequence[str] = GROUPINGS,
+    n_boot: int = 500,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """:func:`prevalence` for several groupings stacked: kind, by, group, topic, share, low, high, ...
+
+    Groupings absent from ``reports`` (or all empty) are skipped.
+    """
+    frames = []
+    for by in groupings:
+        if by not in reports or reports[by].isna().all():
+            continue
+        p = prevalence(statement_topics, reports, by, n_boot=n_boot, seed=seed)
+        if p.empty:
+            continue
+        p = p.rename(columns={by: "group"})
+        p.insert(1, "by", by)
+        p["group"] = p["group"].astype(str)
+        frames.append(p)
+    cols = ["kind", "by", "group", "topic", "share", "low", "high", "n_reports", "n_statements"]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
 __all__ = [
     "AGENCY_TYPES",
     "agency_type",
@@ -239,4 +271,6 @@ __all__ = [
     "table_totals",
     "volume_band",
     "report_frame",
+    "GROUPINGS",
+    "prevalence_all",
 ]

@@ -106,7 +106,7 @@ def tokenize(texts: Iterable[str]) -> list[list[str]]:
     """Content tokens of each text: jieba words minus stopwords, one-character words and numbers.
 
     >>> tokenize(["政策解读形式单一，图解较少"])
-    [['政策解读', '形式单一', '图解', '较少']]
+    [['政策解读', '形式', '单一', '图解']]
     """
     tok = _jieba()
     stop = stopwords()
@@ -578,10 +578,89 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         return self._labels(self.transform(texts))
 
 
+# ---------------------------------------------------------------------------
+# A corpus of statements: problems and measures modelled separately
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class TopicsResult:
+    """The topics of a statement corpus, one model per kind.
+
+    ``topics``: kind, topic, label, top_terms, category, share, reports, examples, ...
+    ``statement_topics``: report_id, kind, position, text, topic, weight (one row per statement).
+    ``report_topics``: report_id, kind, topic, n, share (statement counts per report and topic).
+    ``selection``: kind, k, coherence, stability, score (the k search of each kind).
+    """
+
+    models: dict[str, StatementTopicModel]
+    topics: pd.DataFrame
+    statement_topics: pd.DataFrame
+    report_topics: pd.DataFrame
+    selection: pd.DataFrame
+
+
+def fit_topics(
+    statements: pd.DataFrame,
+    kind: str = "both",
+    progress: Callable[[int], None] | None = None,
+    **params: Any,
+) -> TopicsResult:
+    """Fit one :class:`StatementTopicModel` per statement kind (``problem``, ``measure``).
+
+    ``statements`` has columns report_id, kind, text (and optionally position). ``kind`` is
+    ``problem``, ``measure`` or ``both``; ``params`` go to the estimator.
+
+    >>> st = pd.DataFrame({"report_id": ["a", "a", "b", "b"] * 3, "kind": ["problem", "measure"] * 6,
+    ...                    "text": ["政策解读形式单一", "加强业务培训", "网站更新不及时", "及时更新网站"] * 3})
+    >>> res = fit_topics(st, k=2, method="nmf")
+    >>> sorted(res.topics["kind"].unique().tolist()), len(res.statement_topics)
+    (['measure', 'problem'], 12)
+    """
+    if kind not in ("problem", "measure", "both"):
+        raise ValueError(f"kind must be problem, measure or both, not {kind!r}")
+    kinds = KINDS if kind == "both" else (kind,)
+    st = statements.reset_index(drop=True).copy()
+    if "position" not in st:
+        st["position"] = st.groupby(["report_id", "kind"]).cumcount()
+    models, topics, assigned, selections = {}, [], [], []
+    for kd in kinds:
+        part = st[st["kind"] == kd]
+        if part.empty:
+            continue
+        model = StatementTopicModel(kind=kd, **params)
+        model.fit(part["text"].tolist(), report_ids=part["report_id"].tolist(), progress=progress)
+        models[kd] = model
+        t = model.topics_.copy()
+        t.insert(0, "kind", kd)
+        topics.append(t)
+        a = part[["report_id", "kind", "position", "text"]].copy()
+        a["topic"] = model.labels_
+        a["weight"] = [float(model.doc_topic_[i, j]) if j >= 0 else 0.0 for i, j in enumerate(model.labels_)]
+        assigned.append(a)
+        sel = model.selection_.copy()
+        sel.insert(0, "kind", kd)
+        selections.append(sel)
+    if not models:
+        raise ValueError(f"no {kind} statements to model" if kind != "both" else "no problem or measure statements to model")
+    statement_topics = pd.concat(assigned, ignore_index=True)
+    rt = statement_topics[statement_topics["topic"] >= 0].groupby(["report_id", "kind", "topic"]).size().rename("n").reset_index()
+    rt["share"] = rt["n"] / rt.groupby(["report_id", "kind"])["n"].transform("sum")
+    return TopicsResult(
+        models=models,
+        topics=pd.concat(topics, ignore_index=True),
+        statement_topics=statement_topics,
+        report_topics=rt.sort_values(["report_id", "kind", "topic"], ignore_index=True),
+        selection=pd.concat(selections, ignore_index=True),
+    )
+
+
 __all__ = [
     "METHODS",
     "KINDS",
     "StatementTopicModel",
+    "TopicsResult",
+    "fit_topics",
     "tokenize",
     "stopwords",
     "npmi_coherence",
