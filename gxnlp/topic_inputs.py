@@ -161,6 +161,28 @@ def read_statements_jsonl(path: str | Path) -> pd.DataFrame:
     return df
 
 
+#: Report-level columns a statements file may carry (kept as the reports' metadata).
+META_COLUMNS: tuple[str, ...] = ("agency", "agency_type", "level", "year", "province", "city", "county", "source",
+                                 "file", "title", "template")
+
+
+def reports_from_statements(statements: pd.DataFrame) -> pd.DataFrame:
+    """One row per report_id with the report-level columns found in a statements frame."""
+    cols = [c for c in META_COLUMNS if c in statements]
+    return statements.groupby("report_id", sort=True)[cols].first().reset_index() if cols else \
+        pd.DataFrame({"report_id": sorted(statements["report_id"].unique())})
+
+
+def read_cells(path: str | Path) -> pd.DataFrame:
+    """Long table cells from CSV or JSON lines (report_id, table, row, column, value)."""
+    path = Path(path)
+    df = read_jsonl(path) if path.suffix in (".jsonl", ".json") else pd.read_csv(path)
+    missing = {"report_id", "table", "row", "column", "value"} - set(df.columns)
+    if missing:
+        raise ValueError(f"{path}: table cells need columns {sorted(missing)}")
+    return df
+
+
 def read_jsonl(path: str | Path) -> pd.DataFrame:
     with open(path, encoding="utf-8") as f:
         return pd.DataFrame([json.loads(line) for line in f if line.strip()])
@@ -175,4 +197,7 @@ __all__ = [
     "collect",
     "read_statements_jsonl",
     "read_jsonl",
+    "reports_from_statements",
+    "read_cells",
+    "META_COLUMNS",
 ]

@@ -300,7 +300,7 @@ def _fit_pt(tokens, counts, tfidf, k, seed, params) -> _Fit:
         if docs:
             dist, _ = model.infer(docs, iterations=params.get("infer_iterations", 50), workers=1, parallel=tp.ParallelScheme.NONE)
             for i, doc in zip(rows, dist):
-                theta[i] = doc.get_topic_dist()
+                theta[i] = np.asarray(doc)
         return _normalise_rows(theta)
 
     theta = np.zeros((len(tokens), k))

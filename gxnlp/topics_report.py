@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import warnings
 
 import numpy as np
@@ -56,7 +57,8 @@ def _svg(fig) -> str:
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = buf.getvalue()
-    return svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[svg.index("<svg"):], flags=re.S)
+    return svg
 
 
 def _plt():

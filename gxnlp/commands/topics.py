@@ -35,6 +35,8 @@ def topics(
                                               "(JSON lines: report_id, kind, text) instead of parsing PATHs."),
     meta: Optional[Path] = typer.Option(None, "--meta", help="Report metadata JSON lines (report_id, agency, year, ...) "
                                         "to join with --statements."),
+    cells_path: Optional[Path] = typer.Option(None, "--cells", help="Table cells (CSV or JSON lines: report_id, table, "
+                                              "row, column, value) to join with --statements."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Parallel workers for parsing (default: CPUs)."),
     n_boot: int = typer.Option(500, "--n-boot", help="Bootstrap resamples for prevalence intervals."),
 ) -> None:
@@ -61,11 +63,11 @@ def topics(
     with _progress(err) as progress:
         if statements is not None:
             st = ti.read_statements_jsonl(statements)
-            reports = ti.read_jsonl(meta) if meta else pd.DataFrame({"report_id": st["report_id"].unique()})
+            reports = ti.read_jsonl(meta) if meta else ti.reports_from_statements(st)
             if "report_id" not in reports:
                 raise typer.BadParameter(f"{meta}: metadata rows need report_id")
             reports = reports.drop_duplicates("report_id")
-            cells = None
+            cells = ti.read_cells(cells_path) if cells_path else None
         else:
             files = list(iter_files(paths))
             task = progress.add_task("parsing", total=len(files))
@@ -144,7 +146,8 @@ def _write_outputs(out: Path, result, reports, n_boot: int, seed: int, prevalenc
     st.to_csv(out / "statement_topics.csv", index=False)
     rt = result.report_topics.copy()
     rt["label"] = [labels.get((k, t)) for k, t in zip(rt["kind"], rt["topic"])]
-    rt = rt.merge(reports, on="report_id", how="left")
+    rt = rt.merge(reports.drop(columns=[c for c in reports.columns if c in rt.columns and c != "report_id"]),
+                  on="report_id", how="left")
     rt.to_csv(out / "report_topics.csv", index=False)
     prev = prevalence_all(result.statement_topics, reports, n_boot=n_boot, seed=seed)
     prev.to_csv(out / "prevalence.csv", index=False)
