@@ -27,6 +27,8 @@ def version() -> None:
 
 
 for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    if _info.name.startswith("_"):
+        continue
     importlib.import_module(f"{commands.__name__}.{_info.name}").register(app)
 
 

@@ -1,0 +1,391 @@
+"""Structure a Document into a Report: title, agency, year, publication date, region, template, sections.
+
+>>> from gxnlp.ingest import read_document
+>>> from gxnlp.structure import structure
+>>> report = structure(read_document("corpora/demo/some_report.txt"))  # doctest: +SKIP
+>>> report.agency, report.year, report.template  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import chrome
+from .model import SECTION_KEYS, Document, Report
+from .region import infer_region
+
+_NUM = "一二三四五六七八九十"
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+
+#: Heading text -> canonical section. Searched in the heading text that follows a top-level
+#: number (一、 二、 …). Order matters: the first pattern that matches wins.
+HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (key, re.compile(p))
+    for key, p in (
+        ("problems", r"存在的(?:主要)?问题|主要问题(?:及|和|与)(?:改进|整改)|问题(?:及|和|与)改进"),
+        ("review_litigation", r"行政复议|复议(?:、|和|及|与)?(?:行政)?诉讼|申诉"),
+        ("requests", r"收到和处理政府信息公开申请|依申请公开|政府信息公开申请(?:的)?(?:受理|办理|处理|答复)(?:工作)?情况"),
+        ("active_disclosure", r"主动公开"),
+        ("overview", r"总体情况|概述|概况|基本情况"),
+        ("other", r"其他需要报告|其他需要说明|需要说明的事项|其他事项|需报告的其他事项|其他需报告|统计表$|情况统计表"),
+        # pre-2019: fees were charged on requests
+        ("requests", r"收费(?:及|和)?(?:减免)?(?:情况)?$|收费(?:及|和)减免"),
+    )
+)
+
+# A top-level heading: a Chinese number and 、 at a line start, or inline on flattened pages.
+_LINE_HEADING = re.compile(rf"^[ \t]*([{_NUM}]{{1,3}})[ \t]*[、.．][ \t]*(\S.*)$", re.M)
+_INLINE_HEADING = re.compile(rf"(?<![{_NUM}第])([{_NUM}]{{1,3}})、 ?(?=\S)")
+_MAX_HEADING = 40
+_TABLE_ROW_LABEL = re.compile(r"本年新收|上年结转|办理结果|结转下年度|申请数量|\d")
+_ANNEX = re.compile(r"附件\s*\d*\s*[：:]|[二][〇○零][一二三四五六七八九〇○零]{2}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?")
+_OTHER_LIKE = re.compile(r"事业单位|事业机构|所属|附表|附件|统计表")
+
+
+@dataclass
+class Heading:
+    key: str | None
+    start: int  # where the heading begins
+    body: int  # where the section's text begins (after the heading)
+    label: str
+
+
+def _classify(label: str, anchored: bool) -> tuple[str | None, int]:
+    """Canonical key of a heading label and the end of the matched heading text."""
+    for key, pattern in HEADING_PATTERNS:
+        window = label[:_MAX_HEADING]
+        m = pattern.search(window)
+        if not m:
+            continue
+        if anchored and m.start() > 20:
+            continue
+        # Run the heading to its natural end: 情况/措施/事项 and closing brackets.
+        tail = re.match(r"[^。；，,\n]{0,16}?(?:情况|措施|事项|附表|统计表|概述)(?:的说明)?", label[m.end():])
+        end = m.end() + (tail.end() if tail and key != "overview" else 0)
+        if key == "overview":
+            end = m.end()
+        return key, end
+    return None, 0
+
+
+def find_headings(text: str) -> list[Heading]:
+    """Top-level headings (一、… 十二、) in document order, each classified to a section key or None."""
+    headings: list[Heading] = []
+    seen: set[int] = set()
+    for m in _LINE_HEADING.finditer(text):
+        label = m.group(2)
+        short = len(label) <= _MAX_HEADING and not re.search(r"[。；]", label[:-1] if label else label)
+        key, end = _classify(label, anchored=not short)
+        if not short and key is None:
+            continue
+        body = m.end() if short else m.start(2) + end
+        headings.append(Heading(key, m.start(), body, label[: end or _MAX_HEADING] if not short else label))
+        seen.add(m.start(1))
+    # Inline headings on flattened one-line pages: only those whose label is a known section.
+    for m in _INLINE_HEADING.finditer(text):
+        if m.start(1) in seen or any(h.start <= m.start() < h.body for h in headings):
+            continue
+        label = text[m.end(): m.end() + _MAX_HEADING]
+        key, end = _classify(label, anchored=True)
+        if key is None:
+            continue
+        headings.append(Heading(key, m.start(), m.end() + end, label[:end]))
+    headings.sort(key=lambda h: h.start)
+    return headings
+
+
+def _reflow(text: str) -> str:
+    """Join lines a PDF wrapped mid-sentence (narrative sections only)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        if (out and out[-1] and line
+                and not re.search(r"[。；：！？」”）)]$", out[-1])
+                and not re.match(rf"^(?:[{_NUM}]{{1,3}}、|（[{_NUM}\d]{{1,3}}）|\d{{1,2}}[.、．]|[{_NUM}]是)", line)):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+_SIGNATURE = re.compile(r"^(?:\S{2,30}(?:人民政府|办公室|局|委员会|管委会|办事处|中心|厅|委|院|政府))$|^(?:\d{4}年\d{1,2}月\d{1,2}日?|\d{4}-\d{1,2}-\d{1,2})$")
+
+
+def _trim_signature(section: str) -> str:
+    lines = section.rstrip().split("\n")
+    while lines and (not lines[-1].strip() or _SIGNATURE.match(lines[-1].strip())):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | None], dict[str, tuple[int, int]], str]:
+    """The six canonical sections (None where absent), their spans, and the preamble."""
+    text = doc.text
+    headings = find_headings(text)
+    # Keep the first occurrence of each key in document order; later duplicates and unknown
+    # headings (pre-2019's extra sections, table row labels such as 一、本年新收…) continue
+    # the section they fall in.
+    # A section starts at the first heading of each key. Later duplicates and table row
+    # labels (一、本年新收…) continue the section they fall in. Other unknown headings are
+    # pre-2019's extra sections: routed to overview (组织领导, 保密审查 … are 总体情况 topics in
+    # the 2019 format) or, for annexes and subordinate units, to other.
+    starts: list[Heading] = []
+    assigned: set[str] = set()
+    for h in headings:
+        if h.key and h.key not in assigned:
+            starts.append(h)
+            assigned.add(h.key)
+        elif h.key is None and h.label and not _TABLE_ROW_LABEL.search(h.label):
+            routed = "other" if _OTHER_LIKE.search(h.label) else "overview"
+            starts.append(Heading(routed, h.start, h.body, h.label))
+            if routed != "overview":
+                warnings.append(f"section heading {h.label!r} not in the canonical six; counted as {routed}")
+        elif starts and h.key and h.key != starts[-1].key and h.key in ("other", "review_litigation", "requests"):
+            pass  # a repeated heading keeps the running section
+    preamble_end = starts[0].start if starts else len(text)
+    pieces: dict[str, list[tuple[int, int]]] = {}
+    for i, h in enumerate(starts):
+        end = starts[i + 1].start if i + 1 < len(starts) else len(text)
+        pieces.setdefault(h.key, []).append((h.body, end))
+    sections: dict[str, str | None] = {}
+    spans: dict[str, tuple[int, int]] = {}
+    for key in SECTION_KEYS:
+        if key in pieces:
+            a, b = pieces[key][0][0], pieces[key][-1][1]
+            spans[key] = (a, b)
+            parts = []
+            for x, y in pieces[key]:
+                # A later piece keeps its own heading so the joined text stays readable.
+                label = next((h.label for h in starts if h.body == x), "") if parts else ""
+                parts.append((label + "\n" if label else "") + text[x:y].strip())
+            sections[key] = "\n".join(parts).strip()
+        else:
+            sections[key] = None
+    # Headings lost (PDF extraction, flattened pages): look for the problems heading unnumbered.
+    if sections["problems"] is None:
+        after = max((spans[k][0] for k in spans), default=0)
+        m = re.compile(r"(?:存在的主要问题|存在的问题|主要问题)(?:及|和|与)?(?:改进|整改)?(?:情况|措施)?[:：]?").search(text, after)
+        if m:
+            nxt = spans.get("other", (len(text), len(text)))[0]
+            end = nxt if nxt > m.end() else len(text)
+            prev = [k for k in spans if spans[k][1] > m.start() and spans[k][0] < m.start()]
+            for k in prev:  # cut the section the unnumbered heading fell into
+                spans[k] = (spans[k][0], m.start())
+                sections[k] = text[spans[k][0]: m.start()].strip()
+            spans["problems"] = (m.end(), end)
+            sections["problems"] = text[m.end(): end].strip()
+            warnings.append("section problems inferred: its heading has no section number")
+    if doc.format == "pdf":
+        for key in ("overview", "problems", "other"):
+            if sections.get(key):
+                sections[key] = _reflow(sections[key])
+    if sections.get("problems") and spans["problems"][1] == len(text):
+        # Flattened pages run the annexed statistics table and the date into the last section.
+        cut = _ANNEX.search(sections["problems"])
+        if cut and cut.start() > 0:
+            tail = sections["problems"][cut.start():].strip()
+            sections["problems"] = sections["problems"][: cut.start()].strip()
+            if sections["other"] is None and re.search(r"[\u4e00-\u9fff]{4}", tail):
+                sections["other"] = tail
+    last = max((k for k in spans), key=lambda k: spans[k][1], default=None)
+    if last and sections.get(last):
+        sections[last] = _trim_signature(sections[last])
+    preamble = text[:preamble_end].strip()
+    return sections, spans, preamble
+
+
+# ------------------------------------------------------------------ metadata
+
+_TITLE_LINE = re.compile(r"(?:政府信息公开|政务公开|政务信息公开|信息公开)\S{0,12}?报告")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年")
+
+
+def _cn_year(s: str) -> int | None:
+    m = _CN_YEAR.search(s)
+    if not m:
+        return None
+    digits = "".join(_CN_DIGITS.get(c, "") for c in m.group(1))
+    return int(digits) if len(digits) == 4 else None
+
+
+def find_title(doc: Document) -> str | None:
+    meta_title = doc.meta.get("title")
+    if meta_title and "报告" in meta_title:
+        return meta_title
+    lines = [l.strip() for l in doc.text.split("\n")[:25]]
+    for i, line in enumerate(lines):
+        if len(line) > 80 or not _TITLE_LINE.search(line):
+            continue
+        if re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", line):
+            # "凉州区城市管理综合执法局\n2021年政务信息公开工作年度报告": the agency is on the line above.
+            prev = next((l for l in reversed(lines[:i]) if l), "")
+            if prev and len(prev) <= 40 and not re.search(r"[。，；：]", prev):
+                return prev + line
+        return line
+    head = doc.text[:600]
+    m = re.search(r"[^\s。，；：“”《》]{2,40}?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?\S{0,8}?(?:政府信息公开|政务公开|信息公开)\S{0,8}?报告", head)
+    if m:
+        return m.group(0)
+    return meta_title or doc.meta.get("page_title")
+
+
+_ORG_END = re.compile(r"(?:局|委|办|政府|办公室|院|会|厅|所|中心|委员会|管委会|办事处|街道|镇|乡|公司|站|队)$")
+
+
+def find_agency(title: str | None, doc: Document) -> str | None:
+    if title:
+        m = re.match(r"^(.*?)(?:关于)?\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年", title)
+        if m and len(m.group(1).strip()) >= 2:
+            return m.group(1).strip()
+    for key in ("agency", "source_org"):
+        if doc.meta.get(key):
+            return doc.meta[key]
+    crumbs = doc.meta.get("breadcrumb")
+    if crumbs:
+        for part in reversed(re.split(r"\s*[>＞»]\s*", crumbs)):
+            if _ORG_END.search(part) and "公开" not in part:
+                return part
+    return None
+
+
+def find_year(title: str | None, doc: Document, preamble: str, warnings: list[str]) -> int | None:
+    if title:
+        m = _YEAR.search(title)
+        if m:
+            return int(m.group(1))
+        y = _cn_year(title)
+        if y:
+            return y
+    head = (preamble + "\n" + doc.text[:3000])
+    m = re.search(r"统计(?:期限|时限|时间段?)\S{0,4}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日", head)
+    if m:
+        warnings.append("year inferred from the statistics period (no year in the title)")
+        return int(m.group(1))
+    years = Counter(int(y) for y in _YEAR.findall(doc.text[:3000]))
+    if years:
+        year = years.most_common(1)[0][0]
+        warnings.append(f"year inferred from the text (most mentioned year {year}; no title year)")
+        return year
+    published = doc.meta.get("published")
+    if published and re.match(r"\d{4}", published):
+        warnings.append("year inferred as the year before publication")
+        return int(published[:4]) - 1
+    warnings.append("report year not found")
+    return None
+
+
+def find_published(doc: Document) -> str | None:
+    for key in ("published", "written"):
+        value = doc.meta.get(key)
+        if value:
+            return chrome.iso_date(value) or value
+    tail = doc.text[-300:]
+    dates = list(re.finditer(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", tail))
+    if dates:
+        return chrome.iso_date(dates[-1].group(0))
+    return None
+
+
+_T2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年收费金额|逾期不补正|逾期未按收费通知")
+_T2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|采购项目数量|采购总金额|其他对外管理服务事项")
+_SIX_SECTIONS = re.compile(r"收到和处理政府信息公开申请|本年新收政府信息公开申请")
+
+
+def detect_template(text: str, year: int | None, warnings: list[str]) -> str:
+    """``2021``, ``2019``, ``pre2019`` or ``unknown``, from the tables' labels first, then the year."""
+    by_table = None
+    if _T2021.search(text):
+        by_table = "2021"
+    elif _T2019.search(text):
+        by_table = "2019"
+    by_year = None
+    if year is not None:
+        by_year = "2021" if year >= 2021 else "2019" if year >= 2019 else "pre2019"
+    if by_table:
+        if by_year and by_year != by_table:
+            warnings.append(f"tables follow the {by_table} template although the report year {year} implies {by_year}")
+        return by_table
+    if _SIX_SECTIONS.search(text):
+        if by_year in ("2019", "2021"):
+            return by_year
+        warnings.append("six-section report without recognisable tables; template from year unknown")
+        return "unknown" if by_year is None else ("2019" if by_year == "pre2019" else by_year)
+    if by_year == "pre2019":
+        return "pre2019"
+    if by_year is None:
+        return "unknown"
+    warnings.append(f"report year {year} but no 2019/2021 template structure found")
+    return "unknown"
+
+
+def structure(doc: Document) -> Report:
+    """Structure one Document into a Report (never raises on odd content: it warns)."""
+    warnings = list(doc.warnings)
+    sections, spans, preamble = split_sections(doc, warnings)
+    title = find_title(doc)
+    if title is None:
+        warnings.append("title not found")
+    agency = find_agency(title, doc)
+    if agency is None:
+        warnings.append("agency not found")
+    year = find_year(title, doc, preamble, warnings)
+    template = detect_template(doc.text, year, warnings)
+    if template in ("2019", "2021"):
+        for key in SECTION_KEYS:
+            if sections[key] is None:
+                warnings.append(f"section {key} missing")
+    else:
+        for key in ("overview", "problems"):
+            if sections[key] is None:
+                warnings.append(f"section {key} missing")
+    if sections["overview"] is None and preamble and len(preamble) > 80 and template == "pre2019":
+        sections["overview"] = preamble
+        spans["overview"] = (0, len(preamble))
+        warnings.append("section overview inferred from the text before the first section")
+    context = " ".join(filter(None, [title, doc.meta.get("agency"), doc.meta.get("source_org"),
+                                      doc.meta.get("breadcrumb"), doc.text[:1500]]))
+    region = infer_region([agency, title, doc.meta.get("agency"), doc.meta.get("source_org")], context, warnings)
+    published = find_published(doc)
+    if published and year and int(published[:4]) < year:
+        warnings.append(f"publication date {published} is before the end of the report year {year} (as printed)")
+    return Report(
+        source=doc.source,
+        report_id=doc.report_id,
+        title=title,
+        agency=agency,
+        year=year,
+        published=published,
+        region=region,
+        template=template,
+        sections=sections,
+        encoding=doc.encoding,
+        warnings=warnings,
+        section_spans=spans,
+        document=doc,
+    )
+
+
+def parse_path(path: str | Path) -> Report:
+    """Read and structure one file (raises :class:`gxnlp.model.IngestError` on a bad file)."""
+    from .ingest import read_document
+
+    return structure(read_document(path))
+
+
+def parse_record(path: str | Path) -> dict:
+    """``gxnlp parse``'s JSON record of one file: the report, or ``{"source", "error"}``.
+
+    A module-level function so it can run in a process pool or on Dask.
+    """
+    from .model import GxnlpError, error_record
+
+    try:
+        return parse_path(path).to_dict()
+    except GxnlpError as exc:
+        return error_record(str(path), exc)
+    except Exception as exc:  # a bug or a library failure on one file must not stop a corpus
+        return error_record(str(path), exc)
