@@ -42,8 +42,8 @@ def statements_of(report: Any) -> list[dict[str, Any]]:
     mod = _optional("gxnlp.statements")
     if mod is None:
         raise RuntimeError("gxnlp.statements is not available: statement segmentation is needed to model topics")
-    func = next((getattr(mod, n) for n in ("extract_statements", "statements", "segment_statements",
-                                            "iter_statements", "extract") if callable(getattr(mod, n, None))), None)
+    func = next((getattr(mod, n) for n in ("iter_statements", "extract_statements", "segment_statements",
+                                            "extract") if callable(getattr(mod, n, None))), None)
     if func is None:
         raise RuntimeError("gxnlp.statements has no extract_statements(report) function")
     out = []

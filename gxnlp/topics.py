@@ -346,20 +346,33 @@ def load_taxonomy(path=None) -> dict[str, dict[str, list[str]]]:
     return out
 
 
+def _parse_seed(seed: str) -> tuple[str, float]:
+    """``"解读:3"`` -> ("解读", 3.0); ``"网站"`` -> ("网站", 1.0) (the taxonomy's seed syntax)."""
+    term, _, w = str(seed).rpartition(":")
+    if term:
+        try:
+            return term, float(w)
+        except ValueError:
+            pass
+    return str(seed), 1.0
+
+
 def category_overlap(topic_word: np.ndarray, vocab: Sequence[str], seeds: dict[str, list[str]]) -> pd.DataFrame:
-    """Share of each topic's word weight that falls on each category's seed terms.
+    """How much of each topic's word weight falls on each category's seed terms.
 
     A vocabulary word matches a seed term when one contains the other (seed terms are
-    phrases such as ``政策解读``; tokens may be finer or coarser).
+    substrings such as ``解读`` or phrases such as ``公开内容``; tokens may be finer or coarser).
+    Seed weights (``"解读:3"``) scale the matched weight. Columns: category ids; rows: topics.
     """
     if not seeds:
         return pd.DataFrame(index=range(topic_word.shape[0]))
     tw = _normalise_rows(topic_word)
     cols = {}
     for cid, terms in seeds.items():
-        terms = [t for t in terms if t]
-        mask = np.array([any(t in w or (len(w) > 1 and w in t) for t in terms) for w in vocab], dtype=bool)
-        cols[cid] = tw[:, mask].sum(axis=1) if mask.any() else np.zeros(tw.shape[0])
+        parsed = [_parse_seed(t) for t in terms if t]
+        weight = np.array([max((wt for t, wt in parsed if t and (t in w or (len(w) > 1 and w in t))), default=0.0)
+                           for w in vocab])
+        cols[cid] = tw @ weight
     return pd.DataFrame(cols)
 
 
