@@ -5,4 +5,12 @@ __version__ = "0.1.0"
 
 from .model import SECTION_KEYS, Document, GxnlpError, IngestError, Report
 
-__all__ = ["__version__", "SECTION_KEYS", "Document", "Report", "GxnlpError", "IngestError"]
+
+def load(path):
+    """Open a dataset built by ``gxnlp build`` (see :func:`gxnlp.dataset.load`)."""
+    from .dataset import load as _load
+
+    return _load(path)
+
+
+__all__ = ["__version__", "SECTION_KEYS", "Document", "Report", "GxnlpError", "IngestError", "load"]

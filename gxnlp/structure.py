@@ -42,7 +42,7 @@ _INLINE_HEADING = re.compile(rf"(?<![{_NUM}第])([{_NUM}]{{1,3}})、 ?(?=\S)")
 _MAX_HEADING = 40
 _TABLE_ROW_LABEL = re.compile(r"本年新收|上年结转|办理结果|结转下年度|申请数量|\d")
 _ANNEX = re.compile(r"附件\s*\d*\s*[：:]|[二][〇○零][一二三四五六七八九〇○零]{2}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?")
-_OTHER_LIKE = re.compile(r"事业单位|事业机构|所属|附表|附件|统计表")
+_OTHER_LIKE = re.compile(r"附表|附件|统计表")
 
 
 @dataclass
@@ -130,8 +130,8 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
     # the section they fall in.
     # A section starts at the first heading of each key. Later duplicates and table row
     # labels (一、本年新收…) continue the section they fall in. Other unknown headings are
-    # pre-2019's extra sections: routed to overview (组织领导, 保密审查 … are 总体情况 topics in
-    # the 2019 format) or, for annexes and subordinate units, to other.
+    # pre-2019's extra sections: routed to overview (组织领导, 保密审查, 所属事业单位 … are 总体情况
+    # topics in the 2019 format) or, for annexes and statistics tables, to other.
     starts: list[Heading] = []
     assigned: set[str] = set()
     for h in headings:
@@ -220,7 +220,7 @@ def find_title(doc: Document) -> str | None:
     for i, line in enumerate(lines):
         if len(line) > 80 or not _TITLE_LINE.search(line):
             continue
-        if re.match(r"^(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", line):
+        if re.match(r"^(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", line):
             # "凉州区城市管理综合执法局\n2021年政务信息公开工作年度报告": the agency is on the line above.
             prev = next((l for l in reversed(lines[:i]) if l), "")
             if prev and len(prev) <= 40 and not re.search(r"[。，；：]", prev):
@@ -239,6 +239,8 @@ _ORG_END = re.compile(r"(?:局|委|办|政府|办公室|院|会|厅|所|中心|�
 def find_agency(title: str | None, doc: Document) -> str | None:
     if title:
         m = re.match(r"^(.*?)(?:关于)?\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年", title)
+        if m and m.group(1).endswith("关于"):
+            m = re.match(r"^(.*?)关于", title)
         if m and len(m.group(1).strip()) >= 2:
             return m.group(1).strip()
     for key in ("agency", "source_org"):

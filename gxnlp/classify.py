@@ -1,0 +1,314 @@
+"""Classify problem and measure statements into a taxonomy (shipped as ``gxnlp/data/taxonomy.json``).
+
+Three interchangeable scikit-learn style estimators (params in ``__init__``; ``fit``/``predict``/
+``predict_proba``), one label set per statement kind (``problem`` | ``measure``):
+
+* :class:`SeedTermClassifier` -- weak supervision from the taxonomy's seed terms, no labels needed.
+  Each seed found in the text adds its weight (x ``lead_boost`` when it occurs in the statement's
+  lead clause, which is where the genre names the point); the ``other`` pseudo-class gets
+  ``threshold``, so a statement with weak evidence is ``other`` rather than forced.
+* :class:`LogRegClassifier` -- TF-IDF over jieba tokens + character n-grams, LogisticRegression;
+  trained on labels users give, or (``y=None``) on the seed classifier's weak labels.
+* :class:`TextcatClassifier` -- the same as a spaCy ``textcat`` (bag-of-words) pipeline.
+
+:class:`StatementClassifier` wraps one estimator per kind and fills ``Statement.category/score``.
+Users can pass their own taxonomy file (same JSON shape).
+
+Example:
+    >>> from gxnlp.classify import SeedTermClassifier
+    >>> clf = SeedTermClassifier(kind="problem").fit(["x"])
+    >>> clf.predict(["政策解读形式单一，缺少多种形式的解读。", "开拓创新不够有力。"]).tolist()
+    ['interpretation', 'other']
+    >>> SeedTermClassifier(kind="measure").fit([]).predict(["加强业务培训，提升队伍素质。"]).tolist()
+    ['training_staff']
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from .text import DATA_DIR
+
+TAXONOMY = DATA_DIR / "taxonomy.json"
+OTHER = "other"
+KINDS = ("problem", "measure")
+_KIND_KEY = {"problem": "problems", "measure": "measures"}
+
+
+@lru_cache(maxsize=8)
+def _load_taxonomy_file(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def load_taxonomy(taxonomy: str | os.PathLike | dict | None = None) -> dict[str, Any]:
+    """The taxonomy dict (default: the shipped one); validates ids and seed syntax."""
+    if isinstance(taxonomy, dict):
+        data = taxonomy
+    else:
+        data = json.loads(_load_taxonomy_file(str(taxonomy or TAXONOMY)))
+    for key in ("problems", "measures"):
+        if key not in data or not isinstance(data[key], list):
+            raise ValueError(f"taxonomy lacks a list {key!r}")
+        ids = [c.get("id") for c in data[key]]
+        if len(set(ids)) != len(ids) or not all(ids) or OTHER in ids:
+            raise ValueError(f"taxonomy {key}: ids must be unique, non-empty and not {OTHER!r}")
+    return data
+
+
+def categories(kind: str, taxonomy: Any = None) -> list[dict[str, Any]]:
+    """The categories of one kind (``problem`` | ``measure``)."""
+    if kind not in _KIND_KEY:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    return load_taxonomy(taxonomy)[_KIND_KEY[kind]]
+
+
+def _parse_seed(seed: str) -> tuple[str, float]:
+    term, _, w = seed.rpartition(":")
+    if term and re.fullmatch(r"\d+(?:\.\d+)?", w):
+        return term, float(w)
+    return seed, 1.0
+
+
+def _lead_end(text: str, cap: int = 24) -> int:
+    m = re.search(r"[，,。；;：:]", text)
+    return min(m.start() if m else len(text), cap)
+
+
+class SeedTermClassifier(ClassifierMixin, BaseEstimator):
+    """Weakly supervised classifier: weighted seed-term matches, ``other`` below ``threshold``.
+
+    Parameters: ``kind`` (problem | measure), ``taxonomy`` (path/dict; None = shipped),
+    ``threshold`` (pseudo-score of ``other``), ``lead_boost`` (multiplier for seeds in the lead
+    clause), ``lead_chars`` (max length of the lead).
+    """
+
+    def __init__(self, kind: str = "problem", taxonomy: Any = None, threshold: float = 1.5,
+                 lead_boost: float = 2.0, lead_chars: int = 24):
+        self.kind = kind
+        self.taxonomy = taxonomy
+        self.threshold = threshold
+        self.lead_boost = lead_boost
+        self.lead_chars = lead_chars
+
+    def fit(self, X: Iterable[str] | None = None, y: Any = None) -> SeedTermClassifier:
+        cats = categories(self.kind, self.taxonomy)
+        self.seeds_ = [[_parse_seed(s) for s in c.get("seeds", [])] for c in cats]
+        self.classes_ = np.array([c["id"] for c in cats] + [OTHER])
+        return self
+
+    def scores(self, X: Iterable[str]) -> np.ndarray:
+        """Raw evidence per category (rows: texts; columns: ``classes_`` without ``other``)."""
+        rows = []
+        for text in X:
+            lead = _lead_end(text, self.lead_chars)
+            row = []
+            for seeds in self.seeds_:
+                s = 0.0
+                for term, w in seeds:
+                    i = text.find(term)
+                    if i >= 0:
+                        s += w * (self.lead_boost if i < lead else 1.0)
+                row.append(s)
+            rows.append(row)
+        return np.array(rows, dtype=float).reshape(-1, len(self.seeds_))
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        s = self.scores(X)
+        s = np.hstack([s, np.full((s.shape[0], 1), float(self.threshold))])
+        return s / s.sum(axis=1, keepdims=True)
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        p = self.predict_proba(list(X))
+        return self.classes_[p.argmax(axis=1)]
+
+
+def jieba_tokens(text: str) -> list[str]:
+    """jieba tokens with the domain dictionary (module-level so pipelines pickle)."""
+    from .text import load_userdict
+    import jieba
+
+    load_userdict()
+    return [t for t in jieba.lcut(text) if t.strip() and not re.fullmatch(r"[\W_]+", t)]
+
+
+class _ThresholdMixin:
+    threshold: float
+    classes_: np.ndarray
+
+    def _with_other(self, p: np.ndarray, labels: np.ndarray) -> np.ndarray:
+        out = labels[p.argmax(axis=1)].astype(object)
+        out[p.max(axis=1) < self.threshold] = OTHER
+        return out
+
+
+class LogRegClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
+    """TF-IDF (jieba words + char n-grams) -> LogisticRegression; ``other`` below ``threshold``.
+
+    ``fit(X, y)`` trains on user labels; ``fit(X)`` (y=None) trains on the weak labels of a
+    :class:`SeedTermClassifier` with the same ``kind``/``taxonomy`` (statements it calls
+    ``other`` are left out). Labels ``other`` in ``y`` are learned as a class of their own.
+    """
+
+    def __init__(self, kind: str = "problem", taxonomy: Any = None, C: float = 4.0,
+                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.25, random_state: int = 0):
+        self.kind = kind
+        self.taxonomy = taxonomy
+        self.C = C
+        self.char_ngrams = char_ngrams
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def _pipeline(self) -> Pipeline:
+        feats = FeatureUnion([
+            ("words", TfidfVectorizer(analyzer=jieba_tokens, sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngrams), sublinear_tf=True)),
+        ])
+        clf = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.random_state)
+        return Pipeline([("features", feats), ("clf", clf)])
+
+    def fit(self, X: Sequence[str], y: Sequence[str] | None = None) -> LogRegClassifier:
+        X = list(X)
+        if y is None:
+            y = SeedTermClassifier(kind=self.kind, taxonomy=self.taxonomy).fit(X).predict(X)
+            keep = [i for i, lab in enumerate(y) if lab != OTHER]
+            X, y = [X[i] for i in keep], [y[i] for i in keep]
+        y = list(y)
+        if len(set(y)) < 2:
+            raise ValueError("LogRegClassifier needs at least two distinct labels to train on")
+        self.pipeline_ = self._pipeline().fit(X, y)
+        self.classes_ = self.pipeline_.classes_
+        return self
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        return self.pipeline_.predict_proba(list(X))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        p = self.predict_proba(X)
+        return self._with_other(p, self.classes_)
+
+
+class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
+    """A spaCy ``textcat`` (exclusive classes, bag-of-words over jieba tokens) alternative.
+
+    Same contract as :class:`LogRegClassifier` (``y=None`` trains on seed weak labels).
+    """
+
+    def __init__(self, kind: str = "problem", taxonomy: Any = None, n_iter: int = 15,
+                 ngram_size: int = 2, threshold: float = 0.25, random_state: int = 0):
+        self.kind = kind
+        self.taxonomy = taxonomy
+        self.n_iter = n_iter
+        self.ngram_size = ngram_size
+        self.threshold = threshold
+        self.random_state = random_state
+
+    def fit(self, X: Sequence[str], y: Sequence[str] | None = None) -> TextcatClassifier:
+        import spacy
+        from spacy.training import Example
+
+        from .text import NLP_CONFIG, load_userdict
+
+        X = list(X)
+        if y is None:
+            y = SeedTermClassifier(kind=self.kind, taxonomy=self.taxonomy).fit(X).predict(X)
+            keep = [i for i, lab in enumerate(y) if lab != OTHER]
+            X, y = [X[i] for i in keep], [y[i] for i in keep]
+        y = list(y)
+        labels = sorted(set(y))
+        if len(labels) < 2:
+            raise ValueError("TextcatClassifier needs at least two distinct labels to train on")
+        load_userdict()
+        spacy.util.fix_random_seed(self.random_state)
+        nlp = spacy.blank("zh", config=NLP_CONFIG)
+        textcat = nlp.add_pipe("textcat", config={"model": {
+            "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True,
+            "ngram_size": self.ngram_size, "no_output_layer": False}})
+        for lab in labels:
+            textcat.add_label(lab)
+        examples = [Example.from_dict(nlp.make_doc(t), {"cats": {lab: float(lab == g) for lab in labels}})
+                    for t, g in zip(X, y)]
+        optimizer = nlp.initialize(lambda: examples)
+        rng = random.Random(self.random_state)
+        for _ in range(self.n_iter):
+            rng.shuffle(examples)
+            for i in range(0, len(examples), 16):
+                nlp.update(examples[i:i + 16], sgd=optimizer, drop=0.1)
+        self.nlp_ = nlp
+        self.classes_ = np.array(labels)
+        return self
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        docs = self.nlp_.pipe(list(X))
+        return np.array([[d.cats[lab] for lab in self.classes_] for d in docs]).reshape(-1, len(self.classes_))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        p = self.predict_proba(X)
+        return self._with_other(p, self.classes_)
+
+
+MODELS = {"seed": SeedTermClassifier, "logreg": LogRegClassifier, "textcat": TextcatClassifier}
+
+
+class StatementClassifier:
+    """One estimator per kind; ``classify(statements)`` sets ``category`` and ``score`` in place.
+
+    ``model`` is ``seed`` (default; no training), ``logreg`` or ``textcat``; ``fit(statements,
+    labels=None)`` trains the latter two per kind (on ``labels`` or on weak seed labels).
+
+    Example:
+        >>> from gxnlp.statements import split_statements
+        >>> st = split_statements("存在的问题：一是依申请公开答复质量不高。改进措施：一是加强业务培训。")
+        >>> [(s.kind, s.category) for s in StatementClassifier().classify(st)]
+        [('problem', 'request_handling'), ('measure', 'training_staff')]
+    """
+
+    def __init__(self, model: str = "seed", taxonomy: Any = None, **params: Any):
+        if model not in MODELS:
+            raise ValueError(f"model must be one of {sorted(MODELS)}, not {model!r}")
+        self.model = model
+        self.taxonomy = taxonomy
+        self.params = params
+        self.estimators: dict[str, Any] = {}
+        if model == "seed":
+            for kind in KINDS:
+                self.estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=taxonomy, **params).fit()
+
+    def fit(self, statements: Sequence[Any], labels: Sequence[str] | None = None) -> StatementClassifier:
+        for kind in KINDS:
+            idx = [i for i, s in enumerate(statements) if s.kind == kind]
+            X = [statements[i].text for i in idx]
+            y = None if labels is None else [labels[i] for i in idx]
+            est = MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **self.params)
+            self.estimators[kind] = est.fit(X, y)
+        return self
+
+    def classify(self, statements: Sequence[Any]) -> Sequence[Any]:
+        for kind in KINDS:
+            group = [s for s in statements if s.kind == kind]
+            if not group:
+                continue
+            est = self.estimators[kind]
+            texts = [s.text for s in group]
+            proba = est.predict_proba(texts)
+            pred = est.predict(texts)
+            classes = list(est.classes_)
+            for s, lab, p in zip(group, pred, proba):
+                s.category = str(lab)
+                s.score = round(float(p[classes.index(lab)] if lab in classes else 1.0 - p.max()), 4)
+        return statements
+
+
+__all__ = ["TAXONOMY", "OTHER", "load_taxonomy", "categories", "SeedTermClassifier", "LogRegClassifier",
+           "TextcatClassifier", "StatementClassifier", "jieba_tokens"]

@@ -1,0 +1,41 @@
+"""``gxnlp build``: the joined dataset in DuckDB (incremental, resumable)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..dataset import build as build_dataset
+from ._common import expand_paths, stderr, track
+
+
+def build(
+    paths: list[Path] = typer.Argument(..., help="Report files or directories."),
+    db: Path = typer.Option(Path("corpus.duckdb"), "--db", help="The DuckDB file to create or update."),
+    parquet: Path = typer.Option(None, "--parquet", help="Also export every table as Parquet into this directory."),
+    csv: Path = typer.Option(None, "--csv", help="Also export CSV (UTF-8 with BOM, for Excel) into this directory."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+) -> None:
+    """Store reports, cells, findings, statements, topics and reuse in one DuckDB file.
+
+    Keyed by content hash: re-running on a grown corpus processes only new or changed files,
+    and an interrupted build resumes without losing what it had written.
+    """
+    expand_paths(paths)
+    stats = build_dataset(paths, db, parquet=parquet, workers=workers, seed=seed, progress=track)
+    stderr.print(f"{stats.files} files: {stats.processed} processed, {stats.skipped} already in {db}, "
+                 f"{stats.failed} failed; corpus stages rerun: {', '.join(stats.corpus_stages) or 'none'}")
+    if csv or xlsx:
+        from ..dataset import load
+
+        ds = load(db)
+        if csv:
+            ds.to_csv(csv)
+        if xlsx:
+            ds.to_excel(xlsx)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)

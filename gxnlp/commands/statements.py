@@ -1,0 +1,119 @@
+"""``gxnlp statements``: problem and measure statements of reports, classified."""
+from __future__ import annotations
+
+from enum import Enum
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..pipeline import process_map
+from ._common import echo_json, expand_paths, stderr, track
+
+
+class StatementsFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+def statements_record(path: Path, taxonomy: str | None = None, threshold: float | None = None) -> dict[str, Any]:
+    """One file -> ``{"source", "report_id", "statements": [...]}`` or ``{"source", "error"}``.
+
+    Module-level so it runs in a process pool; failures become values.
+    """
+    from ..model import GxnlpError, error_record
+    from ..statements import iter_statements
+    from ..structure import parse_path
+
+    try:
+        report = parse_path(path)
+        sts = list(iter_statements(report))
+        params = {} if threshold is None else {"threshold": threshold}
+        _classifier(taxonomy, tuple(params.items())).classify(sts)
+    except GxnlpError as exc:
+        return error_record(str(path), exc)
+    except (OSError, ValueError) as exc:
+        return error_record(str(path), exc)
+    warnings = []
+    if not (report.sections or {}).get("problems"):
+        warnings.append("no problems section found")
+    elif not sts:
+        warnings.append("problems section has no statements")
+    return {
+        "source": report.source, "report_id": report.report_id, "warnings": warnings,
+        "statements": [
+            {"source": s.source, "report_id": s.report_id, "kind": s.kind, "position": s.position,
+             "text": s.text, "category": s.category, "score": s.score}
+            for s in sts
+        ],
+    }
+
+
+_CLASSIFIERS: dict[tuple, Any] = {}
+
+
+def _classifier(taxonomy: str | None, params: tuple) -> Any:
+    from ..classify import StatementClassifier
+
+    key = (taxonomy, params)
+    if key not in _CLASSIFIERS:
+        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, **dict(params))
+    return _CLASSIFIERS[key]
+
+
+def statements(
+    paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
+    format: StatementsFormat = typer.Option(StatementsFormat.jsonl, "--format", "-f",
+                                            help="jsonl: one JSON object per statement; table: a readable table."),
+    taxonomy: Path = typer.Option(None, "--taxonomy", help="A taxonomy JSON file (default: the shipped one)."),
+    threshold: float = typer.Option(None, "--threshold", help="Evidence below which a statement is 'other'."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
+) -> None:
+    """Split each report's problems section into problem and measure statements and classify them.
+
+    jsonl prints {"source","report_id","kind","position","text","category","score"} per statement;
+    a file that cannot be read prints {"source","error"} and the run goes on (exit status 1).
+    """
+    files = expand_paths(paths)
+    workers = 1 if len(files) < 8 and workers is None else workers
+    if taxonomy is not None:
+        from ..classify import load_taxonomy
+
+        try:
+            load_taxonomy(taxonomy)
+        except (OSError, ValueError) as exc:
+            stderr.print(f"[red]bad taxonomy {escape(str(taxonomy))}:[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
+    func = partial(statements_record, taxonomy=str(taxonomy) if taxonomy else None, threshold=threshold)
+    failed = 0
+    table = Table("file", "kind", "#", "category", "score", "text")
+    for rec in track(process_map(func, files, workers=workers), len(files), "statements"):
+        if "error" in rec:
+            failed += 1
+            if format is StatementsFormat.jsonl:
+                echo_json(rec)
+            else:
+                table.add_row(Path(rec["source"]).name, "", "", "", "", f"[red]{escape(rec['error'])}[/red]")
+            continue
+        for w in rec["warnings"]:
+            stderr.print(f"[yellow]{escape(Path(rec['source']).name)}: {escape(w)}[/yellow]")
+        for s in rec["statements"]:
+            if format is StatementsFormat.jsonl:
+                echo_json(s)
+            else:
+                table.add_row(Path(s["source"]).name, s["kind"], str(s["position"]), s["category"],
+                              f"{s['score']:.2f}", escape(s["text"][:60]))
+    if format is StatementsFormat.table:
+        from rich.console import Console
+
+        Console().print(table)
+    if failed:
+        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("statements")(statements)

@@ -1,0 +1,36 @@
+"""``gxnlp synth --n N --seed S OUT``: write a synthetic corpus with its ground truth."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def synth(
+        out: Path = typer.Argument(..., help="Output folder (reports by year, ground truth in OUT/truth/)."),
+        n: int = typer.Option(300, "--n", min=1, help="Number of reports."),
+        seed: int = typer.Option(0, "--seed", help="Random seed: same n and seed give a byte-identical corpus."),
+        force: bool = typer.Option(False, "--force", help="Replace OUT if it holds an earlier synthetic corpus."),
+    ) -> None:
+        """Generate a demo corpus of annual reports with ground truth (cells, errors, statements, reuse)."""
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from ..synth import generate
+
+        if out.exists() and any(out.iterdir()):
+            if not force:
+                typer.echo(f"error: {out} is not empty (use --force to replace an earlier synthetic corpus)", err=True)
+                raise typer.Exit(2)
+            if not (out / "truth" / "documents.jsonl").exists():
+                typer.echo(f"error: {out} does not look like a synthetic corpus; refusing to delete it", err=True)
+                raise typer.Exit(2)
+            shutil.rmtree(out)
+        with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      transient=True) as bar:
+            task = bar.add_task("reports", total=n)
+            summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+        typer.echo(json.dumps(summary, ensure_ascii=False))

@@ -1,0 +1,396 @@
+"""The joined dataset: every stage's output in one embedded DuckDB file, built incrementally.
+
+>>> import gxnlp
+>>> gxnlp.dataset.build(["corpora/demo"], "corpus.duckdb")  # doctest: +SKIP
+>>> ds = gxnlp.load("corpus.duckdb")                        # doctest: +SKIP
+>>> ds.wide().groupby("template")["s3_new_requests"].mean()   # doctest: +SKIP
+
+Per-document work (parse, tables, audit, statements) is keyed by the file's content hash
+(``report_id``): a re-run processes only new or changed files. Results are written in
+chunks, each in one transaction, so an interrupted build keeps every finished chunk and a
+re-run resumes where it stopped. Corpus-level stages (reuse, topics) are recomputed from the
+stored narrative whenever the set of reports changed.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .model import SECTION_KEYS, GxnlpError
+from .pipeline import iter_files, process_map
+
+SCHEMA: dict[str, str] = {
+    "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
+    "reports": (
+        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_type VARCHAR, "
+        "year INTEGER, published VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, template VARCHAR, "
+        "encoding VARCHAR, warnings VARCHAR, "
+        + ", ".join(f"{k} VARCHAR" for k in SECTION_KEYS)
+    ),
+    "errors": "report_id VARCHAR PRIMARY KEY, source VARCHAR, error VARCHAR",
+    "cells": 'report_id VARCHAR, template VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, value DOUBLE, raw VARCHAR',
+    "findings": ('report_id VARCHAR, source VARCHAR, rule VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, '
+                 "expected VARCHAR, found VARCHAR, message VARCHAR"),
+    "statements": ("report_id VARCHAR, kind VARCHAR, position INTEGER, text VARCHAR, category VARCHAR, score DOUBLE, "
+                   "topic INTEGER"),
+    "reuse": ("a_report_id VARCHAR, b_report_id VARCHAR, kind VARCHAR, copied_chars INTEGER, a_share DOUBLE, "
+              "b_share DOUBLE, passages VARCHAR"),
+    "report_reuse": "report_id VARCHAR PRIMARY KEY, copied_share DOUBLE, self_share DOUBLE, cross_share DOUBLE",
+    "topics": "kind VARCHAR, topic INTEGER, label VARCHAR, top_terms VARCHAR, share DOUBLE, reports INTEGER",
+    "build_state": "key VARCHAR PRIMARY KEY, value VARCHAR",
+}
+#: Tables filled per document (deleted and re-inserted together with their report).
+PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
+#: Tables recomputed over the whole corpus.
+CORPUS_TABLES = ("reuse", "report_reuse", "topics")
+
+
+def agency_type(agency: str | None) -> str | None:
+    """政府办, 乡镇/街道, 开发区 or 部门, from the agency's name."""
+    if not agency:
+        return None
+    if any(w in agency for w in ("开发区", "高新区", "新区", "园区", "实验区", "管委会", "管理委员会")):
+        return "开发区"
+    if any(agency.endswith(w) for w in ("镇", "乡", "街道", "街道办事处", "镇人民政府", "乡人民政府")):
+        return "乡镇/街道"
+    if agency.endswith(("人民政府", "人民政府办公室", "人民政府办公厅", "政府办", "政府办公室")):
+        return "政府办"
+    return "部门"
+
+
+# --------------------------------------------------------------------------- per document
+
+def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
+    """Everything gxnlp computes from one file, as rows per table. Never raises."""
+    from .structure import parse_path
+
+    source = str(path)
+    data = Path(path).read_bytes() if Path(path).is_file() else b""
+    report_id = hashlib.sha1(data).hexdigest()[:16]
+    try:
+        report = parse_path(path)
+    except GxnlpError as exc:
+        return {"errors": [{"report_id": report_id, "source": source, "error": f"{getattr(exc, 'code', 'error')}: {exc}"}]}
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the corpus
+        return {"errors": [{"report_id": report_id, "source": source, "error": f"{type(exc).__name__}: {exc}"}]}
+    rec = report.to_dict()
+    row = {
+        "report_id": rec["report_id"], "source": source, "title": rec["title"], "agency": rec["agency"],
+        "agency_type": agency_type(rec["agency"]), "year": rec["year"], "published": rec["published"],
+        **rec["region"], "template": rec["template"], "encoding": rec["encoding"],
+        "warnings": json.dumps(rec["warnings"], ensure_ascii=False), **rec["sections"],
+    }
+    out: dict[str, list[dict[str, Any]]] = {"reports": [row]}
+    for name, stage in DOCUMENT_STAGES.items():
+        try:
+            out[name] = stage(report)
+        except Exception as exc:  # noqa: BLE001 - a stage failing on one report is a warning on it
+            row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
+                                         ensure_ascii=False)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _classifier():
+    from .classify import StatementClassifier
+
+    return StatementClassifier()
+
+
+def statements_stage(report) -> list[dict[str, Any]]:
+    """Problem and measure statements with their category (seed-term classifier)."""
+    from .statements import iter_statements
+
+    statements = _classifier().classify(list(iter_statements(report)))
+    return [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
+             "category": s.category, "score": s.score, "topic": None} for s in statements]
+
+
+#: Per-report stages: table name -> function(Report) -> rows. A failing stage becomes a
+#: warning on that report.
+DOCUMENT_STAGES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {
+    "statements": statements_stage,
+}
+
+
+# --------------------------------------------------------------------------- build
+
+@dataclass
+class BuildStats:
+    files: int = 0
+    processed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    corpus_stages: list[str] = field(default_factory=list)
+
+
+def _connect(db: str | os.PathLike):
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    for name, cols in SCHEMA.items():
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+    return con
+
+
+def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = [c.split()[0].strip('"') for c in _columns(table)]
+    frame = pd.DataFrame(rows).reindex(columns=columns)
+    if "value" in frame:
+        frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    con.register("_rows", frame)
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if "PRIMARY KEY" in SCHEMA[table]
+                else f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
+    con.unregister("_rows")
+
+
+def _columns(table: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in SCHEMA[table]:
+        if ch == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            depth += ch == "("
+            depth -= ch == ")"
+            cur += ch
+    parts.append(cur.strip())
+    return [p for p in parts if not p.upper().startswith("PRIMARY KEY")]
+
+
+def _file_key(path: Path) -> tuple[int, float]:
+    st = path.stat()
+    return st.st_size, st.st_mtime
+
+
+def _content_id(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+
+
+def build(
+    paths: Iterable[str | os.PathLike],
+    db: str | os.PathLike,
+    *,
+    parquet: str | os.PathLike | None = None,
+    workers: int | None = None,
+    chunk_size: int = 32,
+    corpus_stages: bool = True,
+    seed: int = 0,
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+    _abort_after_chunks: int | None = None,
+) -> BuildStats:
+    """Build or update the dataset at ``db`` from report files under ``paths``.
+
+    Only files whose content hash is not yet stored are processed. ``_abort_after_chunks``
+    is a fault-injection point for tests: the process dies (``os._exit``) after that many
+    committed chunks, as a killed build would.
+    """
+    stats = BuildStats()
+    con = _connect(db)
+    known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
+    done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
+    todo: list[Path] = []
+    file_rows: list[dict[str, Any]] = []
+    queued: set[str] = set()
+    for path in iter_files(paths):
+        stats.files += 1
+        key = str(path.resolve())
+        size, mtime = _file_key(path)
+        cached = known_files.get(key)
+        rid = cached[2] if cached and cached[0] == size and cached[1] == mtime else _content_id(path)
+        file_rows.append({"path": key, "size": size, "mtime": mtime, "report_id": rid})
+        if rid in done or rid in queued:
+            stats.skipped += 1
+            continue
+        queued.add(rid)
+        todo.append(path)
+    results = process_map(analyse_path, todo, workers=workers if len(todo) >= 8 else 1)
+    if progress is not None:
+        results = progress(results, len(todo), "analysing")
+    buffer: list[dict[str, Any]] = []
+    chunks = 0
+
+    def flush() -> None:
+        nonlocal chunks
+        if not buffer:
+            return
+        con.execute("BEGIN TRANSACTION")
+        ids = [r["reports"][0]["report_id"] if r.get("reports") else r["errors"][0]["report_id"] for r in buffer]
+        for table in PER_REPORT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?))", [ids])
+            _insert(con, table, [row for r in buffer for row in r.get(table, [])])
+        con.execute("COMMIT")
+        buffer.clear()
+        chunks += 1
+        if _abort_after_chunks is not None and chunks >= _abort_after_chunks:
+            os._exit(137)
+
+    for result in results:
+        stats.processed += 1
+        stats.failed += bool(result.get("errors"))
+        buffer.append(result)
+        if len(buffer) >= chunk_size:
+            flush()
+    flush()
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM files")
+    _insert(con, "files", file_rows)
+    con.execute("COMMIT")
+    fingerprint = hashlib.sha1(
+        ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
+        + f"|seed={seed}".encode()
+    ).hexdigest()
+    state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
+    if corpus_stages and CORPUS_STAGES and state.get("corpus_fingerprint") != fingerprint:
+        con.execute("BEGIN TRANSACTION")
+        for name, stage in CORPUS_STAGES.items():
+            stage(con, seed)
+            stats.corpus_stages.append(name)
+        con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
+        con.execute("COMMIT")
+    if parquet is not None:
+        export_parquet(con, parquet)
+    con.close()
+    return stats
+
+
+#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {}
+
+
+def export_parquet(con, directory: str | os.PathLike) -> None:
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    for table in SCHEMA:
+        if table in ("build_state",):
+            continue
+        con.execute(f"COPY (SELECT * FROM {table}) TO '{out / (table + '.parquet')}' (FORMAT PARQUET)")
+
+
+# --------------------------------------------------------------------------- load
+
+#: Key figures of the wide view: column name -> (table, row, column).
+KEY_FIGURES: dict[str, tuple[str, str, str]] = {
+    "s2_regulations_issued": ("s2", "regulations", "issued"),
+    "s2_normative_documents_issued": ("s2", "normative_documents", "issued"),
+    "s2_normative_documents_in_force": ("s2", "normative_documents", "in_force"),
+    "s2_licensing_decisions": ("s2", "licensing", "decisions"),
+    "s2_penalty_decisions": ("s2", "penalty", "decisions"),
+    "s2_fees_amount_wan": ("s2", "fees", "amount_wan"),
+    "s3_new_requests": ("s3", "new_requests", "total"),
+    "s3_carried_over": ("s3", "carried_over", "total"),
+    "s3_granted": ("s3", "granted", "total"),
+    "s3_partially_granted": ("s3", "partially_granted", "total"),
+    "s3_unable_not_held": ("s3", "unable_not_held", "total"),
+    "s3_total_handled": ("s3", "total_handled", "total"),
+    "s3_carried_forward": ("s3", "carried_forward", "total"),
+    "s4_review_total": ("s4", "review", "total"),
+    "s4_review_corrected": ("s4", "review", "corrected"),
+    "s4_litigation_direct_total": ("s4", "litigation_direct", "total"),
+    "s4_litigation_after_review_total": ("s4", "litigation_after_review", "total"),
+}
+
+
+class Dataset:
+    """The stored dataset as pandas DataFrames (read once, on first access)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = str(path)
+        if not Path(self.path).exists():
+            raise FileNotFoundError(f"no dataset at {self.path}: build it with `gxnlp build PATH --db {self.path}`")
+        self._cache: dict[str, pd.DataFrame] = {}
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self._cache:
+            import duckdb
+
+            with duckdb.connect(self.path, read_only=True) as con:
+                self._cache[name] = con.execute(f"SELECT * FROM {name}").df()
+        return self._cache[name]
+
+    reports = property(lambda self: self.table("reports"))
+    cells = property(lambda self: self.table("cells"))
+    findings = property(lambda self: self.table("findings"))
+    statements = property(lambda self: self.table("statements"))
+    reuse = property(lambda self: self.table("reuse"))
+    report_reuse = property(lambda self: self.table("report_reuse"))
+    topics = property(lambda self: self.table("topics"))
+    errors = property(lambda self: self.table("errors"))
+
+    def wide(self) -> pd.DataFrame:
+        """One row per report: metadata, s2/s3/s4 key figures, category counts, topic shares, reuse share."""
+        meta = self.reports[["report_id", "source", "agency", "agency_type", "year", "published", "province", "city",
+                             "county", "template"]].copy()
+        cells = self.cells
+        for name, (table, row, column) in KEY_FIGURES.items():
+            sel = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["column"] == column)]
+            meta = meta.merge(sel[["report_id", "value"]].rename(columns={"value": name}), on="report_id", how="left")
+        findings = self.findings
+        counts = findings.groupby("report_id").size().rename("findings") if len(findings) else pd.Series(name="findings", dtype=int)
+        meta = meta.merge(counts, left_on="report_id", right_index=True, how="left")
+        meta["findings"] = meta["findings"].fillna(0).astype(int)
+        st = self.statements
+        if len(st):
+            cats = st.assign(col=st["kind"] + ":" + st["category"].fillna("other")).pivot_table(
+                index="report_id", columns="col", values="position", aggfunc="count", fill_value=0)
+            cats.columns = [f"n_{c}" for c in cats.columns]
+            meta = meta.merge(cats, left_on="report_id", right_index=True, how="left")
+            if st["topic"].notna().any():
+                tp = st.dropna(subset=["topic"]).assign(col=lambda d: d["kind"] + "_topic_" + d["topic"].astype(int).astype(str))
+                shares = pd.crosstab(tp["report_id"], tp["col"], normalize="index")
+                shares.columns = [f"share_{c}" for c in shares.columns]
+                meta = meta.merge(shares, left_on="report_id", right_index=True, how="left")
+        rr = self.report_reuse
+        if len(rr):
+            meta = meta.merge(rr, on="report_id", how="left")
+        return meta.sort_values(["year", "agency", "report_id"], na_position="last").reset_index(drop=True)
+
+    # Exports researchers use -------------------------------------------------
+    def to_csv(self, directory: str | os.PathLike) -> list[Path]:
+        """CSV files in UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, frame in self._frames().items():
+            path = out / f"{name}.csv"
+            frame.to_csv(path, index=False, encoding="utf-8-sig")
+            written.append(path)
+        return written
+
+    def to_excel(self, path: str | os.PathLike) -> Path:
+        """One .xlsx workbook, a sheet per table (long text cells truncated to Excel's 32,767 limit)."""
+        with pd.ExcelWriter(path) as writer:
+            for name, frame in self._frames().items():
+                frame = frame.map(lambda v: v[:32767] if isinstance(v, str) else v)
+                frame.to_excel(writer, sheet_name=name[:31], index=False)
+        return Path(path)
+
+    def to_parquet(self, directory: str | os.PathLike) -> list[Path]:
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, frame in self._frames().items():
+            path = out / f"{name}.parquet"
+            frame.to_parquet(path, index=False)
+            written.append(path)
+        return written
+
+    def _frames(self) -> dict[str, pd.DataFrame]:
+        return {"wide": self.wide(), "reports": self.reports, "cells": self.cells, "findings": self.findings,
+                "statements": self.statements, "reuse": self.reuse, "errors": self.errors}
+
+
+def load(path: str | os.PathLike) -> Dataset:
+    """Open a dataset built by :func:`build` (``gxnlp build``)."""
+    return Dataset(path)

@@ -1,0 +1,96 @@
+"""The joined dataset: incremental builds, resume after a kill, load() and exports."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import gxnlp
+from gxnlp.dataset import build
+
+DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
+TABLES = ("reports", "errors", "cells", "findings", "statements", "reuse", "report_reuse", "topics")
+
+
+def _demo_files(n: int, offset: int = 0) -> list[Path]:
+    files = sorted(p for p in DEMO.rglob("*") if p.is_file() and "truth" not in p.parts)
+    return files[offset: offset + n]
+
+
+def _copy(files: list[Path], dest: Path) -> None:
+    for f in files:
+        target = dest / f.relative_to(DEMO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(f, target)
+
+
+def _snapshot(db: Path) -> dict[str, pd.DataFrame]:
+    ds = gxnlp.load(db)
+    out = {}
+    for name in TABLES:
+        frame = ds.table(name)
+        frame = frame.drop(columns=[c for c in ("source",) if c in frame.columns])
+        out[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True) if len(frame) else frame
+    return out
+
+
+def test_grown_corpus_processes_only_new_files(tmp_path):
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(24), corpus)
+    db = tmp_path / "c.duckdb"
+    first = build([corpus], db, workers=1)
+    assert (first.processed, first.skipped) == (24, 0)
+    _copy(_demo_files(10, offset=24), corpus)
+    second = build([corpus], db, workers=1)
+    assert (second.processed, second.skipped) == (10, 24)
+    third = build([corpus], db, workers=1)
+    assert (third.processed, third.skipped, third.corpus_stages) == (0, 34, [])
+    ds = gxnlp.load(db)
+    assert len(ds.reports) == 34 and ds.reports["report_id"].is_unique
+    wide = ds.wide()
+    assert len(wide) == 34 and {"s3_new_requests", "agency_type", "findings"} <= set(wide.columns)
+
+
+def test_killed_build_resumes_to_the_same_database(tmp_path):
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(30), corpus)
+    clean_db = tmp_path / "clean.duckdb"
+    build([corpus], clean_db, workers=1, chunk_size=8)
+    killed_db = tmp_path / "killed.duckdb"
+    code = (
+        "from gxnlp.dataset import build; import sys; "
+        f"build([{str(corpus)!r}], {str(killed_db)!r}, workers=1, chunk_size=8, _abort_after_chunks=2)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 137, proc.stderr
+    assert len(gxnlp.load(killed_db).reports) == 16  # two committed chunks survived the kill
+    resumed = build([corpus], killed_db, workers=1, chunk_size=8)
+    assert (resumed.processed, resumed.skipped) == (14, 16)
+    clean, after = _snapshot(clean_db), _snapshot(killed_db)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(clean[name], after[name], check_dtype=False)
+
+
+def test_exports_open_in_excel(tmp_path):
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(6), corpus)
+    db = tmp_path / "c.duckdb"
+    build([corpus], db, workers=1, parquet=tmp_path / "pq")
+    ds = gxnlp.load(db)
+    written = ds.to_csv(tmp_path / "csv")
+    raw = (tmp_path / "csv" / "reports.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and "agency".encode() in raw
+    assert {p.name for p in written} >= {"wide.csv", "reports.csv", "cells.csv", "statements.csv"}
+    xlsx = ds.to_excel(tmp_path / "c.xlsx")
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert len(sheets["reports"]) == 6
+    assert len(pd.read_parquet(tmp_path / "pq" / "reports.parquet")) == 6
+
+
+def test_load_missing_dataset_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="gxnlp build"):
+        gxnlp.load(tmp_path / "nope.duckdb")
