@@ -210,6 +210,11 @@ def report_frame(reports: pd.DataFrame, cells: pd.DataFrame | None = None) -> pd
     ``reports`` needs report_id and agency; existing agency_type/level columns win over inference.
     """
     r = reports.drop_duplicates("report_id").copy()
+    if "region" in r:  # nested {"province", "city", "county"} as in Report.region / truth documents
+        for part in ("province", "city", "county"):
+            vals = r["region"].map(lambda g, p=part: g.get(p) if isinstance(g, dict) else None)
+            r[part] = r[part].fillna(vals) if part in r else vals
+        r = r.drop(columns="region")
     if "agency" not in r:
         r["agency"] = None
     if "agency_type" not in r or r["agency_type"].isna().all():
@@ -226,7 +231,15 @@ def report_frame(reports: pd.DataFrame, cells: pd.DataFrame | None = None) -> pd
             r[col] = np.nan
     r["requests_band"] = r["new_requests"].map(volume_band)
     r["s4_band"] = r["s4_total"].map(lambda v: volume_band(v, edges=(1, 5)))
-    return r
+    keep = [c for c in REPORT_COLUMNS if c in r]
+    return r[keep + [c for c in r.columns if c not in keep and not r[c].map(lambda v: isinstance(v, (dict, list))).any()]]
+
+
+#: Leading columns of the report frame (others that are plain values follow).
+REPORT_COLUMNS: tuple[str, ...] = (
+    "report_id", "source", "file", "title", "agency", "agency_type", "level", "province", "city", "county", "year",
+    "template", "new_requests", "review_total", "litigation_total", "s4_total", "requests_band", "s4_band",
+)
 
 
 
