@@ -2,9 +2,10 @@
 
 Short statements (15–60 characters) of section 5 (存在的主要问题及改进情况) are tokenised,
 modelled with one of several topic models, and the number of topics is chosen by a
-measured criterion: NPMI coherence of each topic's top terms on the corpus itself
-(document co-occurrence within statements) and the stability of the top-term sets
-across refits on random subsamples (mean best-match Jaccard, Greene et al. 2014).
+measured criterion: the k with the most *good* topics, a good topic being coherent (NPMI of
+its top terms on the corpus itself, from co-occurrence within statements, above 0) and
+stable (its top-term set is found again, mean best-match Jaccard >= 0.5, in refits on random
+80% subsamples; Greene et al. 2014).
 
 Example
 -------
@@ -172,13 +173,21 @@ def jaccard(a: Iterable, b: Iterable) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def topic_agreement(ref: Sequence[Sequence[str]], other: Sequence[Sequence[str]]) -> float:
-    """Mean Jaccard of top-term sets after the best one-to-one matching of topics (Hungarian)."""
-    if not ref or not other:
-        return 0.0
+def topic_matches(ref: Sequence[Sequence[str]], other: Sequence[Sequence[str]]) -> np.ndarray:
+    """Jaccard of each reference topic's top-term set with its partner in ``other`` under the best
+    one-to-one matching of topics (Hungarian); 0 for a reference topic left unmatched."""
+    out = np.zeros(len(ref))
+    if not len(ref) or not len(other):
+        return out
     sim = np.array([[jaccard(r, o) for o in other] for r in ref])
     rows, cols = linear_sum_assignment(-sim)
-    return float(sim[rows, cols].sum() / len(ref))
+    out[rows] = sim[rows, cols]
+    return out
+
+
+def topic_agreement(ref: Sequence[Sequence[str]], other: Sequence[Sequence[str]]) -> float:
+    """Mean Jaccard of top-term sets after the best one-to-one matching of topics (Hungarian)."""
+    return float(topic_matches(ref, other).mean()) if len(ref) else 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -238,8 +247,8 @@ def _svd(X: sparse.spmatrix, k: int):
 
 
 def _fit_nmf(tokens, counts, tfidf, k, seed, params) -> _Fit:
-    """NMF on TF-IDF. The reference fit starts from NNDSVDa (deterministic); refits on subsamples
-    (``params["_init"] == "random"``) start from seeded random factors."""
+    """NMF on TF-IDF from NNDSVDa (deterministic for given data: the seeds of the stability
+    refits act through their random subsamples, as in Greene et al. 2014)."""
     from sklearn.decomposition import NMF
 
     X = tfidf.transform(counts)
@@ -253,16 +262,10 @@ def _fit_nmf(tokens, counts, tfidf, k, seed, params) -> _Fit:
         alpha_W=params.get("alpha_W", 0.0),
         l1_ratio=params.get("l1_ratio", 0.0),
     )
-    if params.get("_init") == "random":
-        rng = np.random.RandomState(seed)
-        avg = np.sqrt(X.mean() / k)
-        H0 = np.abs(avg * rng.standard_normal((k, X.shape[1])))
-        W0 = np.abs(avg * rng.standard_normal((X.shape[0], k)))
-    else:
-        svd = params.get("_svd")
-        if svd is None or svd[1].shape[0] < k:
-            svd = _svd(X, k)
-        W0, H0 = _nndsvda(X, k, svd)
+    svd = params.get("_svd")
+    if svd is None or svd[1].shape[0] < k:
+        svd = _svd(X, k)
+    W0, H0 = _nndsvda(X, k, svd)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)  # refits are compared by top terms only
         W = model.fit_transform(X, W=W0, H=H0)
@@ -458,7 +461,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
     ----------
     topics_ : DataFrame, one row per topic: topic, label, top_terms, category, category_overlap,
         coherence, n_statements, share, reports, examples.
-    selection_ : DataFrame, one row per candidate k: k, coherence, stability, score (empty if k given).
+    selection_ : DataFrame, one row per candidate k: k, coherence (mean NPMI), stability (mean
+        matched Jaccard), good_topics, score (empty if k given). See :meth:`selection_score`.
     k_ : chosen number of topics. labels_ : topic of each training statement (-1: no known term).
     doc_topic_ : (n, k_) weights of the training statements. vocabulary_ : terms.
     """
@@ -473,6 +477,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         random_state: int = 0,
         n_top: int = 8,
         subsample: float = 0.8,
+        min_npmi: float = 0.0,
+        min_stability: float = 0.5,
         min_df: int = 2,
         max_df: float = 0.5,
         kind: str | None = None,
@@ -488,6 +494,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         self.random_state = random_state
         self.n_top = n_top
         self.subsample = subsample
+        self.min_npmi = min_npmi
+        self.min_stability = min_stability
         self.min_df = min_df
         self.max_df = max_df
         self.kind = kind
@@ -542,37 +550,44 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             k_top = self.k if self.k is not None else self.k_range[1]
             params["_svd"] = _svd(self.tfidf_.transform(counts), k_top)
 
+        subset_svd: dict[int, Any] = {}
+
         def fit_one(k, seed, rows=None):
             if rows is None:
                 return backend(self.tokens_, counts, self.tfidf_, k, seed, params)
             toks = [self.tokens_[i] for i in rows]
-            return backend(toks, counts[rows], self.tfidf_, k, seed, {**params, "_svd": None, "_init": "random"})
+            sub = {**params, "_svd": subset_svd.get(seed)} if self.method == "nmf" else params
+            return backend(toks, counts[rows], self.tfidf_, k, seed, sub)
 
         rows_ = []
         if self.k is None:
             lo, hi = self.k_range
             hi = min(hi, max(2, live_docs // 3), len(self.vocabulary_) - 1)
             lo = min(lo, hi)
-            rng = np.random.RandomState(self.random_state)
-            subsets = {s: np.sort(np.random.RandomState(s).choice(n, max(2, int(round(self.subsample * n))), replace=False)) for s in self.seeds}
-            del rng
+            size = max(2, int(round(self.subsample * n)))
+            subsets = {s: np.sort(np.random.RandomState([self.random_state, s]).choice(n, size, replace=False))
+                       for s in self.seeds}
+            if self.method == "nmf":
+                subset_svd.update({s: _svd(self.tfidf_.transform(counts[r]), hi) for s, r in subsets.items()})
             for k in range(lo, hi + 1, max(1, self.k_step)):
                 ref = fit_one(k, self.random_state)
                 ref_top = self._top(ref.topic_word)
-                coh = float(np.mean(npmi_coherence(ref_top, counts)))
+                coh = npmi_coherence(ref_top, counts)
                 stab = []
                 if progress:
                     progress(1)
                 for s in self.seeds:
                     run = fit_one(k, s, subsets[s])
-                    stab.append(topic_agreement(ref_top, self._top(run.topic_word)))
+                    stab.append(topic_matches(ref_top, self._top(run.topic_word)))
                     if progress:
                         progress(1)
-                stability = float(np.mean(stab)) if stab else float("nan")
-                rows_.append({"k": k, "coherence": coh, "stability": stability, "_fit": ref})
+                stab_t = np.mean(stab, axis=0) if stab else np.ones(k)
+                good = int(((coh > self.min_npmi) & (stab_t >= self.min_stability)).sum())
+                rows_.append({"k": k, "coherence": float(coh.mean()), "stability": float(stab_t.mean()),
+                              "good_topics": good, "_fit": ref})
             sel = pd.DataFrame(rows_)
-            sel["score"] = self.selection_score(sel["coherence"], sel["stability"])
-            best = int(sel["score"].idxmax())
+            sel["score"] = self.selection_score(sel)
+            best = int(sel["score"].idxmax())  # first maximum: the smallest such k
             self.k_ = int(sel.loc[best, "k"])
             final = sel.loc[best, "_fit"]
             self.selection_ = sel.drop(columns="_fit")
@@ -581,7 +596,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             final = fit_one(self.k_, self.random_state)
             if progress:
                 progress(1)
-            self.selection_ = pd.DataFrame(columns=["k", "coherence", "stability", "score"])
+            self.selection_ = pd.DataFrame(columns=["k", "coherence", "stability", "good_topics", "score"])
         self._final = final
         self.topic_word_ = final.topic_word
         self.doc_topic_ = final.doc_topic
@@ -591,13 +606,14 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         return self
 
     @staticmethod
-    def selection_score(coherence, stability):
-        """Combined criterion: stability x rescaled NPMI ((NPMI + 1) / 2), both in [0, 1].
-
-        A k is good when its topics are both internally coherent on this corpus and
-        reproducible on subsamples; the product penalises failing either.
+    def selection_score(selection: pd.DataFrame) -> pd.Series:
+        """The criterion k maximises: the number of *good* topics, coherent (mean pairwise NPMI of
+        its top terms, from co-occurrence within statements, above ``min_npmi``) and reproducible
+        (its top terms matched with mean Jaccard >= ``min_stability`` across refits on random
+        subsamples). Ties go to the smallest k. Extra topics that are incoherent or unstable
+        add nothing, so k stops growing where the corpus stops supporting distinct themes.
         """
-        return np.asarray(stability, dtype=float) * (np.asarray(coherence, dtype=float) + 1.0) / 2.0
+        return selection["good_topics"].astype(float)
 
     @staticmethod
     def _labels(theta: np.ndarray) -> np.ndarray:
@@ -752,6 +768,7 @@ __all__ = [
     "npmi_coherence",
     "jaccard",
     "topic_agreement",
+    "topic_matches",
     "load_taxonomy",
     "category_overlap",
 ]

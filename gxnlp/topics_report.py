@@ -88,12 +88,19 @@ def _share_plot(topics: pd.DataFrame, kind: str) -> str:
 def _selection_plot(sel: pd.DataFrame, chosen: int) -> str:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6, 2.6))
-    ax.plot(sel["k"], sel["coherence"], "o-", label="NPMI coherence")
-    ax.plot(sel["k"], sel["stability"], "s-", label="stability (Jaccard)")
-    ax.plot(sel["k"], sel["score"], "^-", label="score")
-    ax.axvline(chosen, color="#999", ls="--")
+    ax.plot(sel["k"], sel["coherence"], "o-", label="mean NPMI")
+    ax.plot(sel["k"], sel["stability"], "s-", label="mean stability (Jaccard)")
     ax.set_xlabel("k")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("NPMI / Jaccard")
+    ax2 = ax.twinx()
+    ax2.bar(sel["k"], sel["good_topics"], alpha=0.25, color="#54a24b", label="good topics")
+    ax2.set_ylabel("good topics")
+    ax.axvline(chosen, color="#999", ls="--")
+    ax.set_zorder(ax2.get_zorder() + 1)
+    ax.patch.set_visible(False)
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, fontsize=8, loc="lower right")
     return _svg(fig)
 
 
@@ -138,8 +145,9 @@ def render_html(
         parts.append(f"<p>{n_st} statements, method <b>{_e(model.method)}</b>, k = {model.k_}.</p>")
         sel = result.selection[result.selection["kind"] == kind]
         if len(sel):
-            parts.append("<figure>" + _selection_plot(sel, model.k_) + "<figcaption><small>k chosen by score = "
-                         "stability × (NPMI + 1) / 2</small></figcaption></figure>")
+            parts.append("<figure>" + _selection_plot(sel, model.k_) + "<figcaption><small>k = the smallest k with the most good topics "
+                         "(NPMI &gt; 0 and top terms found again with Jaccard ≥ 0.5 in refits on 80% "
+                         "subsamples)</small></figcaption></figure>")
         parts.append("<figure>" + _share_plot(topics, kind) + "</figure>")
         parts.append("<table><tr><th>topic</th><th>label</th><th>top terms</th><th>category</th><th>statements</th>"
                      "<th>reports</th><th>NPMI</th><th>typical statements</th></tr>")
