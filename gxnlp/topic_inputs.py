@@ -65,9 +65,9 @@ def cells_of(doc: Any, report: Any) -> list[dict[str, Any]]:
     if mod is None or not callable(getattr(mod, "extract", None)):
         return []
     try:
-        cells = mod.extract(doc)
+        cells = mod.extract(report)  # a Report knows its template and year
     except TypeError:
-        cells = mod.extract(report)
+        cells = mod.extract(doc)
     if cells is None:
         return []
     if isinstance(cells, pd.DataFrame):

@@ -108,17 +108,36 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def tokenize(texts: Iterable[str]) -> list[list[str]]:
-    """Content tokens of each text: jieba words minus stopwords, one-character words and numbers.
+@lru_cache(maxsize=1)
+def _nlp() -> Any:
+    """The project's spaCy pipeline (gxnlp.text: jieba + domain dictionary + stopword flags), or None."""
+    try:
+        from .text import make_nlp
+    except ImportError:  # pragma: no cover - gxnlp.text ships with the package
+        return None
+    return make_nlp()
 
-    >>> tokenize(["政策解读形式单一，图解较少"])
-    [['政策解读', '形式', '单一', '图解']]
+
+def tokenize(texts: Iterable[str]) -> list[list[str]]:
+    """Content tokens of each statement for topic modelling.
+
+    The terms of :mod:`gxnlp.text`'s pipeline (``Doc._.terms``: jieba with the domain dictionary,
+    minus general and domain stopwords, punctuation, numbers and one-character words), minus this
+    stage's own stopwords (:func:`stopwords`: 公开/信息 and the topic-neutral hedges). Falls back to
+    plain jieba with the same filters when the pipeline is unavailable.
+
+    >>> tokenize(["进一步加强政策解读，丰富图解等解读形式，与上级要求还有差距"])
+    [['政策解读', '丰富', '图解', '解读', '形式']]
     """
-    tok = _jieba()
+    texts = ["" if t is None else str(t) for t in texts]
     stop = stopwords()
+    nlp = _nlp()
+    if nlp is not None:
+        return [[w for w in doc._.terms if w not in stop and _TOKEN_OK.match(w)] for doc in nlp.pipe(texts)]
+    tok = _jieba()
     out = []
     for text in texts:
-        words = [w.strip() for w in tok.lcut(text or "", HMM=False)]
+        words = [w.strip() for w in tok.lcut(text, HMM=False)]
         out.append([w for w in words if len(w) > 1 and w not in stop and _TOKEN_OK.match(w)])
     return out
 
@@ -460,7 +479,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
     Attributes
     ----------
     topics_ : DataFrame, one row per topic: topic, label, top_terms, category, category_overlap,
-        coherence, n_statements, share, reports, examples.
+        coherence, n_statements, share (of statements), n_reports, reports (share of reports with
+        at least one statement of the topic), examples (most typical statements first).
     selection_ : DataFrame, one row per candidate k: k, coherence (mean NPMI), stability (mean
         matched Jaccard), good_topics, score (empty if k given). See :meth:`selection_score`.
     k_ : chosen number of topics. labels_ : topic of each training statement (-1: no known term).
@@ -660,6 +680,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
                 "coherence": float(coh[t]),
                 "n_statements": int(len(members)),
                 "share": len(members) / n if n else 0.0,
+                "n_reports": len(set(rid[members].tolist())) if rid is not None else 0,
                 "reports": (len(set(rid[members].tolist())) / n_reports) if rid is not None and n_reports else float("nan"),
                 "examples": examples,
             })

@@ -227,3 +227,33 @@ def test_html_escapes_document_text(tmp_path):
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<svg" in html  # plots inline
     assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//|<link|<script", html)  # self-contained
+
+
+# -- the demo corpus (generated, with planted categories) ------------------------------------
+
+
+@pytest.mark.slow
+def test_demo_corpus_recovery_beats_default_lda_and_is_deterministic():
+    """NMF with k chosen by the good-topics criterion vs LDA() with default settings, on the demo
+    corpus's ground-truth statements: adjusted mutual information with the planted categories."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parents[1]
+    truth = root / "corpora" / "demo" / "truth" / "statements.jsonl"
+    if not truth.exists():
+        pytest.skip("demo corpus not generated (gxnlp synth corpora/demo)")
+    spec = importlib.util.spec_from_file_location("topics_recovery", root / "benchmarks" / "topics_recovery.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    df = bench.load_truth(truth)
+    for kind, d in df.groupby("kind"):
+        texts = d["text"].tolist()
+        base, _, _ = bench.baseline_lda(texts)
+        a = StatementTopicModel(method="nmf", random_state=0).fit(texts)
+        b = StatementTopicModel(method="nmf", random_state=0).fit(texts)
+        assert a.k_ == b.k_ and a.topics_["top_terms"].tolist() == b.topics_["top_terms"].tolist()
+        assert np.array_equal(a.labels_, b.labels_)
+        ours = adjusted_mutual_info_score(d["category"], a.labels_)
+        theirs = adjusted_mutual_info_score(d["category"], base)
+        assert ours > theirs + 0.1, (kind, ours, theirs)
+        assert bench.purity(d["category"], a.labels_) > bench.purity(d["category"], base)
