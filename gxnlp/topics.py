@@ -209,6 +209,32 @@ def topic_agreement(ref: Sequence[Sequence[str]], other: Sequence[Sequence[str]]
     return float(topic_matches(ref, other).mean()) if len(ref) else 0.0
 
 
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def _bigrams(text: str) -> set[str]:
+    t = _PUNCT.sub("", text)
+    return {t[i:i + 2] for i in range(len(t) - 1)} or {t}
+
+
+def typical_examples(ordered: Sequence[str], n: int = 3, max_similarity: float = 0.5) -> list[str]:
+    """The first ``n`` texts of ``ordered`` (most typical first), skipping near-repeats: a text
+    whose character-bigram Jaccard with an already chosen one exceeds ``max_similarity``
+    (the same stock sentence with another ending or one word swapped).
+
+    >>> typical_examples(["政策解读形式单一。", "政策解读形式单一；", "政策解读形式较为单一", "网站更新不及时"])
+    ['政策解读形式单一。', '网站更新不及时']
+    """
+    chosen: list[tuple[str, set[str]]] = []
+    for text in ordered:
+        grams = _bigrams(text)
+        if all(jaccard(grams, g) <= max_similarity for _, g in chosen):
+            chosen.append((text, grams))
+            if len(chosen) == n:
+                break
+    return [t for t, _ in chosen]
+
+
 # ---------------------------------------------------------------------------
 # Backends: each fits (documents, k, seed) -> topic-word weights, doc-topic weights, transform
 # ---------------------------------------------------------------------------
@@ -658,13 +684,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             terms = [self.vocabulary_[i] for i in top[t]]
             members = np.flatnonzero(labels == t)
             order = members[np.argsort(-self.doc_topic_[members, t], kind="stable")]
-            examples, seen = [], set()
-            for i in order:
-                if texts[i] not in seen:
-                    seen.add(texts[i])
-                    examples.append(texts[i])
-                if len(examples) == 3:
-                    break
+            examples = typical_examples([texts[i] for i in order], n=3)
             category, cat_overlap = None, 0.0
             if overlap.shape[1]:
                 row = overlap.iloc[t]
@@ -790,6 +810,7 @@ __all__ = [
     "jaccard",
     "topic_agreement",
     "topic_matches",
+    "typical_examples",
     "load_taxonomy",
     "category_overlap",
 ]
