@@ -260,9 +260,10 @@ def _nndsvda(X: sparse.spmatrix, k: int, svd: tuple[np.ndarray, np.ndarray, np.n
     U, S, Vt = svd
     W = np.zeros((U.shape[0], k))
     H = np.zeros((k, Vt.shape[1]))
-    W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
-    H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
-    for j in range(1, k):
+    if len(S):
+        W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+        H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
+    for j in range(1, min(k, len(S))):  # beyond the matrix's rank: the average fill below
         x, y = U[:, j], Vt[j, :]
         xp, yp, xn, yn = np.maximum(x, 0), np.maximum(y, 0), np.abs(np.minimum(x, 0)), np.abs(np.minimum(y, 0))
         mp, mn = np.linalg.norm(xp) * np.linalg.norm(yp), np.linalg.norm(xn) * np.linalg.norm(yn)
@@ -608,9 +609,10 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         rows_ = []
         if self.k is None:
             lo, hi = self.k_range
-            hi = min(hi, max(2, live_docs // 3), len(self.vocabulary_) - 1)
-            lo = min(lo, hi)
-            size = max(2, int(round(self.subsample * n)))
+            # a topic needs a few statements and a term of its own: small inputs search small k
+            hi = max(1, min(hi, live_docs // 3, len(self.vocabulary_) - 1))
+            lo = max(1, min(lo, hi))
+            size = min(n, max(1, int(round(self.subsample * n))))
             subsets = {s: np.sort(np.random.RandomState([self.random_state, s]).choice(n, size, replace=False))
                        for s in self.seeds}
             if self.method == "nmf":

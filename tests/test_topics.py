@@ -257,3 +257,28 @@ def test_demo_corpus_recovery_beats_default_lda_and_is_deterministic():
         theirs = adjusted_mutual_info_score(d["category"], base)
         assert ours > theirs + 0.1, (kind, ours, theirs)
         assert bench.purity(d["category"], a.labels_) > bench.purity(d["category"], base)
+
+
+def test_tiny_and_empty_inputs():
+    one = StatementTopicModel().fit(["政策解读形式单一"])
+    assert one.k_ == 1 and one.topics_["share"].tolist() == [1.0]
+    with pytest.raises(ValueError, match="too few distinct terms"):
+        StatementTopicModel().fit(["的了", "进一步加强"])
+    with pytest.raises(ValueError, match="no statements"):
+        StatementTopicModel().fit([])
+    with pytest.raises(ValueError, match="unknown method"):
+        StatementTopicModel(method="gsdmm", k=2).fit(["政策解读形式单一", "网站更新不及时"])
+
+
+def test_cli_reports_bad_files_and_keeps_going(tmp_path):
+    good = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "2016" / "00000.txt"
+    if not good.exists():
+        pytest.skip("demo corpus not generated")
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    res = CliRunner().invoke(app, ["topics", str(good), str(bad), "--format", "jsonl", "--workers", "1"])
+    assert res.exit_code == 1  # a file failed
+    lines = [json.loads(x) for x in res.stdout.splitlines() if x.startswith("{")]
+    errors = [x for x in lines if "error" in x]
+    assert len(errors) == 1 and errors[0]["source"] == str(bad) and errors[0]["error"].startswith("empty")
+    assert any("topic" in x for x in lines)  # the good file was still modelled

@@ -36,7 +36,8 @@ def topics(
     meta: Optional[Path] = typer.Option(None, "--meta", help="Report metadata JSON lines (report_id, agency, year, ...) "
                                         "to join with --statements."),
     cells_path: Optional[Path] = typer.Option(None, "--cells", help="Table cells (CSV or JSON lines: report_id, table, "
-                                              "row, column, value) to join with --statements."),
+                                              "row, column, value) to join (default: extracted from each report "
+                                              "by gxnlp.tables when available)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Parallel workers for parsing (default: CPUs)."),
     n_boot: int = typer.Option(500, "--n-boot", help="Bootstrap resamples for prevalence intervals."),
 ) -> None:
@@ -56,6 +57,12 @@ def topics(
         raise typer.BadParameter("--format must be table or jsonl")
     if kind not in ("problem", "measure", "both"):
         raise typer.BadParameter("--kind must be problem, measure or both")
+    from ..topics import METHODS
+
+    if method not in METHODS:
+        raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}")
+    if k is not None and k < 1 or not 1 <= k_min <= k_max:
+        raise typer.BadParameter("need --k >= 1 and 1 <= --k-min <= --k-max")
     if not paths and statements is None:
         raise typer.BadParameter("give report PATHs or --statements FILE")
     err = Console(stderr=True)
@@ -78,6 +85,8 @@ def topics(
                     yield r
 
             st, reports, cells = ti.collect(tick(process_map(ti.load_report, files, workers=workers)), errors)
+            if cells_path:  # given cells come first: table_totals takes the first value per report and key
+                cells = pd.concat([ti.read_cells(cells_path), cells], ignore_index=True)
         for e in errors:
             if fmt == "jsonl":
                 print(json.dumps(e, ensure_ascii=False))
