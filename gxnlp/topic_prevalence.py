@@ -58,8 +58,8 @@ def agency_level(name: str | None) -> str | None:
     a county-level city named alone, e.g. 醴陵市, reads as 市).
 
     >>> [agency_level(n) for n in ("山东省人民政府办公厅", "淄博市教育局", "淄博市张店区财政局",
-    ...                            "攸县住房和城乡建设局", "张店区某镇人民政府", "国务院办公厅")]
-    ['省', '市', '县', '县', '乡镇', '国家']
+    ...                            "攸县住房和城乡建设局", "张店区某镇人民政府", "国务院办公厅", "徐州市邳州市卫生健康局")]
+    ['省', '市', '县', '县', '乡镇', '国家', '县']
     """
     if not name:
         return None
@@ -72,8 +72,22 @@ def agency_level(name: str | None) -> str | None:
         if name[end:end + 1] in ("县", "市", "区", "旗") and name[end:end + 2] != "市场":
             end += 1  # 金乡县, 苏州市: the unit character belonged to the name
         unit = next(u for u in sorted(_UNIT_LEVEL, key=len, reverse=True) if name[:end].endswith(u))
-        level = _UNIT_LEVEL[unit]
+        # a 市 under a 市/州 (徐州市邳州市) is a county-level city
+        level = "县" if _UNIT_LEVEL[unit] == "市" and level == "市" else _UNIT_LEVEL[unit]
         pos = end
+    return level
+
+
+def _level_with_region(agency: str | None, county: str | None = None, city: str | None = None) -> str | None:
+    """:func:`agency_level`, corrected by the report's region (from the gazetteer): an agency named
+    after its county-level city (永康市…) is at county level; a body whose name has no unit (a
+    development zone) takes the level of the most local division of its region."""
+    level = agency_level(agency)
+    has = lambda v: isinstance(v, str) and bool(v)  # noqa: E731
+    if level == "市" and has(county) and agency and county in agency:
+        return "县"
+    if level is None and agency:
+        return "县" if has(county) else "市" if has(city) else None
     return level
 
 
@@ -222,7 +236,9 @@ def report_frame(reports: pd.DataFrame, cells: pd.DataFrame | None = None) -> pd
     else:
         r["agency_type"] = r["agency_type"].fillna(r["agency"].map(agency_type))
     if "level" not in r or r["level"].isna().all():
-        r["level"] = r["agency"].map(agency_level)
+        county = r["county"] if "county" in r else pd.Series(None, index=r.index)
+        city = r["city"] if "city" in r else pd.Series(None, index=r.index)
+        r["level"] = [_level_with_region(a, c, ci) for a, c, ci in zip(r["agency"], county, city)]
     if cells is not None and len(cells):
         tot = table_totals(cells)
         r = r.drop(columns=[c for c in tot.columns if c != "report_id" and c in r.columns]).merge(tot, on="report_id", how="left")

@@ -282,3 +282,17 @@ def test_cli_reports_bad_files_and_keeps_going(tmp_path):
     errors = [x for x in lines if "error" in x]
     assert len(errors) == 1 and errors[0]["source"] == str(bad) and errors[0]["error"].startswith("empty")
     assert any("topic" in x for x in lines)  # the good file was still modelled
+
+
+def test_agency_type_and_level_on_demo_corpus_names():
+    """Inferred from the 300 agency names (and region) of the demo corpus vs its planted truth."""
+    docs = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "truth" / "documents.jsonl"
+    if not docs.exists():
+        pytest.skip("demo corpus not generated")
+    truth = pd.DataFrame([json.loads(x) for x in docs.read_text(encoding="utf-8").splitlines()])
+    r = report_frame(truth[["report_id", "agency", "region"]])
+    m = r.merge(truth[["report_id", "agency_type", "level"]], on="report_id", suffixes=("", "_true"))
+    levels = {"province": "省", "city": "市", "county": "县", "township": "乡镇"}
+    assert len(m) == len(truth) >= 100
+    assert (m["agency_type"] == m["agency_type_true"]).mean() >= 0.98
+    assert (m["level"] == m["level_true"].map(levels)).mean() >= 0.95
