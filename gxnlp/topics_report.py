@@ -167,12 +167,12 @@ def render_html(
                     continue
                 p = p.rename(columns={"group": group})
                 parts.append(f"<h3>{_e(name)}</h3><figure>{_prevalence_plot(p, group, kind)}</figure>")
-                parts.append(_prevalence_table(p, group, kind))
+                parts.append(_prevalence_table(p, group, kind, dict(zip(topics["topic"], topics["label"]))))
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def _prevalence_table(p: pd.DataFrame, group: str, kind: str) -> str:
+def _prevalence_table(p: pd.DataFrame, group: str, kind: str, labels: dict | None = None) -> str:
     groups = sorted(p[group].astype(str).unique())
     n = p.drop_duplicates(group).set_index(p.drop_duplicates(group)[group].astype(str))["n_reports"]
     rows = ["<table><tr><th>topic</th>" + "".join(f"<th>{_e(g)}<br><small>{int(n[g])} reports</small></th>" for g in groups) + "</tr>"]
@@ -185,7 +185,8 @@ def _prevalence_table(p: pd.DataFrame, group: str, kind: str) -> str:
                 cells.append(f"<td class=num>{_pct(r['share'])} <small>[{_pct(r['low'])}, {_pct(r['high'])}]</small></td>")
             else:
                 cells.append("<td></td>")
-        rows.append(f"<tr><td>{_e(kind[0].upper())}{int(t)}</td>{''.join(cells)}</tr>")
+        label = (labels or {}).get(t, "")
+        rows.append(f"<tr><td>{_e(kind[0].upper())}{int(t)} <small>{_e(label)}</small></td>{''.join(cells)}</tr>")
     rows.append("</table>")
     return "".join(rows)
 
