@@ -91,7 +91,7 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {"reports": [row]}
     for name, stage in DOCUMENT_STAGES.items():
         try:
-            out[name] = stage(report)
+            out.update(stage(report))
         except Exception as exc:  # noqa: BLE001 - a stage failing on one report is a warning on it
             row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
                                          ensure_ascii=False)
@@ -105,18 +105,29 @@ def _classifier():
     return StatementClassifier()
 
 
-def statements_stage(report) -> list[dict[str, Any]]:
+def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
+    """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
+    from .tables import cell_rows
+    from .validate import finding_rows
+
+    cells = cell_rows(report)
+    return {"cells": cells.drop(columns=["source"], errors="ignore").to_dict("records"),
+            "findings": finding_rows(report, cells)}
+
+
+def statements_stage(report) -> dict[str, list[dict[str, Any]]]:
     """Problem and measure statements with their category (seed-term classifier)."""
     from .statements import iter_statements
 
     statements = _classifier().classify(list(iter_statements(report)))
-    return [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
-             "category": s.category, "score": s.score, "topic": None} for s in statements]
+    return {"statements": [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
+                            "category": s.category, "score": s.score, "topic": None} for s in statements]}
 
 
-#: Per-report stages: table name -> function(Report) -> rows. A failing stage becomes a
+#: Per-report stages: name -> function(Report) -> {table: rows}. A failing stage becomes a
 #: warning on that report.
-DOCUMENT_STAGES: dict[str, Callable[[Any], list[dict[str, Any]]]] = {
+DOCUMENT_STAGES: dict[str, Callable[[Any], dict[str, list[dict[str, Any]]]]] = {
+    "tables": tables_stage,
     "statements": statements_stage,
 }
 

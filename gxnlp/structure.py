@@ -280,7 +280,8 @@ def find_year(title: str | None, doc: Document, preamble: str, warnings: list[st
     return None
 
 
-def find_published(doc: Document) -> str | None:
+def find_published(doc: Document, warnings: list[str] | None = None) -> str | None:
+    """The page's publication date; failing that, the date the report is signed (with a warning)."""
     for key in ("published", "written"):
         value = doc.meta.get(key)
         if value:
@@ -288,6 +289,8 @@ def find_published(doc: Document) -> str | None:
     tail = doc.text[-300:]
     dates = list(re.finditer(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", tail))
     if dates:
+        if warnings is not None:
+            warnings.append("publication date not stated; using the date the report is signed")
         return chrome.iso_date(dates[-1].group(0))
     return None
 
@@ -351,7 +354,7 @@ def structure(doc: Document) -> Report:
     context = " ".join(filter(None, [title, doc.meta.get("agency"), doc.meta.get("source_org"),
                                       doc.meta.get("breadcrumb"), doc.text[:1500]]))
     region = infer_region([agency, title, doc.meta.get("agency"), doc.meta.get("source_org")], context, warnings)
-    published = find_published(doc)
+    published = find_published(doc, warnings)
     if published and year and int(published[:4]) < year:
         warnings.append(f"publication date {published} is before the end of the report year {year} (as printed)")
     return Report(

@@ -235,6 +235,20 @@ def test_pdf_and_docx_read_back(corpus):
     with pdfplumber.open(corpus / pdfs[0]["file"]) as pdf:
         text = "\n".join(p.extract_text() for p in pdf.pages)
     assert pdfs[0]["agency"] in text and "- 1 -" in text
+    cells = _cells(corpus)
+    checked = 0
+    for d in pdfs:
+        if d["template"] == "pre2019":
+            continue
+        vals = [cells[d["file"]][("s3", "new_requests", c)] for c in S3_COLS]
+        if None in vals:
+            continue
+        with pdfplumber.open(corpus / d["file"]) as pdf:
+            text = "\n".join(p.extract_text() for p in pdf.pages)
+        row = "一、本年新收政府信息公开申请数量 " + " ".join(str(int(v)) for v in vals)
+        assert row in text.splitlines(), (d["file"], row)
+        checked += 1
+    assert checked
     docxs = [d for d in docs if d["format"] == "docx"]
     for d in docxs:
         document = docx.Document(str(corpus / d["file"]))
@@ -361,6 +375,19 @@ def test_committed_demo_corpus_is_what_the_generator_writes(tmp_path):
     generate(tmp_path, n=300, seed=0)
     mine = sorted(p.relative_to(demo) for p in demo.rglob("*") if p.is_file())
     fresh = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    assert mine == fresh
+    hint = ("corpora/demo differs from the generator's output: if gxnlp.synth changed (or opencc, pypinyin, "
+            "reportlab, python-docx versions did), regenerate it with `gxnlp synth --n 300 --seed 0 --force corpora/demo`")
+    assert mine == fresh, hint
     for rel in mine:
-        assert (demo / rel).read_bytes() == (tmp_path / rel).read_bytes(), rel
+        assert (demo / rel).read_bytes() == (tmp_path / rel).read_bytes(), f"{rel}: {hint}"
+
+
+def test_plan_scales_to_benchmark_size_and_refuses_impossible_n():
+    from gxnlp.synth import plan
+
+    units = plan(20000, 0)
+    slots = [s for u in units for s in u.slots]
+    assert [s.index for s in slots] == list(range(20000))
+    assert len({(s.agency.key, s.year) for s in slots}) == 20000  # one report per agency and year
+    with pytest.raises(ValueError, match="too large"):
+        plan(10**6, 0)

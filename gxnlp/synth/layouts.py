@@ -136,7 +136,7 @@ def _assemble(page: Page, rng: random.Random, table_fn: Callable[[Block], list[s
         elif b.kind == "sign":
             lines += b.text.split("\n")
         else:
-            lines.append(b.text)
+            lines.append(b.text.translate(FULLWIDTH) if fullwidth == "all" else b.text)
     lines += _tail_lines(page, rng)
     return para_sep.join(lines) + "\n"
 
@@ -180,7 +180,8 @@ def render_blank_separated(page: Page, rng: random.Random, opts: dict) -> tuple[
                 tl = [t.translate(FULLWIDTH) for t in tl]
             lines += tl
         else:
-            lines += b.text.split("\n") + [""]
+            text = b.text.translate(FULLWIDTH) if opts.get("fullwidth") == "all" and b.kind != "sign" else b.text
+            lines += text.split("\n") + [""]
             if b.kind == "sign":
                 lines = lines[:-1]
         if rng.random() < 0.15:
@@ -230,11 +231,14 @@ def _width(s: str) -> float:
     return sum(0.5 if ord(ch) < 128 else 1.0 for ch in s)
 
 
+_NO_LINE_START = set("，。；：、）》”！？,.;:)")
+
+
 def _wrap(s: str, width: float) -> list[str]:
     out, cur, w = [], "", 0.0
     for ch in s:
         cw = 0.5 if ord(ch) < 128 else 1.0
-        if w + cw > width and cur:
+        if w + cw > width and cur and ch not in _NO_LINE_START:
             out.append(cur)
             cur, w = "", 0.0
         cur += ch
@@ -256,7 +260,7 @@ def _pdf_table_lines(block: Block, rng: random.Random) -> list[str]:
         if len(texts) == 1:
             out.append(texts[0].replace("第二十条第", "第二十条 第"))
         else:
-            out.append(" ".join(texts))
+            out.append(" ".join(texts).rstrip())
     return out
 
 
@@ -405,7 +409,10 @@ def _html_table(block: Block, cls: str = "") -> str:
 def render_html(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str, str, str]:
     e = html.escape
     ch = page.chrome
-    parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
+    gbk = opts.get("encoding") == "gbk"  # old sites: GBK bytes under a gb2312 declaration
+    charset = ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">' if gbk
+               else '<meta charset="utf-8">')
+    parts = ["<!DOCTYPE html>", f'<html lang="zh-CN"><head>{charset}',
              f"<title>{e(page.title)}</title></head><body>"]
     parts.append('<div class="header"><a href="/">首页</a> <a href="/zwgk/">政务公开</a> <a href="/hdjl/">互动交流</a></div>')
     parts.append('<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; '
@@ -434,7 +441,8 @@ def render_html(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str,
                  f'<p>下一篇：<a href="#">{e(ch.get("next_title", ""))}</a></p></div>')
     parts.append('<div class="footer">主办单位：' + e(page.agency) + " 网站标识码：0000000000</div>")
     parts.append("</body></html>")
-    return ("\n".join(parts) + "\n").encode("utf-8"), ".html", "html", "utf-8"
+    data, enc = _encode("\n".join(parts) + "\n", "gbk" if gbk else "utf-8")
+    return data, ".html", "html", enc
 
 
 # ----------------------------------------------------------------------------- docx
@@ -453,6 +461,47 @@ def _normalise_zip(data: bytes) -> bytes:
             info.external_attr = 0o644 << 16
             dst.writestr(info, src.read(name))
     return buf.getvalue()
+
+
+def _docx_fill_table(table, block: Block, pos) -> None:
+    """Replace the rows of a python-docx table by real Word rows with gridSpan/vMerge merges.
+
+    Written as XML in one pass: python-docx's ``cell.merge`` rescans the table on every call.
+    """
+    from xml.sax.saxutils import escape
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    tbl = table._tbl
+    for tr in list(tbl.tr_lst):
+        tbl.remove(tr)
+    origin = {(r, c): cell for r, c, cell in pos}
+    below: dict[tuple[int, int], int] = {}  # (row, col) covered by a vertical merge -> its colspan
+    for r, c, cell in pos:
+        for dr in range(1, cell.rs):
+            below[(r + dr, c)] = cell.cs
+    rows = []
+    for r in range(len(block.grid)):
+        tcs = []
+        c = 0
+        while c < block.ncols:
+            cell = origin.get((r, c))
+            if cell is not None:
+                span, merge, text = cell.cs, ("restart" if cell.rs > 1 else None), cell.text
+            elif (r, c) in below:
+                span, merge, text = below[(r, c)], "continue", ""
+            else:
+                span, merge, text = 1, None, ""
+            pr = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "") + \
+                 ({"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(merge, ""))
+            run = f"<w:r><w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r>" if text else ""
+            tcs.append(f"<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{run}</w:p></w:tc>")
+            c += span
+        rows.append("<w:tr>" + "".join(tcs) + "</w:tr>")
+    frag = parse_xml(f"<w:tbl {nsdecls('w')}>" + "".join(rows) + "</w:tbl>")
+    for tr in list(frag):
+        tbl.append(tr)
 
 
 def render_docx(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str, str, str]:
@@ -474,15 +523,9 @@ def render_docx(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str,
     for b in _body_blocks(page):
         if b.kind == "table":
             pos = grid_positions(b.grid)
-            nrows = len(b.grid)
-            t = d.add_table(rows=nrows, cols=b.ncols)
+            t = d.add_table(rows=0, cols=b.ncols)
             t.style = "Table Grid"
-            flat = t._cells  # one pass; t.cell() rescans the whole table on every call
-            for r, c, cell in pos:
-                flat[r * b.ncols + c].text = cell.text
-            for r, c, cell in pos:
-                if cell.rs > 1 or cell.cs > 1:
-                    flat[r * b.ncols + c].merge(flat[(r + cell.rs - 1) * b.ncols + c + cell.cs - 1])
+            _docx_fill_table(t, b, pos)
         elif b.kind == "sign":
             for ln in b.text.split("\n"):
                 p = d.add_paragraph(ln)
@@ -491,7 +534,7 @@ def render_docx(page: Page, rng: random.Random, opts: dict) -> tuple[bytes, str,
             d.add_paragraph(b.text)
     buf = io.BytesIO()
     d.save(buf)
-    return _normalise_zip(buf.getvalue()), ".docx", "docx", "utf-8"
+    return _normalise_zip(buf.getvalue()), ".docx", "docx", None
 
 
 # ----------------------------------------------------------------------------- PDF

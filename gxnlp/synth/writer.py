@@ -92,7 +92,8 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
 
     def pick_layout() -> tuple[str, str]:
         lay = rng.choices(layouts, weights=lw)[0]
-        enc = "gbk" if lay in GBK_LAYOUTS and rng.random() < 0.15 else "utf-8"
+        enc = "gbk" if (lay in GBK_LAYOUTS and rng.random() < 0.15) or (lay == "html" and rng.random() < 0.12) \
+            else "utf-8"
         return lay, enc
 
     capacity = len(agencies) * len(YEARS)
@@ -196,7 +197,8 @@ def _cell_texts(rng: random.Random, tables: dict, layout: str, variants: list[st
     """Text shown in each value cell and the truth value (None where the text is a null token)."""
     glued = layout == "glued"
     null_mode = "none" if glued else rng.choices(("none", "s2", "all"), weights=(70, 22, 8))[0]
-    token = rng.choice(_NULL_TOKENS if layout not in ("cell_lines_bare", "blank_separated") else ("—", "/", "无"))
+    visible = layout in ("cell_lines_bare", "blank_separated", "pdf_text", "pdf")  # an empty cell would vanish
+    token = rng.choice(("—", "/", "无") if visible else _NULL_TOKENS)
     signed = rng.random() < 0.6
     texts, values = {}, {}
     for table, row, col, v in iter_cells(tables):
@@ -306,13 +308,49 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
         elif sec == "problems":
             paras, stmts = render_problems(narr, ctx)
         elif sec == "other":
-            paras = [rng.choice(P.OTHER_SECTION).format_map(ctx)]
+            paras = [_other_text(rng, ctx)]
         if sec in ("overview", "organisation", "active", "problems"):
             narrative_lines += paras
         blocks += [Block("para", p) for p in paras if p]
+    if rng.random() < 0.4:  # the old combined statistics table (numbers not in cells.csv: no canonical keys)
+        blocks.append(Block("heading", rng.choice(["附：政府信息公开情况统计表", "附表：政府信息公开情况统计表"])))
+        blocks.append(Block("table", grid=_pre2019_stats_grid(rng, ctx), table="pre2019_stats", ncols=4))
     sections_truth = {"overview": True, "active_disclosure": True, "requests": True, "review_litigation": True,
                       "problems": True, "other": "other" in chosen}
     return blocks, stmts, narrative_lines, stated, sections_truth
+
+
+def _other_text(rng: random.Random, ctx: dict) -> str:
+    """六、其他需要报告的事项: the 信息处理费 sentences only exist from the 2021 report year on."""
+    options = [t for t in P.OTHER_SECTION if ctx["year"] >= 2021 or "信息处理费" not in t]
+    return rng.choice(options).format_map(ctx)
+
+
+def _pre2019_stats_grid(rng: random.Random, ctx: dict) -> list:
+    from .document import Cell
+
+    s3 = ctx["_s3"]
+    n_req, handled = s3["new_requests"]["total"], s3["total_handled"]["total"]
+    online = rng.randint(0, n_req)
+    denied = sum(s3[r]["total"] for r in s3 if r.startswith("denied_"))
+    rows = [
+        ("主动公开政府信息数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
+        ("其中：政府网站公开数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
+        ("受理政府信息公开申请数", "件", n_req, n_req * rng.randint(1, 6)),
+        ("其中：当面申请数", "件", n_req - online, None),
+        ("网上申请数", "件", online, None),
+        ("对申请的答复总数", "件", handled, None),
+        ("其中：同意公开答复数", "件", s3["granted"]["total"], None),
+        ("同意部分公开答复数", "件", s3["partially_granted"]["total"], None),
+        ("不予公开答复数", "件", denied, None),
+        ("政府信息公开收费金额", "元", 0, 0),
+        ("行政复议数", "件", ctx["R"], None),
+        ("行政诉讼数", "件", ctx["L"], None),
+    ]
+    grid = [[Cell("指标名称"), Cell("计量单位"), Cell(f"{ctx['year']}年度"), Cell("历年累计")]]
+    for label, unit, a, b in rows:
+        grid.append([Cell(label), Cell(unit), Cell(str(a)), Cell("" if b is None else str(b))])
+    return grid
 
 
 def _blocks_modern(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, title: str, texts: dict,
@@ -353,7 +391,7 @@ def _blocks_modern(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, t
     has_other = rng.random() < 0.93
     if has_other:
         blocks.append(head(5))
-        blocks.append(Block("para", rng.choice(P.OTHER_SECTION).format_map(ctx)))
+        blocks.append(Block("para", _other_text(rng, ctx)))
     sections_truth = {"overview": True, "active_disclosure": True, "requests": True, "review_litigation": True,
                       "problems": True, "other": has_other}
     return blocks, stmts, overview + problem_lines, stated, sections_truth
@@ -405,6 +443,8 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
     cells: list[tuple] = []
     if template == "pre2019":
         blocks, stmts, nlines, stated_out, sections = _blocks_pre2019(rng, slot, narr, ctx, title)
+        if any(b.table == "pre2019_stats" for b in blocks):
+            variants.append("pre2019_stats_table")
     else:
         texts, values = _cell_texts(rng, tables, slot.layout, variants)
         labels, heads = {}, {}
@@ -430,8 +470,8 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
     page = Page(title, a.name, published, year, template, blocks, _index_no(rng, year), chrome)
     opts = {"encoding": slot.encoding}
     if slot.layout in ("pipe_rows", "cell_lines_pipe", "cell_lines_bare", "blank_separated") and rng.random() < 0.08:
-        opts["fullwidth"] = True
-        variants.append("fullwidth_digits")
+        opts["fullwidth"] = rng.choice(("tables", "all"))
+        variants.append("fullwidth_digits" if opts["fullwidth"] == "tables" else "fullwidth_digits_everywhere")
     data, suffix, fmt, enc = LAYOUTS[slot.layout](page, rng, opts)
     rel = f"{year}/{slot.index:05d}{suffix}"
     rid = hashlib.sha1(data).hexdigest()[:16]

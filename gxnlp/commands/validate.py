@@ -1,0 +1,64 @@
+"""``gxnlp validate``: audit the tables' identities (勾稽关系) and the narrative's numbers."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..pipeline import process_map
+from ..validate import validate_record
+from ._common import echo_json, expand_paths, stderr, track
+
+
+class ValidateFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+def validate(
+    paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
+    format: ValidateFormat = typer.Option(ValidateFormat.jsonl, "--format", "-f", help="jsonl: one object per finding; table: a summary."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
+) -> None:
+    """Check every report's tables: s3 column balance, row totals, total handled, s4 group totals,
+    and the totals the narrative states (收到…申请N件, 行政复议N件, 行政诉讼N件).
+
+    One JSON object per finding (source, report_id, rule, table, row, column, expected, found,
+    message); a clean report prints nothing. Unreadable files print an "error" record, exit 1.
+    """
+    files = expand_paths(paths)
+    workers = 1 if len(files) < 8 and workers is None else workers
+    records = track(process_map(validate_record, files, workers=workers), len(files), "validating")
+    failed = 0
+    n_findings = 0
+    summary = Table("file", "rule", "cell", "expected", "found")
+    for rec in records:
+        if "error" in rec:
+            failed += 1
+            if format is ValidateFormat.jsonl:
+                echo_json(rec)
+            else:
+                summary.add_row(Path(rec["source"]).name, "[red]error[/red]", escape(rec["error"]), "", "")
+            continue
+        for f in rec["findings"]:
+            n_findings += 1
+            if format is ValidateFormat.jsonl:
+                echo_json(f)
+            else:
+                summary.add_row(Path(f["source"]).name, f["rule"], f"{f['table']}/{f['row']}/{f['column']}",
+                                str(f["expected"]), str(f["found"]))
+    if format is ValidateFormat.table:
+        from rich.console import Console
+
+        Console().print(summary)
+    stderr.print(f"{n_findings} findings in {len(files) - failed} reports")
+    if failed:
+        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)

@@ -1,0 +1,155 @@
+"""Canonical keys of the three statistical tables (see ``shared/table_keys.md``) and the label
+patterns that find each row in a flattened table, whatever the layout.
+
+Patterns are written against NFKC-normalised text (ASCII parentheses and digits) and tolerate
+whitespace/line breaks between any two characters of a label (PDF text breaks labels anywhere).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+S3_COLUMNS: tuple[str, ...] = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
+
+S4_ROWS: tuple[str, ...] = ("review", "litigation_direct", "litigation_after_review")
+S4_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
+
+#: s3 rows that are results of handling (summed into ``total_handled``), per template.
+S3_RESULT_ROWS_COMMON: tuple[str, ...] = (
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_prohibited_by_law",
+    "denied_security_stability",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_file",
+    "denied_administrative_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_unclear",
+    "not_processed_complaint",
+    "not_processed_repeated",
+    "not_processed_publication",
+    "not_processed_excessive",
+    "not_processed_reconfirm",
+)
+S3_OTHER_2019: tuple[str, ...] = ("other_handling",)
+S3_OTHER_2021: tuple[str, ...] = ("other_no_correction", "other_fee_unpaid", "other_misc")
+
+
+def s3_result_rows(template: str) -> tuple[str, ...]:
+    return S3_RESULT_ROWS_COMMON + (S3_OTHER_2021 if template == "2021" else S3_OTHER_2019)
+
+
+def s3_rows(template: str) -> tuple[str, ...]:
+    return ("new_requests", "carried_over") + s3_result_rows(template) + ("total_handled", "carried_forward")
+
+
+S2_ROWS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "2021": (
+        ("regulations", ("issued", "repealed", "in_force")),
+        ("normative_documents", ("issued", "repealed", "in_force")),
+        ("licensing", ("decisions",)),
+        ("penalty", ("decisions",)),
+        ("coercion", ("decisions",)),
+        ("fees", ("amount_wan",)),
+    ),
+    "2019": (
+        ("regulations", ("made", "published", "total_public")),
+        ("normative_documents", ("made", "published", "total_public")),
+        ("licensing", ("previous", "change", "decisions")),
+        ("other_services", ("previous", "change", "decisions")),
+        ("penalty", ("previous", "change", "decisions")),
+        ("coercion", ("previous", "change", "decisions")),
+        ("fees", ("previous", "change")),
+        ("procurement", ("projects", "amount")),
+    ),
+}
+
+#: Columns whose values are always floats (amounts).
+FLOAT_COLUMNS: frozenset[tuple[str, str]] = frozenset({("fees", "amount_wan")})
+
+
+def kw(word: str) -> str:
+    """A regex for ``word`` allowing whitespace between any two characters."""
+    return r"\s*".join(re.escape(ch) for ch in word)
+
+
+_ENUM = r"(?:\d\s*[.、]\s*)?"
+
+
+def _alt(*words: str, enum: str = _ENUM) -> re.Pattern[str]:
+    return re.compile(enum + "(?:" + "|".join(kw(w) for w in words) + ")")
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    key: str
+    pattern: re.Pattern[str]
+
+
+S3_PATTERNS: dict[str, re.Pattern[str]] = {
+    "new_requests": re.compile(r"(?:一\s*[、.]?\s*)?" + "(?:" + kw("本年新收") + "|" + kw("本年度新收") + ")"),
+    "carried_over": re.compile(r"(?:二\s*[、.]?\s*)?" + kw("上年结转")),
+    "granted": re.compile(r"(?:\(\s*一\s*\)\s*)?" + kw("予以公开")),
+    "partially_granted": re.compile(r"(?:\(\s*二\s*\)?\s*)?" + kw("部分公开")),
+    "denied_state_secret": _alt("属于国家秘密", "国家秘密"),
+    "denied_prohibited_by_law": _alt("其他法律行政法规", "法律行政法规禁止"),
+    "denied_security_stability": _alt("危及", "三安全一稳定"),
+    "denied_third_party": _alt("保护第三方", "第三方合法权益"),
+    "denied_internal_affairs": _alt("属于三类内部", "三类内部事务"),
+    "denied_process_info": _alt("属于四类过程", "四类过程性"),
+    "denied_enforcement_file": _alt("属于行政执法案卷", "行政执法案卷"),
+    "denied_administrative_query": _alt("属于行政查询", "行政查询事项"),
+    "unable_not_held": _alt("本机关不掌握", "不掌握相关"),
+    "unable_needs_creation": _alt("没有现成", "需要另行制作"),
+    "unable_unclear": _alt("补正后申请", "仍不明确"),
+    "not_processed_complaint": _alt("信访举报"),
+    "not_processed_repeated": _alt("重复申请"),
+    "not_processed_publication": _alt("要求提供公开出版物", "公开出版物"),
+    "not_processed_excessive": _alt("无正当理由大量", "大量反复申请"),
+    "not_processed_reconfirm": _alt("要求行政机关确认", "重新出具"),
+    "other_handling": re.compile(r"\(\s*六\s*\)\s*" + kw("其他处理")),
+    "other_no_correction": _alt("申请人无正当理由逾期", "逾期不补正"),
+    "other_fee_unpaid": _alt("申请人逾期未按", "逾期未按收费"),
+    "other_misc": re.compile(r"3\s*[.、]\s*" + kw("其他") + r"(?!\s*法\s*律)"),
+    "total_handled": re.compile(r"(?:\(\s*七\s*\)\s*)?" + kw("总计")),
+    "carried_forward": re.compile(r"(?:四\s*[、.]?\s*)?" + kw("结转下年度")),
+}
+
+S2_PATTERNS: dict[str, re.Pattern[str]] = {
+    "regulations": re.compile(kw("规章")),
+    "normative_documents": re.compile(r"(?:" + kw("行政") + r")?" + kw("规范性文件")),
+    "licensing": re.compile(kw("行政许可")),
+    "other_services": re.compile(kw("其他对外管理服务")),
+    "penalty": re.compile(kw("行政处罚")),
+    "coercion": re.compile(kw("行政强制")),
+    "fees": re.compile(kw("行政事业性收费")),
+    "procurement": re.compile(kw("政府集中采购")),
+}
+
+#: Table detection.
+RE_S2_2021 = re.compile("|".join(kw(w) for w in ("本年制发", "本年废止", "现行有效", "本年收费金额")))
+RE_S2_2019 = re.compile("|".join(kw(w) for w in ("本年新制作", "上一年项目", "对外公开总数", "采购项目数量", "本年增/减")))
+RE_S3_2021 = re.compile("|".join(kw(w) for w in ("逾期不补正", "逾期未按收费", "申请人无正当理由逾期")))
+
+#: Where each table starts / ends in running text.
+RE_S2_START = re.compile(kw("第二十条") + "|" + kw("信息内容"))
+RE_S2_HEADING = re.compile(kw("主动公开政府信息情况"))
+RE_S3_HEADING = re.compile(kw("收到和处理政府信息公开申请"))
+RE_S4_HEADING = re.compile(
+    r"(?:四\s*[、.]\s*)?" + kw("政府信息公开行政") + r"(?:\s*法)?" + kw("复议") + "|" + kw("行政复议")
+)
+RE_AFTER_S4 = re.compile(
+    r"(?:[五六]\s*[、.]\s*)?(?:" + kw("存在的主要问题") + "|" + kw("政府信息公开工作存在") + "|" + kw("其他需要报告") + ")"
+)
