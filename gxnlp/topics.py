@@ -464,6 +464,19 @@ def _parse_seed(seed: str) -> tuple[str, float]:
     return str(seed), 1.0
 
 
+def _seed_categories(texts: Sequence[str], kind: str | None) -> np.ndarray | None:
+    """Each statement's category by :class:`gxnlp.classify.SeedTermClassifier` over the shipped
+    taxonomy (``other`` when no category has enough evidence); None when unavailable."""
+    if kind not in KINDS:
+        return None
+    try:
+        from .classify import SeedTermClassifier
+
+        return np.asarray(SeedTermClassifier(kind=kind).fit().predict(list(texts)))
+    except Exception:  # noqa: BLE001 - no taxonomy shipped: label from the top terms only
+        return None
+
+
 def category_overlap(topic_word: np.ndarray, vocab: Sequence[str], seeds: dict[str, list[str]]) -> pd.DataFrame:
     """How much of each topic's word weight falls on each category's seed terms.
 
@@ -505,7 +518,10 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
 
     Attributes
     ----------
-    topics_ : DataFrame, one row per topic: topic, label, top_terms, category, category_overlap,
+    topics_ : DataFrame, one row per topic: topic, label, top_terms, category (the taxonomy category
+        most of its statements get from gxnlp.classify's seed-term classifier; with an explicit
+        ``taxonomy`` the category whose seed terms carry most of its word weight), category_overlap
+        (that share of its statements, or that weight),
         coherence, n_statements, share (of statements), n_reports, reports (share of reports with
         at least one statement of the topic), examples (most typical statements first).
     selection_ : DataFrame, one row per candidate k: k, coherence (mean NPMI), stability (mean
@@ -674,8 +690,10 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         top = self._top(self.topic_word_)
         coh = npmi_coherence(top, self._counts)
         seeds = self.taxonomy
+        statement_cats = None
         if seeds is None:
             seeds = load_taxonomy().get(self.kind or "", {})
+            statement_cats = _seed_categories(texts, self.kind)
         overlap = category_overlap(self.topic_word_, self.vocabulary_, seeds)
         labels = self.labels_
         n = len(texts)
@@ -688,7 +706,14 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             order = members[np.argsort(-self.doc_topic_[members, t], kind="stable")]
             examples = typical_examples([texts[i] for i in order], n=3)
             category, cat_overlap = None, 0.0
-            if overlap.shape[1]:
+            if statement_cats is not None:
+                # the category most of the topic's statements get from the seed-term classifier
+                cats = pd.Series(statement_cats[members])
+                cats = cats[cats != "other"]
+                if len(cats):
+                    vc = cats.value_counts().sort_index().sort_values(ascending=False, kind="stable")  # ties: by id
+                    category, cat_overlap = str(vc.index[0]), float(vc.iloc[0] / len(members))
+            elif overlap.shape[1]:
                 row = overlap.iloc[t]
                 if row.max() > 0:
                     category, cat_overlap = str(row.idxmax()), float(row.max())
