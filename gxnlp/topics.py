@@ -769,6 +769,18 @@ class TopicsResult:
     report_topics: pd.DataFrame
     selection: pd.DataFrame
 
+    def topic_rows(self) -> list[dict[str, Any]]:
+        """Rows of the dataset's ``topics`` table: kind, topic, label, top_terms (space-joined),
+        share (of statements), reports (number of reports)."""
+        return [{"kind": r.kind, "topic": int(r.topic), "label": r.label, "top_terms": " ".join(r.top_terms),
+                 "share": float(r.share), "reports": int(r.n_reports)} for r in self.topics.itertuples()]
+
+    def assignments(self) -> dict[tuple[str, str, int], int | None]:
+        """(report_id, kind, position) -> topic of each statement (None: no modelled term), to
+        fill the dataset's ``statements.topic``."""
+        return {(r.report_id, r.kind, int(r.position)): (int(r.topic) if r.topic >= 0 else None)
+                for r in self.statement_topics.itertuples()}
+
 
 def fit_topics(
     statements: pd.DataFrame,

@@ -296,3 +296,14 @@ def test_agency_type_and_level_on_demo_corpus_names():
     assert len(m) == len(truth) >= 100
     assert (m["agency_type"] == m["agency_type_true"]).mean() >= 0.98
     assert (m["level"] == m["level_true"].map(levels)).mean() >= 0.95
+
+
+def test_dataset_rows(statements):
+    res = fit_topics(statements, k=4, method="nmf")
+    rows = res.topic_rows()
+    assert len(rows) == 8 and set(rows[0]) == {"kind", "topic", "label", "top_terms", "share", "reports"}
+    assert all(isinstance(r["reports"], int) and 0 <= r["reports"] <= 20 for r in rows)
+    a = res.assignments()
+    assert len(a) == len(statements)
+    first = statements.iloc[0]
+    assert a[(first.report_id, first.kind, int(first.position))] in (None, 0, 1, 2, 3)
