@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Optional
 
@@ -50,7 +49,7 @@ def topics(
 
     from .. import topic_inputs as ti
     from ..pipeline import iter_files, process_map
-    from ..topic_prevalence import prevalence_all, report_frame
+    from ..topic_prevalence import report_frame
     from ..topics import fit_topics
 
     if fmt not in ("table", "jsonl"):
@@ -115,8 +114,7 @@ def topics(
         _print_table(result, Console())
 
     if out is not None:
-        _write_outputs(out, result, report_frame(reports, cells), n_boot=n_boot, seed=seed,
-                       prevalence_all=prevalence_all)
+        _write_outputs(out, result, report_frame(reports, cells), n_boot=n_boot, seed=seed)
         err.print(f"wrote {out}/topics.csv, statement_topics.csv, report_topics.csv, prevalence.csv, "
                   f"selection.csv, topics.html", markup=False, highlight=False)
     if errors:
@@ -141,7 +139,8 @@ def _print_table(result, console) -> None:
         console.print(table)
 
 
-def _write_outputs(out: Path, result, reports, n_boot: int, seed: int, prevalence_all) -> None:
+def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
+    from ..topic_prevalence import prevalence_all
     from ..topics_report import render_html
 
     out.mkdir(parents=True, exist_ok=True)
