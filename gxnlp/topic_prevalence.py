@@ -163,6 +163,52 @@ def prevalence(
     return pd.DataFrame(out, columns=cols)
 
 
+def prevalence_contrast(
+    statement_topics: pd.DataFrame,
+    reports: pd.DataFrame,
+    by: str,
+    a: Sequence[str],
+    b: Sequence[str],
+    n_boot: int = 1000,
+    ci: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Difference of topic shares between two sets of groups (b minus a), with a bootstrap interval
+    that resamples reports within each side independently.
+
+    E.g. agencies that received no requests vs many: ``by="requests_band", a=["0"],
+    b=["10–99", "100+"]``. Returns kind, topic, share_a, share_b, diff, low, high, n_reports_a,
+    n_reports_b; an interval that excludes 0 marks a topic more (or less) frequent on side b.
+    """
+    meta = reports.drop_duplicates("report_id").set_index("report_id")[by].astype("string")
+    counts = report_topic_counts(statement_topics)
+    out = []
+    for kind, ck in counts.groupby("kind", sort=True):
+        topics = sorted(int(t) for t in statement_topics.loc[statement_topics["kind"] == kind, "topic"].unique() if t >= 0)
+        wide = ck.pivot_table(index="report_id", columns="topic", values="n", fill_value=0, aggfunc="sum")
+        wide = wide.reindex(columns=topics, fill_value=0).join(meta, how="left")
+        ma = wide[wide[by].isin([str(x) for x in a])][topics].to_numpy(dtype=float)
+        mb = wide[wide[by].isin([str(x) for x in b])][topics].to_numpy(dtype=float)
+        if not len(ma) or not len(mb):
+            continue
+        rng = np.random.default_rng(seed)
+
+        def boot(m):
+            sums = m[rng.integers(0, len(m), size=(n_boot, len(m)))].sum(axis=1)
+            tot = sums.sum(axis=1, keepdims=True)
+            return sums / np.where(tot > 0, tot, 1)
+
+        sa, sb = ma.sum(axis=0) / max(ma.sum(), 1), mb.sum(axis=0) / max(mb.sum(), 1)
+        diffs = boot(mb) - boot(ma)
+        q = (1 - ci) / 2
+        lo, hi = np.quantile(diffs, [q, 1 - q], axis=0)
+        for j, t in enumerate(topics):
+            out.append({"kind": kind, "topic": t, "share_a": sa[j], "share_b": sb[j], "diff": sb[j] - sa[j],
+                        "low": lo[j], "high": hi[j], "n_reports_a": len(ma), "n_reports_b": len(mb)})
+    cols = ["kind", "topic", "share_a", "share_b", "diff", "low", "high", "n_reports_a", "n_reports_b"]
+    return pd.DataFrame(out, columns=cols)
+
+
 # ---------------------------------------------------------------------------
 # Joining the numeric tables
 # ---------------------------------------------------------------------------
@@ -302,4 +348,5 @@ __all__ = [
     "report_frame",
     "GROUPINGS",
     "prevalence_all",
+    "prevalence_contrast",
 ]

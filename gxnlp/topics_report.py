@@ -128,6 +128,7 @@ def render_html(
     reports: pd.DataFrame | None = None,
     prevalence: pd.DataFrame | None = None,
     title: str = "gxnlp topics",
+    contrast: pd.DataFrame | None = None,
 ) -> str:
     """The HTML page: per kind, the k search, the topics table and the prevalence plots.
 
@@ -168,6 +169,8 @@ def render_html(
                 p = p.rename(columns={"group": group})
                 parts.append(f"<h3>{_e(name)}</h3><figure>{_prevalence_plot(p, group, kind)}</figure>")
                 parts.append(_prevalence_table(p, group, kind, dict(zip(topics["topic"], topics["label"]))))
+        if contrast is not None and len(contrast):
+            parts.append(_contrast_tables(contrast, kind, dict(zip(topics["topic"], topics["label"]))))
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -189,6 +192,25 @@ def _prevalence_table(p: pd.DataFrame, group: str, kind: str, labels: dict | Non
         rows.append(f"<tr><td>{_e(kind[0].upper())}{int(t)} <small>{_e(label)}</small></td>{''.join(cells)}</tr>")
     rows.append("</table>")
     return "".join(rows)
+
+
+def _contrast_tables(contrast: pd.DataFrame, kind: str, labels: dict) -> str:
+    parts = []
+    for name, c in contrast[contrast["kind"] == kind].groupby("contrast", sort=False):
+        c = c.sort_values("diff", ascending=False)
+        first = c.iloc[0]
+        parts.append(f"<h3>{_e(name)} <small>({int(first['n_reports_b'])} vs {int(first['n_reports_a'])} reports; "
+                     "difference of shares, 95% bootstrap interval over reports; <b>bold</b>: excludes 0, "
+                     "not corrected for multiple comparisons)</small></h3>")
+        parts.append("<table><tr><th>topic</th><th>share (none)</th><th>share (others)</th><th>difference</th></tr>")
+        for _, r in c.iterrows():
+            sig = r["low"] > 0 or r["high"] < 0
+            d = f"{100 * r['diff']:+.1f} pp <small>[{100 * r['low']:+.1f}, {100 * r['high']:+.1f}]</small>"
+            parts.append(f"<tr><td>{_e(kind[0].upper())}{int(r['topic'])} <small>{_e(labels.get(r['topic'], ''))}</small></td>"
+                         f"<td class=num>{_pct(r['share_a'])}</td><td class=num>{_pct(r['share_b'])}</td>"
+                         f"<td class=num>{'<b>' + d + '</b>' if sig else d}</td></tr>")
+        parts.append("</table>")
+    return "".join(parts)
 
 
 __all__ = ["render_html"]

@@ -210,7 +210,8 @@ def test_cli_jsonl_and_outputs(tmp_path):
     assert len(objs) == 12 and {o["kind"] for o in objs} == {"problem", "measure"}
     assert set(objs[0]) == {"kind", "topic", "label", "top_terms", "share", "reports", "examples"}
     assert 0.9 < sum(o["share"] for o in objs if o["kind"] == "problem") <= 1.0 + 1e-3
-    for name in ("topics.csv", "statement_topics.csv", "report_topics.csv", "prevalence.csv", "selection.csv", "topics.html"):
+    for name in ("topics.csv", "statement_topics.csv", "report_topics.csv", "prevalence.csv", "selection.csv",
+                 "contrast.csv", "topics.html"):
         assert (tmp_path / name).stat().st_size > 0, name
     again = runner.invoke(app, args)
     assert [json.loads(x) for x in again.stdout.splitlines() if x.startswith("{")] == objs  # same seed, same topics
@@ -307,3 +308,21 @@ def test_dataset_rows(statements):
     assert len(a) == len(statements)
     first = statements.iloc[0]
     assert a[(first.report_id, first.kind, int(first.position))] in (None, 0, 1, 2, 3)
+
+
+def test_prevalence_contrast_zero_vs_many_requests():
+    from gxnlp.topic_prevalence import prevalence_contrast
+
+    # topic 1 only in reports with many requests, topic 0 mostly in reports with none
+    rows = []
+    for i in range(30):
+        band = "0" if i < 15 else "10–99"
+        topics = [0, 0] if band == "0" else [1, 1, 0]
+        rows += [{"report_id": f"r{i}", "kind": "problem", "topic": t} for t in topics]
+    st = pd.DataFrame(rows)
+    reports = pd.DataFrame({"report_id": [f"r{i}" for i in range(30)],
+                            "requests_band": ["0"] * 15 + ["10–99"] * 15})
+    c = prevalence_contrast(st, reports, "requests_band", a=["0"], b=["10–99", "100+"], n_boot=300).set_index("topic")
+    assert c.loc[1, "share_a"] == 0 and c.loc[1, "share_b"] == pytest.approx(2 / 3)
+    assert c.loc[1, "low"] > 0 and c.loc[0, "high"] < 0  # clearly more / less frequent with many requests
+    assert c.loc[0, "n_reports_a"] == 15 and c.loc[0, "n_reports_b"] == 15

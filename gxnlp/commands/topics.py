@@ -24,7 +24,7 @@ def topics(
     k: Optional[int] = typer.Option(None, "--k", help="Number of topics (default: chosen by coherence and stability)."),
     kind: str = typer.Option("both", "--kind", help="problem | measure | both"),
     out: Optional[Path] = typer.Option(None, "--out", help="Write topics.csv, statement_topics.csv, report_topics.csv, "
-                                        "prevalence.csv, selection.csv and topics.html here."),
+                                        "prevalence.csv, contrast.csv, selection.csv and topics.html here."),
     fmt: str = typer.Option("table", "--format", help="table | jsonl"),
     seed: int = typer.Option(0, "--seed", help="Random seed (same corpus + seed -> same topics)."),
     method: str = typer.Option("nmf", "--method", help="nmf | lda | btm | pt"),
@@ -116,7 +116,7 @@ def topics(
     if out is not None:
         _write_outputs(out, result, report_frame(reports, cells), n_boot=n_boot, seed=seed)
         err.print(f"wrote {out}/topics.csv, statement_topics.csv, report_topics.csv, prevalence.csv, "
-                  f"selection.csv, topics.html", markup=False, highlight=False)
+                  f"contrast.csv, selection.csv, topics.html", markup=False, highlight=False)
     if errors:
         raise typer.Exit(1)
 
@@ -140,7 +140,9 @@ def _print_table(result, console) -> None:
 
 
 def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
-    from ..topic_prevalence import prevalence_all
+    import pandas as pd
+
+    from ..topic_prevalence import prevalence_all, prevalence_contrast
     from ..topics_report import render_html
 
     out.mkdir(parents=True, exist_ok=True)
@@ -159,5 +161,20 @@ def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
     rt.to_csv(out / "report_topics.csv", index=False)
     prev = prevalence_all(result.statement_topics, reports, n_boot=n_boot, seed=seed)
     prev.to_csv(out / "prevalence.csv", index=False)
+    contrasts = []
+    for by, name, a, b in CONTRASTS:
+        if by in reports and reports[by].notna().any():
+            c = prevalence_contrast(result.statement_topics, reports, by, a, b, n_boot=max(n_boot, 200), seed=seed)
+            contrasts.append(c.assign(contrast=name)[["contrast", *c.columns]])
+    contrast = pd.concat(contrasts, ignore_index=True) if contrasts else pd.DataFrame()
+    contrast.to_csv(out / "contrast.csv", index=False)
     result.selection.to_csv(out / "selection.csv", index=False)
-    (out / "topics.html").write_text(render_html(result, reports, prev, title="gxnlp topics"), encoding="utf-8")
+    (out / "topics.html").write_text(render_html(result, reports, prev, contrast=contrast, title="gxnlp topics"),
+                                     encoding="utf-8")
+
+
+#: Contrasts written to contrast.csv: (grouping column, name, side a, side b).
+CONTRASTS = (
+    ("requests_band", "requests: ≥10 vs none", ("0",), ("10–99", "100+")),
+    ("s4_band", "reviews+lawsuits: any vs none", ("0",), ("1–4", "5+")),
+)
