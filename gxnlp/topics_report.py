@@ -202,7 +202,9 @@ def _contrast_tables(contrast: pd.DataFrame, kind: str, labels: dict) -> str:
         parts.append(f"<h3>{_e(name)} <small>({int(first['n_reports_b'])} vs {int(first['n_reports_a'])} reports; "
                      "difference of shares, 95% bootstrap interval over reports; <b>bold</b>: excludes 0, "
                      "not corrected for multiple comparisons)</small></h3>")
-        parts.append("<table><tr><th>topic</th><th>share (none)</th><th>share (others)</th><th>difference</th></tr>")
+        la, lb = (first.get("label_a", "a"), first.get("label_b", "b"))
+        parts.append(f"<table><tr><th>topic</th><th>share: {_e(la)}</th><th>share: {_e(lb)}</th>"
+                     "<th>difference</th></tr>")
         for _, r in c.iterrows():
             sig = r["low"] > 0 or r["high"] < 0
             d = f"{100 * r['diff']:+.1f} pp <small>[{100 * r['low']:+.1f}, {100 * r['high']:+.1f}]</small>"

@@ -162,10 +162,11 @@ def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
     prev = prevalence_all(result.statement_topics, reports, n_boot=n_boot, seed=seed)
     prev.to_csv(out / "prevalence.csv", index=False)
     contrasts = []
-    for by, name, a, b in CONTRASTS:
+    for by, name, (label_a, a), (label_b, b) in CONTRASTS:
         if by in reports and reports[by].notna().any():
             c = prevalence_contrast(result.statement_topics, reports, by, a, b, n_boot=max(n_boot, 200), seed=seed)
-            contrasts.append(c.assign(contrast=name)[["contrast", *c.columns]])
+            contrasts.append(c.assign(contrast=name, label_a=label_a, label_b=label_b)
+                             [["contrast", "label_a", "label_b", *c.columns]])
     contrast = pd.concat(contrasts, ignore_index=True) if contrasts else pd.DataFrame()
     contrast.to_csv(out / "contrast.csv", index=False)
     result.selection.to_csv(out / "selection.csv", index=False)
@@ -175,6 +176,6 @@ def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
 
 #: Contrasts written to contrast.csv: (grouping column, name, side a, side b).
 CONTRASTS = (
-    ("requests_band", "requests: ≥10 vs none", ("0",), ("10–99", "100+")),
-    ("s4_band", "reviews+lawsuits: any vs none", ("0",), ("1–4", "5+")),
+    ("requests_band", "requests received (s3): ≥10 vs none", ("no requests", ("0",)), ("≥10 requests", ("10–99", "100+"))),
+    ("s4_band", "reviews and lawsuits (s4): any vs none", ("none", ("0",)), ("≥1", ("1–4", "5+"))),
 )
