@@ -180,6 +180,13 @@ def _columns(table: str) -> list[str]:
     return [p for p in parts if not p.upper().startswith("PRIMARY KEY")]
 
 
+def _stages_version() -> str:
+    """Identifies what the per-document stages compute: a change re-processes every file."""
+    from . import __version__
+
+    return f"{__version__}:{','.join(DOCUMENT_STAGES)}"
+
+
 def _file_key(path: Path) -> tuple[int, float]:
     st = path.stat()
     return st.st_size, st.st_mtime
@@ -210,7 +217,12 @@ def build(
     stats = BuildStats()
     con = _connect(db)
     known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
-    done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
+    state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
+    if state.get("stages") == _stages_version():
+        done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
+    else:  # built by another version of the stages: everything is recomputed
+        done = set()
+        con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version()])
     todo: list[Path] = []
     file_rows: list[dict[str, Any]] = []
     queued: set[str] = set()
@@ -263,7 +275,7 @@ def build(
         + f"|seed={seed}".encode()
     ).hexdigest()
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
-    if corpus_stages and CORPUS_STAGES and state.get("corpus_fingerprint") != fingerprint:
+    if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
         con.execute("BEGIN TRANSACTION")
         for name, stage in CORPUS_STAGES.items():
             stage(con, seed)
