@@ -30,7 +30,8 @@ FIXTURE = Path(__file__).parent / "data" / "topics_statements.jsonl"
 
 @pytest.fixture(scope="module")
 def statements() -> pd.DataFrame:
-    """110 hand-written statements (55 problems in 11... 12 categories, 55 measures in 11) over 20 reports."""
+    """110 hand-written statements (55 problems, 55 measures; 11 categories each, 5 statements per category)
+    spread over 20 invented reports."""
     return pd.DataFrame([json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()])
 
 
