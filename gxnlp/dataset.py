@@ -135,7 +135,14 @@ def _connect(db: str | os.PathLike):
     import duckdb
 
     con = duckdb.connect(str(db))
+    existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     for name, cols in SCHEMA.items():
+        if name in existing:
+            have = [r[1] for r in con.execute(f"PRAGMA table_info('{name}')").fetchall()]
+            if have != [c.split()[0].strip('"') for c in _columns(name)]:
+                # Built by an older gxnlp: the table is rebuilt (and every report re-processed).
+                con.execute(f"DROP TABLE {name}")
+                con.execute("DELETE FROM build_state WHERE key = 'stages'") if "build_state" in existing else None
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
     return con
 
