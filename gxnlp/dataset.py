@@ -26,11 +26,12 @@ import pandas as pd
 
 from .model import SECTION_KEYS, GxnlpError
 from .pipeline import iter_files, process_map
+from .topic_prevalence import agency_level, agency_type
 
 SCHEMA: dict[str, str] = {
     "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
     "reports": (
-        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_type VARCHAR, "
+        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_type VARCHAR, level VARCHAR, "
         "year INTEGER, published VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, template VARCHAR, "
         "encoding VARCHAR, warnings VARCHAR, "
         + ", ".join(f"{k} VARCHAR" for k in SECTION_KEYS)
@@ -53,19 +54,6 @@ PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 CORPUS_TABLES = ("reuse", "report_reuse", "topics")
 
 
-def agency_type(agency: str | None) -> str | None:
-    """政府办, 乡镇/街道, 开发区 or 部门, from the agency's name."""
-    if not agency:
-        return None
-    if any(w in agency for w in ("开发区", "高新区", "新区", "园区", "实验区", "管委会", "管理委员会")):
-        return "开发区"
-    if any(agency.endswith(w) for w in ("镇", "乡", "街道", "街道办事处", "镇人民政府", "乡人民政府")):
-        return "乡镇/街道"
-    if agency.endswith(("人民政府", "人民政府办公室", "人民政府办公厅", "政府办", "政府办公室")):
-        return "政府办"
-    return "部门"
-
-
 # --------------------------------------------------------------------------- per document
 
 def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
@@ -84,7 +72,7 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     rec = report.to_dict()
     row = {
         "report_id": rec["report_id"], "source": source, "title": rec["title"], "agency": rec["agency"],
-        "agency_type": agency_type(rec["agency"]), "year": rec["year"], "published": rec["published"],
+        "agency_type": agency_type(rec["agency"]), "level": agency_level(rec["agency"]), "year": rec["year"], "published": rec["published"],
         **rec["region"], "template": rec["template"], "encoding": rec["encoding"],
         "warnings": json.dumps(rec["warnings"], ensure_ascii=False), **rec["sections"],
     }
@@ -147,7 +135,14 @@ def _connect(db: str | os.PathLike):
     import duckdb
 
     con = duckdb.connect(str(db))
+    existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     for name, cols in SCHEMA.items():
+        if name in existing:
+            have = [r[1] for r in con.execute(f"PRAGMA table_info('{name}')").fetchall()]
+            if have != [c.split()[0].strip('"') for c in _columns(name)]:
+                # Built by an older gxnlp: the table is rebuilt (and every report re-processed).
+                con.execute(f"DROP TABLE {name}")
+                con.execute("DELETE FROM build_state WHERE key = 'stages'") if "build_state" in existing else None
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
     return con
 
@@ -288,8 +283,27 @@ def build(
     return stats
 
 
+def topics_stage(con, seed: int) -> None:
+    """Topic models of the stored statements: the ``topics`` table and ``statements.topic``."""
+    from .topics import fit_topics
+
+    con.execute("DELETE FROM topics")
+    con.execute("UPDATE statements SET topic = NULL")
+    statements = con.execute("SELECT report_id, kind, position, text FROM statements ORDER BY report_id, kind, position").df()
+    if len(statements) < 20:
+        return
+    result = fit_topics(statements, random_state=seed)
+    _insert(con, "topics", result.topic_rows())
+    assigned = pd.DataFrame([(r, k, p, t) for (r, k, p), t in result.assignments().items() if t is not None],
+                            columns=["report_id", "kind", "position", "topic"])
+    con.register("_assigned", assigned)
+    con.execute("UPDATE statements SET topic = a.topic FROM _assigned a WHERE statements.report_id = a.report_id "
+                "AND statements.kind = a.kind AND statements.position = a.position")
+    con.unregister("_assigned")
+
+
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {}
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage}
 
 
 def _reuse_stage(con, seed: int) -> None:
@@ -362,7 +376,7 @@ class Dataset:
 
     def wide(self) -> pd.DataFrame:
         """One row per report: metadata, s2/s3/s4 key figures, category counts, topic shares, reuse share."""
-        meta = self.reports[["report_id", "source", "agency", "agency_type", "year", "published", "province", "city",
+        meta = self.reports[["report_id", "source", "agency", "agency_type", "level", "year", "published", "province", "city",
                              "county", "template"]].copy()
         cells = self.cells
         for name, (table, row, column) in KEY_FIGURES.items():
