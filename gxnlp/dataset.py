@@ -302,17 +302,15 @@ def topics_stage(con, seed: int) -> None:
     con.unregister("_assigned")
 
 
+def reuse_stage(con, seed: int) -> None:
+    """Copied narrative across the corpus: the ``reuse`` and ``report_reuse`` tables."""
+    from .reuse.stage import reuse_stage as _reuse
+
+    _reuse(con, seed)
+
+
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage}
-
-
-def _reuse_stage(con, seed: int) -> None:
-    from .reuse.stage import reuse_stage
-
-    reuse_stage(con, seed)
-
-
-CORPUS_STAGES["reuse"] = _reuse_stage
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage}
 
 
 def export_parquet(con, directory: str | os.PathLike) -> None:
