@@ -267,7 +267,7 @@ def build(
     con.execute("COMMIT")
     fingerprint = hashlib.sha1(
         ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
-        + f"|seed={seed}".encode()
+        + f"|seed={seed}|{_stages_version()}|{','.join(CORPUS_STAGES)}".encode()
     ).hexdigest()
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
@@ -395,9 +395,7 @@ class Dataset:
                 shares = pd.crosstab(tp["report_id"], tp["col"], normalize="index")
                 shares.columns = [f"share_{c}" for c in shares.columns]
                 meta = meta.merge(shares, left_on="report_id", right_index=True, how="left")
-        rr = self.report_reuse
-        if len(rr):
-            meta = meta.merge(rr, on="report_id", how="left")
+        meta = meta.merge(self.report_reuse, on="report_id", how="left")
         return meta.sort_values(["year", "agency", "report_id"], na_position="last").reset_index(drop=True)
 
     # Exports researchers use -------------------------------------------------
