@@ -16,43 +16,18 @@ import random
 from decimal import Decimal
 from typing import Any
 
-S3_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
+from ..tables.keys import S2_ROWS as S2_LAYOUT
+from ..tables.keys import S3_COLUMNS, S3_OTHER_2019 as OTHER_2019, S3_OTHER_2021 as OTHER_2021, S3_RESULT_ROWS_COMMON
+from ..tables.keys import S4_COLUMNS, S4_ROWS, s3_rows
+from ..tables.keys import s3_result_rows as result_rows
+
+# The canonical keys are gxnlp.tables.keys (the public contract); the row groups the
+# generator lays out under their group labels are slices of it.
 APPLICANTS = S3_COLUMNS[:-1]
-DENIED = ("denied_state_secret", "denied_prohibited_by_law", "denied_security_stability", "denied_third_party",
-          "denied_internal_affairs", "denied_process_info", "denied_enforcement_file", "denied_administrative_query")
-UNABLE = ("unable_not_held", "unable_needs_creation", "unable_unclear")
-NOT_PROCESSED = ("not_processed_complaint", "not_processed_repeated", "not_processed_publication",
-                 "not_processed_excessive", "not_processed_reconfirm")
-OTHER_2019 = ("other_handling",)
-OTHER_2021 = ("other_no_correction", "other_fee_unpaid", "other_misc")
+DENIED = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("denied_"))
+UNABLE = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("unable_"))
+NOT_PROCESSED = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("not_processed_"))
 
-
-def result_rows(template: str) -> tuple[str, ...]:
-    other = OTHER_2021 if template == "2021" else OTHER_2019
-    return ("granted", "partially_granted") + DENIED + UNABLE + NOT_PROCESSED + other
-
-
-def s3_rows(template: str) -> tuple[str, ...]:
-    return ("new_requests", "carried_over") + result_rows(template) + ("total_handled", "carried_forward")
-
-
-S4_ROWS = ("review", "litigation_direct", "litigation_after_review")
-S4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
-
-S2_LAYOUT = {
-    "2021": [("regulations", ("issued", "repealed", "in_force")),
-             ("normative_documents", ("issued", "repealed", "in_force")),
-             ("licensing", ("decisions",)), ("penalty", ("decisions",)), ("coercion", ("decisions",)),
-             ("fees", ("amount_wan",))],
-    "2019": [("regulations", ("made", "published", "total_public")),
-             ("normative_documents", ("made", "published", "total_public")),
-             ("licensing", ("previous", "change", "decisions")),
-             ("other_services", ("previous", "change", "decisions")),
-             ("penalty", ("previous", "change", "decisions")),
-             ("coercion", ("previous", "change", "decisions")),
-             ("fees", ("previous", "change")),
-             ("procurement", ("projects", "amount"))],
-}
 
 # Request volume by (agency_type, level): probability of zero requests, median when not zero.
 _VOLUME = {
