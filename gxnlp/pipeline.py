@@ -66,13 +66,13 @@ def process_map(
     ``func`` must be picklable (a module-level function) and should turn per-item failures
     into values (see :func:`gxnlp.ingest.parse_path`) so one bad file never stops a run.
     """
+    if scheduler == "dask":
+        yield from _dask_map(func, items, window)
+        return
     workers = default_workers() if workers is None else workers
     if scheduler == "sync" or workers <= 1:
         for item in items:
             yield func(item)
-        return
-    if scheduler == "dask":
-        yield from _dask_map(func, items, window)
         return
     if scheduler != "processes":
         raise ValueError(f"unknown scheduler {scheduler!r}: use sync, processes or dask")
