@@ -197,6 +197,7 @@ def build(
     *,
     parquet: str | os.PathLike | None = None,
     workers: int | None = None,
+    scheduler: str = "processes",
     chunk_size: int = 32,
     corpus_stages: bool = True,
     seed: int = 0,
@@ -205,7 +206,9 @@ def build(
 ) -> BuildStats:
     """Build or update the dataset at ``db`` from report files under ``paths``.
 
-    Only files whose content hash is not yet stored are processed. ``_abort_after_chunks``
+    Only files whose content hash is not yet stored are processed. ``scheduler`` is that of
+    :func:`gxnlp.pipeline.process_map` (``"dask"`` uses the current dask.distributed client, so
+    a corpus can be analysed on a cluster while results stream into one file). ``_abort_after_chunks``
     is a fault-injection point for tests: the process dies (``os._exit``) after that many
     committed chunks, as a killed build would.
     """
@@ -233,7 +236,9 @@ def build(
             continue
         queued.add(rid)
         todo.append(path)
-    results = process_map(analyse_path, todo, workers=workers if len(todo) >= 8 else 1)
+    if scheduler == "processes" and len(todo) < 8:
+        workers = 1  # a pool costs more than it saves on a handful of files
+    results = process_map(analyse_path, todo, workers=workers, scheduler=scheduler)
     if progress is not None:
         results = progress(results, len(todo), "analysing")
     buffer: list[dict[str, Any]] = []

@@ -17,6 +17,8 @@ def build(
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
+                                  "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
 ) -> None:
     """Store reports, cells, findings, statements, topics and reuse in one DuckDB file.
 
@@ -24,7 +26,20 @@ def build(
     and an interrupted build resumes without losing what it had written.
     """
     expand_paths(paths)
-    stats = build_dataset(paths, db, parquet=parquet, workers=workers, seed=seed, progress=track)
+    client = None
+    if scheduler == "dask":
+        import os
+
+        from dask.distributed import Client
+
+        address = os.environ.get("DASK_SCHEDULER_ADDRESS")
+        client = Client(address) if address else Client(processes=True, dashboard_address=None)
+    try:
+        stats = build_dataset(paths, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
+                              progress=track)
+    finally:
+        if client is not None:
+            client.close()
     stderr.print(f"{stats.files} files: {stats.processed} processed, {stats.skipped} already in {db}, "
                  f"{stats.failed} failed; corpus stages rerun: {', '.join(stats.corpus_stages) or 'none'}")
     if csv or xlsx:
