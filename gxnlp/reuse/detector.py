@@ -303,7 +303,7 @@ class ReuseDetector:
         or the copied share of *both* narratives reaches ``min_share`` — ``min_share_self`` for
         two reports of the same agency (reusing one's own text is the common case) and
         ``min_share_sibling`` for two agencies of one county (or city) in the same report
-        year (departments filling in one model report) — *and* the matched sentences are
+        year (departments filling in one model report) *and* the matched sentences are
         improbable together by chance: the sum over matched sentence pairs of ``-log`` the share
         of agencies using the more common sentence (agency document frequency at sentence level,
         :meth:`_sentence_logp`) reaches ``log(n_pairs / max_chance_pairs)``, ``n_pairs`` being
@@ -343,9 +343,10 @@ class ReuseDetector:
             else:
                 need = self.min_share
             self.scores_[(i, j)] = (rare, round(share, 4), round(surprisal, 2))
-            ok = rare >= self.min_copied_chars or share >= need
-            if self.max_chance_pairs is not None:
-                ok = ok and surprisal >= self.chance_bits_
+            # own (non-stock) copied text is evidence by itself; a share of common sentences
+            # only when they are improbable together by chance
+            ok = rare >= self.min_copied_chars or (
+                share >= need and (self.max_chance_pairs is None or surprisal >= self.chance_bits_))
             if ok:
                 self.passages_[(i, j)] = ps
             else:
