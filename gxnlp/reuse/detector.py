@@ -137,7 +137,9 @@ class ReuseDetector:
     :meth:`verify`; ``None`` turns the test off).
 
     After :meth:`fit`: ``pairs_``, ``report_shares_``, ``clusters_``, ``stock_phrases_``
-    (pandas DataFrames) and ``docs_`` / ``texts_`` / ``masks_`` for rendering.
+    (pandas DataFrames), ``docs_`` / ``texts_`` / ``masks_`` for rendering, and
+    ``scores_`` ``{(i, j): (rare_chars, share, surprisal)}`` of every aligned candidate with
+    ``chance_bits_``, the surprisal a share-route pair needs.
     """
 
     def __init__(
