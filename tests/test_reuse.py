@@ -243,3 +243,39 @@ def test_dataset_build_fills_reuse_tables(tmp_path):
     assert len(shares) == len(docs) and shares.copied_share.between(0, 1).all()
     assert len(reuse) == len(truth) and set(reuse.kind) == {"self"}
     assert all(json.loads(p)[0]["a_text"] for p in reuse.passages)
+
+
+def _bank_corpus(n_agencies: int = 250, seed: int = 3):
+    """Reports drawn from one bank of genre sentences (7 of 12, in bank order) plus two
+    sentences of their own; report 1 copies report 0's own sentences."""
+    import random
+
+    rng = random.Random(seed)
+    subjects = ["信息公开指南", "政务新媒体", "政策解读", "依申请公开", "保密审查", "公开目录",
+                "平台建设", "业务培训", "工作台账", "监督考核", "网站栏目", "办事指南"]
+    bank = [f"{s}方面，我单位认真落实有关要求，健全工作机制，规范工作流程，不断提升工作质量和实际效果。"
+            for s in subjects]
+    chars = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土山川河海天地人和春夏秋冬东南西北"
+    docs = []
+    for a in range(n_agencies):
+        own = ["".join(rng.choice(chars) for _ in range(36)) + "。" for _ in range(2)]
+        if a == 1:
+            own = docs[0][1]
+        picked = [bank[k] for k in sorted(rng.sample(range(len(bank)), 7))]
+        docs.append((ReuseDoc(f"r{a:03d}", "".join(picked[:4] + own + picked[4:]), agency=f"第{a}局", year=2021), own))
+    return [d for d, _ in docs]
+
+
+def test_chance_matches_of_stock_sentences_make_no_pair():
+    """Reports sharing several genre sentences by chance (each used by ~60% of agencies) are no
+    pair; the copy of one report's own sentences is. Without the chance test (the old rule) the
+    shared-share route accepts chance pairs."""
+    docs = _bank_corpus()
+    det = ReuseDetector(seed=1).fit(docs)
+    assert [tuple(p) for p in det.pairs_[["a_report_id", "b_report_id"]].values.tolist()] == [("r000", "r001")]
+    i, j = 0, 1
+    assert det.scores_[(i, j)][2] >= det.chance_bits_
+    chance = [v for k, v in det.scores_.items() if k != (0, 1)]
+    assert chance and max(v[2] for v in chance) < det.chance_bits_
+    old = ReuseDetector(seed=1, max_chance_pairs=None).fit(docs)
+    assert len(old.pairs_) > 1  # what the test guards against

@@ -120,12 +120,25 @@ class StockPhraseMiner:
         return len(self._agencies)
 
     def finalize(self) -> np.ndarray:
-        """Sorted array of the stock shingle hashes; sets ``threshold_`` and ``df_``."""
+        """Sorted array of the stock shingle hashes; sets ``threshold_``, ``df_`` and the agency
+        count of every shingle (``hashes_``, ``counts_``, read by :meth:`agency_df`)."""
         packed = sorted_unique(np.concatenate(self._chunks)) if self._chunks else np.zeros(0, np.uint64)
         self._chunks = []
         hashes, counts = np.unique((packed >> np.uint64(32)).astype(np.uint32), return_counts=True)
         self.threshold_ = max(self.min_agencies, int(np.ceil(self.stock_df * self.n_agencies)))
         keep = counts >= self.threshold_
+        #: every shingle hash seen (sorted) and the number of agencies using it
+        self.hashes_, self.counts_ = hashes, counts.astype(np.int32)
         self.stock_ = hashes[keep]
         self.df_ = dict(zip(self.stock_.tolist(), counts[keep].tolist()))
         return self.stock_
+
+    def agency_df(self, hashes: np.ndarray) -> np.ndarray:
+        """Number of agencies using each shingle hash (0 for a hash never counted); after :meth:`finalize`."""
+        out = np.zeros(len(hashes), dtype=np.int32)
+        if len(hashes) == 0 or len(self.hashes_) == 0:
+            return out
+        pos = np.searchsorted(self.hashes_, hashes).clip(0, len(self.hashes_) - 1)
+        hit = self.hashes_[pos] == hashes
+        out[hit] = self.counts_[pos[hit]]
+        return out

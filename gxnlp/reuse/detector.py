@@ -131,10 +131,15 @@ class ReuseDetector:
     stock, the default) or ``"template"`` (more candidates, for recall on very formulaic
     corpora); ``max_bucket_docs``: a window colliding with more documents than this is
     treated as stock and yields no candidates; ``candidates="all"`` aligns every pair
-    instead of the LSH candidates (the exact baseline, quadratic).
+    instead of the LSH candidates (the exact baseline, quadratic); ``max_chance_pairs``:
+    a pair's matched sentences must be rare enough together that fewer than this many
+    unrelated pairs of the corpus are expected to share such a set by chance (see
+    :meth:`verify`; ``None`` turns the test off).
 
     After :meth:`fit`: ``pairs_``, ``report_shares_``, ``clusters_``, ``stock_phrases_``
-    (pandas DataFrames) and ``docs_`` / ``texts_`` / ``masks_`` for rendering.
+    (pandas DataFrames), ``docs_`` / ``texts_`` / ``masks_`` for rendering, and
+    ``scores_`` ``{(i, j): (rare_chars, share, surprisal)}`` of every aligned candidate with
+    ``chance_bits_``, the surprisal a share-route pair needs.
     """
 
     def __init__(
@@ -164,6 +169,7 @@ class ReuseDetector:
         min_share_self: float = 0.25,
         min_share_sibling: float = 0.25,
         candidates: str = "lsh",
+        max_chance_pairs: float | None = 20.0,
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -192,6 +198,9 @@ class ReuseDetector:
         if candidates not in ("lsh", "all"):
             raise ValueError(f"candidates must be 'lsh' or 'all', not {candidates!r}")
         self.candidates = candidates
+        if max_chance_pairs is not None and max_chance_pairs <= 0:
+            raise ValueError("max_chance_pairs must be positive or None")
+        self.max_chance_pairs = max_chance_pairs
 
     # -- steps -----------------------------------------------------------------------------
     def _prepare(self, docs: Iterable[ReuseDoc]) -> None:
@@ -296,7 +305,14 @@ class ReuseDetector:
         or the copied share of *both* narratives reaches ``min_share`` — ``min_share_self`` for
         two reports of the same agency (reusing one's own text is the common case) and
         ``min_share_sibling`` for two agencies of one county (or city) in the same report
-        year (departments filling in one model report).
+        year (departments filling in one model report) *and* the matched sentences are
+        improbable together by chance: the sum over matched sentence pairs of ``-log`` the share
+        of agencies using the more common sentence (agency document frequency at sentence level,
+        :meth:`_sentence_logp`) reaches ``log(n_pairs / max_chance_pairs)``, ``n_pairs`` being
+        the number of report pairs of the corpus. Phrase-bank sentences that every tenth agency
+        writes cannot make a pair by their number alone, and the rule depends on the corpus
+        size, not on which pairs were aligned, so the LSH path and the all-pairs baseline agree.
+        ``scores_[(i, j)]`` keeps ``(rare_chars, share, surprisal)`` of every aligned candidate.
         """
         if not hasattr(self, "_res"):
             # sentences are matched on their text outside the template; stock phrases inside
@@ -304,8 +320,13 @@ class ReuseDetector:
             self._res = [residuals(t, m) for t, m in zip(self.texts_, self.template_masks_)]
             self._stock = [stock_flags(t, tm, sm) for t, tm, sm in zip(self.texts_, self.template_masks_, self.stock_masks_)]
             self._nchars = [int((~m).sum()) for m in self.template_masks_]
+            self._logp = [self._sentence_logp(t, m) for t, m in zip(self.texts_, self.template_masks_)]
+            n = len(self.texts_)
+            self.chance_bits_ = (math.log(max(1, n * (n - 1) // 2) / self.max_chance_pairs)
+                                 if self.max_chance_pairs is not None else 0.0)
         self.passages_: dict[tuple[int, int], list[Passage]] = {}
         self.rejected_: dict[tuple[int, int], tuple[int, float]] = {}
+        self.scores_: dict[tuple[int, int], tuple[int, float, float]] = {}
         for i, j in candidates:
             ps = align(self.texts_[i], self.texts_[j], min_similarity=self.min_similarity,
                        min_sentence=self.min_sentence, min_passage=self.min_passage, a_res=self._res[i],
@@ -313,6 +334,7 @@ class ReuseDetector:
             if not ps:
                 continue
             rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
+            surprisal = self._surprisal(i, j, ps)
             share = min(sum(p.a_chars for p in ps) / max(1, self._nchars[i]),
                         sum(p.b_chars for p in ps) / max(1, self._nchars[j]))
             a, b = self.docs_[i], self.docs_[j]
@@ -322,10 +344,48 @@ class ReuseDetector:
                 need = self.min_share_sibling
             else:
                 need = self.min_share
-            if rare >= self.min_copied_chars or share >= need:
+            self.scores_[(i, j)] = (rare, round(share, 4), round(surprisal, 2))
+            # own (non-stock) copied text is evidence by itself; a share of common sentences
+            # only when they are improbable together by chance
+            ok = rare >= self.min_copied_chars or (
+                share >= need and (self.max_chance_pairs is None or surprisal >= self.chance_bits_))
+            if ok:
                 self.passages_[(i, j)] = ps
             else:
                 self.rejected_[(i, j)] = (rare, round(share, 4))
+
+    def _sentence_logp(self, t: ReuseText, template: np.ndarray) -> np.ndarray:
+        """Per sentence, ``log`` of the share of agencies that use it (agency document frequency
+        at sentence level): the median agency count of its ``stock_ngram``-grams outside the
+        template, over the number of agencies (at least ``stock_min_agencies / stock_df``). A sentence of one agency's own gives
+        ``log(1 / n_agencies)``; a phrase-bank sentence every fifth agency writes ``log(0.2)``;
+        a sentence with no whole shingle outside the template (a heading) ``0`` (no evidence).
+        """
+        n = self.stock_ngram
+        h = shingle_hashes(t.norm, n)
+        # a small corpus cannot show that a sentence is common: the share is taken over at least
+        # the number of agencies stock mining needs (stock_min_agencies / stock_df, 200 by default)
+        na = max(1, self.miner_.n_agencies, math.ceil(self.stock_min_agencies / max(self.stock_df, 1e-9)))
+        out = np.zeros(len(t.sentences))
+        if len(h) == 0:
+            return out
+        bad = np.zeros(len(h), dtype=bool)
+        for k in range(n):
+            bad |= template[k : k + len(h)]
+        df = self.miner_.agency_df(h)
+        for k, sent in enumerate(t.sentences):
+            lo, hi = sent.nstart, min(sent.nend - n + 1, len(h))
+            d = df[lo:hi][~bad[lo:hi]] if hi > lo else df[:0]  # a heading shorter than a shingle: no evidence
+            if len(d):
+                out[k] = math.log(max(1.0, float(np.median(d))) / na)
+        return out
+
+    def _surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
+        """Evidence of copying in the aligned sentences: the sum over matched sentence pairs of
+        ``-log`` the agency share of the more common sentence of the two — ``-log`` of the
+        chance that an unrelated report holds them all (sentences taken as independent)."""
+        la, lb = self._logp[i], self._logp[j]
+        return float(sum(-max(la[x], lb[y]) for p in ps for x, y in zip(p.a_matched, p.b_matched)))
 
     # -- outputs ---------------------------------------------------------------------------
     def _narrative_chars(self, i: int) -> int:
