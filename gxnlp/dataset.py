@@ -24,7 +24,8 @@ from typing import Any
 
 import pandas as pd
 
-from .model import SECTION_KEYS, GxnlpError
+from .ingest import report_id_of
+from .model import SECTION_KEYS, error_record
 from .pipeline import iter_files, process_map
 from .topic_prevalence import agency_level, agency_type
 
@@ -61,14 +62,11 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     from .structure import parse_path
 
     source = str(path)
-    data = Path(path).read_bytes() if Path(path).is_file() else b""
-    report_id = hashlib.sha1(data).hexdigest()[:16]
     try:
         report = parse_path(path)
-    except GxnlpError as exc:
-        return {"errors": [{"report_id": report_id, "source": source, "error": f"{getattr(exc, 'code', 'error')}: {exc}"}]}
     except Exception as exc:  # noqa: BLE001 - one broken file must not stop the corpus
-        return {"errors": [{"report_id": report_id, "source": source, "error": f"{type(exc).__name__}: {exc}"}]}
+        report_id = report_id_of(Path(path).read_bytes()) if Path(path).is_file() else report_id_of(b"")
+        return {"errors": [{"report_id": report_id, **error_record(source, exc)}]}
     rec = report.to_dict()
     row = {
         "report_id": rec["report_id"], "source": source, "title": rec["title"], "agency": rec["agency"],
@@ -188,7 +186,7 @@ def _file_key(path: Path) -> tuple[int, float]:
 
 
 def _content_id(path: Path) -> str:
-    return hashlib.sha1(path.read_bytes()).hexdigest()[:16]
+    return report_id_of(path.read_bytes())
 
 
 def build(

@@ -111,7 +111,6 @@ def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[s
 
 def predict_file(path: Any) -> list[dict[str, Any]]:
     """Statements (with seed categories) of one file, as dicts; ``[]`` when the file fails."""
-    from .classify import StatementClassifier
     from .model import GxnlpError
     from .statements import iter_statements
     from .structure import parse_path

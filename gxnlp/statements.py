@@ -156,7 +156,6 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
     """Problem and measure statements of a problems-section text, in document order."""
     if not text or not text.strip(WS):
         return []
-    original = text
     text, omap = dewrap(text)
     end = _end_of_section(text)
     units = [(a, b) for a, b in _units(text[:end])]

@@ -23,7 +23,7 @@ from importlib import resources
 
 import numpy as np
 
-from .text import normalise, shingle_hashes
+from .text import normalise
 
 
 def load_phrases(name: str) -> list[str]:

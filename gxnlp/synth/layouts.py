@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable
 from functools import lru_cache
 
-from .document import Block, Cell, Page, grid_positions
+from .document import Block, Page, grid_positions
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 

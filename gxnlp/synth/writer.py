@@ -23,7 +23,7 @@ from . import phrases as P
 from .agencies import Agency, build_hierarchy
 from .document import Block, Page, s2_grid, s3_grid, s4_grid
 from .layouts import LAYOUTS
-from .narrative import Narrative, copy_narrative, draw_narrative, num, render_overview, render_problems
+from .narrative import Narrative, copy_narrative, draw_narrative, render_overview, render_problems
 from .numbers import PLANTABLE, draw_tables, format_value, iter_cells, plant_error, violations
 
 YEARS = tuple(range(2016, 2025))
