@@ -144,6 +144,15 @@ def jieba_tokens(text: str) -> list[str]:
 
 
 class _ThresholdMixin:
+    def _training_data(self, X: Iterable[str], y: Sequence[str] | None) -> tuple[list[str], list[str]]:
+        """The texts and labels to train on: ``y``, or the seed classifier's weak labels (``other`` dropped)."""
+        X = list(X)
+        if y is None:
+            y = SeedTermClassifier(kind=self.kind, taxonomy=self.taxonomy).fit(X).predict(X)
+            keep = [i for i, lab in enumerate(y) if lab != OTHER]
+            X, y = [X[i] for i in keep], [y[i] for i in keep]
+        return X, list(y)
+
     threshold: float
     classes_: np.ndarray
 
@@ -179,12 +188,7 @@ class LogRegClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
         return Pipeline([("features", feats), ("clf", clf)])
 
     def fit(self, X: Sequence[str], y: Sequence[str] | None = None) -> LogRegClassifier:
-        X = list(X)
-        if y is None:
-            y = SeedTermClassifier(kind=self.kind, taxonomy=self.taxonomy).fit(X).predict(X)
-            keep = [i for i, lab in enumerate(y) if lab != OTHER]
-            X, y = [X[i] for i in keep], [y[i] for i in keep]
-        y = list(y)
+        X, y = self._training_data(X, y)
         if len(set(y)) < 2:
             raise ValueError("LogRegClassifier needs at least two distinct labels to train on")
         self.pipeline_ = self._pipeline().fit(X, y)
@@ -220,12 +224,7 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
 
         from .text import NLP_CONFIG, load_userdict
 
-        X = list(X)
-        if y is None:
-            y = SeedTermClassifier(kind=self.kind, taxonomy=self.taxonomy).fit(X).predict(X)
-            keep = [i for i, lab in enumerate(y) if lab != OTHER]
-            X, y = [X[i] for i in keep], [y[i] for i in keep]
-        y = list(y)
+        X, y = self._training_data(X, y)
         labels = sorted(set(y))
         if len(labels) < 2:
             raise ValueError("TextcatClassifier needs at least two distinct labels to train on")
