@@ -173,12 +173,13 @@ def test_cli_validate_and_tables(shared, tmp_path):
 
 
 def test_dataset_tables_stage(shared):
-    """`gxnlp.dataset.build.tables_stage`: the cell and finding rows the dataset stores for one Report."""
+    """`gxnlp.dataset.build.tables_stage`: the cell and finding rows the dataset stores for one report's pass."""
     from gxnlp.dataset.build import tables_stage
+    from gxnlp.runner import Pass
     from gxnlp.structure.parse import parse_path
 
     report = parse_path(shared / "corpora/pingtan/py2020_syq/page.txt")
-    rows = tables_stage(report)
+    rows = tables_stage(Pass(report.source, report, {}))
     cells = rows["cells"]
     assert len(cells) == 198 and set(cells[0]) == {"report_id", "template", "table", "row", "column", "value", "raw"}
     assert [(f["rule"], f["expected"], f["found"]) for f in rows["findings"]] == [

@@ -6,20 +6,15 @@ from typing import Any
 
 import typer
 
-from ..pipeline import process_map
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
+                      timeout_option)
 
 
 def narrative_of(path: Path) -> dict[str, Any]:
     """The narrative sections (overview, problems) of one file, or an error record."""
-    from ..model import NARRATIVE_SECTIONS, GxnlpError, error_record
-    from ..structure.parse import parse_path
+    from ..runner import stage_record
 
-    try:
-        rep = parse_path(path)
-    except (GxnlpError, OSError, ValueError) as exc:
-        return error_record(str(path), exc)
-    return {"source": str(path), "texts": [rep.sections[s] for s in NARRATIVE_SECTIONS if rep.sections.get(s)]}
+    return stage_record(path, "narrative")
 
 
 def newwords(
@@ -28,6 +23,9 @@ def newwords(
     min_count: int = typer.Option(5, "--min-count", help="Minimum frequency of a candidate."),
     append: Path = typer.Option(None, "--append", help="Append the candidates to this jieba user dictionary file."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
+    max_mb: float = max_mb_option(),
+    timeout: float = timeout_option(),
+    max_memory: float = max_memory_option(),
 ) -> None:
     """New-word discovery over the narrative sections: prints {"word","score","count"} per line."""
     from ..text.segment import discover_words, write_userdict
@@ -35,8 +33,7 @@ def newwords(
     files = expand_paths(paths)
     texts: list[str] = []
     failed = 0
-    for rec in track(process_map(narrative_of, files, workers=1 if len(files) < 8 and workers is None else workers),
-                     len(files), "reading"):
+    for rec in stage_records(files, "narrative", workers=workers, limits=make_limits(max_mb, timeout, max_memory)):
         if "error" in rec:
             failed += 1
             echo_json(rec)

@@ -8,9 +8,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..pipeline import process_map
-from ..structure.parse import parse_record
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
+                      timeout_option)
 
 
 class ParseFormat(str, Enum):
@@ -21,7 +20,10 @@ class ParseFormat(str, Enum):
 def parse(
     paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
     format: ParseFormat = typer.Option(ParseFormat.jsonl, "--format", "-f", help="jsonl: one JSON object per document; table: a summary."),
-    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
+    max_mb: float = max_mb_option(),
+    timeout: float = timeout_option(),
+    max_memory: float = max_memory_option(),
 ) -> None:
     """Parse reports into structured records (agency, year, template, the six sections).
 
@@ -29,8 +31,8 @@ def parse(
     exit status is 1 if any file failed.
     """
     files = expand_paths(paths)
-    workers = 1 if len(files) < 8 and workers is None else workers
-    records = track(process_map(parse_record, files, workers=workers), len(files), "parsing")
+    records = stage_records(files, "parse", workers=workers, limits=make_limits(max_mb, timeout, max_memory),
+                            description="parsing")
     failed = 0
     table = Table("file", "agency", "year", "template", "region", "sections", "warnings / error")
     for rec in records:

@@ -5,23 +5,7 @@ from pathlib import Path
 
 import typer
 
-from ..pipeline import process_map
-from ._common import expand_paths, stderr, track
-
-
-def _audit(files: list[Path], workers: int | None):
-    """Table-audit findings from :mod:`gxnlp.validate` (``None`` and a note when it is absent)."""
-    try:
-        from ..tables.audit import FINDING_COLUMNS, validate_record
-    except ImportError:
-        return None, "table audit not available (gxnlp.validate is not installed in this version)"
-    import pandas as pd
-
-    rows = []
-    for rec in track(process_map(validate_record, files, workers=workers), len(files), "auditing tables"):
-        for f in rec.get("findings", []):
-            rows.append(f)
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS), None
+from ._common import expand_paths, make_limits, max_memory_option, max_mb_option, run_stages, stderr, timeout_option
 
 
 def report(
@@ -31,23 +15,40 @@ def report(
     audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the table audit (gxnlp.validate) when available."),
     seed: int = typer.Option(1, help="MinHash seed (same corpus + seed = same page)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes for reading (default: all cores)."),
+    max_mb: float = max_mb_option(),
+    timeout: float = timeout_option(),
+    max_memory: float = max_memory_option(),
 ) -> None:
     """Write a comparative HTML report: corpus overview, reuse share by year / template / agency,
     pairwise reuse heat map, clusters with their model text, aligned passages with the copied
     spans marked, stock phrases, and table-audit findings.
 
-    Bad files are listed on the page and the run goes on; the exit status is 1 if any failed.
+    Every file is read once (reuse and the table audit come from the same pass). Bad files are
+    listed on the page and the run goes on; the exit status is 1 if any failed.
     """
+    import pandas as pd
+
     from ..report.reuse import render_report
     from ..reuse import ReuseDetector
-    from .reuse import read_corpus
+    from ..runner import stage_value
+    from ..tables.audit import FINDING_COLUMNS
 
     errors: list[dict] = []
     files = expand_paths(paths)
-    w = 1 if len(files) < 8 and workers is None else workers
-    docs = read_corpus(paths, w, errors.append)
+    stages = ("reuse", "audit") if audit else ("reuse",)
+    docs, rows = [], []
+    for rec in run_stages(files, stages, workers=workers, limits=make_limits(max_mb, timeout, max_memory)):
+        doc = stage_value(rec, "reuse")
+        if isinstance(doc, dict):
+            errors.append(doc)
+            continue
+        docs.append(doc)
+        if audit:
+            found = stage_value(rec, "audit")
+            rows.extend(found.get("findings", []))
     det = ReuseDetector(seed=seed).fit(docs)
-    findings, note = _audit(files, w) if audit else (None, "table audit skipped (--no-audit)")
+    findings, note = (pd.DataFrame(rows, columns=FINDING_COLUMNS), None) if audit else \
+        (None, "table audit skipped (--no-audit)")
     html = render_report(det, findings=findings, audit_note=note, errors=errors, max_pairs=max_pairs)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")

@@ -8,10 +8,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..pipeline import process_map
+from ..limits import DEFAULT_LIMITS, Limits
 from ..reuse import ReuseDetector, ReuseDoc
-from ..reuse.io import load_doc
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
+                      timeout_option)
 
 
 class ReuseFormat(str, Enum):
@@ -19,12 +19,11 @@ class ReuseFormat(str, Enum):
     table = "table"
 
 
-def read_corpus(paths: list[Path], workers: int | None, on_error) -> list[ReuseDoc]:
-    """Ingest + structure the files (streaming through ``process_map``); errors go to ``on_error``."""
+def read_corpus(paths: list[Path], workers: int | None, on_error, limits: Limits = DEFAULT_LIMITS) -> list[ReuseDoc]:
+    """Ingest + structure the files (one pass each, through the runner); errors go to ``on_error``."""
     files = expand_paths(paths)
-    workers = 1 if len(files) < 8 and workers is None else workers
     docs: list[ReuseDoc] = []
-    for rec in track(process_map(load_doc, files, workers=workers), len(files), "reading"):
+    for rec in stage_records(files, "reuse", workers=workers, limits=limits):
         if isinstance(rec, dict):
             on_error(rec)
         else:
@@ -46,6 +45,9 @@ def reuse(
     min_share_sibling: float = typer.Option(0.25, help="...and for two agencies of one county/city in one year."),
     seed: int = typer.Option(1, help="MinHash seed (same corpus + seed = same output)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes for reading (default: all cores)."),
+    max_mb: float = max_mb_option(),
+    timeout: float = timeout_option(),
+    max_memory: float = max_memory_option(),
 ) -> None:
     """Find copied narrative (overview and problems sections) between reports.
 
@@ -60,7 +62,7 @@ def reuse(
         if format is ReuseFormat.jsonl:
             echo_json(rec)
 
-    docs = read_corpus(paths, workers, on_error)
+    docs = read_corpus(paths, workers, on_error, make_limits(max_mb, timeout, max_memory))
     det = ReuseDetector(ngram=ngram, threshold=threshold, num_perm=num_perm, stock_df=stock_df,
                         min_copied_chars=min_copied_chars, min_share=min_share, min_share_self=min_share_self, min_share_sibling=min_share_sibling, seed=seed, include_template=include_template).fit(docs)
     if format is ReuseFormat.jsonl:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..pipeline import process_map
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
+                      timeout_option)
 
 
 class StatementsFormat(str, Enum):
@@ -20,48 +19,10 @@ class StatementsFormat(str, Enum):
 
 
 def statements_record(path: Path, taxonomy: str | None = None, threshold: float | None = None) -> dict[str, Any]:
-    """One file -> ``{"source", "report_id", "statements": [...]}`` or ``{"source", "error"}``.
+    """One file -> ``{"source", "report_id", "statements": [...]}`` or ``{"source", "error"}``."""
+    from ..runner import stage_record
 
-    Module-level so it runs in a process pool; failures become values.
-    """
-    from ..model import GxnlpError, error_record
-    from ..text.statements import iter_statements
-    from ..structure.parse import parse_path
-
-    try:
-        report = parse_path(path)
-        sts = list(iter_statements(report))
-        params = {} if threshold is None else {"threshold": threshold}
-        _classifier(taxonomy, tuple(params.items())).classify(sts)
-    except GxnlpError as exc:
-        return error_record(str(path), exc)
-    except (OSError, ValueError) as exc:
-        return error_record(str(path), exc)
-    warnings = []
-    if not (report.sections or {}).get("problems"):
-        warnings.append("no problems section found")
-    elif not sts:
-        warnings.append("problems section has no statements")
-    return {
-        "source": report.source, "report_id": report.report_id, "warnings": warnings,
-        "statements": [
-            {"source": s.source, "report_id": s.report_id, "kind": s.kind, "position": s.position,
-             "text": s.text, "category": s.category, "score": s.score}
-            for s in sts
-        ],
-    }
-
-
-_CLASSIFIERS: dict[tuple, Any] = {}
-
-
-def _classifier(taxonomy: str | None, params: tuple) -> Any:
-    from ..text.classify import StatementClassifier
-
-    key = (taxonomy, params)
-    if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, **dict(params))
-    return _CLASSIFIERS[key]
+    return stage_record(path, "statements", {"taxonomy": taxonomy, "threshold": threshold})
 
 
 def statements(
@@ -70,7 +31,10 @@ def statements(
                                             help="jsonl: one JSON object per statement; table: a readable table."),
     taxonomy: Path = typer.Option(None, "--taxonomy", help="A taxonomy JSON file (default: the shipped one)."),
     threshold: float = typer.Option(None, "--threshold", help="Evidence below which a statement is 'other'."),
-    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
+    max_mb: float = max_mb_option(),
+    timeout: float = timeout_option(),
+    max_memory: float = max_memory_option(),
 ) -> None:
     """Split each report's problems section into problem and measure statements and classify them.
 
@@ -78,7 +42,6 @@ def statements(
     a file that cannot be read prints {"source","error"} and the run goes on (exit status 1).
     """
     files = expand_paths(paths)
-    workers = 1 if len(files) < 8 and workers is None else workers
     if taxonomy is not None:
         from ..text.classify import load_taxonomy
 
@@ -87,10 +50,11 @@ def statements(
         except (OSError, ValueError) as exc:
             stderr.print(f"[red]bad taxonomy {escape(str(taxonomy))}:[/red] {escape(str(exc))}")
             raise typer.Exit(2) from exc
-    func = partial(statements_record, taxonomy=str(taxonomy) if taxonomy else None, threshold=threshold)
+    options = {"taxonomy": str(taxonomy) if taxonomy else None, "threshold": threshold}
     failed = 0
     table = Table("file", "kind", "#", "category", "score", "text")
-    for rec in track(process_map(func, files, workers=workers), len(files), "statements"):
+    for rec in stage_records(files, "statements", workers=workers, options=options,
+                             limits=make_limits(max_mb, timeout, max_memory), description="statements"):
         if "error" in rec:
             failed += 1
             if format is StatementsFormat.jsonl:

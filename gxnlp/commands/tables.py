@@ -9,9 +9,8 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from ..pipeline import process_map
-from ..tables.core import tables_record
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
+                      timeout_option)
 
 FIELDS = ["source", "report_id", "template", "table", "row", "column", "value", "raw"]
 
@@ -56,6 +55,9 @@ def tables(
     out: Path = typer.Option(None, "--out", "-o", help="Output file (default stdout; required for parquet)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print extraction warnings on stderr."),
+    max_mb: float = max_mb_option(),
+    timeout: float = timeout_option(),
+    max_memory: float = max_memory_option(),
 ) -> None:
     """Extract the statistical tables (sections 2-4) into one record per cell.
 
@@ -67,8 +69,8 @@ def tables(
         stderr.print("[red]--format parquet needs --out FILE[/red]")
         raise typer.Exit(2)
     files = expand_paths(paths)
-    workers = 1 if len(files) < 8 and workers is None else workers
-    records = track(process_map(tables_record, files, workers=workers), len(files), "extracting tables")
+    records = stage_records(files, "tables", workers=workers, limits=make_limits(max_mb, timeout, max_memory),
+                            description="extracting tables")
     handle = open(out, "w", encoding="utf-8", newline="") if out is not None and format is not TablesFormat.parquet else None
     stream = handle or sys.stdout
     writer = csv.DictWriter(stream, fieldnames=FIELDS) if format is TablesFormat.csv else None

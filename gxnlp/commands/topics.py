@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from ._common import make_limits, max_memory_option, max_mb_option, timeout_option
+
 
 def register(app: typer.Typer) -> None:
     app.command(name="topics")(topics)
@@ -39,6 +41,9 @@ def topics(
                                               "by gxnlp.tables when available)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Parallel workers for parsing (default: CPUs)."),
     n_boot: int = typer.Option(500, "--n-boot", help="Bootstrap resamples for prevalence intervals."),
+    max_mb: Optional[float] = max_mb_option(),
+    timeout: Optional[float] = timeout_option(),
+    max_memory: Optional[float] = max_memory_option(),
 ) -> None:
     """Topic models of the problem and measure statements of annual reports.
 
@@ -48,7 +53,8 @@ def topics(
     from rich.console import Console
 
     from ..topics import inputs as ti
-    from ..pipeline import iter_files, process_map
+    from ..pipeline import iter_entries
+    from ..runner import run, stage_value
     from ..topics.prevalence import report_frame
     from ..topics.model import fit_topics
 
@@ -75,7 +81,8 @@ def topics(
             reports = reports.drop_duplicates("report_id")
             cells = ti.read_cells(cells_path) if cells_path else None
         else:
-            files = list(iter_files(paths))
+            files = list(iter_entries(paths))
+            limits = make_limits(max_mb, timeout, max_memory)
             task = progress.add_task("parsing", total=len(files))
 
             def tick(recs):
@@ -83,7 +90,8 @@ def topics(
                     progress.advance(task)
                     yield r
 
-            st, reports, cells = ti.collect(tick(process_map(ti.load_report, files, workers=workers)), errors)
+            records = (stage_value(r, "topics") for r in run(files, ("topics",), workers=workers, limits=limits))
+            st, reports, cells = ti.collect(tick(records), errors)
             if cells_path:  # given cells come first: table_totals takes the first value per report and key
                 cells = pd.concat([ti.read_cells(cells_path), cells], ignore_index=True)
         for e in errors:

@@ -8,9 +8,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ..pipeline import process_map
-from ..tables.audit import validate_record
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
+                      timeout_option)
 
 
 class ValidateFormat(str, Enum):
@@ -21,7 +20,10 @@ class ValidateFormat(str, Enum):
 def validate(
     paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
     format: ValidateFormat = typer.Option(ValidateFormat.jsonl, "--format", "-f", help="jsonl: one object per finding; table: a summary."),
-    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
+    max_mb: float = max_mb_option(),
+    timeout: float = timeout_option(),
+    max_memory: float = max_memory_option(),
 ) -> None:
     """Check every report's tables: s3 column balance, row totals, total handled, s4 group totals,
     and the totals the narrative states (收到…申请N件, 行政复议N件, 行政诉讼N件).
@@ -30,8 +32,8 @@ def validate(
     message); a clean report prints nothing. Unreadable files print an "error" record, exit 1.
     """
     files = expand_paths(paths)
-    workers = 1 if len(files) < 8 and workers is None else workers
-    records = track(process_map(validate_record, files, workers=workers), len(files), "validating")
+    records = stage_records(files, "audit", workers=workers, limits=make_limits(max_mb, timeout, max_memory),
+                            description="validating")
     failed = 0
     n_findings = 0
     summary = Table("file", "rule", "cell", "expected", "found")

@@ -16,17 +16,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..ingest.read import report_id_of
-from ..model import SECTION_KEYS, error_record
-from ..pipeline import iter_files, process_map
+from ..limits import DEFAULT_LIMITS, Limits
+from ..model import SECTION_KEYS, GxnlpError
+from ..pipeline import FileProblem, iter_files
 from ..topics.prevalence import agency_level, agency_type
 
 SCHEMA: dict[str, str] = {
@@ -59,17 +60,35 @@ CORPUS_TABLES = ("reuse", "report_reuse", "topics")
 
 def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     """Everything gxnlp computes from one file, as rows per table. Never raises."""
-    from ..structure.parse import parse_path
+    from ..runner import analyse
 
-    source = str(path)
-    try:
-        report = parse_path(path)
-    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the corpus
-        report_id = report_id_of(Path(path).read_bytes()) if Path(path).is_file() else report_id_of(b"")
-        return {"errors": [{"report_id": report_id, **error_record(source, exc)}]}
-    rec = report.to_dict()
+    return dataset_rows(analyse(path, ("dataset",)), None)
+
+
+def dataset_rows(record: dict[str, Any], report_id: str | None) -> dict[str, list[dict[str, Any]]]:
+    """Rows per table from a runner record; a failed file is one ``errors`` row under ``report_id``
+    (its content hash, or an id derived from the path when it could not be read)."""
+    if "error" in record or "dataset" in record.get("stage_errors", {}):
+        err = record.get("error") or record["stage_errors"]["dataset"]
+        if report_id is None:
+            try:
+                report_id = report_id_of(Path(record["source"]).read_bytes())
+            except OSError:
+                report_id = _path_id(record["source"])
+        return {"errors": [{"report_id": report_id, "source": record["source"], "error": err}]}
+    return record["stages"]["dataset"]
+
+
+def _path_id(path: str) -> str:
+    """The id of a file whose content could not be read (stable per path)."""
+    return "path:" + hashlib.sha1(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def report_rows(p) -> dict[str, list[dict[str, Any]]]:
+    """The rows of one document's pass (:class:`gxnlp.runner.Pass`): the report, then each stage's."""
+    rec = p.report.to_dict()
     row = {
-        "report_id": rec["report_id"], "source": source, "title": rec["title"], "agency": rec["agency"],
+        "report_id": rec["report_id"], "source": p.source, "title": rec["title"], "agency": rec["agency"],
         "agency_type": agency_type(rec["agency"]), "level": agency_level(rec["agency"]), "year": rec["year"], "published": rec["published"],
         **rec["region"], "template": rec["template"], "encoding": rec["encoding"],
         "warnings": json.dumps(rec["warnings"], ensure_ascii=False), **rec["sections"],
@@ -77,40 +96,29 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {"reports": [row]}
     for name, stage in DOCUMENT_STAGES.items():
         try:
-            out.update(stage(report))
+            out.update(stage(p))
         except Exception as exc:  # noqa: BLE001 - a stage failing on one report is a warning on it
             row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
                                          ensure_ascii=False)
     return out
 
 
-@lru_cache(maxsize=1)
-def _classifier():
-    from ..text.classify import StatementClassifier
-
-    return StatementClassifier()
-
-
-def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
+def tables_stage(p) -> dict[str, list[dict[str, Any]]]:
     """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
-    from ..tables import cell_rows
     from ..tables.audit import finding_rows
 
-    cells = cell_rows(report)
+    cells = p.tables[0]
     return {"cells": cells.drop(columns=["source"], errors="ignore").to_dict("records"),
-            "findings": finding_rows(report, cells)}
+            "findings": finding_rows(p.report, cells)}
 
 
-def statements_stage(report) -> dict[str, list[dict[str, Any]]]:
+def statements_stage(p) -> dict[str, list[dict[str, Any]]]:
     """Problem and measure statements with their category (seed-term classifier)."""
-    from ..text.statements import iter_statements
-
-    statements = _classifier().classify(list(iter_statements(report)))
     return {"statements": [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
-                            "category": s.category, "score": s.score, "topic": None} for s in statements]}
+                            "category": s.category, "score": s.score, "topic": None} for s in p.statements]}
 
 
-#: Per-report stages: name -> function(Report) -> {table: rows}. A failing stage becomes a
+#: Per-report stages: name -> function(runner.Pass) -> {table: rows}. A failing stage becomes a
 #: warning on that report.
 DOCUMENT_STAGES: dict[str, Callable[[Any], dict[str, list[dict[str, Any]]]]] = {
     "tables": tables_stage,
@@ -126,13 +134,31 @@ class BuildStats:
     processed: int = 0
     skipped: int = 0
     failed: int = 0
+    removed: int = 0
     corpus_stages: list[str] = field(default_factory=list)
+    #: Error records of this run: files that failed, and paths the corpus walk could not use.
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    #: Files of the corpus that failed, in this run or an earlier one (rows of the errors table).
+    errors_in_dataset: int = 0
+
+
+class DatabaseLocked(GxnlpError):
+    """Another process (a second ``gxnlp build``) holds the database."""
+
+    code = "locked"
 
 
 def _connect(db: str | os.PathLike):
     import duckdb
 
-    con = duckdb.connect(str(db))
+    try:
+        con = duckdb.connect(str(db))
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        holder = re.search(r"PID (\d+)", str(exc))
+        raise DatabaseLocked(f"{db} is locked by another build{f' (pid {holder.group(1)})' if holder else ''}: "
+                             "wait for it to finish, or use another --db") from None
     existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     for name, cols in SCHEMA.items():
         if name in existing:
@@ -199,91 +225,134 @@ def build(
     chunk_size: int = 32,
     corpus_stages: bool = True,
     seed: int = 0,
+    limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:
     """Build or update the dataset at ``db`` from report files under ``paths``.
 
-    Only files whose content hash is not yet stored are processed. ``scheduler`` is that of
-    :func:`gxnlp.pipeline.process_map` (``"dask"`` uses the current dask.distributed client, so
-    a corpus can be analysed on a cluster while results stream into one file). ``_abort_after_chunks``
-    is a fault-injection point for tests: the process dies (``os._exit``) after that many
-    committed chunks, as a killed build would.
+    Only files whose content hash is not yet stored are processed; afterwards the dataset holds
+    exactly the files under ``paths``: the rows of an edited file's old content and of deleted
+    files are removed, a renamed file keeps its rows under its new path. ``scheduler`` is that of
+    :func:`gxnlp.runner.run` (``"dask"`` uses the current dask.distributed client, so a corpus
+    can be analysed on a cluster while results stream into one file). Raises
+    :class:`DatabaseLocked` when another build holds ``db``. ``_abort_after_chunks`` is a
+    fault-injection point for tests: the process dies (``os._exit``) after that many committed
+    chunks, as a killed build would.
     """
+    from ..runner import TRANSIENT_CODES, error_code, run
+
     stats = BuildStats()
     con = _connect(db)
-    known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
-    state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
-    if state.get("stages") == _stages_version():
-        done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
-    else:  # built by another version of the stages: everything is recomputed
-        done = set()
-        con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version()])
-    todo: list[Path] = []
-    file_rows: list[dict[str, Any]] = []
-    queued: set[str] = set()
-    for path in iter_files(paths):
-        stats.files += 1
-        key = str(path.resolve())
-        size, mtime = _file_key(path)
-        cached = known_files.get(key)
-        rid = cached[2] if cached and cached[0] == size and cached[1] == mtime else _content_id(path)
-        file_rows.append({"path": key, "size": size, "mtime": mtime, "report_id": rid})
-        if rid in done or rid in queued:
-            stats.skipped += 1
-            continue
-        queued.add(rid)
-        todo.append(path)
-    if scheduler == "processes" and len(todo) < 8:
-        workers = 1  # a pool costs more than it saves on a handful of files
-    results = process_map(analyse_path, todo, workers=workers, scheduler=scheduler)
-    if progress is not None:
-        results = progress(results, len(todo), "analysing")
-    buffer: list[dict[str, Any]] = []
-    chunks = 0
+    try:
+        known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
+        state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
+        if state.get("stages") == _stages_version():
+            done = {r[0] for r in con.execute("SELECT report_id FROM reports").fetchall()}
+            done |= {rid for rid, err in con.execute("SELECT report_id, error FROM errors").fetchall()
+                     if error_code({"error": err}) not in TRANSIENT_CODES and not rid.startswith("path:")}
+        else:  # built by another version of the stages: everything is recomputed
+            done = set()
+            con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version()])
+        todo: list[Path] = []
+        todo_ids: list[str] = []
+        file_rows: list[dict[str, Any]] = []
+        live: dict[str, str] = {}  # report_id -> the source path its rows carry (the first file with it)
+        problems: list[FileProblem] = []
+        for path in iter_files(paths, problems=problems):
+            stats.files += 1
+            key = str(path.resolve())
+            try:
+                size, mtime = _file_key(path)
+                cached = known_files.get(key)
+                rid = cached[2] if cached and cached[0] == size and cached[1] == mtime else _content_id(path)
+            except OSError:  # no permission, vanished: the runner gives the file its error record
+                size, mtime, rid = None, None, _path_id(str(path))
+            file_rows.append({"path": key, "size": size, "mtime": mtime, "report_id": rid})
+            if rid in live:
+                stats.skipped += 1
+                continue
+            live[rid] = str(path)
+            if rid in done:
+                stats.skipped += 1
+                continue
+            todo.append(path)
+            todo_ids.append(rid)
+        for problem in problems:
+            stats.errors.append(problem.record())
+        if scheduler == "processes" and len(todo) < 8 and workers is None:
+            workers = 1  # a pool costs more than it saves on a handful of files
+        results = run(todo, ("dataset",), workers=workers, scheduler=scheduler, limits=limits)
+        if progress is not None:
+            results = progress(results, len(todo), "analysing")
+        buffer: list[dict[str, Any]] = []
+        chunks = 0
 
-    def flush() -> None:
-        nonlocal chunks
-        if not buffer:
-            return
-        con.execute("BEGIN TRANSACTION")
-        ids = [r["reports"][0]["report_id"] if r.get("reports") else r["errors"][0]["report_id"] for r in buffer]
-        for table in PER_REPORT_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?))", [ids])
-            _insert(con, table, [row for r in buffer for row in r.get(table, [])])
-        con.execute("COMMIT")
-        buffer.clear()
-        chunks += 1
-        if _abort_after_chunks is not None and chunks >= _abort_after_chunks:
-            os._exit(137)
+        def flush() -> None:
+            nonlocal chunks
+            if not buffer:
+                return
+            con.execute("BEGIN TRANSACTION")
+            ids = [r["reports"][0]["report_id"] if r.get("reports") else r["errors"][0]["report_id"] for r in buffer]
+            for table in PER_REPORT_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?))", [ids])
+                _insert(con, table, [row for r in buffer for row in r.get(table, [])])
+            con.execute("COMMIT")
+            buffer.clear()
+            chunks += 1
+            if _abort_after_chunks is not None and chunks >= _abort_after_chunks:
+                os._exit(137)
 
-    for result in results:
-        stats.processed += 1
-        stats.failed += bool(result.get("errors"))
-        buffer.append(result)
-        if len(buffer) >= chunk_size:
-            flush()
-    flush()
+        for rid, record in zip(todo_ids, results):
+            result = dataset_rows(record, rid)
+            stats.processed += 1
+            if result.get("errors"):
+                stats.failed += 1
+                stats.errors.append({"source": record["source"], "error": result["errors"][0]["error"]})
+            buffer.append(result)
+            if len(buffer) >= chunk_size:
+                flush()
+        flush()
+        stats.removed = _sync_with_files(con, live, file_rows)
+        stats.errors_in_dataset = con.execute("SELECT count(*) FROM errors").fetchone()[0]
+        fingerprint = hashlib.sha1(
+            ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
+            + f"|seed={seed}|{_stages_version()}|{','.join(CORPUS_STAGES)}".encode()
+        ).hexdigest()
+        state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
+        if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
+            con.execute("BEGIN TRANSACTION")
+            for name, stage in CORPUS_STAGES.items():
+                stage(con, seed)
+                stats.corpus_stages.append(name)
+            con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
+            con.execute("COMMIT")
+        if parquet is not None:
+            export_parquet(con, parquet)
+    finally:
+        con.close()
+    return stats
+
+
+def _sync_with_files(con, live: dict[str, str], file_rows: list[dict[str, Any]]) -> int:
+    """Make the stored reports those of the files now present: drop the rows of content no file
+    holds any more (edited or deleted files), point every kept row at its current path (renamed
+    files), and record the files. One transaction. Returns the number of reports removed."""
+    current = pd.DataFrame({"report_id": list(live), "source": list(live.values())}, columns=["report_id", "source"])
+    con.register("_live", current)
     con.execute("BEGIN TRANSACTION")
+    stale = con.execute("SELECT count(*) FROM (SELECT report_id FROM reports UNION SELECT report_id FROM errors) "
+                        "WHERE report_id NOT IN (SELECT report_id FROM _live)").fetchone()[0]
+    for table in PER_REPORT_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE report_id NOT IN (SELECT report_id FROM _live)")
+    for table in ("reports", "errors", "findings"):
+        con.execute(f"UPDATE {table} SET source = l.source FROM _live l "
+                    f"WHERE {table}.report_id = l.report_id AND {table}.source IS DISTINCT FROM l.source")
     con.execute("DELETE FROM files")
     _insert(con, "files", file_rows)
     con.execute("COMMIT")
-    fingerprint = hashlib.sha1(
-        ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
-        + f"|seed={seed}|{_stages_version()}|{','.join(CORPUS_STAGES)}".encode()
-    ).hexdigest()
-    state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
-    if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
-        con.execute("BEGIN TRANSACTION")
-        for name, stage in CORPUS_STAGES.items():
-            stage(con, seed)
-            stats.corpus_stages.append(name)
-        con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
-        con.execute("COMMIT")
-    if parquet is not None:
-        export_parquet(con, parquet)
-    con.close()
-    return stats
+    con.unregister("_live")
+    return int(stale)
 
 
 def topics_stage(con, seed: int) -> None:

@@ -12,12 +12,15 @@ import io
 import re
 from pathlib import Path
 
+from dataclasses import replace
+
 from . import chrome
 from . import normalize
+from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Document, IngestError
 
 #: Files larger than this are refused (a report is tens of KB; a 50 MB "report" is a mistake).
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
 
 _TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 _HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -275,12 +278,17 @@ def docx_to_text(data: bytes, warnings: list[str]) -> tuple[str, list[list[list[
 
 # --------------------------------------------------------------------------- entry point
 
-def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_document(path: str | Path, *, max_bytes: int | None = None, limits: Limits | None = None) -> Document:
     """Read one report file into a normalised :class:`Document`.
 
     Raises :class:`IngestError` with a specific ``code`` for files that cannot be a report
-    (empty, binary junk, too large, scanned PDF, unsupported type).
+    (empty, binary junk, over a limit of ``limits``, scanned PDF, unsupported type).
+    ``max_bytes`` overrides ``limits.max_mb``.
     """
+    limits = limits or DEFAULT_LIMITS
+    if max_bytes is not None:
+        limits = replace(limits, max_mb=max_bytes / 2**20)
+    max_bytes = limits.max_bytes
     path = Path(path)
     if not path.exists():
         raise IngestError("not_found", f"no such file: {path}")

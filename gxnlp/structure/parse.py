@@ -386,11 +386,6 @@ def parse_record(path: str | Path) -> dict:
 
     A module-level function so it can run in a process pool or on Dask.
     """
-    from ..model import GxnlpError, error_record
+    from ..runner import stage_record
 
-    try:
-        return parse_path(path).to_dict()
-    except GxnlpError as exc:
-        return error_record(str(path), exc)
-    except Exception as exc:  # a bug or a library failure on one file must not stop a corpus
-        return error_record(str(path), exc)
+    return stage_record(path, "parse")

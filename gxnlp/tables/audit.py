@@ -260,19 +260,9 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
 def validate_record(path) -> dict[str, Any]:
     """Read one file and audit its tables: ``{"source", "report_id", "findings", "warnings"}`` or
     ``{"source", "error"}``. The narrative checked is the whole document text."""
-    from ..model import error_record
-    from ..structure.parse import parse_path
-    from . import extract_with_warnings
+    from ..runner import stage_record
 
-    try:
-        report = parse_path(path)
-        df, warnings = extract_with_warnings(report)
-        df.attrs["source"] = str(path)
-        findings = check(df, report.document.text if report.document else None) if not df.empty else []
-    except Exception as exc:  # one bad file never stops a corpus
-        return error_record(str(path), exc)
-    return {"source": str(path), "report_id": report.report_id, "findings": [f.to_dict() for f in findings],
-            "warnings": warnings}
+    return stage_record(path, "audit")
 
 
 def finding_rows(report, df: pd.DataFrame) -> list[dict[str, Any]]:

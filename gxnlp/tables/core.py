@@ -136,16 +136,9 @@ def cell_dicts(df: pd.DataFrame, source: str | None = None) -> list[dict[str, An
 def tables_record(path) -> dict[str, Any]:
     """Read, structure and extract one file: ``{"source", "report_id", "template", "cells", "warnings"}``
     or ``{"source", "error"}``. Module-level so it runs in a process pool."""
-    from ..model import error_record
-    from ..structure.parse import parse_path
+    from ..runner import stage_record
 
-    try:
-        report = parse_path(path)
-        df, warnings = extract_with_warnings(report)
-    except Exception as exc:  # one bad file never stops a corpus
-        return error_record(str(path), exc)
-    return {"source": str(path), "report_id": report.report_id, "template": df.attrs["template"],
-            "cells": cell_dicts(df, str(path)), "warnings": warnings}
+    return stage_record(path, "tables")
 
 
 def cell_rows(report: Report) -> pd.DataFrame:

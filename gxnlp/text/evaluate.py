@@ -111,28 +111,10 @@ def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[s
 
 def predict_file(path: Any) -> list[dict[str, Any]]:
     """Statements (with seed categories) of one file, as dicts; ``[]`` when the file fails."""
-    from ..model import GxnlpError
-    from .statements import iter_statements
-    from ..structure.parse import parse_path
+    from ..runner import stage_record
 
-    try:
-        rep = parse_path(path)
-    except (GxnlpError, OSError, ValueError):
-        return []
-    sts = list(iter_statements(rep))
-    _seed_classifier().classify(sts)
-    return [s.to_dict() for s in sts]
-
-
-_SEED: list[Any] = []
-
-
-def _seed_classifier() -> Any:
-    from .classify import StatementClassifier
-
-    if not _SEED:
-        _SEED.append(StatementClassifier("seed"))
-    return _SEED[0]
+    out = stage_record(path, "predict")
+    return [] if isinstance(out, dict) else out
 
 
 def evaluate_corpus(corpus: str | Any, truth: str | Any | None = None, workers: int | None = 1) -> dict[str, Any]:

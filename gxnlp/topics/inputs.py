@@ -17,7 +17,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import error_record
 
 _KIND_ALIASES = {
     "problem": "problem", "problems": "problem", "issue": "problem",
@@ -68,22 +67,10 @@ def report_meta(report: Any) -> dict[str, Any]:
 
 
 def load_report(path: str | Path) -> dict[str, Any]:
-    """One file -> {"report": meta, "statements": [...], "cells": [...]}; or an error record."""
-    try:
-        from ..structure import parse_path
+    """One file -> {"source", "report": meta, "statements": [...], "cells": [...]}; or an error record."""
+    from ..runner import stage_record
 
-        report = parse_path(path)
-        cells_error = None
-        try:
-            cells = cells_of(report)
-        except Exception as exc:  # tables are optional for topics: keep the statements
-            cells, cells_error = [], f"tables: {type(exc).__name__}: {exc}"
-        rec = {"source": str(path), "report": report_meta(report), "statements": statements_of(report), "cells": cells}
-        if cells_error:
-            rec["warning"] = cells_error
-        return rec
-    except Exception as exc:  # one bad file never stops the run
-        return error_record(str(path), exc)
+    return stage_record(path, "topics")
 
 
 def collect(records: Iterable[dict[str, Any]], errors: list[dict[str, Any]] | None = None):
