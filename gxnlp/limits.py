@@ -25,7 +25,7 @@ class Limits:
     max_mb: float = 20.0
     inflate_factor: float = 10.0
     max_zip_entries: int = 2000
-    max_html_depth: int = 1000
+    max_html_depth: int = 256
     max_html_elements: int = 500_000
     max_pdf_pages: int = 500
     timeout: float | None = 120.0

@@ -1,7 +1,6 @@
 """``gxnlp tables``: the cells of sections 2-4 as tidy records (one per cell)."""
 from __future__ import annotations
 
-import csv
 import sys
 from enum import Enum
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
+from ..dataset.export import CsvRowWriter
 from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
                       timeout_option)
 
@@ -73,7 +73,7 @@ def tables(
                             description="extracting tables")
     handle = open(out, "w", encoding="utf-8", newline="") if out is not None and format is not TablesFormat.parquet else None
     stream = handle or sys.stdout
-    writer = csv.DictWriter(stream, fieldnames=FIELDS) if format is TablesFormat.csv else None
+    writer = CsvRowWriter(stream, FIELDS) if format is TablesFormat.csv else None
     if writer:
         writer.writeheader()
     sink = _ParquetSink(out) if format is TablesFormat.parquet else None

@@ -150,6 +150,7 @@ def _print_table(result, console) -> None:
 def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
     import pandas as pd
 
+    from ..dataset.export import write_csv
     from ..topics.prevalence import prevalence_all, prevalence_contrast
     from ..report.topics import render_html
 
@@ -157,18 +158,18 @@ def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
     topics = result.topics.copy()
     topics["top_terms"] = topics["top_terms"].map(" ".join)
     topics["examples"] = topics["examples"].map(lambda xs: " | ".join(xs))
-    topics.to_csv(out / "topics.csv", index=False)
+    write_csv(topics, out / "topics.csv")
     labels = result.topics.set_index(["kind", "topic"])["label"]
     st = result.statement_topics.copy()
     st["label"] = [labels.get((k, t)) if t >= 0 else None for k, t in zip(st["kind"], st["topic"])]
-    st.to_csv(out / "statement_topics.csv", index=False)
+    write_csv(st, out / "statement_topics.csv")
     rt = result.report_topics.copy()
     rt["label"] = [labels.get((k, t)) for k, t in zip(rt["kind"], rt["topic"])]
     rt = rt.merge(reports.drop(columns=[c for c in reports.columns if c in rt.columns and c != "report_id"]),
                   on="report_id", how="left")
-    rt.to_csv(out / "report_topics.csv", index=False)
+    write_csv(rt, out / "report_topics.csv")
     prev = prevalence_all(result.statement_topics, reports, n_boot=n_boot, seed=seed)
-    prev.to_csv(out / "prevalence.csv", index=False)
+    write_csv(prev, out / "prevalence.csv")
     contrasts = []
     for by, name, (label_a, a), (label_b, b) in CONTRASTS:
         if by in reports and reports[by].notna().any():
@@ -176,8 +177,8 @@ def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
             contrasts.append(c.assign(contrast=name, label_a=label_a, label_b=label_b)
                              [["contrast", "label_a", "label_b", *c.columns]])
     contrast = pd.concat(contrasts, ignore_index=True) if contrasts else pd.DataFrame()
-    contrast.to_csv(out / "contrast.csv", index=False)
-    result.selection.to_csv(out / "selection.csv", index=False)
+    write_csv(contrast, out / "contrast.csv")
+    write_csv(result.selection, out / "selection.csv")
     (out / "topics.html").write_text(render_html(result, reports, prev, contrast=contrast, title="gxnlp topics"),
                                      encoding="utf-8")
 

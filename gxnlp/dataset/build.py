@@ -472,23 +472,20 @@ class Dataset:
 
     # Exports researchers use -------------------------------------------------
     def to_csv(self, directory: str | os.PathLike) -> list[Path]:
-        """CSV files in UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
+        """CSV files in UTF-8 with a BOM, so Excel opens the Chinese text correctly; text cells that a
+        spreadsheet would run as a formula are neutralised (:mod:`gxnlp.dataset.export`)."""
+        from .export import write_csv
+
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name, frame in self._frames().items():
-            path = out / f"{name}.csv"
-            frame.to_csv(path, index=False, encoding="utf-8-sig")
-            written.append(path)
-        return written
+        return [write_csv(frame, out / f"{name}.csv", bom=True) for name, frame in self._frames().items()]
 
     def to_excel(self, path: str | os.PathLike) -> Path:
-        """One .xlsx workbook, a sheet per table (long text cells truncated to Excel's 32,767 limit)."""
-        with pd.ExcelWriter(path) as writer:
-            for name, frame in self._frames().items():
-                frame = frame.map(lambda v: v[:32767] if isinstance(v, str) else v)
-                frame.to_excel(writer, sheet_name=name[:31], index=False)
-        return Path(path)
+        """One .xlsx workbook, a sheet per table (long text cells truncated to Excel's 32,767 limit;
+        no cell is a formula)."""
+        from .export import write_excel
+
+        return write_excel(self._frames(), path)
 
     def to_parquet(self, directory: str | os.PathLike) -> list[Path]:
         out = Path(directory)

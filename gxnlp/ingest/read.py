@@ -10,11 +10,12 @@ import codecs
 import hashlib
 import io
 import re
+import threading
 from pathlib import Path
 
 from dataclasses import replace
 
-from . import chrome
+from . import bounds, chrome
 from . import normalize
 from ..limits import DEFAULT_LIMITS, Limits
 from ..model import Document, IngestError
@@ -60,16 +61,141 @@ def _looks_binary(data: bytes) -> bool:
     return control > max(8, len(sample) // 50)
 
 
-def decode_bytes(data: bytes, declared: str | None = None, warnings: list[str] | None = None) -> tuple[str, str]:
-    """Decode ``data``; return (text, encoding used). Never guesses silently.
+_BAD_BYTES = threading.local()
 
-    Order: BOM, the declared charset (``<meta charset>``), strict UTF-8, then
-    charset-normalizer's detection, which adds a warning naming the guess.
+
+def _count_bad_bytes(exc: UnicodeDecodeError) -> tuple[str, int]:
+    positions = getattr(_BAD_BYTES, "positions", None)
+    if positions is not None:
+        positions.append(exc.start + _BAD_BYTES.offset)
+    return "\ufffd", exc.end
+
+
+codecs.register_error("gxnlp-count", _count_bad_bytes)
+
+
+def _decode_counting(data: bytes, encoding: str, positions: list[int], offset: int = 0) -> str:
+    """``data`` decoded with each undecodable byte run replaced by U+FFFD; its offset (+ ``offset``) noted."""
+    _BAD_BYTES.positions, _BAD_BYTES.offset = positions, offset
+    try:
+        return data.decode(encoding, errors="gxnlp-count")
+    finally:
+        _BAD_BYTES.positions = None
+
+
+def _plausible(text: str) -> float:
+    """Share of the non-ASCII characters that Chinese report text is made of: common simplified or
+    traditional characters (GB2312 or Big5) and CJK/full-width punctuation. Text decoded with the
+    wrong codec (mojibake) is mostly rare characters, Latin-1 letters and symbols."""
+    total = good = 0
+    for ch in text:
+        if ch < "\x80":
+            continue
+        total += 1
+        if "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·":
+            good += 1
+        elif "\u4e00" <= ch <= "\u9fff":
+            for enc in ("gb2312", "big5"):
+                try:
+                    ch.encode(enc)
+                except UnicodeEncodeError:
+                    continue
+                good += 1
+                break
+    return good / total if total else 1.0
+
+
+def _lines_with_offsets(data: bytes):
+    pos = 0
+    for line in data.split(b"\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _decode_by_line(data: bytes, fallback: str, warnings: list[str]) -> tuple[str, str]:
+    """Decode a file that is UTF-8 in parts: each line in the codec that reads it as Chinese text
+    (UTF-8, else GB18030 or ``fallback``); what no codec reads is replaced and counted."""
+    out: list[str] = []
+    positions: list[int] = []
+    lines_by_codec: dict[str, list[int]] = {}
+    others = list(dict.fromkeys(["gb18030", fallback]))
+    for number, (offset, line) in enumerate(_lines_with_offsets(data), 1):
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            out.append(line.decode("utf-8"))
+            lines_by_codec.setdefault("utf-8", []).append(number)
+            continue
+        except UnicodeDecodeError:
+            pass
+        # A line in another codec reads as common Chinese characters; UTF-8 with a few bad bytes
+        # read as GB18030 does not (mojibake), and keeps UTF-8 with the bad bytes replaced.
+        chosen, best = None, 0.8
+        for enc in others:
+            try:
+                text = line.decode(enc)
+            except (UnicodeDecodeError, LookupError):
+                continue
+            score = _plausible(text)
+            if score > best:
+                chosen, best = (enc, text), score
+        if chosen is None:
+            chosen = ("utf-8", _decode_counting(line, "utf-8", positions, offset))
+        out.append(chosen[1])
+        lines_by_codec.setdefault(chosen[0], []).append(number)
+    codecs_used = sorted(lines_by_codec, key=lambda c: -len(lines_by_codec[c]))
+    if len(codecs_used) > 1:
+        minor = "; ".join(f"{_ranges(lines_by_codec[c])} as {c}" for c in codecs_used[1:])
+        warnings.append(f"mixed encodings: lines decoded by segment, mostly {codecs_used[0]}; lines {minor}")
+    _warn_replaced(positions, warnings)
+    return "\n".join(out), "+".join(codecs_used) or "utf-8"
+
+
+def _ranges(numbers: list[int], limit: int = 6) -> str:
+    spans: list[list[int]] = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:limit])
+    return text + (", ..." if len(spans) > limit else "")
+
+
+def _warn_replaced(positions: list[int], warnings: list[str]) -> None:
+    if positions:
+        shown = ", ".join(str(p) for p in positions[:10]) + (", ..." if len(positions) > 10 else "")
+        warnings.append(f"{len(positions)} invalid byte sequence(s) replaced by U+FFFD at byte offsets {shown}")
+
+
+def _check_sensible(text: str, n_bad: int) -> None:
+    """``unreadable`` when replacement characters are most of what is left."""
+    if not n_bad:
+        return
+    meaningful = sum(1 for ch in text if ch > "\x80" and ch != "\ufffd") + sum(ch.isalnum() for ch in text if ch < "\x80")
+    if n_bad > meaningful:
+        raise IngestError("unreadable", f"nothing sensible left after decoding: {n_bad} undecodable byte sequences, "
+                          f"{meaningful} readable characters")
+
+
+def decode_bytes(data: bytes, declared: str | None = None, warnings: list[str] | None = None) -> tuple[str, str]:
+    """Decode ``data``; return (text, encoding used). Never guesses silently, never raises on bad bytes.
+
+    Order: BOM, the declared charset (``<meta charset>``), strict UTF-8, then, for a file that is
+    UTF-8 in parts, line by line (mixed encodings, a few bad bytes), else charset-normalizer's
+    detection, which adds a warning naming the guess. Bytes no codec reads are replaced by U+FFFD
+    and counted in a warning with their offsets; only when nothing sensible is left is the file
+    ``unreadable``.
     """
     warnings = [] if warnings is None else warnings
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data.decode(enc), enc.replace("-sig", "") + " (BOM)"
+            positions: list[int] = []
+            text = _decode_counting(data, enc, positions)
+            _warn_replaced(positions, warnings)
+            _check_sensible(text, len(positions))
+            return text, enc.replace("-sig", "") + " (BOM)"
     if _looks_binary(data):
         raise IngestError("binary", "binary content (NUL or control bytes), not a text report")
     if declared:
@@ -82,19 +208,35 @@ def decode_bytes(data: bytes, declared: str | None = None, warnings: list[str] |
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if any(not line.isascii() and _valid_utf8(line) for _o, line in _lines_with_offsets(data)):
+        text, enc = _decode_by_line(data, "gb18030", warnings)
+        _check_sensible(text, text.count("\ufffd"))
+        return text, enc
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
-        raise IngestError("unreadable", "could not detect the text encoding (not UTF-8, GB18030 or any known charset)")
-    enc = _canonical_encoding(best.encoding)
+    enc = _canonical_encoding(best.encoding) if best is not None else "gb18030"
+    positions = []
     try:
-        text = data.decode(enc)
-    except UnicodeDecodeError:
-        text = data.decode(enc, errors="replace")
-        warnings.append(f"some bytes are not valid {enc} and were replaced")
-    warnings.append(f"encoding not declared; detected {enc} (charset-normalizer)")
+        text = _decode_counting(data, enc, positions)
+    except LookupError:
+        enc = "gb18030"
+        text = _decode_counting(data, enc, positions)
+    _warn_replaced(positions, warnings)
+    _check_sensible(text, len(positions))
+    if best is None:
+        warnings.append("encoding not declared and not detected; decoded as gb18030")
+    else:
+        warnings.append(f"encoding not declared; detected {enc} (charset-normalizer)")
     return text, enc
+
+
+def _valid_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _sniff_format(path: Path, data: bytes) -> str:
@@ -294,7 +436,10 @@ def read_document(path: str | Path, *, max_bytes: int | None = None, limits: Lim
         raise IngestError("not_found", f"no such file: {path}")
     if not path.is_file():
         raise IngestError("unsupported", f"not a regular file: {path}")
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError("unreadable", f"cannot read the file: {exc.strerror or exc}") from None
     if size == 0:
         raise IngestError("empty", "empty file (0 bytes)")
     if size > max_bytes:
@@ -303,7 +448,12 @@ def read_document(path: str | Path, *, max_bytes: int | None = None, limits: Lim
             f"file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit for one report "
             "(raise --max-mb if this really is one report)",
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise IngestError("unreadable", "permission denied: this process may not read the file") from None
+    except OSError as exc:
+        raise IngestError("unreadable", f"cannot read the file: {exc.strerror or exc}") from None
     warnings: list[str] = []
     fmt = _sniff_format(path, data)
     grids: list[list[list[str]]] = []
@@ -312,8 +462,10 @@ def read_document(path: str | Path, *, max_bytes: int | None = None, limits: Lim
     if fmt == "zip":
         raise IngestError("unsupported", "a ZIP archive, not a .docx report")
     if fmt == "pdf":
+        bounds.check_pdf(data, limits)
         raw = pdf_to_text(data, warnings)
     elif fmt == "docx":
+        bounds.check_zip(data, limits)
         raw, grids = docx_to_text(data, warnings)
     else:
         declared = None
@@ -322,6 +474,7 @@ def read_document(path: str | Path, *, max_bytes: int | None = None, limits: Lim
             declared = m.group(1).decode("ascii") if m else None
         raw, encoding = decode_bytes(data, declared, warnings)
         if fmt == "html":
+            bounds.check_html(raw, limits)
             raw, grids, meta = html_to_text(raw, warnings)
     if "\ufffd" in raw[:5000] and raw.count("\ufffd") > 20:
         warnings.append(f"{raw.count(chr(0xFFFD))} undecodable characters (U+FFFD) in the text")

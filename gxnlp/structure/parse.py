@@ -285,7 +285,11 @@ def find_published(doc: Document, warnings: list[str] | None = None) -> str | No
     for key in ("published", "written"):
         value = doc.meta.get(key)
         if value:
-            return chrome.iso_date(value) or value
+            date = chrome.iso_date(value)
+            if date:
+                return date
+            if warnings is not None:
+                warnings.append(f"{key} date {value[:40]!r} is not a date; ignored")
     tail = doc.text[-300:]
     dates = list(re.finditer(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", tail))
     if dates:

@@ -45,13 +45,25 @@ class Finding:
 
 
 def _num(v):
+    """A cell value as a number; None for a null cell and for text that states no number (cells read
+    back from CSV or a spreadsheet come as strings: ``"12"``, ``"+18"``, ``"1,234"`` are numbers,
+    ``"—"`` and junk are null)."""
     if v is None:
         return None
+    if isinstance(v, str):
+        from .cells import parse_value
+
+        return parse_value(v)
     try:
         if pd.isna(v):
             return None
     except (TypeError, ValueError):
         pass
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        try:
+            return float(v)
+        except (TypeError, ValueError, OverflowError):
+            return None
     return v
 
 
@@ -169,7 +181,7 @@ def _to_int(s: str) -> int | None:
         import cn2an
 
         return int(cn2an.cn2an(s, "smart"))
-    except (ValueError, KeyError, TypeError):
+    except Exception:  # noqa: BLE001 - cn2an raises several types on numerals it cannot read: no number
         return None
 
 
