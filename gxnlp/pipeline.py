@@ -387,6 +387,14 @@ def _dask_map(func: Callable[[T], R], items: Iterable[T], window: int, fail: Fai
             try:
                 yield future.result()
             except Exception as exc:  # noqa: BLE001 - KilledWorker and friends: this item failed
+                if type(exc).__name__ == "KilledWorker":
+                    # Tasks queued on a worker die with it: an item is blamed only if it kills a
+                    # worker again when run alone.
+                    try:
+                        yield client.submit(func, item, pure=False).result()
+                        continue
+                    except Exception as again:  # noqa: BLE001
+                        exc = again
                 code = "worker_died" if type(exc).__name__ == "KilledWorker" else type(exc).__name__
                 yield fail(item, code, str(exc) or type(exc).__name__)
 
