@@ -99,6 +99,7 @@ class FetchOptions:
     max_seconds: float = 600.0
     robots: bool = True
     refresh: bool = False
+    verify_tls: bool = True
     user_agent: str = USER_AGENT
     max_redirects: int = 10
 
@@ -274,7 +275,7 @@ def page_links(html: str, page_url: str) -> list[Link]:
         ref = element.get("href") or element.get("src") or element.get("data")
         if not ref or ref.strip().lower().startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
-        url = urljoin(base_url, ref.strip())
+        url = urljoin(base_url, ref.strip().replace("\\", "/"))  # IIS sites write Windows paths
         if url.lower().startswith(("http://", "https://")):
             links.append(Link(url.split("#", 1)[0], _element_text(element)))
     return links
@@ -456,7 +457,7 @@ class Fetcher:
         self.throttle = HostThrottle(1.0 / self.options.rate)
         self._client = client or httpx.Client(
             headers={"User-Agent": self.options.user_agent}, follow_redirects=False,
-            timeout=httpx.Timeout(self.options.timeout),
+            timeout=httpx.Timeout(self.options.timeout), verify=self.options.verify_tls,
         )
         self._robots: dict[str, tuple[RobotFileParser, str | None]] = {}
 

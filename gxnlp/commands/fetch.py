@@ -22,12 +22,13 @@ SAME_HOST = typer.Option(True, "--same-host/--any-host", help="Follow links on t
 IGNORE_ROBOTS = typer.Option(False, "--ignore-robots", help="Do not read robots.txt (only with the site's permission).")
 REFRESH = typer.Option(False, "--refresh", help="Revalidate what OUT already has (If-None-Match / If-Modified-Since).")
 USER_AGENT = typer.Option(None, "--user-agent", help="User-Agent header (default names gxnlp and its version).")
+INSECURE = typer.Option(False, "--insecure", help="Do not verify TLS certificates (some government sites serve broken chains).")
 
 
 def _options(rate: float, timeout: float, retries: int, max_size: float, ignore_robots: bool, refresh: bool,
-             user_agent: str | None) -> FetchOptions:
+             user_agent: str | None, insecure: bool) -> FetchOptions:
     options = FetchOptions(rate=rate, timeout=timeout, retries=retries, max_bytes=int(max_size * MB),
-                           robots=not ignore_robots, refresh=refresh)
+                           robots=not ignore_robots, refresh=refresh, verify_tls=not insecure)
     if user_agent:
         options.user_agent = user_agent
     return options
@@ -100,6 +101,7 @@ def fetch(
     ignore_robots: bool = IGNORE_ROBOTS,
     refresh: bool = REFRESH,
     user_agent: str = USER_AGENT,
+    insecure: bool = INSECURE,
 ) -> None:
     """Download reports and their attachments into OUT, each with a JSON sidecar (url, headers, sha256, ...).
 
@@ -107,7 +109,7 @@ def fetch(
     skipped, so a rerun completes an interrupted run.
     """
     _check_urls(urls)
-    options = _options(rate, timeout, retries, max_size, ignore_robots, refresh, user_agent)
+    options = _options(rate, timeout, retries, max_size, ignore_robots, refresh, user_agent, insecure)
     _run(lambda: fetch_urls(urls, out, options, attachments=attachments, same_host=same_host), out, "downloading")
 
 
@@ -125,6 +127,7 @@ def crawl(
     ignore_robots: bool = IGNORE_ROBOTS,
     refresh: bool = REFRESH,
     user_agent: str = USER_AGENT,
+    insecure: bool = INSECURE,
 ) -> None:
     """Follow a 年报 listing page (report links, 下一页/index_1.html pagination) and download every report and attachment.
 
@@ -139,7 +142,7 @@ def crawl(
         except re.error as exc:
             stderr.print(f"[red]--match is not a valid regular expression:[/red] {exc}")
             raise typer.Exit(2) from None
-    options = _options(rate, timeout, retries, max_size, ignore_robots, refresh, user_agent)
+    options = _options(rate, timeout, retries, max_size, ignore_robots, refresh, user_agent, insecure)
     _run(lambda: start_crawl(listing_url, out, options, rules), out, "crawling")
 
 
