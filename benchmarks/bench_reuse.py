@@ -11,7 +11,7 @@ the process's max RSS, and the RSS after generating the corpus for reference):
   Quadratic; above ``--all-max`` reports its time is extrapolated from a timed random sample
   of pairs (said so in the output).
 
-Corpora: the planted-copy generator (:mod:`gxnlp.reuse._planted`, 3 report years per agency),
+Corpora: the planted-copy generator (:mod:`gxnlp.synth.planted`, 3 report years per agency),
 sizes ``--sizes`` (default 1000 5000 20000). Recall of LSH is measured against the exact
 answer where it ran, else against the TF-IDF baseline, and against the planted truth.
 
@@ -40,7 +40,7 @@ def rss_mb() -> float:
 
 
 def corpus(n: int, seed: int = 0):
-    from gxnlp.reuse._planted import planted_corpus
+    from gxnlp.synth.planted import planted_corpus
 
     years = (2021, 2022, 2023)
     return planted_corpus(n_agencies=max(1, n // len(years)), years=years, seed=seed)

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gxnlp.pipeline import process_map  # noqa: E402
-from gxnlp.text import Segmenter, load_userdict, make_nlp  # noqa: E402
+from gxnlp.text.segment import Segmenter, load_userdict, make_nlp  # noqa: E402
 
 
 def gx_segment(text: str) -> int:
@@ -39,7 +39,7 @@ def jieba_segment(text: str) -> int:
 
 
 def narrative_texts(shared: Path) -> list[str]:
-    from gxnlp.structure import parse_path
+    from gxnlp.structure.parse import parse_path
 
     files = sorted((shared / "seeds").glob("*.txt")) + sorted((shared / "corpora" / "pingtan").glob("*/page.txt"))
     out = []

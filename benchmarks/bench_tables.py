@@ -7,7 +7,7 @@ plus the extraction step alone on already-read documents.
 Accuracy: on the real reports against the gold cells (tests/gold/tables, the Pingtan
 tables.json), and -- when a generated corpus exists (``corpora/demo``, made by ``gxnlp synth``)
 -- against its truth: every cell of ``truth/cells.csv``, every planted error of
-``truth/errors.jsonl`` found by ``gxnlp.validate.check``, and no false alarm.
+``truth/errors.jsonl`` found by ``gxnlp.tables.audit.check``, and no false alarm.
 
     python benchmarks/bench_tables.py [--demo corpora/demo] [--repeat 3] [--limit 0]
 """
@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from gxnlp.ingest import read_document  # noqa: E402
-from gxnlp.structure import structure  # noqa: E402
+from gxnlp.ingest.read import read_document  # noqa: E402
+from gxnlp.structure.parse import structure  # noqa: E402
 from gxnlp.tables import extract  # noqa: E402
-from gxnlp.validate import check  # noqa: E402
+from gxnlp.tables.audit import check  # noqa: E402
 
 
 def real_files(shared: Path) -> list[Path]:

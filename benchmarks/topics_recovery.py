@@ -37,7 +37,7 @@ from sklearn.metrics import adjusted_mutual_info_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gxnlp.topics import StatementTopicModel, npmi_coherence  # noqa: E402
+from gxnlp.topics.model import StatementTopicModel, npmi_coherence  # noqa: E402
 
 
 def purity(truth, labels) -> float:
@@ -57,7 +57,7 @@ def reference(texts):
     """Content tokens of each statement (gxnlp's tokenizer) -> binary doc-term matrix and vocabulary index."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from gxnlp.topics import _identity, tokenize
+    from gxnlp.topics.model import _identity, tokenize
 
     vec = CountVectorizer(analyzer=_identity, binary=True)
     X = vec.fit_transform(tokenize(texts))

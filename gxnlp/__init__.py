@@ -8,7 +8,7 @@ from .model import SECTION_KEYS, Document, GxnlpError, IngestError, Report
 
 def load(path):
     """Open a dataset built by ``gxnlp build`` (see :func:`gxnlp.dataset.load`)."""
-    from .dataset import load as _load
+    from .dataset.build import load as _load
 
     return _load(path)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gxnlp.classify import (OTHER, LogRegClassifier, SeedTermClassifier, StatementClassifier, TextcatClassifier,
+from gxnlp.text.classify import (OTHER, LogRegClassifier, SeedTermClassifier, StatementClassifier, TextcatClassifier,
                             load_taxonomy)
 
 PROBLEM_IDS = ("content_scope timeliness interpretation staffing_capacity platform institutions participation "
@@ -78,7 +78,7 @@ def test_trained_model_on_weak_labels():
 
 
 def test_statement_classifier_fills_category_and_score():
-    from gxnlp.statements import split_statements
+    from gxnlp.text.statements import split_statements
 
     sts = split_statements("存在的问题：一是政策解读形式单一。改进措施：一是加强政务公开监督检查和考核。")
     StatementClassifier().classify(sts)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import gxnlp
-from gxnlp.dataset import build
+from gxnlp.dataset.build import build
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
 TABLES = ("reports", "errors", "cells", "findings", "statements", "reuse", "report_reuse", "topics")
@@ -62,7 +62,7 @@ def test_killed_build_resumes_to_the_same_database(tmp_path):
     build([corpus], clean_db, workers=1, chunk_size=8)
     killed_db = tmp_path / "killed.duckdb"
     code = (
-        "from gxnlp.dataset import build; import sys; "
+        "from gxnlp.dataset.build import build; import sys; "
         f"build([{str(corpus)!r}], {str(killed_db)!r}, workers=1, chunk_size=8, _abort_after_chunks=2)"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

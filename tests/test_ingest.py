@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 from gxnlp.cli import app
-from gxnlp.ingest import read_document
+from gxnlp.ingest.read import read_document
 from gxnlp.model import IngestError
-from gxnlp.normalize import normalise, remove_pinyin_glosses
+from gxnlp.ingest.normalize import normalise, remove_pinyin_glosses
 
 REPORT = """某某县财政局2021年政府信息公开工作年度报告
 一、总体情况

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from gxnlp.pipeline import iter_files, process_map
-from gxnlp.structure import parse_record
+from gxnlp.structure.parse import parse_record
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
 

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from gxnlp.cli import app
-from gxnlp.htmlreport import mark_segments, render_report
+from gxnlp.report.reuse import mark_segments, render_report
 from gxnlp.reuse import ReuseDetector, ReuseDoc
-from gxnlp.reuse._planted import planted_corpus, write_corpus
+from gxnlp.synth.planted import planted_corpus, write_corpus
 
 EVIL = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
 
@@ -126,11 +126,11 @@ def test_report_page_in_headless_chromium(corpus, tmp_path):
 
 
 def test_report_shows_table_audit_findings(corpus, tmp_path, monkeypatch):
-    """With a ``gxnlp.validate`` module present, its findings are listed (escaped) on the page."""
+    """With a ``gxnlp.tables.audit`` module present, its findings are listed (escaped) on the page."""
     import sys
     import types
 
-    fake = types.ModuleType("gxnlp.validate")
+    fake = types.ModuleType("gxnlp.tables.audit")
     fake.FINDING_COLUMNS = ["source", "report_id", "rule", "table", "row", "column", "expected", "found", "message"]
 
     def validate_record(path):
@@ -139,7 +139,7 @@ def test_report_shows_table_audit_findings(corpus, tmp_path, monkeypatch):
              "column": "total", "expected": 3, "found": 4, "message": f"总计 4 ≠ 3 {EVIL}"}]}
 
     fake.validate_record = validate_record
-    monkeypatch.setitem(sys.modules, "gxnlp.validate", fake)
+    monkeypatch.setitem(sys.modules, "gxnlp.tables.audit", fake)
     root, docs, truth, paths = corpus
     few = tmp_path / "few"
     few.mkdir()

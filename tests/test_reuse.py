@@ -19,7 +19,7 @@ from gxnlp.reuse import (
     normalise,
     shingle_hashes,
 )
-from gxnlp.reuse._planted import STOCK, planted_corpus
+from gxnlp.synth.planted import STOCK, planted_corpus
 from gxnlp.reuse.detector import agency_key, likely_source
 
 GOLD = Path(__file__).parent / "gold"
@@ -232,8 +232,8 @@ def test_demo_corpus_pairs_against_truth():
 
 
 def test_dataset_build_fills_reuse_tables(tmp_path):
-    from gxnlp.dataset import build, load
-    from gxnlp.reuse._planted import write_corpus
+    from gxnlp.dataset.build import build, load
+    from gxnlp.synth.planted import write_corpus
 
     docs, truth = planted_corpus(n_agencies=12, years=(2021, 2022), p_self=1.0, cluster_share=0.0, seed=4)
     write_corpus(docs, tmp_path / "reports")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gxnlp.classify import StatementClassifier
-from gxnlp.evaluate import overlap, score_statements
-from gxnlp.statements import split_statements
+from gxnlp.text.classify import StatementClassifier
+from gxnlp.text.evaluate import overlap, score_statements
+from gxnlp.text.statements import split_statements
 
 GOLD = Path(__file__).parent / "gold" / "statements.jsonl"
 
@@ -19,8 +19,8 @@ def _gold() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def predicted(shared):
-    from gxnlp.statements import iter_statements
-    from gxnlp.structure import parse_path
+    from gxnlp.text.statements import iter_statements
+    from gxnlp.structure.parse import parse_path
 
     sources = sorted({g["source"] for g in _gold()})
     out = []
@@ -147,7 +147,7 @@ DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
 @pytest.mark.skipif(not (DEMO / "truth" / "statements.jsonl").exists(), reason="demo corpus not generated")
 def test_demo_corpus_held_out_split():
     """The demo ground truth, held-out half (reports with an odd report_id; seeds were refined on the even half)."""
-    from gxnlp.evaluate import predict_file
+    from gxnlp.text.evaluate import predict_file
 
     gold = [json.loads(x) for x in (DEMO / "truth" / "statements.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     gold = [g for g in gold if int(g["report_id"], 16) % 2 == 1]

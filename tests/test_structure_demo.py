@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 
 from gxnlp.pipeline import process_map
-from gxnlp.structure import parse_record
+from gxnlp.structure.parse import parse_record
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
 

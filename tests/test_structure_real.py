@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gxnlp.structure import parse_path
+from gxnlp.structure.parse import parse_path
 
 GOLD = json.loads((Path(__file__).parent / "gold" / "structure.json").read_text(encoding="utf-8"))
 

@@ -42,8 +42,8 @@ def _assert_accurate(df, gold, label):
 @pytest.mark.parametrize("year", PINGTAN_YEARS)
 def test_pingtan_glued_page_matches_html_tables(shared, year):
     """page.txt glues every digit together; tables.json (from the page's HTML) is the truth."""
-    from gxnlp.ingest import read_document
-    from gxnlp.structure import structure
+    from gxnlp.ingest.read import read_document
+    from gxnlp.structure.parse import structure
 
     d, tj, gold = _pingtan(shared, year)
     report = structure(read_document(d / "page.txt"))
@@ -54,7 +54,7 @@ def test_pingtan_glued_page_matches_html_tables(shared, year):
 
 @pytest.mark.parametrize("year", PINGTAN_YEARS)
 def test_pingtan_html_file_through_ingest(shared, tmp_path, year):
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
 
     _d, tj, gold = _pingtan(shared, year)
     page = tmp_path / "r.html"
@@ -87,8 +87,8 @@ def test_pingtan_text_layouts(shared, layout):
 @pytest.mark.parametrize("name", ["seed_000.json", "seed_001.json", "seed_002.json", "seed_003.json",
                                   "huaian_city_2024.json"])
 def test_seeds_and_pdf_through_ingest(shared, name):
-    from gxnlp.ingest import read_document
-    from gxnlp.structure import structure
+    from gxnlp.ingest.read import read_document
+    from gxnlp.structure.parse import structure
 
     path, gold = file_gold(name)
     report = structure(read_document(shared / path))
@@ -105,7 +105,7 @@ def test_seed_000_without_ingest(shared):
 
 def test_template_from_table_beats_year(shared):
     """Seed 003 reports on 2021 but fills in the 2019 template (本年新/上一年项目数量)."""
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
 
     doc = read_document(shared / "seeds" / "003_186377574250ffb2.txt")
     df = extract(doc, year=2021)
@@ -116,8 +116,8 @@ def test_template_from_table_beats_year(shared):
 
 
 def test_report_input_uses_its_document(shared):
-    from gxnlp.ingest import read_document
-    from gxnlp.structure import structure
+    from gxnlp.ingest.read import read_document
+    from gxnlp.structure.parse import structure
 
     report = structure(read_document(shared / "seeds" / "002_88a498967a8a146f.txt"))
     df = extract(report)
@@ -128,7 +128,7 @@ def test_report_input_uses_its_document(shared):
 
 
 def test_pre2019_reports_have_no_tables(shared):
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
 
     for p in ["seeds/004_6b0820d803ecb1d1.txt", "corpora/pingtan/py2017_syq/page.txt",
               "corpora/pingtan/py2014_gwh/page.txt"]:
@@ -137,7 +137,7 @@ def test_pre2019_reports_have_no_tables(shared):
 
 def test_source_inconsistency_kept_as_stated(shared):
     """Pingtan 2021 prints the fee as 24252.311082 (万元): kept, not 'repaired'."""
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
 
     df = extract(read_document(shared / "corpora/pingtan/py2021_syq/page.txt"))
     fee = df[(df.table == "s2") & (df.row == "fees")]
@@ -145,7 +145,7 @@ def test_source_inconsistency_kept_as_stated(shared):
 
 
 def test_glued_s2_warns_naming_cells(shared):
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
 
     df, warnings = extract_with_warnings(read_document(shared / "corpora/pingtan/py2021_syq/page.txt"))
     assert any("normative_documents" in w and "693665" in w and "in_force" in w for w in warnings)

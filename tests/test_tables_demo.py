@@ -30,10 +30,10 @@ def demo_truth():
 
 
 def test_demo_cells_and_planted_errors(demo_truth):
-    from gxnlp.ingest import read_document
-    from gxnlp.structure import structure
+    from gxnlp.ingest.read import read_document
+    from gxnlp.structure.parse import structure
     from gxnlp.tables import extract
-    from gxnlp.validate import check
+    from gxnlp.tables.audit import check
 
     ok = n = 0
     missed, false = [], []

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from gxnlp.text import (Segmenter, discover_words, find_markers, make_nlp, marker_value, read_wordlist,
+from gxnlp.text.segment import (Segmenter, discover_words, find_markers, make_nlp, marker_value, read_wordlist,
                         STOPWORDS_DOMAIN, STOPWORDS_GENERAL, USERDICT)
 
 

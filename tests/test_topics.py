@@ -14,7 +14,7 @@ from sklearn.metrics import adjusted_mutual_info_score
 from typer.testing import CliRunner
 
 from gxnlp.cli import app
-from gxnlp.topic_prevalence import (
+from gxnlp.topics.prevalence import (
     agency_level,
     agency_type,
     bootstrap_shares,
@@ -23,7 +23,7 @@ from gxnlp.topic_prevalence import (
     table_totals,
     volume_band,
 )
-from gxnlp.topics import StatementTopicModel, fit_topics, npmi_coherence, tokenize, topic_agreement
+from gxnlp.topics.model import StatementTopicModel, fit_topics, npmi_coherence, tokenize, topic_agreement
 
 FIXTURE = Path(__file__).parent / "data" / "topics_statements.jsonl"
 
@@ -221,7 +221,7 @@ def test_cli_jsonl_and_outputs(tmp_path):
 
 
 def test_html_escapes_document_text(tmp_path):
-    from gxnlp.topics_report import render_html
+    from gxnlp.report.topics import render_html
 
     st = pd.DataFrame({"report_id": ["r1", "r2", "r3"] * 4, "kind": "problem",
                        "text": ["<img src=x onerror=alert(1)>政策解读不足", "网站更新不及时&", "人员培训不够\"'"] * 4})
@@ -312,7 +312,7 @@ def test_dataset_rows(statements):
 
 
 def test_prevalence_contrast_zero_vs_many_requests():
-    from gxnlp.topic_prevalence import prevalence_contrast
+    from gxnlp.topics.prevalence import prevalence_contrast
 
     # topic 1 only in reports with many requests, topic 0 mostly in reports with none
     rows = []

@@ -9,8 +9,8 @@ from tables_gold import pingtan_gold
 from typer.testing import CliRunner
 
 from gxnlp.cli import app
-from gxnlp.tables import keys as K
-from gxnlp.validate import FINDING_COLUMNS, check, narrative_numbers, to_frame
+from gxnlp.genre import table_keys as K
+from gxnlp.tables.audit import FINDING_COLUMNS, check, narrative_numbers, to_frame
 
 REAL = ["seeds/000_f5cd13eb46b9e75a.txt", "seeds/001_8892f81a886242bc.txt", "seeds/002_88a498967a8a146f.txt",
         "seeds/003_186377574250ffb2.txt", "corpora/pdf/huaian_city_2024.pdf"] + [
@@ -45,7 +45,7 @@ def _clean_s3(template="2021") -> dict:
 
 @pytest.mark.parametrize("path", REAL)
 def test_real_reports_whose_identities_hold_give_no_finding(shared, path):
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
     from gxnlp.tables import extract
 
     doc = read_document(shared / path)
@@ -54,7 +54,7 @@ def test_real_reports_whose_identities_hold_give_no_finding(shared, path):
 
 def test_pingtan_2020_source_inconsistency_found(shared):
     """The 2020 page's results sum to 26 (natural persons) / 27 (total) but （七）总计 says 20 / 21."""
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
     from gxnlp.tables import extract
 
     doc = read_document(shared / "corpora/pingtan/py2020_syq/page.txt")
@@ -70,7 +70,7 @@ def test_pingtan_2020_source_inconsistency_found(shared):
 def test_pingtan_2022_narrative_counts_carried_over(shared):
     """The 2022 narrative says 收到…申请75件; the table has 74 new + 1 carried over: identities
     hold, the narrative does not match 本年新收 and is reported (with the likely reason)."""
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
     from gxnlp.tables import extract
 
     doc = read_document(shared / "corpora/pingtan/py2022_syq/page.txt")
@@ -173,9 +173,9 @@ def test_cli_validate_and_tables(shared, tmp_path):
 
 
 def test_dataset_tables_stage(shared):
-    """`gxnlp.dataset.tables_stage`: the cell and finding rows the dataset stores for one Report."""
-    from gxnlp.dataset import tables_stage
-    from gxnlp.structure import parse_path
+    """`gxnlp.dataset.build.tables_stage`: the cell and finding rows the dataset stores for one Report."""
+    from gxnlp.dataset.build import tables_stage
+    from gxnlp.structure.parse import parse_path
 
     report = parse_path(shared / "corpora/pingtan/py2020_syq/page.txt")
     rows = tables_stage(report)
@@ -189,7 +189,7 @@ def test_dataset_tables_stage(shared):
 def test_identities_agree_with_the_html_tables(shared, year):
     """Every identity that holds (or fails) in the page's own tables holds (fails) in what was
     extracted from the glued page.txt: no false violation, no hidden one."""
-    from gxnlp.ingest import read_document
+    from gxnlp.ingest.read import read_document
     from gxnlp.tables import extract
 
     d = shared / "corpora" / "pingtan" / f"py{year}_syq"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import typer
 
-from ..dataset import build as build_dataset
+from ..dataset.build import build as build_dataset
 from ._common import expand_paths, stderr, track
 
 
@@ -43,7 +43,7 @@ def build(
     stderr.print(f"{stats.files} files: {stats.processed} processed, {stats.skipped} already in {db}, "
                  f"{stats.failed} failed; corpus stages rerun: {', '.join(stats.corpus_stages) or 'none'}")
     if csv or xlsx:
-        from ..dataset import load
+        from ..dataset.build import load
 
         ds = load(db)
         if csv:

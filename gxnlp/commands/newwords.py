@@ -13,7 +13,7 @@ from ._common import echo_json, expand_paths, stderr, track
 def narrative_of(path: Path) -> dict[str, Any]:
     """The narrative sections (overview, problems) of one file, or an error record."""
     from ..model import NARRATIVE_SECTIONS, GxnlpError, error_record
-    from ..structure import parse_path
+    from ..structure.parse import parse_path
 
     try:
         rep = parse_path(path)
@@ -30,7 +30,7 @@ def newwords(
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
 ) -> None:
     """New-word discovery over the narrative sections: prints {"word","score","count"} per line."""
-    from ..text import discover_words, write_userdict
+    from ..text.segment import discover_words, write_userdict
 
     files = expand_paths(paths)
     texts: list[str] = []

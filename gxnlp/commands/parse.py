@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..pipeline import process_map
-from ..structure import parse_record
+from ..structure.parse import parse_record
 from ._common import echo_json, expand_paths, stderr, track
 
 

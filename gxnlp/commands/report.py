@@ -12,7 +12,7 @@ from ._common import expand_paths, stderr, track
 def _audit(files: list[Path], workers: int | None):
     """Table-audit findings from :mod:`gxnlp.validate` (``None`` and a note when it is absent)."""
     try:
-        from ..validate import FINDING_COLUMNS, validate_record
+        from ..tables.audit import FINDING_COLUMNS, validate_record
     except ImportError:
         return None, "table audit not available (gxnlp.validate is not installed in this version)"
     import pandas as pd
@@ -38,7 +38,7 @@ def report(
 
     Bad files are listed on the page and the run goes on; the exit status is 1 if any failed.
     """
-    from ..htmlreport import render_report
+    from ..report.reuse import render_report
     from ..reuse import ReuseDetector
     from .reuse import read_corpus
 

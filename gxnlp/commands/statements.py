@@ -25,8 +25,8 @@ def statements_record(path: Path, taxonomy: str | None = None, threshold: float 
     Module-level so it runs in a process pool; failures become values.
     """
     from ..model import GxnlpError, error_record
-    from ..statements import iter_statements
-    from ..structure import parse_path
+    from ..text.statements import iter_statements
+    from ..structure.parse import parse_path
 
     try:
         report = parse_path(path)
@@ -56,7 +56,7 @@ _CLASSIFIERS: dict[tuple, Any] = {}
 
 
 def _classifier(taxonomy: str | None, params: tuple) -> Any:
-    from ..classify import StatementClassifier
+    from ..text.classify import StatementClassifier
 
     key = (taxonomy, params)
     if key not in _CLASSIFIERS:
@@ -80,7 +80,7 @@ def statements(
     files = expand_paths(paths)
     workers = 1 if len(files) < 8 and workers is None else workers
     if taxonomy is not None:
-        from ..classify import load_taxonomy
+        from ..text.classify import load_taxonomy
 
         try:
             load_taxonomy(taxonomy)

@@ -47,16 +47,16 @@ def topics(
     import pandas as pd
     from rich.console import Console
 
-    from .. import topic_inputs as ti
+    from ..topics import inputs as ti
     from ..pipeline import iter_files, process_map
-    from ..topic_prevalence import report_frame
-    from ..topics import fit_topics
+    from ..topics.prevalence import report_frame
+    from ..topics.model import fit_topics
 
     if fmt not in ("table", "jsonl"):
         raise typer.BadParameter("--format must be table or jsonl")
     if kind not in ("problem", "measure", "both"):
         raise typer.BadParameter("--kind must be problem, measure or both")
-    from ..topics import METHODS
+    from ..topics.model import METHODS
 
     if method not in METHODS:
         raise typer.BadParameter(f"--method must be one of {', '.join(METHODS)}")
@@ -142,8 +142,8 @@ def _print_table(result, console) -> None:
 def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
     import pandas as pd
 
-    from ..topic_prevalence import prevalence_all, prevalence_contrast
-    from ..topics_report import render_html
+    from ..topics.prevalence import prevalence_all, prevalence_contrast
+    from ..report.topics import render_html
 
     out.mkdir(parents=True, exist_ok=True)
     topics = result.topics.copy()

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..pipeline import process_map
-from ..validate import validate_record
+from ..tables.audit import validate_record
 from ._common import echo_json, expand_paths, stderr, track
 
 

@@ -19,16 +19,16 @@ of *different agencies* use, mined from the corpus by :class:`StockPhraseMiner`.
 from __future__ import annotations
 
 import re
-from importlib import resources
 
 import numpy as np
 
+from ..genre import DATA_DIR
 from .text import normalise
 
 
 def load_phrases(name: str) -> list[str]:
     """Phrases of a shipped list (``template`` or ``stock_seed``), comments and blanks skipped."""
-    text = resources.files("gxnlp.reuse").joinpath("data", f"{name}.txt").read_text(encoding="utf-8")
+    text = (DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 

@@ -14,7 +14,7 @@ def load_doc(path: str | Path) -> ReuseDoc | dict[str, Any]:
     The narrative is the ``overview`` and ``problems`` sections; a report where neither was
     found falls back to its whole text (noted in ``meta["warnings"]``).
     """
-    from ..structure import parse_path
+    from ..structure.parse import parse_path
 
     try:
         report = parse_path(path)

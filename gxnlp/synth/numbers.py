@@ -16,10 +16,10 @@ import random
 from decimal import Decimal
 from typing import Any
 
-from ..tables.keys import S2_ROWS as S2_LAYOUT
-from ..tables.keys import S3_COLUMNS, S3_OTHER_2019 as OTHER_2019, S3_OTHER_2021 as OTHER_2021, S3_RESULT_ROWS_COMMON
-from ..tables.keys import S4_COLUMNS, S4_ROWS, s3_rows
-from ..tables.keys import s3_result_rows as result_rows
+from ..genre.table_keys import S2_ROWS as S2_LAYOUT
+from ..genre.table_keys import S3_COLUMNS, S3_OTHER_2019 as OTHER_2019, S3_OTHER_2021 as OTHER_2021, S3_RESULT_ROWS_COMMON
+from ..genre.table_keys import S4_COLUMNS, S4_ROWS, s3_rows
+from ..genre.table_keys import s3_result_rows as result_rows
 
 # The canonical keys are gxnlp.tables.keys (the public contract); the row groups the
 # generator lays out under their group labels are slices of it.

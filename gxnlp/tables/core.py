@@ -137,7 +137,7 @@ def tables_record(path) -> dict[str, Any]:
     """Read, structure and extract one file: ``{"source", "report_id", "template", "cells", "warnings"}``
     or ``{"source", "error"}``. Module-level so it runs in a process pool."""
     from ..model import error_record
-    from ..structure import parse_path
+    from ..structure.parse import parse_path
 
     try:
         report = parse_path(path)

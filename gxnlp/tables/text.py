@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from . import keys as K
+from ..genre import table_keys as K
 from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize, valid_piece
 from .split import (EMPTY, best_placement, best_split, placement_score, placements, row_total_ok, sumsq,
                     total_splits)

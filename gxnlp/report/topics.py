@@ -3,7 +3,7 @@
 Example
 -------
 >>> import pandas as pd
->>> from gxnlp.topics import fit_topics
+>>> from gxnlp.topics.model import fit_topics
 >>> st = pd.DataFrame({"report_id": ["a", "b"] * 6, "kind": "problem",
 ...                    "text": ["政策解读形式单一<script>", "网站更新不及时"] * 6})
 >>> html = render_html(fit_topics(st, k=2, kind="problem"))
@@ -20,7 +20,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .topics import TopicsResult
+from ..topics.model import TopicsResult
 
 _KIND_NAMES = {"problem": "存在的问题 (problems)", "measure": "改进措施 (measures)"}
 _GROUPS = (

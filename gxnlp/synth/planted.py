@@ -17,7 +17,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .detector import ReuseDoc
+from ..reuse.detector import ReuseDoc
 
 SUBJ = ["我局", "我办", "本单位", "我委", "中心", "全局上下", "各科室", "办公室", "领导小组", "工作专班", "窗口单位", "各乡镇",
         "各街道", "下属单位", "执法大队", "服务中心", "信息科", "法规科", "综合科", "党组"]

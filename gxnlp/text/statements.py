@@ -12,7 +12,7 @@ The splitter works on units: pieces of text cut at 。！？, line breaks, colon
 until a measure cue) and the open enumerated item, to which unnumbered sentences are appended.
 
 Example:
-    >>> from gxnlp.statements import split_statements
+    >>> from gxnlp.text.statements import split_statements
     >>> text = ("2022年，我办政务公开工作取得了一定成效，但仍存在一些问题：一是政策解读形式单一；"
     ...         "二是工作人员多为兼职。2023年，我办将加强培训；丰富解读形式。")
     >>> [(s.kind, s.text) for s in split_statements(text)]
@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .text import ENUM_RE, find_markers, marker_value
+from .segment import ENUM_RE, find_markers, marker_value
 
 WS = " \t\n\r\u3000\xa0\u200b"
 
@@ -430,7 +430,7 @@ def statement_spans(doc: Any, statements: list[Statement], key: str = "statement
     ``doc`` must be the Doc of the same section text (e.g. ``Segmenter().segment(report)["problems"]``).
 
     Example:
-        >>> from gxnlp.text import make_nlp
+        >>> from gxnlp.text.segment import make_nlp
         >>> text = "存在的问题：一是政策解读不足。改进措施：一是丰富解读形式。"
         >>> doc = statement_spans(make_nlp()(text), split_statements(text))
         >>> [(s.text, s._.kind) for s in doc.spans["statements"]]

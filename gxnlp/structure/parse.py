@@ -1,7 +1,7 @@
 """Structure a Document into a Report: title, agency, year, publication date, region, template, sections.
 
->>> from gxnlp.ingest import read_document
->>> from gxnlp.structure import structure
+>>> from gxnlp.ingest.read import read_document
+>>> from gxnlp.structure.parse import structure
 >>> report = structure(read_document("corpora/demo/some_report.txt"))  # doctest: +SKIP
 >>> report.agency, report.year, report.template  # doctest: +SKIP
 """
@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import chrome
-from .model import SECTION_KEYS, Document, Report
+from ..ingest import chrome
+from ..model import SECTION_KEYS, Document, Report
 from .region import infer_region
 
 _NUM = "一二三四五六七八九十"
@@ -376,7 +376,7 @@ def structure(doc: Document) -> Report:
 
 def parse_path(path: str | Path) -> Report:
     """Read and structure one file (raises :class:`gxnlp.model.IngestError` on a bad file)."""
-    from .ingest import read_document
+    from ..ingest.read import read_document
 
     return structure(read_document(path))
 
@@ -386,7 +386,7 @@ def parse_record(path: str | Path) -> dict:
 
     A module-level function so it can run in a process pool or on Dask.
     """
-    from .model import GxnlpError, error_record
+    from ..model import GxnlpError, error_record
 
     try:
         return parse_path(path).to_dict()

@@ -9,7 +9,7 @@ stable (its top-term set is found again, mean best-match Jaccard >= 0.5, in refi
 
 Example
 -------
->>> from gxnlp.topics import StatementTopicModel
+>>> from gxnlp.topics.model import StatementTopicModel
 >>> texts = ["政策解读形式单一", "政策解读质量不高", "政策解读不够深入",
 ...          "网站栏目更新不及时", "信息更新不及时", "网站更新滞后"] * 3
 >>> model = StatementTopicModel(method="nmf", k=2).fit(texts)
@@ -32,7 +32,6 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -43,6 +42,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from ..genre import DATA_DIR
+
 METHODS: tuple[str, ...] = ("nmf", "lda", "btm", "pt")
 KINDS: tuple[str, ...] = ("problem", "measure")
 
@@ -50,7 +51,7 @@ KINDS: tuple[str, ...] = ("problem", "measure")
 # Tokens
 # ---------------------------------------------------------------------------
 
-#: Domain words jieba's dictionary splits wrongly; used until gxnlp/data/userdict.txt lands.
+#: Domain words jieba's dictionary splits wrongly; used until gxnlp/genre/data/userdict.txt lands.
 _FALLBACK_USERWORDS: tuple[str, ...] = (
     "政务公开", "政府信息公开", "依申请公开", "主动公开", "政策解读", "新媒体", "政务新媒体", "门户网站",
     "知晓率", "知晓度", "政民互动", "社会关切", "保密审查", "公开专栏", "信息公开", "工作人员",
@@ -59,7 +60,7 @@ _FALLBACK_USERWORDS: tuple[str, ...] = (
 
 #: Words that carry no topic for this stage: genre glue, generic verbs, the words of the topic-neutral
 #: hedges that close many statements (与上级要求还有差距, 需要在今后工作中加以解决, 有待进一步改进),
-#: and 公开/信息 themselves. Added to the project's stopword lists in gxnlp/data/ when present.
+#: and 公开/信息 themselves. Added to the project's stopword lists in gxnlp/genre/data/ when present.
 _FALLBACK_STOPWORDS: frozenset[str] = frozenset(
     """
     的 了 和 与 及 或 等 在 对 为 是 将 把 被 从 以 于 也 都 而 并 其 之 中 上 下 个 有 无 不 没有 一些 部分 个别
@@ -90,10 +91,7 @@ def _jieba() -> Any:
 
 
 def _data_path(name: str):
-    try:
-        p = resources.files("gxnlp") / "data" / name
-    except (ModuleNotFoundError, FileNotFoundError):  # pragma: no cover
-        return None
+    p = DATA_DIR / name
     return p if p.is_file() else None
 
 
@@ -112,7 +110,7 @@ def stopwords() -> frozenset[str]:
 def _nlp() -> Any:
     """The project's spaCy pipeline (gxnlp.text: jieba + domain dictionary + stopword flags), or None."""
     try:
-        from .text import make_nlp
+        from ..text.segment import make_nlp
     except ImportError:  # pragma: no cover - gxnlp.text ships with the package
         return None
     return make_nlp()
@@ -427,7 +425,7 @@ _BACKENDS = {"nmf": _fit_nmf, "lda": _fit_lda, "btm": _fit_btm, "pt": _fit_pt}
 def load_taxonomy(path=None) -> dict[str, dict[str, list[str]]]:
     """Seed terms per category: ``{"problem": {id: [terms]}, "measure": {id: [terms]}}``.
 
-    Reads ``gxnlp/data/taxonomy.json`` (or ``path``); returns empty mappings when it is absent.
+    Reads ``gxnlp/genre/data/taxonomy.json`` (or ``path``); returns empty mappings when it is absent.
     Accepts either ``{"problems": [{"id", "seeds"|"seed_terms"|"terms"|"keywords"}...], "measures": [...]}``
     or the same keyed by id.
     """
@@ -470,7 +468,7 @@ def _seed_categories(texts: Sequence[str], kind: str | None) -> np.ndarray | Non
     if kind not in KINDS:
         return None
     try:
-        from .classify import SeedTermClassifier
+        from ..text.classify import SeedTermClassifier
 
         return np.asarray(SeedTermClassifier(kind=kind).fit().predict(list(texts)))
     except Exception:  # noqa: BLE001 - no taxonomy shipped: label from the top terms only

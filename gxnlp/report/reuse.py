@@ -30,13 +30,13 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 from rapidfuzz.distance import Levenshtein
 
-from . import __version__
-from .reuse import ReuseDetector
-from .reuse.detector import agency_key
+from .. import __version__
+from ..reuse import ReuseDetector
+from ..reuse.detector import agency_key
 
 
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("gxnlp", "templates"), autoescape=True,
+    return Environment(loader=PackageLoader("gxnlp.report", "templates"), autoescape=True,
                        trim_blocks=True, lstrip_blocks=True)
 
 

@@ -24,10 +24,10 @@ from typing import Any
 
 import pandas as pd
 
-from .ingest import report_id_of
-from .model import SECTION_KEYS, error_record
-from .pipeline import iter_files, process_map
-from .topic_prevalence import agency_level, agency_type
+from ..ingest.read import report_id_of
+from ..model import SECTION_KEYS, error_record
+from ..pipeline import iter_files, process_map
+from ..topics.prevalence import agency_level, agency_type
 
 SCHEMA: dict[str, str] = {
     "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
@@ -59,7 +59,7 @@ CORPUS_TABLES = ("reuse", "report_reuse", "topics")
 
 def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     """Everything gxnlp computes from one file, as rows per table. Never raises."""
-    from .structure import parse_path
+    from ..structure.parse import parse_path
 
     source = str(path)
     try:
@@ -86,15 +86,15 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _classifier():
-    from .classify import StatementClassifier
+    from ..text.classify import StatementClassifier
 
     return StatementClassifier()
 
 
 def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
     """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
-    from .tables import cell_rows
-    from .validate import finding_rows
+    from ..tables import cell_rows
+    from ..tables.audit import finding_rows
 
     cells = cell_rows(report)
     return {"cells": cells.drop(columns=["source"], errors="ignore").to_dict("records"),
@@ -103,7 +103,7 @@ def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
 
 def statements_stage(report) -> dict[str, list[dict[str, Any]]]:
     """Problem and measure statements with their category (seed-term classifier)."""
-    from .statements import iter_statements
+    from ..text.statements import iter_statements
 
     statements = _classifier().classify(list(iter_statements(report)))
     return {"statements": [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
@@ -175,7 +175,7 @@ def _columns(table: str) -> list[str]:
 
 def _stages_version() -> str:
     """Identifies what the per-document stages compute: a change re-processes every file."""
-    from . import __version__
+    from .. import __version__
 
     return f"{__version__}:{','.join(DOCUMENT_STAGES)}"
 
@@ -288,7 +288,7 @@ def build(
 
 def topics_stage(con, seed: int) -> None:
     """Topic models of the stored statements: the ``topics`` table and ``statements.topic``."""
-    from .topics import fit_topics
+    from ..topics.model import fit_topics
 
     con.execute("DELETE FROM topics")
     con.execute("UPDATE statements SET topic = NULL")
@@ -307,7 +307,7 @@ def topics_stage(con, seed: int) -> None:
 
 def reuse_stage(con, seed: int) -> None:
     """Copied narrative across the corpus: the ``reuse`` and ``report_reuse`` tables."""
-    from .reuse.stage import reuse_stage as _reuse
+    from .reuse_stage import reuse_stage as _reuse
 
     _reuse(con, seed)
 

@@ -111,9 +111,9 @@ def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[s
 
 def predict_file(path: Any) -> list[dict[str, Any]]:
     """Statements (with seed categories) of one file, as dicts; ``[]`` when the file fails."""
-    from .model import GxnlpError
+    from ..model import GxnlpError
     from .statements import iter_statements
-    from .structure import parse_path
+    from ..structure.parse import parse_path
 
     try:
         rep = parse_path(path)
@@ -144,7 +144,7 @@ def evaluate_corpus(corpus: str | Any, truth: str | Any | None = None, workers: 
     import json
     from pathlib import Path
 
-    from .pipeline import process_map
+    from ..pipeline import process_map
 
     corpus = Path(corpus)
     truth = Path(truth) if truth else corpus / "truth" / "statements.jsonl"

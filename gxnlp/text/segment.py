@@ -1,9 +1,9 @@
 """Segmentation layer: a spaCy ``zh`` pipeline whose tokenizer is jieba, tuned to the genre.
 
-* config: the pipeline is built from ``gxnlp/data/nlp.cfg`` (a spaCy config; override values with
+* config: the pipeline is built from ``gxnlp/text/nlp.cfg`` (a spaCy config; override values with
   ``make_nlp(overrides={...})``).
 * tokenizer: spaCy's Chinese tokenizer with ``segmenter = "jieba"`` (no model download), plus a
-  domain user dictionary shipped as data (``gxnlp/data/userdict.txt``) so terms such as 政务公开,
+  domain user dictionary shipped as data (``gxnlp/genre/data/userdict.txt``) so terms such as 政务公开,
   依申请公开, 政务新媒体 stay whole; :func:`discover_words` proposes more from a corpus.
 * ``gxnlp_sentences``: a sentence splitter that knows Chinese punctuation (。！？；) and
   enumerations (一是/二是, 1./1、/（1）, （一）, 一、, ①); each sentence span gets ``Span._.kind``
@@ -17,7 +17,7 @@ cached per document: an in-process LRU cache keyed by (report_id, section, sha1(
 fingerprint), and optionally an on-disk JSON cache under ``cache_dir/<report_id>/`` with the same key.
 
 Example:
-    >>> from gxnlp.text import make_nlp
+    >>> from gxnlp.text.segment import make_nlp
     >>> nlp = make_nlp()
     >>> doc = nlp("存在的问题：一是依申请公开办理不规范；二是政务新媒体更新不及时。")
     >>> [s.text for s in doc.sents]
@@ -38,7 +38,6 @@ import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +48,11 @@ from spacy.language import Language
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
-from .model import NARRATIVE_SECTIONS
+from ..genre import DATA_DIR
+from ..model import NARRATIVE_SECTIONS
 
 jieba.setLogLevel(60)
 
-DATA_DIR = Path(str(resources.files("gxnlp") / "data"))
 USERDICT = DATA_DIR / "userdict.txt"
 STOPWORDS_GENERAL = DATA_DIR / "stopwords_general.txt"
 STOPWORDS_DOMAIN = DATA_DIR / "stopwords_domain.txt"
@@ -293,7 +292,7 @@ def load_userdict(path: str | os.PathLike | None = None, words: Iterable[str] = 
 NLP_CONFIG: dict[str, Any] = {"nlp": {"tokenizer": {"segmenter": "jieba"}}}
 
 
-NLP_CFG = DATA_DIR / "nlp.cfg"
+NLP_CFG = Path(__file__).resolve().parent / "nlp.cfg"
 
 
 def _freeze(d: dict | None) -> tuple:
@@ -303,7 +302,7 @@ def _freeze(d: dict | None) -> tuple:
 def make_nlp(userdict: str | None = None, extra_words: tuple[str, ...] = (),
              stopwords_general: str | None = None, stopwords_domain: str | None = None,
              config: str | None = None, overrides: dict[str, Any] | None = None) -> Language:
-    """The gxnlp Chinese pipeline built from a spaCy config (default: ``gxnlp/data/nlp.cfg``):
+    """The gxnlp Chinese pipeline built from a spaCy config (default: ``gxnlp/text/nlp.cfg``):
     jieba tokenizer + ``gxnlp_sentences`` + ``gxnlp_stopwords``. Cached per arguments."""
     return _make_nlp(userdict, tuple(extra_words), stopwords_general, stopwords_domain, config, _freeze(overrides))
 

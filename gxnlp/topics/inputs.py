@@ -2,15 +2,14 @@
 
 :func:`load_report` turns one file into a small picklable record (so a corpus streams through
 :func:`gxnlp.pipeline.process_map`); :func:`collect` stacks the records into three frames.
-It uses the lead's ``gxnlp.ingest.read_document`` + ``gxnlp.structure.structure``, the text
-helper's ``gxnlp.statements`` and, when present, ``gxnlp.tables.extract``.
+It parses with :func:`gxnlp.structure.parse_path`, splits statements with
+:func:`gxnlp.text.statements.iter_statements` and takes cells from :func:`gxnlp.tables.cell_rows`.
 
 Already-segmented statements (JSON lines with report_id, kind, text, e.g. a generated corpus's
 ``truth/statements.jsonl``) can be read with :func:`read_statements_jsonl`.
 """
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from .model import error_record
+from ..model import error_record
 
 _KIND_ALIASES = {
     "problem": "problem", "problems": "problem", "issue": "problem",
@@ -30,55 +29,27 @@ def normalise_kind(kind: Any) -> str | None:
     return _KIND_ALIASES.get(str(getattr(kind, "value", kind)).lower()) if kind is not None else None
 
 
-def _optional(module: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        return None
-
-
 def statements_of(report: Any) -> list[dict[str, Any]]:
-    """Problem and measure statements of a structured report, via ``gxnlp.statements``."""
-    mod = _optional("gxnlp.statements")
-    if mod is None:
-        raise RuntimeError("gxnlp.statements is not available: statement segmentation is needed to model topics")
-    func = next((getattr(mod, n) for n in ("iter_statements", "extract_statements", "segment_statements",
-                                            "extract") if callable(getattr(mod, n, None))), None)
-    if func is None:
-        raise RuntimeError("gxnlp.statements has no extract_statements(report) function")
+    """Problem and measure statements of a structured report."""
+    from ..text.statements import iter_statements
+
     out = []
-    for i, s in enumerate(func(report)):
-        get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
-        kind = normalise_kind(get("kind"))
-        text = (get("text") or "").strip()
+    for i, s in enumerate(iter_statements(report)):
+        kind = normalise_kind(s.kind)
+        text = (s.text or "").strip()
         if kind is None or not text:
             continue
-        pos = get("position")
-        out.append({"report_id": get("report_id") or report.report_id, "kind": kind,
-                    "position": int(pos) if pos is not None else i, "text": text})
+        out.append({"report_id": s.report_id or report.report_id, "kind": kind,
+                    "position": int(s.position) if s.position is not None else i, "text": text})
     return out
 
 
-def cells_of(doc: Any, report: Any) -> list[dict[str, Any]]:
-    """The long table cells of a document via ``gxnlp.tables.extract`` (empty if unavailable)."""
-    mod = _optional("gxnlp.tables")
-    if mod is None or not callable(getattr(mod, "extract", None)):
-        return []
-    try:
-        cells = mod.extract(report)  # a Report knows its template and year
-    except TypeError:
-        cells = mod.extract(doc)
-    if cells is None:
-        return []
-    if isinstance(cells, pd.DataFrame):
-        df = cells
-    else:
-        df = pd.DataFrame([c if isinstance(c, dict) else vars(c) for c in cells])
-    keep = [c for c in ("report_id", "table", "row", "column", "value") if c in df]
-    if len(df) and "report_id" not in df:
-        df = df.assign(report_id=report.report_id)
-        keep = ["report_id", *keep]
-    return df[keep].to_dict("records") if len(df) else []
+def cells_of(report: Any) -> list[dict[str, Any]]:
+    """The long table cells of a report (report_id, table, row, column, value)."""
+    from ..tables import extract
+
+    cells = extract(report)
+    return cells[["report_id", "table", "row", "column", "value"]].to_dict("records") if len(cells) else []
 
 
 def report_meta(report: Any) -> dict[str, Any]:
@@ -99,13 +70,12 @@ def report_meta(report: Any) -> dict[str, Any]:
 def load_report(path: str | Path) -> dict[str, Any]:
     """One file -> {"report": meta, "statements": [...], "cells": [...]}; or an error record."""
     try:
-        ingest = importlib.import_module("gxnlp.ingest")
-        structure = importlib.import_module("gxnlp.structure")
-        doc = ingest.read_document(path)
-        report = structure.structure(doc)
+        from ..structure import parse_path
+
+        report = parse_path(path)
         cells_error = None
         try:
-            cells = cells_of(doc, report)
+            cells = cells_of(report)
         except Exception as exc:  # tables are optional for topics: keep the statements
             cells, cells_error = [], f"tables: {type(exc).__name__}: {exc}"
         rec = {"source": str(path), "report": report_meta(report), "statements": statements_of(report), "cells": cells}

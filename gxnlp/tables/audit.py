@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .tables import keys as K
+from ..genre import table_keys as K
 
 FINDING_COLUMNS = ["source", "report_id", "rule", "table", "row", "column", "expected", "found", "message"]
 RULES = ("s3_column_balance", "s3_row_total", "s3_total_handled", "s4_group_total", "narrative_table_mismatch")
@@ -260,9 +260,9 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
 def validate_record(path) -> dict[str, Any]:
     """Read one file and audit its tables: ``{"source", "report_id", "findings", "warnings"}`` or
     ``{"source", "error"}``. The narrative checked is the whole document text."""
-    from .model import error_record
-    from .structure import parse_path
-    from .tables import extract_with_warnings
+    from ..model import error_record
+    from ..structure.parse import parse_path
+    from . import extract_with_warnings
 
     try:
         report = parse_path(path)

@@ -1,4 +1,4 @@
-"""Classify problem and measure statements into a taxonomy (shipped as ``gxnlp/data/taxonomy.json``).
+"""Classify problem and measure statements into a taxonomy (shipped as ``gxnlp/genre/data/taxonomy.json``).
 
 Three interchangeable scikit-learn style estimators (params in ``__init__``; ``fit``/``predict``/
 ``predict_proba``), one label set per statement kind (``problem`` | ``measure``):
@@ -15,7 +15,7 @@ Three interchangeable scikit-learn style estimators (params in ``__init__``; ``f
 Users can pass their own taxonomy file (same JSON shape).
 
 Example:
-    >>> from gxnlp.classify import SeedTermClassifier
+    >>> from gxnlp.text.classify import SeedTermClassifier
     >>> clf = SeedTermClassifier(kind="problem").fit(["x"])
     >>> clf.predict(["政策解读形式单一，缺少多种形式的解读。", "开拓创新不够有力。"]).tolist()
     ['interpretation', 'other']
@@ -39,7 +39,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .text import DATA_DIR
+from .segment import DATA_DIR
 
 TAXONOMY = DATA_DIR / "taxonomy.json"
 OTHER = "other"
@@ -136,7 +136,7 @@ class SeedTermClassifier(ClassifierMixin, BaseEstimator):
 
 def jieba_tokens(text: str) -> list[str]:
     """jieba tokens with the domain dictionary (module-level so pipelines pickle)."""
-    from .text import load_userdict
+    from .segment import load_userdict
     import jieba
 
     load_userdict()
@@ -222,7 +222,7 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
         import spacy
         from spacy.training import Example
 
-        from .text import NLP_CONFIG, load_userdict
+        from .segment import NLP_CONFIG, load_userdict
 
         X, y = self._training_data(X, y)
         labels = sorted(set(y))
@@ -267,7 +267,7 @@ class StatementClassifier:
     labels=None)`` trains the latter two per kind (on ``labels`` or on weak seed labels).
 
     Example:
-        >>> from gxnlp.statements import split_statements
+        >>> from gxnlp.text.statements import split_statements
         >>> st = split_statements("存在的问题：一是依申请公开答复质量不高。改进措施：一是加强业务培训。")
         >>> [(s.kind, s.category) for s in StatementClassifier().classify(st)]
         [('problem', 'request_handling'), ('measure', 'training_staff')]

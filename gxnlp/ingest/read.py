@@ -1,6 +1,6 @@
 """Read a report file (txt, md, HTML, PDF, docx; any common Chinese encoding) into a clean Document.
 
->>> from gxnlp.ingest import read_document
+>>> from gxnlp.ingest.read import read_document
 >>> doc = read_document("corpora/demo/some_report.html")  # doctest: +SKIP
 >>> doc.encoding, doc.text[:20]  # doctest: +SKIP
 """
@@ -12,8 +12,9 @@ import io
 import re
 from pathlib import Path
 
-from . import chrome, normalize
-from .model import Document, IngestError
+from . import chrome
+from . import normalize
+from ..model import Document, IngestError
 
 #: Files larger than this are refused (a report is tens of KB; a 50 MB "report" is a mistake).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024

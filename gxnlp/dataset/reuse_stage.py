@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .detector import ReuseDetector, ReuseDoc
+from ..reuse.detector import ReuseDetector, ReuseDoc
 
 
 def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
@@ -36,7 +36,7 @@ def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any
 
 def reuse_stage(con, seed: int = 0) -> None:
     """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``."""
-    from ..dataset import _insert
+    from .build import _insert
 
     det = ReuseDetector(seed=seed).fit(iter_stored_docs(con))
     pairs, shares = tables(det)

@@ -1,0 +1,1 @@
+"""The narrative: segmentation (jieba in spaCy), problem/measure statements, their classification."""

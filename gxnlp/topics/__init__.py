@@ -1,0 +1,1 @@
+"""Topic models of problem and measure statements, their inputs and their prevalence by report covariates."""
