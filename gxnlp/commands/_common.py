@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..fetch import resolve_inputs
+from ..ingest.fetch import resolve_inputs
 from ..pipeline import iter_files
 
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..fetch import MB, Crawler, CrawlRules, FetchError, FetchOptions, canonical_url, crawl as start_crawl, fetch_urls
+from ..ingest.fetch import MB, Crawler, CrawlRules, FetchError, FetchOptions, canonical_url, crawl as start_crawl, fetch_urls
 from ._common import echo_json, stderr
 
 # Options shared by both commands.

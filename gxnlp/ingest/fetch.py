@@ -31,14 +31,14 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:  # httpx is imported when something is downloaded, not with every command
     import httpx
@@ -240,7 +240,7 @@ def looks_like_report(text: str, pattern: re.Pattern = REPORT_LINK) -> bool:
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
     """Text of an HTML page: its ``<meta charset>``, else the HTTP charset, else detected (GBK is common)."""
-    from .ingest import decode_bytes
+    from .read import decode_bytes
 
     meta = _META_CHARSET.search(data[:8192])
     # The page's own meta is preferred: servers often send a default charset that is wrong for the page.
@@ -739,7 +739,7 @@ class Crawler:
         return not self.rules.same_host or (urlsplit(url).hostname or "") in self._hosts
 
     def _links_of(self, page: Target, record: dict) -> Iterator[Target]:
-        from .model import IngestError
+        from ..model import IngestError
 
         try:
             html = decode_html(self.store.read(record), record.get("content_type"))
