@@ -312,7 +312,11 @@ def _js_int(arg: str, html: str) -> int | None:
 # --------------------------------------------------------------------------- politeness
 
 class HostThrottle:
-    """Spaces the requests to each host at least ``interval`` seconds apart (start to start)."""
+    """One request at a time per host, the next starting ``interval`` seconds after the previous one ended.
+
+    Counting from the end (not the start) keeps the spacing at the server at least ``interval``
+    whatever the connection set-up and response times.
+    """
 
     def __init__(self, interval: float, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
@@ -325,13 +329,15 @@ class HostThrottle:
         self._host_interval[host] = max(self.interval, seconds)
 
     def wait(self, host: str) -> None:
-        """Sleep until ``host`` may be asked again, and book the next slot."""
-        now = self._clock()
-        ready = self._next.get(host, now)
-        if ready > now:
-            self._sleep(ready - now)
-            now = self._clock()
-        self._next[host] = now + self._host_interval.get(host, self.interval)
+        """Sleep until ``host`` may be asked again."""
+        delay = self._next.get(host, 0.0) - self._clock()
+        if delay > 0:
+            self._sleep(delay)
+
+    def done(self, host: str) -> None:
+        """A request to ``host`` has ended: the next one waits a full interval from now."""
+        after = self._clock() + self._host_interval.get(host, self.interval)
+        self._next[host] = max(self._next.get(host, 0.0), after)
 
     def hold(self, host: str, seconds: float) -> None:
         """No request to ``host`` for ``seconds`` from now (backoff, Retry-After)."""
@@ -604,7 +610,8 @@ class Fetcher:
     def _request_once(self, url: str, headers: dict[str, str]) -> _Reply:
         import httpx
 
-        self.throttle.wait(urlsplit(url).netloc)
+        host = urlsplit(url).netloc
+        self.throttle.wait(host)
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 reply = _Reply(url, response.status_code, response.reason_phrase, response.headers)
@@ -618,6 +625,8 @@ class Fetcher:
             raise FetchError("bad-url", str(exc)) from None
         except httpx.HTTPError as exc:
             raise FetchError("network", f"{type(exc).__name__}: {exc}", retryable=True) from None
+        finally:
+            self.throttle.done(host)
 
     def _stream_body(self, response: httpx.Response, reply: _Reply) -> None:
         """Body to a partial file, hashed on the way; aborted over the size or time limit."""
