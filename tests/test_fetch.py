@@ -365,10 +365,7 @@ def test_crawl_downloads_every_report_and_attachment_with_sidecars(site, crawled
     assert not NEVER_REQUESTED & set(paths)  # robots.txt, other host, non-report links
     assert len(paths) == len(set(paths)), "a URL was requested twice"
     assert all(h[3]["User-Agent"].startswith("gxnlp/") for h in hits)
-    times = sorted(h[2] for h in hits)
-    interval = 1 / FAST["rate"]
-    assert times[-1] - times[0] >= (len(times) - 1) * interval - 0.01  # the rate overall...
-    assert min_spacing(site, f"127.0.0.1:{site.port}") >= interval - 0.02  # ...and between any two requests
+    assert min_spacing(site, f"127.0.0.1:{site.port}") >= 1 / FAST["rate"] - 0.002
 
     failed = {server_path(r["url"], site.base): r for r in records if r["outcome"] == "failed"}
     assert set(failed) == {"/ndbg/missing.html", "/private/report.html"}
@@ -432,7 +429,7 @@ def test_rate_limit_spacing_at_a_slower_rate(fresh_site, tmp_path):
     assert [r["outcome"] for r in records] == ["fetched"] * 3
     assert len(site.hits) == 4  # with robots.txt
     spacing = min_spacing(site, f"127.0.0.1:{site.port}")
-    assert 0.25 - 0.02 <= spacing < 0.5  # the tolerance covers the server's thread scheduling
+    assert 0.25 - 0.002 <= spacing < 0.5
 
 
 def test_retries_back_off_and_honour_retry_after(fresh_site, tmp_path):
