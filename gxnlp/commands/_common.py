@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..ingest.fetch import resolve_inputs
 from ..limits import DEFAULT_LIMITS, Limits
 from ..pipeline import FileProblem, iter_entries
 
@@ -26,9 +27,11 @@ stderr = Console(stderr=True)
 EXIT_OK, EXIT_FAILED_FILES, EXIT_USAGE, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
 
-def expand_paths(paths: list[Path]) -> list[Path | FileProblem]:
-    """Report files under ``paths`` (with the walk's problems, e.g. symlink loops, in their place,
-    which the runner turns into error records); exits with a clear message when there are none."""
+def expand_paths(paths: list[str | Path]) -> list[Path | FileProblem]:
+    """Report files under ``paths`` (http(s) URLs are downloaded first), with the walk's problems
+    (e.g. symlink loops) in their place, which the runner turns into error records; exits with a
+    clear message when there are no files."""
+    paths = resolve_inputs(paths, on_error=lambda r: stderr.print(f"[red]could not download[/red] {r['url']}: {r['error']}"))
     entries = list(iter_entries(paths))
     missing = [p for p in paths if not Path(p).exists()]
     for p in missing:

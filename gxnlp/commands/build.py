@@ -7,12 +7,13 @@ import typer
 from rich.markup import escape
 
 from ..dataset.build import DatabaseLocked, build as build_dataset
+from ..pipeline import FileProblem
 from ._common import (EXIT_CANNOT_RUN, EXIT_FAILED_FILES, expand_paths, make_limits, max_memory_option, max_mb_option,
                       stderr, timeout_option, track)
 
 
 def build(
-    paths: list[Path] = typer.Argument(..., help="Report files or directories."),
+    paths: list[str] = typer.Argument(..., help="Report files, directories or http(s) URLs."),
     db: Path = typer.Option(Path("corpus.duckdb"), "--db", help="The DuckDB file to create or update."),
     parquet: Path = typer.Option(None, "--parquet", help="Also export every table as Parquet into this directory."),
     csv: Path = typer.Option(None, "--csv", help="Also export CSV (UTF-8 with BOM, for Excel) into this directory."),
@@ -33,7 +34,9 @@ def build(
     1 some files failed (listed in the errors table and on stderr), 2 usage error, 3 the
     database could not be opened (e.g. locked by another build).
     """
-    expand_paths(paths)
+    entries = expand_paths(paths)
+    files = [e for e in entries if isinstance(e, Path)]
+    problems = [e.record() for e in entries if isinstance(e, FileProblem)]
     limits = make_limits(max_mb, timeout, max_memory)
     client = None
     if scheduler == "dask":
@@ -44,7 +47,7 @@ def build(
         address = os.environ.get("DASK_SCHEDULER_ADDRESS")
         client = Client(address) if address else Client(processes=True, dashboard_address=None)
     try:
-        stats = build_dataset(paths, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
+        stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
                               limits=limits, progress=track)
     except DatabaseLocked as exc:
         stderr.print(f"[red]cannot build:[/red] {escape(str(exc))}")
@@ -52,6 +55,7 @@ def build(
     finally:
         if client is not None:
             client.close()
+    stats.errors[:0] = problems
     for rec in stats.errors:
         stderr.print(f"[yellow]{escape(rec['source'])}[/yellow]: {escape(rec['error'])}", soft_wrap=True)
     removed = f", {stats.removed} no longer present removed" if stats.removed else ""
