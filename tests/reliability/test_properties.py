@@ -33,6 +33,18 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=PROFILE ==
                                            HealthCheck.filter_too_much])
 
 SHARED = Path(os.environ.get("GXNLP_SHARED", ROOT.parent / "shared"))
+#: With GXNLP_HYPOTHESIS_COUNTS=FILE, each target appends its running example count (every 100
+#: examples), so a long nightly run reports how far it got.
+COUNTS = os.environ.get("GXNLP_HYPOTHESIS_COUNTS")
+_seen: dict[str, int] = {}
+
+
+def _count(target: str) -> None:
+    if COUNTS:
+        _seen[target] = _seen.get(target, 0) + 1
+        if _seen[target] % 100 == 0:
+            with open(COUNTS, "a", encoding="utf-8") as fh:
+                fh.write(f"{target} {_seen[target]}\n")
 
 
 def _real_reports() -> list[str]:
@@ -97,6 +109,7 @@ STAGES = ("parse", "tables", "audit", "statements", "reuse")
 @SETTINGS
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from([".txt", ".html", ".md", ".docx", ".pdf"]))
 def test_random_bytes_through_every_stage(data, suffix):
+    _count("test_random_bytes_through_every_stage")
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"r{suffix}"
         path.write_bytes(data)
@@ -106,6 +119,7 @@ def test_random_bytes_through_every_stage(data, suffix):
 @SETTINGS
 @given(data=mutated_report(), suffix=st.sampled_from([".txt", ".html"]))
 def test_mutated_real_reports_through_every_stage(data, suffix):
+    _count("test_mutated_real_reports_through_every_stage")
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / f"r{suffix}"
         path.write_bytes(data)
@@ -115,6 +129,7 @@ def test_mutated_real_reports_through_every_stage(data, suffix):
 @SETTINGS
 @given(data=st.binary(max_size=4096), declared=st.sampled_from([None, "utf-8", "gbk", "big5", "nonsense-charset"]))
 def test_decode_never_raises_but_ingest_errors(data, declared):
+    _count("test_decode_never_raises_but_ingest_errors")
     for head in (b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
         try:
             text, encoding = decode_bytes(head + data, declared, [])
@@ -127,6 +142,7 @@ def test_decode_never_raises_but_ingest_errors(data, declared):
 @SETTINGS
 @given(text=texts)
 def test_structure_tables_statements_on_random_text(text):
+    _count("test_structure_tables_statements_on_random_text")
     doc = Document(source="x.txt", report_id="r", text=text, format="txt")
     report = structure(doc)
     frame = extract(report)
@@ -148,6 +164,7 @@ cell_values = st.one_of(st.none(), st.integers(-10**12, 10**12), st.floats(allow
                                cell_values, st.one_of(st.none(), st.text(max_size=6))), max_size=60),
        narrative=st.one_of(st.none(), texts))
 def test_validate_check_on_any_cells(rows, narrative):
+    _count("test_validate_check_on_any_cells")
     frame = pd.DataFrame([{"report_id": "r", "table": t, "row": r, "column": c, "value": v, "raw": raw}
                           for t, r, c, v, raw in rows], columns=["report_id", "table", "row", "column", "value", "raw"])
     for finding in check(frame, narrative):
@@ -158,6 +175,7 @@ def test_validate_check_on_any_cells(rows, narrative):
 @given(docs=st.lists(st.tuples(texts, st.sampled_from(["甲县财政局", "乙县教育局", None]),
                                st.one_of(st.none(), st.integers(2008, 2026))), max_size=6))
 def test_reuse_on_random_narratives(docs):
+    _count("test_reuse_on_random_narratives")
     from gxnlp.reuse import ReuseDetector, ReuseDoc
 
     corpus = [ReuseDoc(f"r{i}", text, agency=agency, year=year) for i, (text, agency, year) in enumerate(docs)]
