@@ -83,26 +83,36 @@ def _decode_counting(data: bytes, encoding: str, positions: list[int], offset: i
         _BAD_BYTES.positions = None
 
 
+_DOCUMENT_SYMBOLS = frozenset("“”‘’—…·•°±×÷§©®™€£¥")
+
+
 def _plausible(text: str) -> float:
     """Share of the non-ASCII characters that Chinese report text is made of: common simplified or
-    traditional characters (GB2312 or Big5) and CJK/full-width punctuation. Text decoded with the
-    wrong codec (mojibake) is mostly rare characters, Latin-1 letters and symbols."""
+    traditional characters (GB2312 or Big5), CJK/full-width punctuation and common symbols. Text
+    decoded with the wrong codec (mojibake) is mostly rare characters, Latin letters and symbols."""
     total = good = 0
     for ch in text:
         if ch < "\x80":
             continue
         total += 1
-        if "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·":
+        if "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in _DOCUMENT_SYMBOLS:
             good += 1
-        elif "\u4e00" <= ch <= "\u9fff":
-            for enc in ("gb2312", "big5"):
-                try:
-                    ch.encode(enc)
-                except UnicodeEncodeError:
-                    continue
-                good += 1
-                break
+        elif "\u4e00" <= ch <= "\u9fff" and _common_hanzi(ch):
+            good += 1
     return good / total if total else 1.0
+
+
+def _common_hanzi(ch: str) -> bool:
+    """GB2312 level 1 (the 3,755 most used simplified characters) or Big5 level 1 (frequent
+    traditional ones). Mojibake of UTF-8 read as GBK falls mostly in GB2312 level 2."""
+    try:
+        return ch.encode("gb2312")[0] <= 0xD7
+    except UnicodeEncodeError:
+        pass
+    try:
+        return ch.encode("big5") <= b"\xc6\x7e"
+    except UnicodeEncodeError:
+        return False
 
 
 def _lines_with_offsets(data: bytes):
@@ -112,44 +122,61 @@ def _lines_with_offsets(data: bytes):
         pos += len(line) + 1
 
 
-def _decode_by_line(data: bytes, fallback: str, warnings: list[str]) -> tuple[str, str]:
-    """Decode a file that is UTF-8 in parts: each line in the codec that reads it as Chinese text
-    (UTF-8, else GB18030 or ``fallback``); what no codec reads is replaced and counted."""
+def _utf8_report_line(line: bytes) -> bool:
+    """A line that is UTF-8 Chinese text (not a GB line that happens to be valid UTF-8: those read
+    as Latin, Greek or Cyrillic letters, and short ones can be valid by chance)."""
+    if line.isascii():
+        return False
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text) >= 4 and _plausible(text) >= 0.8
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _decode_by_line(data: bytes, primary: str, warnings: list[str]) -> tuple[str, str]:
+    """Decode a file in mixed encodings line by line: each line in the codec that reads it as
+    Chinese text (ties go to ``primary``, the file's main codec); what no codec reads is decoded
+    with ``primary``, the bad bytes replaced and counted."""
     out: list[str] = []
     positions: list[int] = []
     lines_by_codec: dict[str, list[int]] = {}
-    others = list(dict.fromkeys(["gb18030", fallback]))
+    candidates = list(dict.fromkeys([primary, "utf-8", "gb18030"]))
     for number, (offset, line) in enumerate(_lines_with_offsets(data), 1):
         if line.isascii():
             out.append(line.decode("ascii"))
             continue
-        try:
-            out.append(line.decode("utf-8"))
-            lines_by_codec.setdefault("utf-8", []).append(number)
-            continue
-        except UnicodeDecodeError:
-            pass
-        # A line in another codec reads as common Chinese characters; UTF-8 with a few bad bytes
-        # read as GB18030 does not (mojibake), and keeps UTF-8 with the bad bytes replaced.
+        # Another codec takes a line only if it reads it as common Chinese text and better than
+        # the main codec does (a UTF-8 line cut mid-character read as GB18030 is mojibake).
         chosen, best = None, 0.8
-        for enc in others:
+        for enc in candidates:
             try:
                 text = line.decode(enc)
             except (UnicodeDecodeError, LookupError):
                 continue
             score = _plausible(text)
-            if score > best:
+            if enc == primary and chosen is None:
+                chosen, best = (enc, text), max(score, 0.8)
+            elif score > best + 1e-9:
                 chosen, best = (enc, text), score
         if chosen is None:
-            chosen = ("utf-8", _decode_counting(line, "utf-8", positions, offset))
+            chosen = (primary, _decode_counting(line, primary, positions, offset))
         out.append(chosen[1])
         lines_by_codec.setdefault(chosen[0], []).append(number)
-    codecs_used = sorted(lines_by_codec, key=lambda c: -len(lines_by_codec[c]))
+    codecs_used = sorted(lines_by_codec, key=lambda c: (c != primary, -len(lines_by_codec[c])))
     if len(codecs_used) > 1:
         minor = "; ".join(f"{_ranges(lines_by_codec[c])} as {c}" for c in codecs_used[1:])
         warnings.append(f"mixed encodings: lines decoded by segment, mostly {codecs_used[0]}; lines {minor}")
     _warn_replaced(positions, warnings)
-    return "\n".join(out), "+".join(codecs_used) or "utf-8"
+    return "\n".join(out), "+".join(codecs_used) or primary
 
 
 def _ranges(numbers: list[int], limit: int = 6) -> str:
@@ -208,14 +235,22 @@ def decode_bytes(data: bytes, declared: str | None = None, warnings: list[str] |
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    if any(not line.isascii() and _valid_utf8(line) for _o, line in _lines_with_offsets(data)):
-        text, enc = _decode_by_line(data, "gb18030", warnings)
+    lines = [line for _o, line in _lines_with_offsets(data) if not line.isascii()]
+    utf8_lines = sum(map(_utf8_report_line, lines))
+    not_utf8 = sum(1 for line in lines if not _decodes(line, "utf-8"))
+    if utf8_lines >= not_utf8:  # a UTF-8 report with bad bytes, or a tail in another codec
+        text, enc = _decode_by_line(data, "utf-8", warnings)
         _check_sensible(text, text.count("\ufffd"))
         return text, enc
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     enc = _canonical_encoding(best.encoding) if best is not None else "gb18030"
+    if utf8_lines:  # mostly another codec, with UTF-8 lines in it
+        text, enc = _decode_by_line(data, enc, warnings)
+        _check_sensible(text, text.count("\ufffd"))
+        warnings.append(f"encoding not declared; detected {enc.split('+')[0]} (charset-normalizer)")
+        return text, enc
     positions = []
     try:
         text = _decode_counting(data, enc, positions)
@@ -229,14 +264,6 @@ def decode_bytes(data: bytes, declared: str | None = None, warnings: list[str] |
     else:
         warnings.append(f"encoding not declared; detected {enc} (charset-normalizer)")
     return text, enc
-
-
-def _valid_utf8(line: bytes) -> bool:
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _sniff_format(path: Path, data: bytes) -> str:
