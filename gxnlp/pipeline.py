@@ -141,6 +141,7 @@ def process_map(
     max_memory_mb: float | None = None,
     fail: FailFn = _default_fail,
     isolate: bool = False,
+    warm_up: Callable[[], Any] | None = None,
 ) -> Iterator[R]:
     """Apply ``func`` to each item, yielding results in input order.
 
@@ -151,7 +152,8 @@ def process_map(
     memory stays bounded on any corpus. ``func`` must be picklable (a module-level function or
     a ``functools.partial`` of one) and should turn per-item failures into values; what it
     cannot (its worker died, hung past ``timeout`` seconds, or grew past ``max_memory_mb``)
-    becomes ``fail(item, code, message)``.
+    becomes ``fail(item, code, message)``. ``warm_up`` runs once in each pool worker before its
+    first item (imports, models), outside the item's time limit.
     """
     if scheduler == "dask":
         yield from _dask_map(func, items, window, fail)
@@ -163,7 +165,8 @@ def process_map(
         for item in items:
             yield func(item)
         return
-    yield from SupervisedPool(func, workers, timeout=timeout, max_memory_mb=max_memory_mb, fail=fail).map(items, window)
+    pool = SupervisedPool(func, workers, timeout=timeout, max_memory_mb=max_memory_mb, fail=fail, warm_up=warm_up)
+    yield from pool.map(items, window)
 
 
 # --------------------------------------------------------------------------- supervised pool
@@ -190,9 +193,15 @@ def _arm_parent_death(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="gxnlp-parent-watch").start()
 
 
-def _worker_main(func: Callable[[Any], Any], conn, parent: int) -> None:
+def _worker_main(func: Callable[[Any], Any], conn, parent: int, warm_up: Callable[[], Any] | None) -> None:
     _arm_parent_death(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if warm_up is not None:
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first item pays for loading
+            pass
+    conn.send(_READY)
     while True:
         try:
             msg = conn.recv()
@@ -227,14 +236,31 @@ def _rss_mb(pid: int) -> float | None:
         return None
 
 
+_READY = "ready"
+
+
 class _Worker:
-    def __init__(self, ctx, func):
+    def __init__(self, ctx, func, warm_up=None):
         self.conn, child = ctx.Pipe(duplex=True)
-        self.proc = ctx.Process(target=_worker_main, args=(func, child, os.getpid()), daemon=True,
+        self.proc = ctx.Process(target=_worker_main, args=(func, child, os.getpid(), warm_up), daemon=True,
                                 name="gxnlp-worker")
         self.proc.start()
         child.close()
         self.task: tuple[int, Any, float] | None = None
+        self.ready = False
+
+    def check_ready(self) -> bool:
+        """True once the worker has warmed up (its ready message read)."""
+        if not self.ready:
+            try:
+                if self.conn.poll():
+                    self.ready = self.conn.recv() == _READY
+            except (EOFError, OSError):
+                pass
+        return self.ready
+
+    def died_warming(self) -> bool:
+        return not self.check_ready() and not self.proc.is_alive()
 
     def kill(self) -> None:
         try:
@@ -251,7 +277,8 @@ class SupervisedPool:
     poll = 0.05
 
     def __init__(self, func: Callable[[Any], Any], workers: int, *, timeout: float | None = None,
-                 max_memory_mb: float | None = None, fail: FailFn = _default_fail):
+                 max_memory_mb: float | None = None, fail: FailFn = _default_fail,
+                 warm_up: Callable[[], Any] | None = None):
         import multiprocessing as mp
 
         self.func = func
@@ -259,6 +286,7 @@ class SupervisedPool:
         self.timeout = timeout or None
         self.max_memory_mb = max_memory_mb or None
         self.fail = fail
+        self.warm_up = warm_up
         methods = mp.get_all_start_methods()
         # fork: a fresh worker costs milliseconds and inherits loaded models.
         self.ctx = mp.get_context("fork" if "fork" in methods else None)
@@ -270,10 +298,11 @@ class SupervisedPool:
         next_out = 0
         issued = 0
         exhausted = False
+        warm_deaths = 0
         try:
             while True:
                 for w in pool:
-                    if w.task is None and not exhausted and issued - next_out < window:
+                    if w.task is None and w.check_ready() and not exhausted and issued - next_out < window:
                         try:
                             index, item = next(source)
                         except StopIteration:
@@ -284,33 +313,40 @@ class SupervisedPool:
                             w.conn.send((index, item))
                         except OSError:  # the idle worker died (killed from outside): use a fresh one
                             w.kill()
-                            fresh = _Worker(self.ctx, self.func)
+                            fresh = _Worker(self.ctx, self.func)  # no warm-up: it takes this item now
+                            fresh.ready = fresh.conn.recv() == _READY
                             fresh.task = w.task
                             pool[pool.index(w)] = fresh
                             fresh.conn.send((index, item))
                         issued += 1
                 if not exhausted and issued - next_out < window and len(pool) < self.workers \
-                        and all(w.task is not None for w in pool):
-                    pool.append(_Worker(self.ctx, self.func))
+                        and all(w.task is not None or not w.ready for w in pool):
+                    pool.append(_Worker(self.ctx, self.func, self.warm_up))
                     continue
                 busy = [w for w in pool if w.task is not None]
-                if not busy:
-                    if exhausted:
-                        break
-                    # the window is full of finished results waiting for an earlier one: cannot happen
-                    # without busy workers, so only yields remain
-                else:
-                    self._wait(busy)
-                    for i, w in enumerate(pool):
-                        if w.task is not None:
-                            outcome = self._check(w)
-                            if outcome is not None:
-                                index, value, replace = outcome
-                                done[index] = value
-                                w.task = None
-                                if replace:
-                                    w.kill()
-                                    pool[i] = _Worker(self.ctx, self.func)
+                if not busy and exhausted:
+                    break
+                warming = [w for w in pool if not w.ready]
+                if busy or warming:
+                    self._wait(busy + warming)
+                for i, w in enumerate(pool):
+                    if w.task is None:
+                        if not w.ready and w.died_warming():
+                            warm_deaths += 1
+                            if warm_deaths > 10 * self.workers:
+                                raise RuntimeError("gxnlp worker processes keep dying while they start "
+                                                   f"(exit status {w.proc.exitcode}): is memory exhausted?")
+                            w.kill()
+                            pool[i] = _Worker(self.ctx, self.func, self.warm_up)
+                        continue
+                    outcome = self._check(w)
+                    if outcome is not None:
+                        index, value, replace = outcome
+                        done[index] = value
+                        w.task = None
+                        if replace:
+                            w.kill()
+                            pool[i] = _Worker(self.ctx, self.func, self.warm_up)
                 while next_out in done:
                     yield done.pop(next_out)
                     next_out += 1

@@ -108,7 +108,7 @@ def test_a_worker_killed_hung_or_bloated_by_a_document_is_recorded_and_the_run_g
         shutil.copy2(g, folder / f"killer_{g.name}")
     shutil.copy2(GOOD[0], folder / "hang.txt")
     shutil.copy2(GOOD[1], folder / "hog.txt")
-    proc, seconds, peak = gxnlp(["parse", str(folder), "-j", "2", "--timeout", "5", "--max-memory", "800"],
+    proc, seconds, peak = gxnlp(["parse", str(folder), "-j", "2", "--timeout", "10", "--max-memory", "800"],
                                 patches=["--kill-on", "killer", "--hang-on", "hang", "--hog-on", "hog"])
     assert proc.returncode == 1, proc.stderr
     by_name = _by_name([json.loads(line) for line in proc.stdout.splitlines()])
@@ -120,7 +120,7 @@ def test_a_worker_killed_hung_or_bloated_by_a_document_is_recorded_and_the_run_g
     assert error_code(by_name["hog.txt"]) == "memory_limit" and "--max-memory" in by_name["hog.txt"]["error"]
     # the hog is stopped within a poll (50 ms) of crossing the bound: it grows ~1-2 GB/s
     assert peak is not None and peak < 800 + 300, peak
-    assert seconds < 5 + 60, seconds
+    assert seconds < 10 + 90, seconds
 
 
 IN_PROCESS = ["bomb.docx", "many_members.docx", "deep.html", "bom_garbage.txt", "odd_utf16.txt", "bad_bytes.txt",
