@@ -8,20 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: The six canonical sections of a report, in document order.
-SECTION_KEYS: tuple[str, ...] = (
-    "overview",
-    "active_disclosure",
-    "requests",
-    "review_litigation",
-    "problems",
-    "other",
-)
-
-#: Narrative sections (the ones segmentation, statements and reuse work on).
-NARRATIVE_SECTIONS: tuple[str, ...] = ("overview", "problems")
-
-TEMPLATES: tuple[str, ...] = ("2021", "2019", "pre2019", "unknown")
+from .genre.sections import NARRATIVE_SECTIONS, SECTION_KEYS
+from .genre.templates import TEMPLATES
 
 
 class GxnlpError(Exception):

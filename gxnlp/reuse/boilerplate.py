@@ -1,8 +1,8 @@
 """The two kinds of shared text that are *not* copying: mandated template and stock phrases.
 
 (a) ``template``: headings, table labels, the 勾稽关系 note and the mandated opening
-formula, shipped as data (``data/template.txt``); (b) ``stock``: phrases of the genre,
-a shipped seed list (``data/stock_seed.txt``) plus character n-grams that a large share
+formula (:func:`gxnlp.genre.boilerplate.template_phrases`); (b) ``stock``: phrases of the genre,
+a shipped seed list (:func:`gxnlp.genre.boilerplate.stock_seed_phrases`) plus character n-grams that a large share
 of *different agencies* use, mined from the corpus by :class:`StockPhraseMiner`.
 
 >>> lex = PhraseLexicon(["本报告根据《中华人民共和国政府信息公开条例》"])
@@ -22,14 +22,7 @@ import re
 
 import numpy as np
 
-from ..genre import DATA_DIR
 from .text import normalise
-
-
-def load_phrases(name: str) -> list[str]:
-    """Phrases of a shipped list (``template`` or ``stock_seed``), comments and blanks skipped."""
-    text = (DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 class PhraseLexicon:

@@ -30,7 +30,8 @@ from scipy.sparse.csgraph import connected_components
 
 from ..model import NARRATIVE_SECTIONS
 from .align import Passage, align, residuals, stock_flags
-from .boilerplate import PhraseLexicon, StockPhraseMiner, load_phrases, shingle_mask
+from ..genre.boilerplate import stock_seed_phrases, template_phrases
+from .boilerplate import PhraseLexicon, StockPhraseMiner, shingle_mask
 from .lsh import CandidateIndex, DocumentIndex
 from .text import ReuseText, shingle_hashes
 
@@ -205,9 +206,9 @@ class ReuseDetector:
     # -- steps -----------------------------------------------------------------------------
     def _prepare(self, docs: Iterable[ReuseDoc]) -> None:
         """Pass 1 (streaming): normalise, mask template/seed stock, count n-grams by agency."""
-        self.template_ = PhraseLexicon(self.template_phrases if self.template_phrases is not None else load_phrases("template"))
+        self.template_ = PhraseLexicon(self.template_phrases if self.template_phrases is not None else template_phrases())
         self.stock_seed_ = PhraseLexicon(
-            self.stock_seed_phrases if self.stock_seed_phrases is not None else load_phrases("stock_seed")
+            self.stock_seed_phrases if self.stock_seed_phrases is not None else stock_seed_phrases()
         )
         miner = StockPhraseMiner(self.stock_ngram, self.stock_df, self.stock_min_agencies)
         self.docs_: list[ReuseDoc] = []

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..genre.templates import template_for_year
 from . import phrases as P
 from .agencies import Agency, build_hierarchy
 from .document import Block, Page, s2_grid, s3_grid, s4_grid
@@ -35,10 +36,6 @@ LAYOUT_WEIGHTS = {
 GBK_LAYOUTS = ("pipe_rows", "cell_lines_pipe", "cell_lines_bare")
 ERROR_RATE = 0.08
 MISMATCH_RATE = 0.06
-
-
-def template_of(year: int) -> str:
-    return "pre2019" if year <= 2018 else ("2019" if year <= 2020 else "2021")
 
 
 @dataclass
@@ -149,7 +146,7 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
 def _ensure_coverage(units: list[Unit], rng: random.Random) -> None:
     """Every layout (and a GBK file) appears once the corpus is big enough to hold them."""
     slots = [s for u in units for s in u.slots]
-    tabular = [s for s in slots if template_of(s.year) != "pre2019"]
+    tabular = [s for s in slots if template_for_year(s.year) != "pre2019"]
     if len(tabular) < len(LAYOUT_WEIGHTS) + 1:
         return
     want = max(1, min(3, len(slots) // 100))
@@ -322,7 +319,7 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
 
 def _other_text(rng: random.Random, ctx: dict) -> str:
     """六、其他需要报告的事项: the 信息处理费 sentences only exist from the 2021 report year on."""
-    options = [t for t in P.OTHER_SECTION if ctx["year"] >= 2021 or "信息处理费" not in t]
+    options = [t for t in P.OTHER_SECTION if template_for_year(ctx["year"]) == "2021" or "信息处理费" not in t]
     return rng.choice(options).format_map(ctx)
 
 
@@ -414,7 +411,7 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
     """Build one report (bytes + truth) from its slot; ``source`` is the narrative it copies."""
     rng = random.Random(f"report:{seed}:{slot.index}")
     a, year = slot.agency, slot.year
-    template = template_of(year)
+    template = template_for_year(year)
     tables = draw_tables(rng, template if template != "pre2019" else "2019", a.agency_type, a.level)
     tables["template"] = "2019" if template == "pre2019" else template
     planted = None
@@ -590,4 +587,4 @@ def _write_clusters(unit: list[Built], fh: dict, counts: dict) -> None:
                 counts["pairs"] += 1
 
 
-__all__ = ["generate", "plan", "build_report", "iter_built", "template_of", "LAYOUT_WEIGHTS", "TRUTH_FILES"]
+__all__ = ["generate", "plan", "build_report", "iter_built", "LAYOUT_WEIGHTS", "TRUTH_FILES"]
