@@ -51,6 +51,11 @@ def s3_result_rows(template: str) -> tuple[str, ...]:
     return S3_RESULT_ROWS_COMMON + (S3_OTHER_2021 if template == "2021" else S3_OTHER_2019)
 
 
+def s3_template_of_rows(rows) -> str:
+    """The template of an s3 table from the rows it has: 2021 has the three （六） rows."""
+    return "2021" if set(rows) & set(S3_OTHER_2021) else "2019"
+
+
 def s3_rows(template: str) -> tuple[str, ...]:
     return ("new_requests", "carried_over") + s3_result_rows(template) + ("total_handled", "carried_forward")
 

@@ -17,16 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..genre.table_keys import S2_ROWS as S2_LAYOUT
-from ..genre.table_keys import S3_COLUMNS, S3_OTHER_2019 as OTHER_2019, S3_OTHER_2021 as OTHER_2021, S3_RESULT_ROWS_COMMON
+from ..genre.table_keys import S3_COLUMNS
 from ..genre.table_keys import S4_COLUMNS, S4_ROWS, s3_rows
 from ..genre.table_keys import s3_result_rows as result_rows
 
-# The canonical keys are gxnlp.tables.keys (the public contract); the row groups the
-# generator lays out under their group labels are slices of it.
+# The canonical keys are gxnlp.genre.table_keys (the public contract).
 APPLICANTS = S3_COLUMNS[:-1]
-DENIED = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("denied_"))
-UNABLE = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("unable_"))
-NOT_PROCESSED = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("not_processed_"))
 
 
 # Request volume by (agency_type, level): probability of zero requests, median when not zero.

@@ -94,7 +94,7 @@ def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: 
 
     s3_rows = {r for (t, r, _c) in cells if t == "s3"}
     if s3_rows:
-        template = "2021" if s3_rows & set(K.S3_OTHER_2021) else "2019"
+        template = K.s3_template_of_rows(s3_rows)
         results = K.s3_result_rows(template)
         for row in K.s3_rows(template):
             if row not in s3_rows:

@@ -24,13 +24,9 @@ Example:
 """
 from __future__ import annotations
 
-import json
-import os
 import random
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,46 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .segment import DATA_DIR
-
-TAXONOMY = DATA_DIR / "taxonomy.json"
-OTHER = "other"
-KINDS = ("problem", "measure")
-_KIND_KEY = {"problem": "problems", "measure": "measures"}
-
-
-@lru_cache(maxsize=8)
-def _load_taxonomy_file(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
-def load_taxonomy(taxonomy: str | os.PathLike | dict | None = None) -> dict[str, Any]:
-    """The taxonomy dict (default: the shipped one); validates ids and seed syntax."""
-    if isinstance(taxonomy, dict):
-        data = taxonomy
-    else:
-        data = json.loads(_load_taxonomy_file(str(taxonomy or TAXONOMY)))
-    for key in ("problems", "measures"):
-        if key not in data or not isinstance(data[key], list):
-            raise ValueError(f"taxonomy lacks a list {key!r}")
-        ids = [c.get("id") for c in data[key]]
-        if len(set(ids)) != len(ids) or not all(ids) or OTHER in ids:
-            raise ValueError(f"taxonomy {key}: ids must be unique, non-empty and not {OTHER!r}")
-    return data
-
-
-def categories(kind: str, taxonomy: Any = None) -> list[dict[str, Any]]:
-    """The categories of one kind (``problem`` | ``measure``)."""
-    if kind not in _KIND_KEY:
-        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    return load_taxonomy(taxonomy)[_KIND_KEY[kind]]
-
-
-def _parse_seed(seed: str) -> tuple[str, float]:
-    term, _, w = seed.rpartition(":")
-    if term and re.fullmatch(r"\d+(?:\.\d+)?", w):
-        return term, float(w)
-    return seed, 1.0
+from ..genre.taxonomy import KINDS, OTHER, TAXONOMY, categories, load_taxonomy, parse_seed
 
 
 def _lead_end(text: str, cap: int = 24) -> int:
@@ -104,7 +61,7 @@ class SeedTermClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Iterable[str] | None = None, y: Any = None) -> SeedTermClassifier:
         cats = categories(self.kind, self.taxonomy)
-        self.seeds_ = [[_parse_seed(s) for s in c.get("seeds", [])] for c in cats]
+        self.seeds_ = [[parse_seed(s) for s in c.get("seeds", [])] for c in cats]
         self.classes_ = np.array([c["id"] for c in cats] + [OTHER])
         return self
 

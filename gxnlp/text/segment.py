@@ -48,14 +48,11 @@ from spacy.language import Language
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
-from ..genre import DATA_DIR
+from ..genre.lexicon import STOPWORDS_DOMAIN, STOPWORDS_GENERAL, USERDICT, read_wordlist
 from ..model import NARRATIVE_SECTIONS
 
 jieba.setLogLevel(60)
 
-USERDICT = DATA_DIR / "userdict.txt"
-STOPWORDS_GENERAL = DATA_DIR / "stopwords_general.txt"
-STOPWORDS_DOMAIN = DATA_DIR / "stopwords_domain.txt"
 
 CN_NUM = "一二三四五六七八九十"
 #: Enumeration markers, longest alternatives first; group ``style`` names the numbering scheme.
@@ -232,17 +229,6 @@ def make_sentences(nlp: Language, name: str, terminators: str, split_enumeration
         return doc
 
     return component
-
-
-def read_wordlist(path: str | os.PathLike) -> list[str]:
-    """Words of a one-per-line list (``#`` comments and blank lines skipped)."""
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                out.append(line.split()[0])
-    return out
 
 
 @Language.factory("gxnlp_stopwords", default_config={"general": None, "domain": None})
