@@ -14,13 +14,12 @@ from pathlib import Path
 
 from ..ingest import chrome
 from ..model import SECTION_KEYS, Document, Report
+from ..genre.numerals import CN_ORDINALS, CN_YEAR_DIGITS, cn_year
 from ..genre.sections import HEADING_PATTERNS, RE_PROBLEMS_UNNUMBERED, RE_TITLE
 from ..genre.templates import TABULAR_TEMPLATES, detect_template
 from .region import infer_region
 
-_NUM = "一二三四五六七八九十"
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_NUM = CN_ORDINALS
 
 # A top-level heading: a Chinese number and 、 at a line start, or inline on flattened pages.
 _LINE_HEADING = re.compile(rf"^[ \t]*([{_NUM}]{{1,3}})[ \t]*[、.．][ \t]*(\S.*)$", re.M)
@@ -186,15 +185,14 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
 # ------------------------------------------------------------------ metadata
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年")
+_CN_YEAR = re.compile(rf"([{CN_YEAR_DIGITS}]{{4}})\s*年")
 
 
 def _cn_year(s: str) -> int | None:
     m = _CN_YEAR.search(s)
     if not m:
         return None
-    digits = "".join(_CN_DIGITS.get(c, "") for c in m.group(1))
-    return int(digits) if len(digits) == 4 else None
+    return cn_year(m.group(1))
 
 
 def find_title(doc: Document) -> str | None:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..genre.numerals import int_to_cn
 from ..genre.templates import template_for_year
 from . import phrases as P
 from .agencies import Agency, build_hierarchy
@@ -249,11 +250,6 @@ _PRE_HEADS = {
 }
 _PRE_ORDER = ("overview", "organisation", "active", "interp", "key_fields", "requests", "fees", "review",
               "security", "subordinate", "problems", "other")
-_CN = "一二三四五六七八九十"
-
-
-def _cn_index(i: int) -> str:
-    return _CN[i] if i < 10 else "十" + _CN[i - 10]
 
 
 def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, title: str):
@@ -272,7 +268,7 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
     from .narrative import request_sentence
 
     for i, sec in enumerate(sections):
-        blocks.append(Block("heading", f"{_cn_index(i)}、{rng.choice(_PRE_HEADS[sec])}"))
+        blocks.append(Block("heading", f"{int_to_cn(i + 1)}、{rng.choice(_PRE_HEADS[sec])}"))
         paras: list[str] = []
         if sec == "overview":
             paras = [narr.opening.format_map(ctx), "".join(s.format_map(ctx) for s in narr.overview["management"])]
@@ -367,7 +363,7 @@ def _blocks_modern(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, t
 
     def head(i: int) -> Block:
         k = i + (shift if i >= 1 else 0)
-        return Block("heading", f"{_CN[k]}、{h[i]}")
+        return Block("heading", f"{int_to_cn(k + 1)}、{h[i]}")
 
     blocks.append(head(0))
     overview, stated = render_overview(narr, ctx)

@@ -48,13 +48,14 @@ from spacy.language import Language
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span, Token
 
+from ..genre.numerals import CN_ORDINALS, cn_to_int
 from ..genre.lexicon import STOPWORDS_DOMAIN, STOPWORDS_GENERAL, USERDICT, read_wordlist
 from ..model import NARRATIVE_SECTIONS
 
 jieba.setLogLevel(60)
 
 
-CN_NUM = "一二三四五六七八九十"
+CN_NUM = CN_ORDINALS
 #: Enumeration markers, longest alternatives first; group ``style`` names the numbering scheme.
 ENUM_PATTERNS: tuple[tuple[str, str], ...] = (
     ("shi", rf"(?:其)?[{CN_NUM}]{{1,3}}是(?=[^是])"),          # 一是 / 二是
@@ -84,13 +85,8 @@ def marker_value(marker: str) -> int | None:
     cn = "".join(ch for ch in marker if ch in CN_NUM)
     if not cn:
         return None
-    if cn == "十":
-        return 10
-    if cn.startswith("十"):
-        return 10 + CN_NUM.index(cn[1]) + 1
-    if len(cn) >= 2 and cn[1] == "十":
-        return (CN_NUM.index(cn[0]) + 1) * 10 + (CN_NUM.index(cn[2]) + 1 if len(cn) > 2 else 0)
-    return CN_NUM.index(cn[0]) + 1
+    value = cn_to_int(cn)
+    return value if value is not None else cn_to_int(cn[0])  # 一一是: a typo, read as its first numeral
 
 
 def find_markers(text: str) -> list[tuple[int, int, str, str]]:
