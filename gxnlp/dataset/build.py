@@ -27,7 +27,7 @@ import pandas as pd
 from ..ingest.read import report_id_of
 from ..model import SECTION_KEYS, error_record
 from ..pipeline import iter_files, process_map
-from ..topics.prevalence import agency_level, agency_type
+from ..structure.agency import agency_level, agency_type
 
 SCHEMA: dict[str, str] = {
     "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",

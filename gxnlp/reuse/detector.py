@@ -30,6 +30,7 @@ from scipy.sparse.csgraph import connected_components
 
 from ..model import NARRATIVE_SECTIONS
 from .align import Passage, align, residuals, stock_flags
+from ..genre.agencies import RE_GOVERNMENT_SUFFIX
 from ..genre.boilerplate import stock_seed_phrases, template_phrases
 from .boilerplate import PhraseLexicon, StockPhraseMiner, shingle_mask
 from .lsh import CandidateIndex, DocumentIndex
@@ -82,9 +83,6 @@ def likely_source(a: ReuseDoc, b: ReuseDoc) -> str | None:
     return None
 
 
-_AGENCY_SUFFIX = re.compile(r"(党工委)?(人民政府办公室|人民政府办公厅|人民政府|政府办公室|管理委员会办公室|管委会办公室|管理委员会|管委会|政府)$")
-
-
 def agency_key(agency: str | None) -> str | None:
     """The agency name compared for ``self`` vs ``cross`` reuse: spaces and the trailing
     government / committee / general-office suffix removed, so ``平潭综合实验区管委会`` and
@@ -96,7 +94,7 @@ def agency_key(agency: str | None) -> str | None:
     if not agency:
         return None
     a = re.sub(r"\s+", "", agency)
-    return _AGENCY_SUFFIX.sub("", a) or a
+    return RE_GOVERNMENT_SUFFIX.sub("", a) or a
 
 
 def _region_key(doc: ReuseDoc) -> tuple | None:

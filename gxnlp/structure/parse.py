@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..ingest import chrome
 from ..model import SECTION_KEYS, Document, Report
+from ..genre.agencies import RE_BREADCRUMB_ORG, RE_SIGNATURE_DATE, RE_SIGNATURE_ORG
 from ..genre.numerals import CN_ORDINALS, CN_YEAR_DIGITS, cn_year
 from ..genre.sections import HEADING_PATTERNS, RE_PROBLEMS_UNNUMBERED, RE_TITLE
 from ..genre.templates import TABULAR_TEMPLATES, detect_template
@@ -96,12 +97,12 @@ def _reflow(text: str) -> str:
     return "\n".join(out)
 
 
-_SIGNATURE = re.compile(r"^(?:\S{2,30}(?:人民政府|办公室|局|委员会|管委会|办事处|中心|厅|委|院|政府))$|^(?:\d{4}年\d{1,2}月\d{1,2}日?|\d{4}-\d{1,2}-\d{1,2})$")
 
 
 def _trim_signature(section: str) -> str:
     lines = section.rstrip().split("\n")
-    while lines and (not lines[-1].strip() or _SIGNATURE.match(lines[-1].strip())):
+    while lines and (not lines[-1].strip() or RE_SIGNATURE_ORG.match(lines[-1].strip())
+                     or RE_SIGNATURE_DATE.match(lines[-1].strip())):
         lines.pop()
     return "\n".join(lines)
 
@@ -216,7 +217,6 @@ def find_title(doc: Document) -> str | None:
     return meta_title or doc.meta.get("page_title")
 
 
-_ORG_END = re.compile(r"(?:局|委|办|政府|办公室|院|会|厅|所|中心|委员会|管委会|办事处|街道|镇|乡|公司|站|队)$")
 
 
 def find_agency(title: str | None, doc: Document) -> str | None:
@@ -232,7 +232,7 @@ def find_agency(title: str | None, doc: Document) -> str | None:
     crumbs = doc.meta.get("breadcrumb")
     if crumbs:
         for part in reversed(re.split(r"\s*[>＞»]\s*", crumbs)):
-            if _ORG_END.search(part) and "公开" not in part:
+            if RE_BREADCRUMB_ORG.search(part) and "公开" not in part:
                 return part
     return None
 

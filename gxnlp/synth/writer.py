@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
 from ..genre.numerals import int_to_cn
 from ..genre.templates import template_for_year
 from . import phrases as P
@@ -59,9 +60,9 @@ class Unit:
 # ----------------------------------------------------------------------------- planning
 
 #: Share of reports by (agency_type, level): county departments dominate, as in real corpora.
-_KIND_SHARE = {("部门", "county"): 40, ("乡镇/街道", "township"): 18, ("政府办", "county"): 10,
-               ("开发区", "county"): 4, ("开发区", "city"): 2, ("部门", "city"): 14, ("政府办", "city"): 4,
-               ("政府办", "province"): 2, ("部门", "province"): 6}
+_KIND_SHARE = {(DEPARTMENT, "county"): 40, (TOWNSHIP, "township"): 18, (GOV_OFFICE, "county"): 10,
+               (ZONE, "county"): 4, (ZONE, "city"): 2, (DEPARTMENT, "city"): 14, (GOV_OFFICE, "city"): 4,
+               (GOV_OFFICE, "province"): 2, (DEPARTMENT, "province"): 6}
 
 
 def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
@@ -79,7 +80,7 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
 
     groups: dict[str, list[Agency]] = {}
     for a in agencies:
-        if a.group and a.agency_type == "部门":
+        if a.group and a.agency_type == DEPARTMENT:
             groups.setdefault(a.group, []).append(a)
     group_keys = sorted(k for k, v in groups.items() if len(v) >= 4)
     used: set[tuple[str, int]] = set()

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..genre.agencies import RE_SIGNATURE_ORG
 from .segment import ENUM_RE, find_markers, marker_value
 
 WS = " \t\n\r\u3000\xa0\u200b"
@@ -59,7 +60,6 @@ JUNK = re.compile(
     r"^(?:点击下载|上一篇|下一篇|附件|扫一扫|打印|关闭|分享|【|相关链接|原文链接|\d{4}年\d{1,2}月\d{0,2}日?$|"
     r"[二〇○零一二三四五六七八九十]{4}年[〇○零一二三四五六七八九十]{1,2}月[〇○零一二三四五六七八九十]{0,3}日?$)"
 )
-SIGNATURE = re.compile(r"^[^，,。；;：:]{2,40}(?:政府|办公室|办公厅|局|委员会|委|中心|镇|乡|街道办事处|街道|管委会|院|厅|部)$")
 NEXT_SECTION = re.compile(
     r"(?:^|\n|\s|。)\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*"
     r"(?:其他需要报告|其它需要报告|需要说明|其他需要说明|政府信息公开情况统计表|[^\n。]{0,20}统计表|附表|附件)"
@@ -175,7 +175,7 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
         u = text[a:b]
         nxt = text[units[i + 1][0]:units[i + 1][1]] if i + 1 < n else ""
         next_is_item = bool(nxt) and _marker_at(nxt) is not None
-        if JUNK.match(u) or (SIGNATURE.match(u) and not re.search(r"[，,。；;]", u)):
+        if JUNK.match(u) or RE_SIGNATURE_ORG.match(u):
             close()
             continue
         mk = _marker_at(u)
