@@ -26,9 +26,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..genre.agencies import RE_SIGNATURE_ORG
-from .segment import ENUM_RE, find_markers, marker_value
+from .sentences import ENUM_RE, WS, marker_value, sentence_bounds
 
-WS = " \t\n\r\u3000\xa0\u200b"
 
 #: A unit that opens the measures part (heading, intro or future-tense sentence).
 MEASURE_CUE = re.compile(
@@ -89,22 +88,8 @@ class Statement:
 
 
 def _units(text: str) -> list[tuple[int, int]]:
-    """Cut at 。！？, line breaks, colons and enumeration markers; trimmed, non-empty."""
-    cuts = {0, len(text)}
-    for m in re.finditer(r"[。！？!?][”’」』\"]*|\n|[：:]", text):
-        cuts.add(m.end())
-    for s, _e, _style, _mk in find_markers(text):
-        cuts.add(s)
-    out = []
-    pts = sorted(cuts)
-    for a, b in zip(pts, pts[1:]):
-        seg = text[a:b]
-        if not seg.strip(WS):
-            continue
-        a2 = a + len(seg) - len(seg.lstrip(WS))
-        b2 = b - (len(seg) - len(seg.rstrip(WS)))
-        out.append((a2, b2))
-    return out
+    """Cut at 。！？ (not ；: clauses stay together), line breaks, colons and enumeration markers."""
+    return sentence_bounds(text, terminators="。！？!?", closers="”’」』\"")
 
 
 def _end_of_section(text: str) -> int:
