@@ -11,6 +11,9 @@ from typing import Any
 from .genre.sections import NARRATIVE_SECTIONS, SECTION_KEYS
 from .genre.templates import TEMPLATES
 
+#: The one default random seed of every model, sampler and command (same corpus + seed -> same output).
+DEFAULT_SEED: int = 0
+
 
 class GxnlpError(Exception):
     """Base class of the errors gxnlp raises on a bad document."""
@@ -95,6 +98,7 @@ __all__ = [
     "SECTION_KEYS",
     "NARRATIVE_SECTIONS",
     "TEMPLATES",
+    "DEFAULT_SEED",
     "GxnlpError",
     "IngestError",
     "Document",

@@ -20,7 +20,7 @@ from gxnlp.reuse import (
     shingle_hashes,
 )
 from gxnlp.synth.planted import STOCK, planted_corpus
-from gxnlp.reuse.detector import agency_key, likely_source
+from gxnlp.reuse.documents import agency_key, likely_source
 
 GOLD = Path(__file__).parent / "gold"
 

@@ -7,6 +7,7 @@ import typer
 
 from ..dataset.build import build as build_dataset
 from ._common import expand_paths, stderr, track
+from ..model import DEFAULT_SEED
 
 
 def build(
@@ -16,7 +17,7 @@ def build(
     csv: Path = typer.Option(None, "--csv", help="Also export CSV (UTF-8 with BOM, for Excel) into this directory."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
 ) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from ..ingest.read import report_id_of
-from ..model import SECTION_KEYS, error_record
+from ..model import DEFAULT_SEED, SECTION_KEYS, error_record
 from ..pipeline import iter_files, process_map
 from ..structure.agency import agency_level, agency_type
 
@@ -198,7 +198,7 @@ def build(
     scheduler: str = "processes",
     chunk_size: int = 32,
     corpus_stages: bool = True,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:

@@ -155,6 +155,12 @@ S2_ITEMS: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]] = 
 }
 
 
+def s3_group_labels() -> tuple[str, ...]:
+    """The labels of s3 that span several rows or columns, without their numbering (本年度办理结果, 不予公开 …)."""
+    labels = (S3_RESULTS_LABEL, *(g for g, _ in S3_GROUPS), S3_GROUP_2021_OTHER[0], S3_ORGANISATIONS_LABEL)
+    return tuple(re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", "", label) for label in labels)
+
+
 def printed_labels() -> tuple[str, ...]:
     """Every label the two tabular templates print in their tables (headings, groups, rows, columns)."""
     out: list[str] = [S2_CONTENT_LABEL, *S2_LABELS.values(), *S2_LABELS_2019.values()]

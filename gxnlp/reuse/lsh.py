@@ -20,10 +20,13 @@ set()
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .text import ReuseText, shingle_hashes
+from ..model import DEFAULT_SEED
 
 
 def _identity(x: int) -> int:
@@ -38,7 +41,7 @@ class CandidateIndex:
         ngram: int = 6,
         num_perm: int = 64,
         threshold: float = 0.5,
-        seed: int = 1,
+        seed: int = DEFAULT_SEED,
         window_chars: int = 60,
         stride: int = 1,
         min_shingles: int = 8,
@@ -150,7 +153,7 @@ class DocumentIndex:
     common sentences is only recognisable by the combination, i.e. the whole text.
     """
 
-    def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = 1,
+    def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = DEFAULT_SEED,
                  min_shingles: int = 20, max_bucket_docs: int | None = None, verify: float | None = 0.2):
         self.verify = verify
         self._sigs: dict[int, np.ndarray] = {}
@@ -195,3 +198,28 @@ class DocumentIndex:
         self.lsh.insert(doc, m, check_duplication=False)
         self.n_docs += 1
         return hits
+
+
+def lsh_candidates(states: list, windows: CandidateIndex, documents: DocumentIndex | None = None,
+                   lsh_mask: str = "boilerplate") -> tuple[dict[tuple[int, int], int], dict[str, int]]:
+    """Candidate pairs ``(j, i)`` (``j < i``) of documents (:class:`gxnlp.reuse.documents.DocumentState`,
+    masks set) whose windows collide in ``windows`` or whose whole narratives collide in
+    ``documents``, with how many indexes proposed each; and the indexes' counters.
+
+    ``lsh_mask``: what the window signatures leave out, ``"boilerplate"`` (template and stock) or
+    ``"template"``; whole narratives always leave out the template only.
+    """
+    if lsh_mask not in ("boilerplate", "template"):
+        raise ValueError(f"lsh_mask must be 'boilerplate' or 'template', not {lsh_mask!r}")
+    cands: dict[tuple[int, int], int] = defaultdict(int)
+    for i, s in enumerate(states):
+        for j in windows.add(i, s.text, s.template_mask if lsh_mask == "template" else s.mask):
+            cands[(j, i)] += 1
+        if documents is not None:
+            for j in documents.add(i, s.text, s.template_mask):
+                cands[(j, i)] += 1
+    stats = {"windows": windows.n_windows, "skipped_queries": windows.n_skipped_queries,
+             "doc_skipped_queries": documents.n_skipped_queries if documents is not None else 0,
+             "doc_rejected_collisions": documents.n_rejected if documents is not None else 0,
+             "candidate_pairs": len(cands)}
+    return cands, stats

@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass
 
 from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
+from ..model import DEFAULT_SEED
 
 #: province -> city -> counties (real names).
 GEOGRAPHY: dict[str, dict[str, list[str]]] = {
@@ -125,7 +126,7 @@ def _county_kind(county: str) -> str:
     return county[-1] if county[-1] in "区县市" else "县"
 
 
-def build_hierarchy(seed: int = 0) -> list[Agency]:
+def build_hierarchy(seed: int = DEFAULT_SEED) -> list[Agency]:
     """All agencies of the synthetic world, in a stable order (depends only on ``seed``)."""
     rng = random.Random(f"hierarchy:{seed}")
     out: list[Agency] = []

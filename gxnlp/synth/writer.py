@@ -28,6 +28,7 @@ from .document import Block, Page, s2_grid, s3_grid, s4_grid
 from .layouts import LAYOUTS
 from .narrative import Narrative, copy_narrative, draw_narrative, render_overview, render_problems
 from .numbers import PLANTABLE, draw_tables, format_value, iter_cells, plant_error, violations
+from ..model import DEFAULT_SEED
 
 YEARS = tuple(range(2016, 2025))
 _YEAR_WEIGHTS = (5, 6, 7, 10, 11, 13, 14, 15, 15)
@@ -511,7 +512,7 @@ def iter_built(n: int, seed: int) -> Iterator[list[Built]]:
         yield out
 
 
-def generate(out_dir: str | Path, n: int = 300, seed: int = 0,
+def generate(out_dir: str | Path, n: int = 300, seed: int = DEFAULT_SEED,
              progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Write ``n`` synthetic reports and their ground truth under ``out_dir``; returns a summary."""
     out = Path(out_dir)

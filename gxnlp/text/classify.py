@@ -31,11 +31,13 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from ..genre.taxonomy import KINDS, OTHER, TAXONOMY, categories, load_taxonomy, parse_seed
+from ..model import DEFAULT_SEED
 
 
 def _lead_end(text: str, cap: int = 24) -> int:
@@ -128,7 +130,7 @@ class LogRegClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "problem", taxonomy: Any = None, C: float = 4.0,
-                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.25, random_state: int = 0):
+                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.25, random_state: int = DEFAULT_SEED):
         self.kind = kind
         self.taxonomy = taxonomy
         self.C = C
@@ -167,7 +169,7 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "problem", taxonomy: Any = None, n_iter: int = 15,
-                 ngram_size: int = 2, threshold: float = 0.25, random_state: int = 0):
+                 ngram_size: int = 2, threshold: float = 0.25, random_state: int = DEFAULT_SEED):
         self.kind = kind
         self.taxonomy = taxonomy
         self.n_iter = n_iter
@@ -217,11 +219,13 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
 MODELS = {"seed": SeedTermClassifier, "logreg": LogRegClassifier, "textcat": TextcatClassifier}
 
 
-class StatementClassifier:
+class StatementClassifier(BaseEstimator):
     """One estimator per kind; ``classify(statements)`` sets ``category`` and ``score`` in place.
 
-    ``model`` is ``seed`` (default; no training), ``logreg`` or ``textcat``; ``fit(statements,
-    labels=None)`` trains the latter two per kind (on ``labels`` or on weak seed labels).
+    ``model`` is ``seed`` (default; needs no training data), ``logreg`` or ``textcat``; ``params``
+    are passed to each kind's estimator. ``fit(statements, labels=None)`` trains one estimator per
+    kind (on ``labels`` or, for logreg/textcat, on weak seed labels) into ``estimators_``. A seed
+    model classifies without an explicit ``fit`` (it fits on first use: it reads only the taxonomy).
 
     Example:
         >>> from gxnlp.text.statements import split_statements
@@ -230,32 +234,36 @@ class StatementClassifier:
         [('problem', 'request_handling'), ('measure', 'training_staff')]
     """
 
-    def __init__(self, model: str = "seed", taxonomy: Any = None, **params: Any):
-        if model not in MODELS:
-            raise ValueError(f"model must be one of {sorted(MODELS)}, not {model!r}")
+    def __init__(self, model: str = "seed", taxonomy: Any = None, params: dict[str, Any] | None = None):
         self.model = model
         self.taxonomy = taxonomy
         self.params = params
-        self.estimators: dict[str, Any] = {}
-        if model == "seed":
-            for kind in KINDS:
-                self.estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=taxonomy, **params).fit()
 
-    def fit(self, statements: Sequence[Any], labels: Sequence[str] | None = None) -> StatementClassifier:
+    def _estimator(self, kind: str) -> Any:
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {sorted(MODELS)}, not {self.model!r}")
+        return MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **(self.params or {}))
+
+    def fit(self, statements: Sequence[Any] = (), labels: Sequence[str] | None = None) -> StatementClassifier:
+        estimators = {}
         for kind in KINDS:
             idx = [i for i, s in enumerate(statements) if s.kind == kind]
             X = [statements[i].text for i in idx]
             y = None if labels is None else [labels[i] for i in idx]
-            est = MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **self.params)
-            self.estimators[kind] = est.fit(X, y)
+            estimators[kind] = self._estimator(kind).fit(X, y)
+        self.estimators_ = estimators
         return self
 
     def classify(self, statements: Sequence[Any]) -> Sequence[Any]:
+        if not hasattr(self, "estimators_"):
+            if self.model != "seed":
+                raise NotFittedError(f"StatementClassifier(model={self.model!r}) must be fitted before classify")
+            self.fit()
         for kind in KINDS:
             group = [s for s in statements if s.kind == kind]
             if not group:
                 continue
-            est = self.estimators[kind]
+            est = self.estimators_[kind]
             texts = [s.text for s in group]
             proba = est.predict_proba(texts)
             pred = est.predict(texts)

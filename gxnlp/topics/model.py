@@ -44,6 +44,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from ..genre.lexicon import (STOPWORDS_DOMAIN, STOPWORDS_GENERAL, STOPWORDS_TOPICS, USERDICT, USERDICT_TOPICS,
                              read_wordlist)
 from ..genre.taxonomy import parse_seed, seed_terms
+from ..model import DEFAULT_SEED
 
 METHODS: tuple[str, ...] = ("nmf", "lda", "btm", "pt")
 KINDS: tuple[str, ...] = ("problem", "measure")
@@ -212,6 +213,8 @@ def typical_examples(ordered: Sequence[str], n: int = 3, max_similarity: float =
 class _Fit:
     topic_word: np.ndarray  # (k, V) non-negative weights over the shared vocabulary
     doc_topic: np.ndarray  # (n, k) rows sum to 1 (or 0 for empty documents)
+    #: (tokens, counts) -> doc-topic weights of new documents; a picklable object (no closures),
+    #: so a fitted model pickles
     transform: Callable[[list[list[str]], sparse.csr_matrix], np.ndarray]
 
 
@@ -283,11 +286,16 @@ def _fit_nmf(tokens, counts, tfidf, k, seed, params) -> _Fit:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)  # refits are compared by top terms only
         W = model.fit_transform(X, W=W0, H=H0)
-    return _Fit(
-        model.components_,
-        _normalise_rows(W),
-        lambda toks, cnt: _normalise_rows(model.transform(tfidf.transform(cnt))),
-    )
+    return _Fit(model.components_, _normalise_rows(W), _NMFTransform(model, tfidf))
+
+
+@dataclass
+class _NMFTransform:
+    model: Any
+    tfidf: Any
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        return _normalise_rows(self.model.transform(self.tfidf.transform(cnt)))
 
 
 def _fit_lda(tokens, counts, tfidf, k, seed, params) -> _Fit:
@@ -304,13 +312,17 @@ def _fit_lda(tokens, counts, tfidf, k, seed, params) -> _Fit:
     theta = model.fit_transform(counts)
     empty = np.asarray(counts.sum(axis=1)).ravel() == 0
     theta[empty] = 0.0
-    return _Fit(model.components_, theta, lambda toks, cnt: _lda_transform(model, cnt))
+    return _Fit(model.components_, theta, _LDATransform(model))
 
 
-def _lda_transform(model, cnt):
-    theta = model.transform(cnt)
-    theta[np.asarray(cnt.sum(axis=1)).ravel() == 0] = 0.0
-    return theta
+@dataclass
+class _LDATransform:
+    model: Any
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        theta = self.model.transform(cnt)
+        theta[np.asarray(cnt.sum(axis=1)).ravel() == 0] = 0.0
+        return theta
 
 
 def _fit_btm(tokens, counts, tfidf, k, seed, params) -> _Fit:
@@ -318,26 +330,32 @@ def _fit_btm(tokens, counts, tfidf, k, seed, params) -> _Fit:
 
     vocab = params["_vocab"]
     index = {w: i for i, w in enumerate(vocab)}
-
-    def vec(toks):
-        return [np.array([index[w] for w in d if w in index], dtype=np.int32) for d in toks]
-
-    docs = vec(tokens)
+    docs = _btm_docs(tokens, index)
     biterms = btm.get_biterms(docs, win=params.get("window", 15), as_array=True)
     model = btm.BTM(
         counts, np.asarray(vocab), T=k, M=10, alpha=params.get("alpha", 50.0 / k), beta=params.get("beta", 0.01),
         seed=int(seed), win=params.get("window", 15),
     )
     model.fit(biterms, iterations=params.get("iterations", 150), verbose=False)
+    transform = _BTMTransform(model, index)
+    return _Fit(np.asarray(model.matrix_topics_words_, dtype=np.float64), transform(tokens, counts), transform)
 
-    def transform(toks, cnt):
-        d = vec(toks)
-        theta = np.asarray(model.transform(d, infer_type="sum_b", verbose=False), dtype=np.float64)
+
+def _btm_docs(toks, index: dict[str, int]) -> list[np.ndarray]:
+    return [np.array([index[w] for w in d if w in index], dtype=np.int32) for d in toks]
+
+
+@dataclass
+class _BTMTransform:
+    model: Any
+    index: dict[str, int]
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        d = _btm_docs(toks, self.index)
+        theta = np.asarray(self.model.transform(d, infer_type="sum_b", verbose=False), dtype=np.float64)
         theta = np.nan_to_num(theta)
         theta[[len(x) == 0 for x in d]] = 0.0
         return _normalise_rows(theta)
-
-    return _Fit(np.asarray(model.matrix_topics_words_, dtype=np.float64), transform(tokens, counts), transform)
 
 
 def _fit_pt(tokens, counts, tfidf, k, seed, params) -> _Fit:
@@ -364,24 +382,41 @@ def _fit_pt(tokens, counts, tfidf, k, seed, params) -> _Fit:
         if v >= 0:
             topic_word[:, j] = tw_model[:, v]
 
-    def transform(toks, cnt):
-        theta = np.zeros((len(toks), k))
-        docs, rows = [], []
-        for i, d in enumerate(toks):
-            words = [w for w in d if w in index]
-            if words:
-                docs.append(model.make_doc(words))
-                rows.append(i)
-        if docs:
-            dist, _ = model.infer(docs, iterations=params.get("infer_iterations", 50), workers=1, parallel=tp.ParallelScheme.NONE)
-            for i, doc in zip(rows, dist):
-                theta[i] = np.asarray(doc)
-        return _normalise_rows(theta)
-
     theta = np.zeros((len(tokens), k))
     for i, doc in zip(kept, model.docs):
         theta[i] = doc.get_topic_dist()
-    return _Fit(topic_word, _normalise_rows(theta), transform)
+    return _Fit(topic_word, _normalise_rows(theta), _PTTransform(model, index, k, params.get("infer_iterations", 50)))
+
+
+class _PTTransform:
+    """Inference with a fitted tomotopy PTModel; pickles through the model's own byte form."""
+
+    def __init__(self, model: Any, index: dict[str, int], k: int, iterations: int):
+        self.model, self.index, self.k, self.iterations = model, index, k, iterations
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "model": self.model.saves(full=True)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import tomotopy as tp
+
+        self.__dict__.update(state, model=tp.PTModel.loads(state["model"]))
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        import tomotopy as tp
+
+        theta = np.zeros((len(toks), self.k))
+        docs, rows = [], []
+        for i, d in enumerate(toks):
+            words = [w for w in d if w in self.index]
+            if words:
+                docs.append(self.model.make_doc(words))
+                rows.append(i)
+        if docs:
+            dist, _ = self.model.infer(docs, iterations=self.iterations, workers=1, parallel=tp.ParallelScheme.NONE)
+            for i, doc in zip(rows, dist):
+                theta[i] = np.asarray(doc)
+        return _normalise_rows(theta)
 
 
 _BACKENDS = {"nmf": _fit_nmf, "lda": _fit_lda, "btm": _fit_btm, "pt": _fit_pt}
@@ -465,7 +500,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         k_range: tuple[int, int] = (4, 16),
         k_step: int = 1,
         seeds: Sequence[int] = (0, 1, 2),
-        random_state: int = 0,
+        random_state: int = DEFAULT_SEED,
         n_top: int = 8,
         subsample: float = 0.8,
         min_npmi: float = 0.0,
@@ -589,7 +624,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             if progress:
                 progress(1)
             self.selection_ = pd.DataFrame(columns=["k", "coherence", "stability", "good_topics", "score"])
-        self._final = final
+        self.backend_fit_ = final
         self.topic_word_ = final.topic_word
         self.doc_topic_ = final.doc_topic
         self.labels_ = self._labels(final.doc_topic)
@@ -669,7 +704,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         toks = (self.tokenizer or tokenize)([str(t) for t in texts])
         cnt = self.vectorizer_.transform(toks).tocsr()
         with threadpool_limits(limits=1):
-            return self._final.transform(toks, cnt)
+            return self.backend_fit_.transform(toks, cnt)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Most probable topic of each statement (-1 when it has no known term)."""

@@ -16,10 +16,11 @@ import pandas as pd
 
 from ..genre.agencies import AGENCY_TYPES
 from ..structure.agency import agency_level, agency_type, level_with_region
+from ..model import DEFAULT_SEED
 
 
 def bootstrap_shares(
-    counts: np.ndarray, n_boot: int = 500, ci: float = 0.95, seed: int = 0
+    counts: np.ndarray, n_boot: int = 500, ci: float = 0.95, seed: int = DEFAULT_SEED
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Share of each topic in a (reports x topics) count matrix, with bootstrap bounds.
 
@@ -58,7 +59,7 @@ def prevalence(
     by: str | Sequence[str],
     n_boot: int = 500,
     ci: float = 0.95,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Topic shares per group of reports with bootstrap intervals.
 
@@ -98,7 +99,7 @@ def prevalence_contrast(
     b: Sequence[str],
     n_boot: int = 1000,
     ci: float = 0.95,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Difference of topic shares between two sets of groups (b minus a), with a bootstrap interval
     that resamples reports within each side independently.
@@ -242,7 +243,7 @@ def prevalence_all(
     reports: pd.DataFrame,
     groupings: Sequence[str] = GROUPINGS,
     n_boot: int = 500,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """:func:`prevalence` for several groupings stacked: kind, by, group, topic, share, low, high, ...
 
