@@ -33,7 +33,34 @@ def _identity(x: int) -> int:
     return x
 
 
-class CandidateIndex:
+class _MinHashIndex:
+    """A datasketch LSH index fed with signatures computed in numpy by datasketch's own permutations."""
+
+    def __init__(self, ngram: int, num_perm: int, threshold: float, seed: int, min_shingles: int,
+                 max_bucket_docs: int | None):
+        self.ngram = ngram
+        self.num_perm = num_perm
+        self.threshold = threshold
+        self.seed = seed
+        self.min_shingles = min_shingles
+        self.max_bucket_docs = max_bucket_docs
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
+        if proto.scheme != "affine32":  # pragma: no cover - datasketch default since 2.0
+            raise RuntimeError(f"{type(self).__name__} expects datasketch's affine32 MinHash scheme")
+        self._a, self._b = proto.permutations
+        self.n_skipped_queries = 0
+
+    def _unless_crowded(self, hits: set[int]) -> set[int]:
+        """``hits``, or nothing when more documents than ``max_bucket_docs`` collide (a text everybody
+        shares: stock, not copying)."""
+        if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
+            self.n_skipped_queries += 1
+            return set()
+        return hits
+
+
+class CandidateIndex(_MinHashIndex):
     """Streaming LSH index of narrative windows; ``add`` returns the earlier docs that collide."""
 
     def __init__(
@@ -47,19 +74,9 @@ class CandidateIndex:
         min_shingles: int = 8,
         max_bucket_docs: int | None = None,
     ):
-        self.ngram = ngram
-        self.num_perm = num_perm
-        self.threshold = threshold
-        self.seed = seed
+        super().__init__(ngram, num_perm, threshold, seed, min_shingles, max_bucket_docs)
         self.window_chars = window_chars
         self.stride = stride
-        self.min_shingles = min_shingles
-        self.max_bucket_docs = max_bucket_docs
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
-        if self._proto.scheme != "affine32":  # pragma: no cover - datasketch default since 2.0
-            raise RuntimeError("CandidateIndex expects datasketch's affine32 MinHash scheme")
-        self._a, self._b = self._proto.permutations
         self.n_windows = 0
         self.n_skipped_queries = 0
 
@@ -112,10 +129,7 @@ class CandidateIndex:
             m = _Signature(sig)
             hits = {key >> 16 for key in self.lsh.query(m)}
             hits.discard(doc)
-            if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
-                self.n_skipped_queries += 1  # a window everybody shares: stock, not copying
-            else:
-                found |= hits
+            found |= self._unless_crowded(hits)
             self.lsh.insert((doc << 16) | w, m, check_duplication=False)
             self.n_windows += 1
         return found
@@ -146,7 +160,7 @@ class _Signature:
         return len(self.hashvalues)
 
 
-class DocumentIndex:
+class DocumentIndex(_MinHashIndex):
     """Streaming LSH over whole narratives: near-duplicate reports (a model text and its copies).
 
     Complements :class:`CandidateIndex` (local passages of rare text): a copy assembled from
@@ -155,18 +169,11 @@ class DocumentIndex:
 
     def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = DEFAULT_SEED,
                  min_shingles: int = 20, max_bucket_docs: int | None = None, verify: float | None = 0.2):
+        super().__init__(ngram, num_perm, threshold, seed, min_shingles, max_bucket_docs)
         self.verify = verify
         self._sigs: dict[int, np.ndarray] = {}
         self.n_rejected = 0
-        self.ngram = ngram
-        self.num_perm = num_perm
-        self.threshold = threshold
-        self.min_shingles = min_shingles
-        self.max_bucket_docs = max_bucket_docs
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
         self.n_docs = 0
-        self.n_skipped_queries = 0
 
     def add(self, doc: int, t: ReuseText, mask: np.ndarray) -> set[int]:
         """Index document ``doc`` (shingles touching ``mask`` left out); return earlier colliding docs."""
@@ -180,13 +187,9 @@ class DocumentIndex:
         sel = h[~bad]
         if len(sel) < self.min_shingles:
             return set()
-        a, b = self._proto.permutations
-        sig = _permuted(sel, a, b).min(axis=0)
+        sig = _permuted(sel, self._a, self._b).min(axis=0)
         m = _Signature(sig)
-        hits = set(self.lsh.query(m))
-        if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
-            self.n_skipped_queries += 1
-            hits = set()
+        hits = self._unless_crowded(set(self.lsh.query(m)))
         if self.verify is not None and hits:
             # the usual LSH post-filter: keep collisions whose estimated Jaccard (share of
             # equal signature values) reaches ``verify``; band collisions alone are noisy
