@@ -21,6 +21,7 @@ from typing import Any
 
 from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
 from ..genre.numerals import int_to_cn
+from ..genre.table_keys import S3_COLUMN_LABELS, S3_LABELS, S3_RESULTS_LABEL, S4_COLUMN_LABELS
 from ..genre.templates import template_for_year
 from . import phrases as P
 from .agencies import Agency, build_hierarchy
@@ -181,14 +182,15 @@ def _published(rng: random.Random, year: int) -> str:
     return f"{year + 1}-{month:02d}-{day:02d}"
 
 
+#: Misprinted labels (as real files have them): printed label -> the misprint.
 _TYPOS = {
-    "尚未审结": "尚未审六结",
-    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二部分公开区分处理的，只计这一情形不计其他情形）",
-    "三、本年度办理结果": "三、本年度办理结 果",
-    "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或重新 出具已获取信息",
-    "2.没有现成信息需要另行制作": "2.没有现成信息需要另行制做",
-    "商业企业": "商业 企业",
-    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申",
+    S4_COLUMN_LABELS["pending"]: "尚未审六结",
+    S3_LABELS["partially_granted"]: "（二部分公开区分处理的，只计这一情形不计其他情形）",
+    S3_RESULTS_LABEL: "三、本年度办理结 果",
+    S3_LABELS["not_processed_reconfirm"]: "5.要求行政机关确认或重新 出具已获取信息",
+    S3_LABELS["unable_needs_creation"]: "2.没有现成信息需要另行制做",
+    S3_COLUMN_LABELS["commercial"]: "商业 企业",
+    S3_LABELS["other_no_correction"]: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申",
 }
 _NULL_TOKENS = ("—", "/", "无", "", "-")
 
