@@ -183,3 +183,20 @@ def test_one_default_seed_everywhere():
     for module in (build_cmd, reuse_cmd):
         source = inspect.getsource(module)
         assert "Option(DEFAULT_SEED" in source and "Option(1" not in source
+
+
+def test_nndsvda_start_is_scikit_learns():
+    """The NMF start reuses one exact SVD for every k of the search; it is scikit-learn's NNDSVDa
+    (which takes a randomized SVD each time: equal up to that approximation)."""
+    from scipy import sparse
+
+    from gxnlp.topics.model import _nndsvda, _svd
+
+    nmf = pytest.importorskip("sklearn.decomposition._nmf")
+    rng = np.random.RandomState(0)
+    X = sparse.csr_matrix(rng.rand(40, 30) * (rng.rand(40, 30) > 0.6))
+    for k in (2, 4, 6):
+        W, H = _nndsvda(X, k, _svd(X, 6))
+        W_ref, H_ref = nmf._initialize_nmf(X, k, init="nndsvda", random_state=0)
+        np.testing.assert_allclose(W, W_ref, atol=0.02)
+        np.testing.assert_allclose(H, H_ref, atol=0.02)
