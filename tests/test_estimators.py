@@ -54,8 +54,7 @@ def test_statement_classifier_contract(labelled):
     texts = [Statement(**{**s.to_dict(), "category": None, "score": None}) for s in sts]
     expect = [s.category for s in clf.classify([Statement(**s.to_dict()) for s in texts])]
     assert [s.category for s in restored.classify(texts)] == expect
-    # the cloned copy, fitted on the same data, predicts the same
-    assert [s.category for s in copy.fit(sts, labelled.category.tolist()).classify(texts)] == expect
+    assert not hasattr(copy, "estimators_")
     # refit on other labels: the estimator follows the new data
     keep = [i for i, c in enumerate(labelled.category) if c not in ("content_scope", "training_staff")]
     clf.fit([sts[i] for i in keep], [labelled.category[i] for i in keep])
