@@ -80,12 +80,13 @@ def test_kind_classifiers_clone_and_pickle(est, labelled):
 
 # -- topic model ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method,params", [("nmf", None), ("lda", None), ("pt", {"iterations": 30, "infer_iterations": 10})])
+@pytest.mark.parametrize("method,params", [("nmf", None), ("lda", None), ("btm", {"iterations": 20}),
+                                           ("pt", {"iterations": 30, "infer_iterations": 10})])
 def test_topic_model_contract(method, params, labelled):
     texts = labelled[labelled.kind == "problem"].text.tolist()
     model = StatementTopicModel(method=method, k=4, params=params, kind="problem")
     copy, restored = _assert_contract(model, lambda e: e.fit(texts))
-    if method != "pt":  # tomotopy's inference samples: compare deterministic methods exactly
+    if method in ("nmf", "lda"):  # btm's and tomotopy's inference sample: compare deterministic methods exactly
         np.testing.assert_allclose(restored.transform(texts[:10]), model.transform(texts[:10]))
     assert restored.topics_.label.tolist() == model.topics_.label.tolist()
     assert restored.predict(texts[:5]).shape == (5,)
