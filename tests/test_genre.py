@@ -34,9 +34,12 @@ def test_each_row_pattern_finds_its_printed_label():
         assert K.S2_PATTERNS[row].search(unicodedata.normalize("NFKC", label)), row
 
 
-def test_template_lexicon_covers_every_table_label():
+def test_template_lexicon_covers_every_table_label_and_heading():
+    from gxnlp.genre.sections import SECTION_TITLES
+
     lex = PhraseLexicon(boilerplate.template_phrases())
-    for label in K.printed_labels():
+    headings = [f"{n}、{title}" for n, title in zip("一二三四五六", SECTION_TITLES.values())]
+    for label in list(K.printed_labels()) + headings:
         if label in boilerplate.EVERYDAY_LABELS:
             continue
         norm = normalise(label)[0]

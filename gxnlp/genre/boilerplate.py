@@ -1,12 +1,14 @@
 """Shared text of the genre that is not copying: (a) the mandated template, (b) stock phrases.
 
-The template phrases are the shipped list ``data/template.txt`` (headings, opening formula, notes,
-the pre-2019 statistics table) plus every label the tables print (:func:`table_keys.printed_labels`),
-so a label is written once.
+The template phrases are the shipped list ``data/template.txt`` (heading variants, opening formula,
+notes, the pre-2019 statistics table) plus the six headings (:data:`sections.SECTION_TITLES`) and every
+label the tables print (:func:`table_keys.printed_labels`), so a heading or label is written once.
 """
 from __future__ import annotations
 
 from . import DATA_DIR
+from .numerals import int_to_cn
+from .sections import SECTION_TITLES
 from .table_keys import printed_labels
 
 #: Table labels that are everyday words: not template evidence by themselves.
@@ -20,9 +22,14 @@ def load_phrases(name: str) -> list[str]:
 
 
 def template_phrases() -> list[str]:
-    """The mandated template text: the shipped list and the tables' printed labels."""
+    """The mandated template text: the shipped list, the six headings (numbered and bare) and the tables'
+    printed labels."""
     phrases = load_phrases("template")
-    return phrases + [label for label in printed_labels() if label not in EVERYDAY_LABELS and label not in phrases]
+    headings = [f"{int_to_cn(i + 1)}、{title}" for i, title in enumerate(SECTION_TITLES.values())]
+    # bare: not 总体情况 (ordinary prose) nor the problems heading (its bare variants are listed in the file)
+    headings += [title for key, title in SECTION_TITLES.items() if key not in ("overview", "problems")]
+    derived = headings + [label for label in printed_labels() if label not in EVERYDAY_LABELS]
+    return phrases + [p for p in dict.fromkeys(derived) if p not in phrases]
 
 
 def stock_seed_phrases() -> list[str]:

@@ -13,6 +13,16 @@ SECTION_KEYS: tuple[str, ...] = (
     "other",
 )
 
+#: The six headings as the 2019 and 2021 templates print them, numbered 一、 to 六、 in this order.
+SECTION_TITLES: dict[str, str] = {
+    "overview": "总体情况",
+    "active_disclosure": "主动公开政府信息情况",
+    "requests": "收到和处理政府信息公开申请情况",
+    "review_litigation": "政府信息公开行政复议、行政诉讼情况",
+    "problems": "存在的主要问题及改进情况",
+    "other": "其他需要报告的事项",
+}
+
 #: Narrative sections (the ones segmentation, statements and reuse work on).
 NARRATIVE_SECTIONS: tuple[str, ...] = ("overview", "problems")
 

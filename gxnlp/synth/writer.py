@@ -21,6 +21,7 @@ from typing import Any
 
 from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
 from ..genre.numerals import int_to_cn
+from ..genre.sections import SECTION_TITLES
 from ..genre.table_keys import S3_COLUMN_LABELS, S3_LABELS, S3_RESULTS_LABEL, S4_COLUMN_LABELS
 from ..genre.templates import template_for_year
 from . import phrases as P
@@ -357,13 +358,12 @@ def _blocks_modern(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, t
     if intro:
         blocks.append(Block("para", intro))
     shift = 1 if rng.random() < 0.05 else 0
-    h = [rng.choice(["总体情况", "总体情况", "政府信息公开工作总体情况"]),
-         "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
-         rng.choice(["政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议、行政诉讼情况",
-                     "因政府信息公开申请提起行政复议、行政诉讼情况"]),
-         rng.choice(["存在的主要问题及改进情况", "存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况",
-                     "存在的主要问题及改进措施"]),
-         rng.choice(["其他需要报告的事项", "其他需要报告的事项", "其他需要报告事项"])]
+    t = SECTION_TITLES  # the printed heading, twice as likely as each variant
+    h = [rng.choice([t["overview"], t["overview"], "政府信息公开工作总体情况"]),
+         t["active_disclosure"], t["requests"],
+         rng.choice([t["review_litigation"], t["review_litigation"], "因政府信息公开申请提起行政复议、行政诉讼情况"]),
+         rng.choice([t["problems"], t["problems"], "政府信息公开工作存在的主要问题及改进情况", "存在的主要问题及改进措施"]),
+         rng.choice([t["other"], t["other"], "其他需要报告事项"])]
 
     def head(i: int) -> Block:
         k = i + (shift if i >= 1 else 0)
