@@ -12,12 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..ingest import chrome
-from ..model import SECTION_KEYS, Document, Report
 from ..genre.agencies import RE_BREADCRUMB_ORG, RE_SIGNATURE_DATE, RE_SIGNATURE_ORG
 from ..genre.numerals import CN_ORDINALS, CN_YEAR_DIGITS, cn_year
 from ..genre.sections import HEADING_PATTERNS, RE_PROBLEMS_UNNUMBERED, RE_TITLE
 from ..genre.templates import TABULAR_TEMPLATES, detect_template
+from ..ingest import chrome
+from ..model import SECTION_KEYS, Document, Report
 from .region import infer_region
 
 _NUM = CN_ORDINALS
@@ -95,8 +95,6 @@ def _reflow(text: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
-
-
 
 
 def _trim_signature(section: str) -> str:
@@ -204,24 +202,22 @@ def find_title(doc: Document) -> str | None:
     for i, line in enumerate(lines):
         if len(line) > 80 or not RE_TITLE.search(line):
             continue
-        if re.match(r"^(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", line):
+        if re.match(rf"^(?:关于)?(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年", line):
             # "凉州区城市管理综合执法局\n2021年政务信息公开工作年度报告": the agency is on the line above.
             prev = next((l for l in reversed(lines[:i]) if l), "")
             if prev and len(prev) <= 40 and not re.search(r"[。，；：]", prev):
                 return prev + line
         return line
     head = doc.text[:600]
-    m = re.search(r"[^\s。，；：“”《》]{2,40}?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?\S{0,8}?(?:政府信息公开|政务公开|信息公开)\S{0,8}?报告", head)
+    m = re.search(rf"[^\s。，；：“”《》]{{2,40}}?(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年度?\S{{0,8}}?(?:政府信息公开|政务公开|信息公开)\S{{0,8}}?报告", head)
     if m:
         return m.group(0)
     return meta_title or doc.meta.get("page_title")
 
 
-
-
 def find_agency(title: str | None, doc: Document) -> str | None:
     if title:
-        m = re.match(r"^(.*?)(?:关于)?\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年", title)
+        m = re.match(rf"^(.*?)(?:关于)?\s*(?:(?:19|20)\d{{2}}|[{CN_YEAR_DIGITS}]{{4}})\s*年", title)
         if m and m.group(1).endswith("关于"):
             m = re.match(r"^(.*?)关于", title)
         if m and len(m.group(1).strip()) >= 2:

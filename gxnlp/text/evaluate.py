@@ -106,9 +106,6 @@ def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[s
     return out
 
 
-
-
-
 def predict_file(path: Any) -> list[dict[str, Any]]:
     """Statements (with seed categories) of one file, as dicts; ``[]`` when the file fails."""
     from ..model import GxnlpError

@@ -232,8 +232,6 @@ REPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
-
-
 #: The groupings the CLI reports, in order.
 GROUPINGS: tuple[str, ...] = ("agency_type", "level", "province", "year", "requests_band", "s4_band")
 
