@@ -200,6 +200,7 @@ def build(
     corpus_stages: bool = True,
     seed: int = 0,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+    skipped: Iterable[dict[str, Any]] = (),
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:
     """Build or update the dataset at ``db`` from report files under ``paths``.
@@ -208,7 +209,9 @@ def build(
     :func:`gxnlp.pipeline.process_map` (``"dask"`` uses the current dask.distributed client, so
     a corpus can be analysed on a cluster while results stream into one file). ``_abort_after_chunks``
     is a fault-injection point for tests: the process dies (``os._exit``) after that many
-    committed chunks, as a killed build would.
+    committed chunks, as a killed build would. ``skipped`` are ``{"source", "error"}`` records of
+    files that were not read (unsupported types found in the input folders): they go to the
+    ``errors`` table with an id made from their path (their content is never read).
     """
     stats = BuildStats()
     con = _connect(db)
@@ -234,6 +237,12 @@ def build(
             continue
         queued.add(rid)
         todo.append(path)
+    skipped_rows = [{"report_id": "path:" + hashlib.sha1(str(Path(r["source"]).resolve()).encode()).hexdigest()[:16],
+                     **r} for r in skipped]
+    if skipped_rows:
+        con.execute("BEGIN TRANSACTION")
+        _insert(con, "errors", skipped_rows)
+        con.execute("COMMIT")
     if scheduler == "processes" and len(todo) < 8:
         workers = 1  # a pool costs more than it saves on a handful of files
     results = process_map(analyse_path, todo, workers=workers, scheduler=scheduler)
