@@ -4,9 +4,9 @@ progress bars.
 Exit status of every corpus command (``RunSummary.finish``):
 
 - 0 — every input file was processed, or skipped because it is not a report / not a supported type;
-- 1 — some files failed (unreadable, broken, a named path that does not exist), the rest went through;
-- 2 — nothing to do or cannot start: no report among the inputs, a bad option, an output that cannot
-  be written.
+- 1 — some files failed (unreadable, broken, a named path that does not exist; the rest went through),
+  or no input file was a report;
+- 2 — cannot start: no input file at all, a bad option, an output that cannot be written.
 """
 from __future__ import annotations
 
@@ -108,9 +108,7 @@ class RunSummary:
         return shown + (f" +{len(sources) - MAX_NAMES} more" if len(sources) > MAX_NAMES else "")
 
     def status(self) -> int:
-        if self.processed == 0:
-            return 2
-        return 1 if self.failed else 0
+        return 1 if self.failed or not self.processed else 0
 
     def line(self, detail: str = "") -> str:
         parts = [f"{self.processed} {self.noun}" + (f" ({detail})" if detail else "")]
