@@ -63,7 +63,7 @@ def tables(
     Keys follow the table_keys contract (table s2/s3/s4, row, column); value is a number or
     null (empty, —, /, 无), raw the text as printed. A file that cannot be read gives a JSON
     error record (jsonl) or a message on stderr, and the exit status is 1; files that are not
-    reports are skipped; one summary line on stderr. ``--out`` is written only when the run
+    reports are skipped; one summary line on stderr. --out is written only when the run
     completes (never half-written).
     """
     if format is TablesFormat.parquet and out is None:
