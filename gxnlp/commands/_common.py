@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..ingest.fetch import resolve_inputs
 from ..pipeline import SUPPORTED_SUFFIXES, iter_files
 
 T = TypeVar("T")
@@ -58,7 +59,11 @@ class RunSummary:
     roots: list[Path] = field(default_factory=list)
 
     def expand(self, paths: Iterable[str | os.PathLike]) -> list[Path]:
+        """Report files under ``paths`` (http(s) URLs are downloaded first); exits with status 2 when
+        there are none."""
         files: list[Path] = []
+        paths = resolve_inputs(list(paths), on_error=lambda r: self.failed.append(
+            (str(r.get("url")), str(r.get("error_kind") or "download_failed"))))
         for p in paths:
             path = Path(p)
             self.roots.append(path)

@@ -10,7 +10,7 @@ from ._common import RunSummary, atomic_path, check_output_dir, check_output_fil
 
 
 def build(
-    paths: list[Path] = typer.Argument(..., help="Report files or directories."),
+    paths: list[str] = typer.Argument(..., help="Report files, directories or http(s) URLs."),
     db: Path = typer.Option(Path("corpus.duckdb"), "--db", help="The DuckDB file to create or update."),
     parquet: Path = typer.Option(None, "--parquet", help="Also export every table as Parquet into this directory."),
     csv: Path = typer.Option(None, "--csv", help="Also export CSV (UTF-8 with BOM, for Excel) into this directory."),
