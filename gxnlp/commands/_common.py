@@ -63,7 +63,7 @@ class RunSummary:
         there are none."""
         files: list[Path] = []
         paths = resolve_inputs(list(paths), on_error=lambda r: self.failed.append(
-            (str(r.get("url")), str(r.get("error_kind") or "download_failed"))))
+            (f"{r.get('url')} ({r.get('error')})", "could not download")))
         for p in paths:
             path = Path(p)
             self.roots.append(path)
@@ -99,6 +99,8 @@ class RunSummary:
         return False
 
     def _name(self, source: str) -> str:
+        if "://" in source:
+            return source
         path = Path(source)
         for root in self.roots:
             if root.is_dir():
