@@ -101,7 +101,9 @@ def open_corpus(which: str | None = None, *, build: bool = True) -> Corpus:
     if which == "real":
         if not real_reports_present():
             raise FileNotFoundError(f"the real reports are not at {shared_dir()} (set GXNLP_SHARED)")
-        paths = [shared_dir()]
+        shared = shared_dir()
+        # the report folders, and the markdown notes beside them (which the build skips as not reports)
+        paths = [p for p in (shared / "seeds", shared / "corpora") if p.is_dir()] + sorted(shared.glob("*.md"))
         description = (f"the real reports in {shared_dir().name}/ (Pingtan 2011–2025, five seed reports, one PDF; "
                        "not developed blind: the project's parsers were developed on them)")
         suffix = ""

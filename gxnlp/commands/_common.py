@@ -108,7 +108,7 @@ class RunSummary:
                     return str(path.relative_to(root))
                 except ValueError:
                     continue
-        return str(path)
+        return path.name if path.is_absolute() else str(path)  # a file named explicitly: short, as typed
 
     def _names(self, sources: list[str]) -> str:
         shown = ", ".join(self._name(s) for s in sources[:MAX_NAMES])
