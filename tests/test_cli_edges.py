@@ -115,3 +115,14 @@ def test_the_entry_point_shows_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "no report files found" in proc.stderr
     assert not db.exists()
+
+
+@pytest.mark.parametrize("args", [["fetch"], ["crawl"]], ids=["fetch", "crawl"])
+def test_url_commands_refuse_paths_without_a_traceback(args, mixed, tmp_path):
+    result = _run(args + [str(mixed), "--out", str(tmp_path / "downloads")], tmp_path)
+    assert result.exit_code == 2 and "not an http(s) URL" in result.stderr + result.stdout
+
+
+def test_every_command_is_covered():
+    names = {c.name or c.callback.__name__ for c in app.registered_commands}
+    assert names <= set(COMMANDS) | {"fetch", "crawl", "synth", "version"}, names - set(COMMANDS)
