@@ -126,3 +126,12 @@ def test_url_commands_refuse_paths_without_a_traceback(args, mixed, tmp_path):
 def test_every_command_is_covered():
     names = {c.name or c.callback.__name__ for c in app.registered_commands}
     assert names <= set(COMMANDS) | {"fetch", "crawl", "synth", "version"}, names - set(COMMANDS)
+
+
+def test_a_run_that_fails_creates_no_output_folders(tmp_path):
+    for args in (["topics", str(tmp_path / "nowhere"), "--out", str(tmp_path / "a" / "topics")],
+                 ["report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "b" / "r.html")],
+                 ["build", str(tmp_path / "nowhere"), "--db", str(tmp_path / "c" / "x.duckdb")],
+                 ["tables", str(tmp_path / "nowhere"), "--out", str(tmp_path / "d" / "cells.csv")]):
+        assert _run(args, tmp_path).exit_code == 2
+    assert list(tmp_path.iterdir()) == []

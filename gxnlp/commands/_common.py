@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -153,46 +154,34 @@ def fail(message: str, status: int = 2) -> None:
 
 
 def check_output_file(path: Path) -> Path:
-    """Fail early (status 2) when ``path`` cannot be written as a file; creates missing parent folders."""
+    """Fail early (status 2) when ``path`` cannot be written as a file. Creates nothing: missing
+    parent folders are made only when the output is written."""
     if path.is_dir():
         fail(f"cannot write {path}: it is a directory (give a file name)")
-    parent = path.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        fail(f"cannot write {path}: {_first_file_ancestor(parent)} is a file, not a directory")
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}")
-    if not os.access(parent, os.W_OK):
-        fail(f"cannot write {path}: no permission to write in {parent}")
+    _check_writable_ancestor(path.parent, path)
     return path
 
 
 def check_output_dir(path: Path) -> Path:
-    """Fail early (status 2) when ``path`` cannot be used as an output directory; creates it."""
+    """Fail early (status 2) when ``path`` cannot be used as an output folder. Creates nothing."""
     if path.exists() and not path.is_dir():
         fail(f"cannot write into {path}: it is a file, not a directory")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        fail(f"cannot write into {path}: {_first_file_ancestor(path)} is a file, not a directory")
-    except OSError as exc:
-        fail(f"cannot write into {path}: {exc.strerror or exc}")
-    if not os.access(path, os.W_OK):
-        fail(f"cannot write into {path}: no permission")
+    _check_writable_ancestor(path, path)
     return path
 
 
-def _first_file_ancestor(path: Path) -> Path:
-    for p in [path, *path.parents]:
-        if p.exists() and not p.is_dir():
-            return p
-    return path
+def _check_writable_ancestor(folder: Path, target: Path) -> None:
+    existing = next((p for p in [folder, *folder.parents] if p.exists()), Path("."))
+    if not existing.is_dir():
+        fail(f"cannot write {target}: {existing} is a file, not a directory")
+    if not os.access(existing, os.W_OK):
+        fail(f"cannot write {target}: no permission to write in {existing}")
 
 
 def _temporary_beside(path: Path, suffix: str) -> tuple[int, str]:
     check_output_file(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
@@ -224,6 +213,25 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_dir(path: Path) -> Iterator[Path]:
+    """For commands that write several files into ``path``: yields a staging folder beside it whose
+    files are moved into ``path`` only when the block succeeds (a failure leaves ``path`` as it was)."""
+    check_output_dir(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent))
+    except OSError as exc:
+        fail(f"cannot write into {path}: {exc.strerror or exc}")
+    try:
+        yield staging
+        path.mkdir(exist_ok=True)
+        for item in sorted(staging.iterdir()):
+            os.replace(item, path / item.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def track(items: Iterable[T], total: int, description: str) -> Iterator[T]:

@@ -38,6 +38,7 @@ def build(
     unsupported = [{"source": s, "error": "unsupported: not a supported file type (txt, md, html, htm, pdf, docx)"}
                    for s in summary.skipped.get("unsupported", [])]
     created = not db.exists()
+    db.parent.mkdir(parents=True, exist_ok=True)
     client = None
     if scheduler == "dask":
         import os

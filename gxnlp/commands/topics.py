@@ -124,7 +124,10 @@ def topics(
         _print_table(result, Console())
 
     if out is not None:
-        _write_outputs(out, result, report_frame(reports, cells), n_boot=n_boot, seed=seed)
+        from ._common import atomic_dir
+
+        with atomic_dir(out) as staging:
+            _write_outputs(staging, result, report_frame(reports, cells), n_boot=n_boot, seed=seed)
     n_topics = len(result.topics)
     summary.finish(detail=f"{n_topics} topics" + (f"; wrote topics.csv, statement_topics.csv, report_topics.csv, "
                                                   f"prevalence.csv, contrast.csv, selection.csv, topics.html to {out}"
