@@ -33,7 +33,9 @@ def parse(
     files = summary.expand(paths)
     workers = 1 if len(files) < 8 and workers is None else workers
     records = track(process_map(parse_record, files, workers=workers), len(files), "parsing")
-    table = Table("file", "agency", "year", "template", "region", "sections", "warnings / error")
+    table = Table("file", "agency", "year", "template", "region", "sections", "warnings / error",
+                  caption="sections: ● present · missing (overview, active_disclosure, requests, review_litigation, "
+                          "problems, other)")
     for rec in records:
         summary.add(rec)
         if format is ParseFormat.jsonl:
@@ -51,7 +53,6 @@ def parse(
         from rich.console import Console
 
         Console().print(table)
-        stderr.print("sections: ● present · missing (overview, active_disclosure, requests, review_litigation, problems, other)")
     summary.finish()
 
 
