@@ -2,7 +2,9 @@
 
 ``tests/data/not_reports/`` holds non-reports written for this test (a markdown guide, a changelog,
 a news item, a notice, a work plan, a government work report, listing pages, an explainer page).
-They were written while the detector was developed, so they are development data.
+They were written while the detector was developed, so they are development data;
+``tests/data/not_reports_heldout/`` was written and committed before the detector first ran on it
+(change the detector only with new held-out texts, or this stops being a held-out measure).
 """
 from __future__ import annotations
 
@@ -17,11 +19,13 @@ from gxnlp.structure.parse import parse_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-NOT_REPORTS = sorted((Path(__file__).parent / "data" / "not_reports").iterdir())
+DATA = Path(__file__).parent / "data"
+#: written while developing the detector, and held out (written and committed before it ever ran on them)
+NOT_REPORTS = sorted((DATA / "not_reports").iterdir()) + sorted((DATA / "not_reports_heldout").iterdir())
 DEMO = sorted(iter_files([ROOT / "corpora" / "demo"]))
 
 
-@pytest.mark.parametrize("path", NOT_REPORTS, ids=[p.name for p in NOT_REPORTS])
+@pytest.mark.parametrize("path", NOT_REPORTS, ids=[f"{p.parent.name}/{p.name}" for p in NOT_REPORTS])
 def test_not_reports_are_rejected(path):
     with pytest.raises(IngestError) as info:
         parse_path(path)
