@@ -74,12 +74,12 @@ class RunSummary:
             if not path.is_dir():
                 files.append(path)
                 continue
-            supported = list(iter_files([path]))
             present = tuple({sub.suffix.lower() for sub in path.rglob("*") if sub.is_file()})
-            for sub in iter_files([path], suffixes=present):  # same hidden/truth rules as the reports
-                if sub.suffix.lower() not in SUPPORTED_SUFFIXES:
+            for sub in iter_files([path], suffixes=present):  # every file, by the reports' hidden/truth rules
+                if sub.suffix.lower() in SUPPORTED_SUFFIXES:
+                    files.append(sub)
+                else:
                     self.skip(str(sub), "unsupported")
-            files.extend(supported)
         if not files:
             self.finish(note="no report files found (looked for " + " ".join(SUPPORTED_SUFFIXES) + ")", status=2)
         return files
