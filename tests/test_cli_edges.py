@@ -135,3 +135,10 @@ def test_a_run_that_fails_creates_no_output_folders(tmp_path):
                  ["tables", str(tmp_path / "nowhere"), "--out", str(tmp_path / "d" / "cells.csv")]):
         assert _run(args, tmp_path).exit_code == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_option_files_are_clear_errors(tmp_path):
+    for args in (["topics", "--statements", str(tmp_path / "nope.jsonl")],
+                 ["statements", str(DEMO / "2021" / "00007.txt"), "--taxonomy", str(tmp_path / "nope.json")]):
+        result = _run(args, tmp_path)
+        assert result.exit_code == 2 and "nope" in result.stderr

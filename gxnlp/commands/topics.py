@@ -67,8 +67,11 @@ def topics(
         raise typer.BadParameter("need --k >= 1 and 1 <= --k-min <= --k-max")
     if not paths and statements is None:
         raise typer.BadParameter("give report PATHs or --statements FILE")
-    from ._common import RunSummary, check_output_dir
+    from ._common import RunSummary, check_output_dir, fail
 
+    for option, given in (("--statements", statements), ("--meta", meta), ("--cells", cells_path)):
+        if given is not None and not given.is_file():
+            fail(f"{option} {given}: no such file")
     if out is not None:
         check_output_dir(out)
     summary = RunSummary()
