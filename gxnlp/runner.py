@@ -91,8 +91,8 @@ def _classifier(taxonomy: str | None, threshold: float | None) -> Any:
 
     key = (taxonomy, threshold)
     if key not in _CLASSIFIERS:
-        params = {} if threshold is None else {"threshold": threshold}
-        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, **params)
+        params = None if threshold is None else {"threshold": threshold}
+        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, params=params)
     return _CLASSIFIERS[key]
 
 

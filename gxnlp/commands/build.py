@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
 from ..dataset.build import DatabaseLocked, build as build_dataset
-from ..pipeline import FileProblem
-from ._common import (EXIT_CANNOT_RUN, EXIT_FAILED_FILES, expand_paths, make_limits, max_memory_option, max_mb_option,
-                      stderr, timeout_option, track)
+from ..model import DEFAULT_SEED
+from ._common import (RunSummary, atomic_path, check_output_dir, check_output_file, fail, make_limits, max_memory_option,
+                      max_mb_option, timeout_option, track)
 
 
 def build(
@@ -19,7 +18,7 @@ def build(
     csv: Path = typer.Option(None, "--csv", help="Also export CSV (UTF-8 with BOM, for Excel) into this directory."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
     max_mb: float = max_mb_option(),
@@ -28,16 +27,26 @@ def build(
 ) -> None:
     """Store reports, cells, findings, statements, topics and reuse in one DuckDB file.
 
-    Keyed by content hash: re-running on a grown corpus processes only new or changed files
-    (an edited file's old rows are replaced, a deleted file's removed), and an interrupted
-    build resumes without losing what it had written. Exit status: 0 every file went through,
-    1 some files failed (listed in the errors table and on stderr), 2 usage error, 3 the
-    database could not be opened (e.g. locked by another build).
+    Keyed by content hash: re-running on a grown corpus processes only new or changed files (an
+    edited file's old rows are replaced, a deleted file's removed, a renamed file's moved), and an
+    interrupted build resumes without losing what it had written. A database locked by another
+    build is a one-line error (exit status 2). Files that are not
+    reports, or of an unsupported type, are skipped and recorded in the errors table; one
+    summary line on stderr. A new database is removed again when the build cannot finish.
     """
-    entries = expand_paths(paths)
-    files = [e for e in entries if isinstance(e, Path)]
-    problems = [e.record() for e in entries if isinstance(e, FileProblem)]
+    summary = RunSummary()
     limits = make_limits(max_mb, timeout, max_memory)
+    check_output_file(db)
+    for target in (parquet, csv):
+        if target is not None:
+            check_output_dir(target)
+    if xlsx is not None:
+        check_output_file(xlsx)
+    files = summary.expand(paths)
+    unsupported = [{"source": s, "error": "unsupported: not a supported file type (txt, md, html, htm, pdf, docx)"}
+                   for s in summary.skipped.get("unsupported", [])]
+    created = not db.exists()
+    db.parent.mkdir(parents=True, exist_ok=True)
     client = None
     if scheduler == "dask":
         import os
@@ -46,21 +55,28 @@ def build(
 
         address = os.environ.get("DASK_SCHEDULER_ADDRESS")
         client = Client(address) if address else Client(processes=True, dashboard_address=None)
+
+    def counted(results, total, description):
+        for result in track(results, total, description):
+            summary.add(result["errors"][0] if result.get("errors") else result)
+            yield result
+
     try:
         stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              limits=limits, progress=track)
+                              progress=counted, skipped=unsupported, limits=limits)
     except DatabaseLocked as exc:
-        stderr.print(f"[red]cannot build:[/red] {escape(str(exc))}")
-        raise typer.Exit(EXIT_CANNOT_RUN) from None
+        fail(f"cannot build: {exc}")
+    except BaseException:
+        if created:  # nothing half-built is left behind
+            for leftover in (db, db.with_name(db.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
     finally:
         if client is not None:
             client.close()
-    stats.errors[:0] = problems
-    for rec in stats.errors:
-        stderr.print(f"[yellow]{escape(rec['source'])}[/yellow]: {escape(rec['error'])}", soft_wrap=True)
-    removed = f", {stats.removed} no longer present removed" if stats.removed else ""
-    stderr.print(f"{stats.files} files: {stats.processed} processed, {stats.skipped} already in {db}, "
-                 f"{stats.failed} failed{removed}; corpus stages rerun: {', '.join(stats.corpus_stages) or 'none'}")
+    summary.processed += stats.skipped - len(stats.earlier_errors)  # already in the database: still of this corpus
+    for rec in stats.earlier_errors:  # files that failed in an earlier build fail in this one too (as parse says)
+        summary.add(rec)
     if csv or xlsx:
         from ..dataset.build import load
 
@@ -68,11 +84,10 @@ def build(
         if csv:
             ds.to_csv(csv)
         if xlsx:
-            ds.to_excel(xlsx)
-    if stats.errors or stats.errors_in_dataset:
-        if stats.errors_in_dataset > stats.failed:
-            stderr.print(f"[yellow]{stats.errors_in_dataset} files of the corpus failed[/yellow] (see the errors table)")
-        raise typer.Exit(EXIT_FAILED_FILES)
+            with atomic_path(xlsx) as tmp:
+                ds.to_excel(tmp)
+    summary.finish(detail=f"{stats.processed} processed, {stats.skipped} already in {db}; corpus stages rerun: "
+                          f"{', '.join(stats.corpus_stages) or 'none'}")
 
 
 def register(app: typer.Typer) -> None:

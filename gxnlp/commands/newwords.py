@@ -6,8 +6,8 @@ from typing import Any
 
 import typer
 
-from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
-                      timeout_option)
+from ._common import (RunSummary, check_output_file, echo_json, make_limits, max_memory_option, max_mb_option,
+                      stage_records, stderr, timeout_option)
 
 
 def narrative_of(path: Path) -> dict[str, Any]:
@@ -30,12 +30,13 @@ def newwords(
     """New-word discovery over the narrative sections: prints {"word","score","count"} per line."""
     from ..text.segment import discover_words, write_userdict
 
-    files = expand_paths(paths)
+    if append is not None:
+        check_output_file(append)
+    summary = RunSummary()
+    files = summary.expand(paths)
     texts: list[str] = []
-    failed = 0
     for rec in stage_records(files, "narrative", workers=workers, limits=make_limits(max_mb, timeout, max_memory)):
-        if "error" in rec:
-            failed += 1
+        if not summary.add(rec):
             echo_json(rec)
             continue
         texts.extend(rec["texts"])
@@ -45,9 +46,7 @@ def newwords(
     if append is not None:
         n = write_userdict([w for w, _s, _c in words], append)
         stderr.print(f"appended {n} new words to {append}")
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+    summary.finish(detail=f"{len(words)} candidate words")
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..limits import DEFAULT_LIMITS, Limits
+from ..model import DEFAULT_SEED
 from ..reuse import ReuseDetector, ReuseDoc
-from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
+from ._common import (RunSummary, echo_json, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
                       timeout_option)
 
 
@@ -19,15 +20,18 @@ class ReuseFormat(str, Enum):
     table = "table"
 
 
-def read_corpus(paths: list[Path], workers: int | None, on_error, limits: Limits = DEFAULT_LIMITS) -> list[ReuseDoc]:
-    """Ingest + structure the files (one pass each, through the runner); errors go to ``on_error``."""
-    files = expand_paths(paths)
+def read_corpus(paths: list[Path], workers: int | None, on_error, summary: RunSummary | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> list[ReuseDoc]:
+    """Ingest + structure the files (one pass each, through the runner); errors go to ``on_error``
+    (and are counted in ``summary``)."""
+    summary = summary or RunSummary()
+    files = summary.expand(paths)
     docs: list[ReuseDoc] = []
     for rec in stage_records(files, "reuse", workers=workers, limits=limits):
-        if isinstance(rec, dict):
-            on_error(rec)
-        else:
+        if summary.add(rec):
             docs.append(rec)
+        else:
+            on_error(rec)
     return docs
 
 
@@ -43,7 +47,7 @@ def reuse(
     min_share: float = typer.Option(0.4, help="...or the share of both narratives that is shared (other agencies)."),
     min_share_self: float = typer.Option(0.25, help="...the same for two reports of one agency."),
     min_share_sibling: float = typer.Option(0.25, help="...and for two agencies of one county/city in one year."),
-    seed: int = typer.Option(1, help="MinHash seed (same corpus + seed = same output)."),
+    seed: int = typer.Option(DEFAULT_SEED, help="MinHash seed (same corpus + seed = same output)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes for reading (default: all cores)."),
     max_mb: float = max_mb_option(),
     timeout: float = timeout_option(),
@@ -52,8 +56,9 @@ def reuse(
     """Find copied narrative (overview and problems sections) between reports.
 
     Mandated template text and stock phrases of the genre are told apart and do not make a
-    pair; ``kind`` is ``self`` (same agency, other years) or ``cross`` (other agencies).
-    Bad files print ``{"source", "error"}`` and the run goes on; the exit status is 1 if any failed.
+    pair; kind is self (same agency, other years) or cross (other agencies).
+    Bad files print {"source", "error"} and the run goes on (exit status 1); files that are
+    not reports are skipped; one summary line on stderr.
     """
     failed = []
 
@@ -62,7 +67,8 @@ def reuse(
         if format is ReuseFormat.jsonl:
             echo_json(rec)
 
-    docs = read_corpus(paths, workers, on_error, make_limits(max_mb, timeout, max_memory))
+    summary = RunSummary()
+    docs = read_corpus(paths, workers, on_error, summary, make_limits(max_mb, timeout, max_memory))
     det = ReuseDetector(ngram=ngram, threshold=threshold, num_perm=num_perm, stock_df=stock_df,
                         min_copied_chars=min_copied_chars, min_share=min_share, min_share_self=min_share_self, min_share_sibling=min_share_sibling, seed=seed, include_template=include_template).fit(docs)
     if format is ReuseFormat.jsonl:
@@ -81,11 +87,8 @@ def reuse(
         for rec in failed:
             table.add_row(escape(Path(rec["source"]).name), "", "", "", "", "", "", f"[red]{escape(rec['error'])}[/red]")
         Console().print(table)
-        stderr.print(f"{len(det.docs_)} reports, {len(det.pairs_)} pairs with copied narrative, "
-                     f"{len(det.clusters_)} clusters, {len(det.stock_phrases_)} stock phrases")
-    if failed:
-        stderr.print(f"[yellow]{len(failed)} files failed[/yellow]")
-        raise typer.Exit(1)
+    summary.finish(detail=f"{len(det.pairs_)} pairs with copied narrative, {len(det.clusters_)} clusters, "
+                          f"{len(det.stock_phrases_)} stock phrases")
 
 
 def register(app: typer.Typer) -> None:

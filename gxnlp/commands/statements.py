@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
-                      timeout_option)
+from ._common import (RunSummary, echo_json, fail, make_limits, max_memory_option, max_mb_option, stage_records,
+                      stderr, timeout_option)
 
 
 class StatementsFormat(str, Enum):
@@ -39,24 +39,24 @@ def statements(
     """Split each report's problems section into problem and measure statements and classify them.
 
     jsonl prints {"source","report_id","kind","position","text","category","score"} per statement;
-    a file that cannot be read prints {"source","error"} and the run goes on (exit status 1).
+    a file that cannot be read prints {"source","error"} and the run goes on (exit status 1);
+    files that are not reports are skipped; one summary line on stderr.
     """
-    files = expand_paths(paths)
+    summary = RunSummary()
+    files = summary.expand(paths)
     if taxonomy is not None:
         from ..text.classify import load_taxonomy
 
         try:
             load_taxonomy(taxonomy)
         except (OSError, ValueError) as exc:
-            stderr.print(f"[red]bad taxonomy {escape(str(taxonomy))}:[/red] {escape(str(exc))}")
-            raise typer.Exit(2) from exc
+            fail(f"bad taxonomy {taxonomy}: {exc}")
     options = {"taxonomy": str(taxonomy) if taxonomy else None, "threshold": threshold}
-    failed = 0
+    n_statements = 0
     table = Table("file", "kind", "#", "category", "score", "text")
     for rec in stage_records(files, "statements", workers=workers, options=options,
                              limits=make_limits(max_mb, timeout, max_memory), description="statements"):
-        if "error" in rec:
-            failed += 1
+        if not summary.add(rec):
             if format is StatementsFormat.jsonl:
                 echo_json(rec)
             else:
@@ -65,6 +65,7 @@ def statements(
         for w in rec["warnings"]:
             stderr.print(f"[yellow]{escape(Path(rec['source']).name)}: {escape(w)}[/yellow]")
         for s in rec["statements"]:
+            n_statements += 1
             if format is StatementsFormat.jsonl:
                 echo_json(s)
             else:
@@ -74,9 +75,7 @@ def statements(
         from rich.console import Console
 
         Console().print(table)
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+    summary.finish(detail=f"{n_statements} statements")
 
 
 def register(app: typer.Typer) -> None:

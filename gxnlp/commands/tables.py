@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 
@@ -9,8 +10,8 @@ import typer
 from rich.markup import escape
 
 from ..dataset.export import CsvRowWriter
-from ._common import (echo_json, expand_paths, make_limits, max_memory_option, max_mb_option, stage_records, stderr,
-                      timeout_option)
+from ._common import (RunSummary, atomic_output, atomic_path, echo_json, fail, make_limits, max_memory_option,
+                      max_mb_option, stage_records, stderr, timeout_option)
 
 FIELDS = ["source", "report_id", "template", "table", "row", "column", "value", "raw"]
 
@@ -53,7 +54,7 @@ def tables(
     paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
     format: TablesFormat = typer.Option(TablesFormat.jsonl, "--format", "-f", help="jsonl (one object per cell), csv or parquet."),
     out: Path = typer.Option(None, "--out", "-o", help="Output file (default stdout; required for parquet)."),
-    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
+    workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print extraction warnings on stderr."),
     max_mb: float = max_mb_option(),
     timeout: float = timeout_option(),
@@ -63,30 +64,35 @@ def tables(
 
     Keys follow the table_keys contract (table s2/s3/s4, row, column); value is a number or
     null (empty, —, /, 无), raw the text as printed. A file that cannot be read gives a JSON
-    error record (jsonl) or a message on stderr, and the exit status is 1.
+    error record (jsonl) or a message on stderr, and the exit status is 1; files that are not
+    reports are skipped; one summary line on stderr. --out is written only when the run
+    completes (never half-written).
     """
     if format is TablesFormat.parquet and out is None:
-        stderr.print("[red]--format parquet needs --out FILE[/red]")
-        raise typer.Exit(2)
-    files = expand_paths(paths)
+        fail("--format parquet needs --out FILE")
+    summary = RunSummary()
+    files = summary.expand(paths)
     records = stage_records(files, "tables", workers=workers, limits=make_limits(max_mb, timeout, max_memory),
                             description="extracting tables")
-    handle = open(out, "w", encoding="utf-8", newline="") if out is not None and format is not TablesFormat.parquet else None
-    stream = handle or sys.stdout
-    writer = CsvRowWriter(stream, FIELDS) if format is TablesFormat.csv else None
-    if writer:
-        writer.writeheader()
-    sink = _ParquetSink(out) if format is TablesFormat.parquet else None
-    failed = 0
-    try:
+    n_cells = 0
+    with ExitStack() as stack:
+        handle = sink = None
+        if out is not None and format is TablesFormat.parquet:
+            sink = _ParquetSink(stack.enter_context(atomic_path(out)))
+            stack.callback(sink.close)  # closed before the temporary file is renamed into place
+        elif out is not None:
+            handle = stack.enter_context(atomic_output(out, "w", encoding="utf-8", newline=""))
+        writer = CsvRowWriter(handle or sys.stdout, FIELDS) if format is TablesFormat.csv else None
+        if writer:
+            writer.writeheader()
         for rec in records:
-            if "error" in rec:
-                failed += 1
+            if not summary.add(rec):
                 if format is TablesFormat.jsonl:
                     _emit(rec, handle)
                 else:
                     stderr.print(f"[red]{escape(rec['source'])}: {escape(rec['error'])}[/red]")
                 continue
+            n_cells += len(rec["cells"])
             if not quiet:
                 for w in rec["warnings"]:
                     stderr.print(f"[yellow]{escape(rec['source'])}[/yellow]: {escape(w)}", soft_wrap=True)
@@ -97,14 +103,9 @@ def tables(
                 writer.writerows(rec["cells"])
             elif sink and rec["cells"]:
                 sink.write(rec["cells"])
-    finally:
-        if sink:
-            sink.close()
-        if handle:
-            handle.close()
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+        if not summary.processed:
+            summary.finish()  # exits inside the context: no empty output is left behind
+    summary.finish(detail=f"{n_cells} cells" + (f", written to {out}" if out is not None else ""))
 
 
 def _emit(record: dict, handle) -> None:

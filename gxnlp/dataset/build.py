@@ -26,34 +26,73 @@ import pandas as pd
 
 from ..ingest.read import report_id_of
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import SECTION_KEYS, GxnlpError
+from ..model import DEFAULT_SEED, SECTION_KEYS, GxnlpError
 from ..pipeline import FileProblem, iter_files
-from ..topics.prevalence import agency_level, agency_type
+from ..structure.agency import agency_level, agency_type
 
-SCHEMA: dict[str, str] = {
-    "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
-    "reports": (
-        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_type VARCHAR, level VARCHAR, "
-        "year INTEGER, published VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, template VARCHAR, "
-        "encoding VARCHAR, warnings VARCHAR, "
-        + ", ".join(f"{k} VARCHAR" for k in SECTION_KEYS)
-    ),
-    "errors": "report_id VARCHAR PRIMARY KEY, source VARCHAR, error VARCHAR",
-    "cells": 'report_id VARCHAR, template VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, value DOUBLE, raw VARCHAR',
-    "findings": ('report_id VARCHAR, source VARCHAR, rule VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, '
-                 "expected VARCHAR, found VARCHAR, message VARCHAR"),
-    "statements": ("report_id VARCHAR, kind VARCHAR, position INTEGER, text VARCHAR, category VARCHAR, score DOUBLE, "
-                   "topic INTEGER"),
-    "reuse": ("a_report_id VARCHAR, b_report_id VARCHAR, kind VARCHAR, copied_chars INTEGER, a_share DOUBLE, "
-              "b_share DOUBLE, passages VARCHAR"),
-    "report_reuse": "report_id VARCHAR PRIMARY KEY, copied_share DOUBLE, self_share DOUBLE, cross_share DOUBLE",
-    "topics": "kind VARCHAR, topic INTEGER, label VARCHAR, top_terms VARCHAR, share DOUBLE, reports INTEGER",
-    "build_state": "key VARCHAR PRIMARY KEY, value VARCHAR",
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the dataset: typed columns (name, DuckDB type) and its primary key, if any."""
+
+    columns: tuple[tuple[str, str], ...]
+    primary_key: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [name for name, _type in self.columns]
+
+    def ddl(self) -> str:
+        cols = [f'"{name}" {sql_type}' + (" PRIMARY KEY" if name == self.primary_key else "")
+                for name, sql_type in self.columns]
+        return ", ".join(cols)
+
+
+TEXT, BIGINT, DOUBLE, INTEGER = "VARCHAR", "BIGINT", "DOUBLE", "INTEGER"
+#: The tables of the dataset, declared once: the DDL, the insert columns and the exports read them.
+SCHEMA: dict[str, Table] = {
+    "files": Table((
+        ("path", TEXT), ("size", BIGINT), ("mtime", DOUBLE), ("report_id", TEXT),
+    ), primary_key="path"),
+    "reports": Table((
+        ("report_id", TEXT), ("source", TEXT), ("title", TEXT), ("agency", TEXT), ("agency_type", TEXT),
+        ("level", TEXT), ("year", INTEGER), ("published", TEXT), ("province", TEXT), ("city", TEXT),
+        ("county", TEXT), ("template", TEXT), ("encoding", TEXT), ("warnings", TEXT),
+    ) + tuple((k, TEXT) for k in SECTION_KEYS), primary_key="report_id"),
+    "errors": Table((("report_id", TEXT), ("source", TEXT), ("error", TEXT),), primary_key="report_id"),
+    "cells": Table((
+        ("report_id", TEXT), ("template", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT),
+        ("value", DOUBLE), ("raw", TEXT),
+    )),
+    "findings": Table((
+        ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT), ("row", TEXT),
+        ("column", TEXT), ("expected", TEXT), ("found", TEXT), ("message", TEXT),
+    )),
+    "statements": Table((
+        ("report_id", TEXT), ("kind", TEXT), ("position", INTEGER), ("text", TEXT), ("category", TEXT),
+        ("score", DOUBLE), ("topic", INTEGER),
+    )),
+    "reuse": Table((
+        ("a_report_id", TEXT), ("b_report_id", TEXT), ("kind", TEXT), ("copied_chars", INTEGER),
+        ("a_share", DOUBLE), ("b_share", DOUBLE), ("passages", TEXT),
+    )),
+    "report_reuse": Table((
+        ("report_id", TEXT), ("copied_share", DOUBLE), ("self_share", DOUBLE), ("cross_share", DOUBLE),
+    ), primary_key="report_id"),
+    "topics": Table((
+        ("kind", TEXT), ("topic", INTEGER), ("label", TEXT), ("top_terms", TEXT), ("share", DOUBLE),
+        ("reports", INTEGER),
+    )),
+    "build_state": Table((("key", TEXT), ("value", TEXT),), primary_key="key"),
 }
+
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
 CORPUS_TABLES = ("reuse", "report_reuse", "topics")
+#: What every export holds (CSV, Parquet, Excel, and the DuckDB file, which also keeps its own
+#: bookkeeping tables ``files`` and ``build_state``): the wide view first, then the long tables.
+EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics", "reuse", "report_reuse", "errors")
 
 
 # --------------------------------------------------------------------------- per document
@@ -80,8 +119,8 @@ def dataset_rows(record: dict[str, Any], report_id: str | None) -> dict[str, lis
 
 
 def _path_id(path: str) -> str:
-    """The id of a file whose content could not be read (stable per path)."""
-    return "path:" + hashlib.sha1(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    """The id of a file whose content is not read (unsupported type) or could not be read."""
+    return "path:" + hashlib.sha1(str(Path(path).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def report_rows(p) -> dict[str, list[dict[str, Any]]]:
@@ -138,8 +177,8 @@ class BuildStats:
     corpus_stages: list[str] = field(default_factory=list)
     #: Error records of this run: files that failed, and paths the corpus walk could not use.
     errors: list[dict[str, Any]] = field(default_factory=list)
-    #: Files of the corpus that failed, in this run or an earlier one (rows of the errors table).
-    errors_in_dataset: int = 0
+    #: Error records of files skipped because an earlier build stored their (non-transient) error.
+    earlier_errors: list[dict[str, Any]] = field(default_factory=list)
 
 
 class DatabaseLocked(GxnlpError):
@@ -160,43 +199,29 @@ def _connect(db: str | os.PathLike):
         raise DatabaseLocked(f"{db} is locked by another build{f' (pid {holder.group(1)})' if holder else ''}: "
                              "wait for it to finish, or use another --db") from None
     existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    for name, cols in SCHEMA.items():
+    for name, table in SCHEMA.items():
         if name in existing:
             have = [r[1] for r in con.execute(f"PRAGMA table_info('{name}')").fetchall()]
-            if have != [c.split()[0].strip('"') for c in _columns(name)]:
+            if have != table.column_names:
                 # Built by an older gxnlp: the table is rebuilt (and every report re-processed).
                 con.execute(f"DROP TABLE {name}")
                 con.execute("DELETE FROM build_state WHERE key = 'stages'") if "build_state" in existing else None
-        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({table.ddl()})")
     return con
 
 
 def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    columns = [c.split()[0].strip('"') for c in _columns(table)]
+    columns = SCHEMA[table].column_names
     frame = pd.DataFrame(rows).reindex(columns=columns)
     if "value" in frame:
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     con.register("_rows", frame)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if "PRIMARY KEY" in SCHEMA[table]
+    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if SCHEMA[table].primary_key
                 else f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
     con.unregister("_rows")
-
-
-def _columns(table: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    for ch in SCHEMA[table]:
-        if ch == "," and depth == 0:
-            parts.append(cur.strip())
-            cur = ""
-        else:
-            depth += ch == "("
-            depth -= ch == ")"
-            cur += ch
-    parts.append(cur.strip())
-    return [p for p in parts if not p.upper().startswith("PRIMARY KEY")]
 
 
 def _stages_version() -> str:
@@ -224,9 +249,10 @@ def build(
     scheduler: str = "processes",
     chunk_size: int = 32,
     corpus_stages: bool = True,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+    skipped: Iterable[dict[str, Any]] = (),
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:
     """Build or update the dataset at ``db`` from report files under ``paths``.
@@ -235,7 +261,9 @@ def build(
     exactly the files under ``paths``: the rows of an edited file's old content and of deleted
     files are removed, a renamed file keeps its rows under its new path. ``scheduler`` is that of
     :func:`gxnlp.runner.run` (``"dask"`` uses the current dask.distributed client, so a corpus
-    can be analysed on a cluster while results stream into one file). Raises
+    can be analysed on a cluster while results stream into one file). ``skipped`` are
+    ``{"source", "error"}`` records of files that were not read (unsupported types found in the
+    input folders): they go to the ``errors`` table with an id made from their path. Raises
     :class:`DatabaseLocked` when another build holds ``db``. ``_abort_after_chunks`` is a
     fault-injection point for tests: the process dies (``os._exit``) after that many committed
     chunks, as a killed build would.
@@ -259,6 +287,7 @@ def build(
         file_rows: list[dict[str, Any]] = []
         live: dict[str, str] = {}  # report_id -> the source path its rows carry (the first file with it)
         problems: list[FileProblem] = []
+        skipped_done: set[str] = set()
         for path in iter_files(paths, problems=problems):
             stats.files += 1
             key = str(path.resolve())
@@ -275,11 +304,19 @@ def build(
             live[rid] = str(path)
             if rid in done:
                 stats.skipped += 1
+                skipped_done.add(rid)
                 continue
             todo.append(path)
             todo_ids.append(rid)
         for problem in problems:
             stats.errors.append(problem.record())
+        skipped_rows = [{"report_id": _path_id(r["source"]), **r} for r in skipped]
+        for row in skipped_rows:
+            live.setdefault(row["report_id"], row["source"])
+        if skipped_rows:
+            con.execute("BEGIN TRANSACTION")
+            _insert(con, "errors", skipped_rows)
+            con.execute("COMMIT")
         if scheduler == "processes" and len(todo) < 8 and workers is None:
             workers = 1  # a pool costs more than it saves on a handful of files
         results = run(todo, ("dataset",), workers=workers, scheduler=scheduler, limits=limits)
@@ -314,7 +351,9 @@ def build(
                 flush()
         flush()
         stats.removed = _sync_with_files(con, live, file_rows)
-        stats.errors_in_dataset = con.execute("SELECT count(*) FROM errors").fetchone()[0]
+        stats.earlier_errors = [{"source": source, "error": error} for rid, source, error in
+                                con.execute("SELECT report_id, source, error FROM errors ORDER BY source").fetchall()
+                                if rid in skipped_done]
         fingerprint = hashlib.sha1(
             ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
             + f"|seed={seed}|{_stages_version()}|{','.join(CORPUS_STAGES)}".encode()
@@ -327,10 +366,11 @@ def build(
                 stats.corpus_stages.append(name)
             con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
             con.execute("COMMIT")
-        if parquet is not None:
-            export_parquet(con, parquet)
     finally:
         con.close()
+    store_wide(db)
+    if parquet is not None:
+        Dataset(db).to_parquet(parquet)
     return stats
 
 
@@ -353,6 +393,17 @@ def _sync_with_files(con, live: dict[str, str], file_rows: list[dict[str, Any]])
     con.execute("COMMIT")
     con.unregister("_live")
     return int(stale)
+
+
+def store_wide(db: str | os.PathLike) -> None:
+    """Keep :meth:`Dataset.wide` in the DuckDB file as the table ``wide`` (for SQL users)."""
+    import duckdb
+
+    wide = Dataset(db).wide()
+    with duckdb.connect(str(db)) as con:
+        con.register("_wide", wide)
+        con.execute("CREATE OR REPLACE TABLE wide AS SELECT * FROM _wide")
+        con.unregister("_wide")
 
 
 def topics_stage(con, seed: int) -> None:
@@ -383,15 +434,6 @@ def reuse_stage(con, seed: int) -> None:
 
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
 CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage}
-
-
-def export_parquet(con, directory: str | os.PathLike) -> None:
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    for table in SCHEMA:
-        if table in ("build_state",):
-            continue
-        con.execute(f"COPY (SELECT * FROM {table}) TO '{out / (table + '.parquet')}' (FORMAT PARQUET)")
 
 
 # --------------------------------------------------------------------------- load
@@ -463,12 +505,21 @@ class Dataset:
             cats.columns = [f"n_{c}" for c in cats.columns]
             meta = meta.merge(cats, left_on="report_id", right_index=True, how="left")
             if st["topic"].notna().any():
-                tp = st.dropna(subset=["topic"]).assign(col=lambda d: d["kind"] + "_topic_" + d["topic"].astype(int).astype(str))
-                shares = pd.crosstab(tp["report_id"], tp["col"], normalize="index")
-                shares.columns = [f"share_{c}" for c in shares.columns]
-                meta = meta.merge(shares, left_on="report_id", right_index=True, how="left")
+                meta = meta.merge(self._topic_shares(st), left_on="report_id", right_index=True, how="left")
         meta = meta.merge(self.report_reuse, on="report_id", how="left")
         return meta.sort_values(["year", "agency", "report_id"], na_position="last").reset_index(drop=True)
+
+    def _topic_shares(self, st: pd.DataFrame) -> pd.DataFrame:
+        """Per report, the share of its (topic-assigned) statements in each topic: one column per topic,
+        named ``share_<kind>_<nn>_<label>`` and ordered by kind, then topic number."""
+        tp = st.dropna(subset=["topic"]).assign(topic=lambda d: d["topic"].astype(int))
+        labels = {(k, int(t)): str(lab) for k, t, lab in zip(self.topics["kind"], self.topics["topic"], self.topics["label"])}
+        width = max(2, len(str(tp["topic"].max())))
+        shares = pd.crosstab([tp["report_id"]], [tp["kind"], tp["topic"]], normalize="index")
+        shares = shares[sorted(shares.columns)]
+        shares.columns = ["_".join(filter(None, (f"share_{k}", f"{t:0{width}d}", "".join(labels.get((k, t), "").split()))))
+                          for k, t in shares.columns]
+        return shares
 
     # Exports researchers use -------------------------------------------------
     def to_csv(self, directory: str | os.PathLike) -> list[Path]:
@@ -498,8 +549,8 @@ class Dataset:
         return written
 
     def _frames(self) -> dict[str, pd.DataFrame]:
-        return {"wide": self.wide(), "reports": self.reports, "cells": self.cells, "findings": self.findings,
-                "statements": self.statements, "reuse": self.reuse, "errors": self.errors}
+        """The tables of every export (:data:`EXPORT_TABLES`), by name."""
+        return {name: self.wide() if name == "wide" else self.table(name) for name in EXPORT_TABLES}
 
 
 def load(path: str | os.PathLike) -> Dataset:
