@@ -325,18 +325,18 @@ def structure(doc: Document) -> Report:
     )
 
 
-def parse_path(path: str | Path, *, require_report: bool = True) -> Report:
+def parse_path(path: str | Path, *, require_report: bool = True, limits=None) -> Report:
     """Read and structure one file (raises :class:`gxnlp.model.IngestError` on a bad file).
 
     A file that shows no sign of being an annual report (no report title, no template
     sections, no tables that add up: :mod:`gxnlp.structure.detect`) raises the error
-    ``not_a_report`` unless ``require_report`` is false.
+    ``not_a_report`` unless ``require_report`` is false. ``limits``: :class:`gxnlp.limits.Limits`.
     """
     from ..ingest.read import read_document
     from ..model import IngestError
     from .detect import report_evidence
 
-    report = structure(read_document(path))
+    report = structure(read_document(path, limits=limits))
     if require_report:
         evidence = report_evidence(report)
         if not evidence.is_report:
