@@ -14,8 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Document, Report
+from ..genre import table_keys as K
+from ..model import Document, Grid, Report
+from .audit import check_cells
 from .cells import EMPTY_MARKERS, normalize
+from .grid import read_grids
 from .text import Tables, read_tables
 
 COLUMNS: list[str] = ["report_id", "template", "table", "row", "column", "value", "raw"]
@@ -63,20 +66,80 @@ def render_grids(grids: list[list[list[str]]]) -> tuple[str, list[int]]:
     return "".join(parts), stops
 
 
-def _read(doc: Document, hint: str | None) -> Tables:
-    got = Tables()
+#: Readings in order of preference when they are equally consistent: a table's own grid first.
+ROUTES: tuple[str, ...] = ("grid", "grid_text", "words", "text")
+_TABLE_CELLS = {"s4": len(K.S4_ROWS) * len(K.S4_COLUMNS)}
+
+
+def readings(doc: Document, hint: str | None) -> dict[str, Tables]:
+    """Every reading of the document's tables: ``grid`` (its HTML/Word/ruled PDF tables read as
+    grids), ``grid_text`` (the same HTML/Word grids flattened to text rows), ``words`` (PDF
+    rows rebuilt from word positions) and ``text`` (the running text)."""
+    grids = list(doc.grids) or [Grid("html", g) for g in doc.html_tables]
+    structured = [g for g in grids if g.kind != "pdf_words"]
+    out: dict[str, Tables] = {}
+    if structured:
+        out["grid"] = read_grids(structured, hint)
     if doc.html_tables:
         gtext, stops = render_grids(doc.html_tables)
-        got = read_tables(gtext, hint, stops=stops)
-    missing = {"s2", "s3", "s4"} - got.found
-    if missing and doc.text:
-        tt = read_tables(doc.text, hint)
-        for table in sorted(missing & tt.found):
-            got.cells.extend(c for c in tt.cells if c.table == table)
-            got.found.add(table)
-            got.warnings.extend(w for w in tt.warnings if w.startswith(table))
-        got.template = got.template or tt.template
-    got.template = got.template or hint
+        out["grid_text"] = read_tables(gtext, hint, stops=stops)
+    words = [g for g in grids if g.kind == "pdf_words"]
+    if words:
+        out["words"] = read_grids(words, hint)
+    if doc.text:
+        out["text"] = read_tables(doc.text, hint)
+    return out
+
+
+def _table_score(tables: Tables, table: str, route: str) -> tuple:
+    """Lower is better: identity failures, then cells that could not be read, then preference."""
+    cells = {(c.table, c.row, c.column): c.value for c in tables.cells if c.table == table}
+    raw = {(c.table, c.row, c.column): c.raw for c in tables.cells if c.table == table}
+    fails = len(check_cells(cells, "-", raw=raw)) if table != "s2" else 0
+    unread = sum(1 for k, v in cells.items() if v is None and raw.get(k) is None)
+    return (fails, unread, -len(cells), ROUTES.index(route)), fails, unread
+
+
+def _why(best: tuple, other: tuple) -> str:
+    if best[0] < other[0]:
+        return f"{'its identities hold' if best[0] == 0 else f'{best[0]} identity failures'} " \
+               f"(the other: {other[0]})"
+    if best[1] < other[1]:
+        return f"fewer unread cells ({best[1]} vs {other[1]})"
+    return "equally consistent; the table's own structure is preferred"
+
+
+def _read(doc: Document, hint: str | None) -> Tables:
+    """The tables from the reading that satisfies the identities, table by table; where
+    readings disagree on a cell, a warning says which won and why."""
+    cands = readings(doc, hint)
+    got = Tables()
+    for table in ("s3", "s2", "s4"):
+        scored = sorted(((_table_score(t, table, name), name) for name, t in cands.items() if table in t.found),
+                        key=lambda x: x[0][0])
+        if not scored:
+            continue
+        (score, fails, unread), name = scored[0]
+        chosen = cands[name]
+        got.found.add(table)
+        mine = {(c.row, c.column): c.value for c in chosen.cells if c.table == table}
+        got.cells.extend(c for c in chosen.cells if c.table == table)
+        got.warnings.extend(w for w in chosen.warnings if w.startswith(table))
+        if table == "s3" or got.template is None:
+            got.template = chosen.template
+        for (oscore, ofails, ounread), other in scored[1:]:
+            theirs = {(c.row, c.column): c.value for c in cands[other].cells if c.table == table}
+            diff = [k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)]
+            if diff:
+                k = sorted(diff)[0]
+                got.warnings.append(
+                    f"{table}: the {name} and {other} readings disagree on {len(diff)} cells (e.g. {k[0]}/{k[1]}: "
+                    f"{mine.get(k)!r} vs {theirs.get(k)!r}); kept {name}: "
+                    f"{_why((fails, unread), (ofails, ounread))}")
+    for name, t in cands.items():
+        if name in ("grid", "words") and any(c.table in got.found for c in t.cells):
+            got.warnings.extend(w for w in t.warnings if w.startswith("unmatched row label"))
+    got.template = got.template or next((t.template for t in cands.values() if t.template), None) or hint
     return got
 
 
