@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from gxnlp.cli import app
 from gxnlp.genre import table_keys as K
-from gxnlp.tables.audit import FINDING_COLUMNS, check, narrative_numbers, to_frame
+from gxnlp.tables.audit import FINDING_COLUMNS, IDENTITY_RULES, check, narrative_numbers, to_frame
 
 REAL = ["seeds/000_f5cd13eb46b9e75a.txt", "seeds/001_8892f81a886242bc.txt", "seeds/002_88a498967a8a146f.txt",
         "seeds/003_186377574250ffb2.txt", "corpora/pdf/huaian_city_2024.pdf"] + [
@@ -86,7 +86,10 @@ def test_source_empty_cells_count_as_zero():
     frame = _frame(cells)
     for c in ["upheld", "corrected", "other", "pending"]:
         frame.loc[(frame.row == "review") & (frame.column == c), ["value", "raw"]] = [None, "/"]
-    assert [(f.rule, f.row, f.expected, f.found) for f in check(frame)] == [("s4_group_total", "review", 0, 2)]
+    assert [(f.rule, f.row, f.expected, f.found) for f in check(frame) if f.rule in IDENTITY_RULES] == [
+        ("s4_group_total", "review", 0, 2)]
+    blank = [f for f in check(frame) if f.rule == "cells_printed_blank"]
+    assert [(f.found, f.message) for f in blank] == [(4, "4 cells printed without a number (4 '/'); counted as 0")]
 
 
 def test_clean_synthetic_table_has_no_finding():
@@ -108,12 +111,29 @@ def test_each_rule_fires():
     }
 
 
-def test_null_cells_are_not_violations():
+def test_unread_cells_are_findings_never_silence():
+    """An unreadable cell is table_incomplete; the identities it is in are unverifiable (naming
+    the cells they need) unless the known parts already break them."""
     cells = _clean_s3()
     cells[("s3", "granted", "natural_person")] = None
     cells[("s4", "review", "upheld")] = None
-    found = {(f.rule, f.column) for f in check(_frame(cells))}
-    assert found == set()  # the identities touching the null cells cannot be checked
+    found = {(f.rule, f.table, f.row, f.column) for f in check(_frame(cells))}
+    assert found == {
+        ("table_incomplete", "s3", None, None), ("table_incomplete", "s4", None, None),
+        ("unverifiable", "s3", "granted", "total"), ("unverifiable", "s3", "total_handled", "natural_person"),
+        ("unverifiable", "s4", "review", "total"),
+    }
+    msgs = {f.rule + f.table: f.message for f in check(_frame(cells))}
+    assert "s3/granted/natural_person" in msgs["table_incompletes3"]
+    assert "needs s4/review/upheld" in msgs["unverifiables4"]
+
+
+def test_partial_identity_known_parts_exceed_total():
+    cells = _clean_s3()
+    cells[("s4", "review", "upheld")] = None
+    cells[("s4", "review", "other")] = 5          # 0 + 5 + 0 already exceeds the total 2
+    found = [(f.rule, f.row, f.expected, f.found) for f in check(_frame(cells)) if f.rule in IDENTITY_RULES]
+    assert found == [("s4_group_total", "review", ">=5", 2)]
 
 
 def test_narrative_numbers_arabic_and_chinese():

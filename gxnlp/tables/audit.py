@@ -25,7 +25,14 @@ import pandas as pd
 from ..genre import table_keys as K
 
 FINDING_COLUMNS = ["source", "report_id", "rule", "table", "row", "column", "expected", "found", "message"]
-RULES = ("s3_column_balance", "s3_row_total", "s3_total_handled", "s4_group_total", "narrative_table_mismatch")
+#: Identities of one report's tables; a failure is a violation of the source (or a misreading).
+IDENTITY_RULES = ("s3_column_balance", "s3_row_total", "s3_total_handled", "s4_group_total")
+#: What the audit says instead of staying quiet: cells that could not be read, identities that
+#: cannot be checked for want of cells, cells printed blank, and the report-level rules.
+COMPLETENESS_RULES = ("table_incomplete", "unverifiable", "cells_printed_blank")
+REPORT_RULES = ("fees_unexplained", "problems_section_empty")
+CORPUS_RULES = ("cross_year_continuity",)
+RULES = IDENTITY_RULES + ("narrative_table_mismatch",) + COMPLETENESS_RULES + REPORT_RULES + CORPUS_RULES
 
 
 @dataclass
@@ -73,12 +80,16 @@ def _sum(values):
 
 
 def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: str | None = None,
-                narrative_text: str | None = None, raw: dict[tuple[str, str, str], Any] | None = None) -> list[Finding]:
+                narrative_text: str | None = None, raw: dict[tuple[str, str, str], Any] | None = None,
+                template_hint: str | None = None) -> list[Finding]:
     """Findings for one report's cells ``{(table, row, column): value}``.
 
     A null cell the source prints as empty (``raw`` is "", ``—``, ``/``, ``无``) counts as 0, as
-    the tables mean it; a cell that could not be read (no raw text, or no ``raw`` given) makes
-    the identities it is in uncheckable, so they are skipped, never reported.
+    the tables mean it. A cell that could not be read (no raw text, or no ``raw`` given) is a
+    ``table_incomplete`` finding; an identity it is in is still checked as far as the known cells
+    allow (known parts that already exceed the other side are a violation) and otherwise
+    reported ``unverifiable``, naming the cells it needs. Cells printed blank, ``/`` or ``—``
+    are counted (``cells_printed_blank``).
     """
     out: list[Finding] = []
     raw = raw or {}
@@ -92,6 +103,32 @@ def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: 
     def add(rule, table, row, column, expected, found, message):
         out.append(Finding(source, report_id, rule, table, row, column, expected, found, message))
 
+    def identity(rule, table, row, column, left, right, what):
+        """``sum(left) == sum(right)`` over cell keys; checked as far as the known cells allow."""
+        lv = [get(*k) for k in left]
+        rv = [get(*k) for k in right]
+        unknown_l = [k for k, v in zip(left, lv) if v is None]
+        unknown_r = [k for k, v in zip(right, rv) if v is None]
+        sl = sum(v for v in lv if v is not None)
+        sr = sum(v for v in rv if v is not None)
+        if not unknown_l and not unknown_r:
+            if not _eq(sl, sr):
+                add(rule, table, row, column, sl, sr, what(_fmt(sl), _fmt(sr)))
+            return
+        # counts are never negative: a side whose known part already exceeds the other side's
+        # complete sum cannot be made to agree by any value of its unread cells
+        if not unknown_r and sl > sr + 1e-6:
+            add(rule, table, row, column, f">={_fmt(sl)}", sr,
+                what(f">={_fmt(sl)}", _fmt(sr)) + f" (already, with {_cells_text(unknown_l)} unread)")
+            return
+        if not unknown_l and sr > sl + 1e-6:
+            add(rule, table, row, column, sl, f">={_fmt(sr)}",
+                what(_fmt(sl), f">={_fmt(sr)}") + f" (already, with {_cells_text(unknown_r)} unread)")
+            return
+        needed = unknown_l + unknown_r
+        add("unverifiable", table, row, column, rule, None,
+            f"{rule} for {table} {row or ''}/{column or ''} cannot be checked: needs {_cells_text(needed)}")
+
     s3_rows = {r for (t, r, _c) in cells if t == "s3"}
     if s3_rows:
         template = "2021" if s3_rows & set(K.S3_OTHER_2021) else "2019"
@@ -99,31 +136,79 @@ def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: 
         for row in K.s3_rows(template):
             if row not in s3_rows:
                 continue
-            parts = _sum(get("s3", row, c) for c in K.S3_COLUMNS[:-1])
-            total = get("s3", row, "total")
-            if parts is not None and total is not None and not _eq(parts, total):
-                add("s3_row_total", "s3", row, "total", parts, total,
-                    f"s3 {row}: the six applicant columns sum to {_fmt(parts)}, 总计 says {_fmt(total)}")
+            identity("s3_row_total", "s3", row, "total",
+                     [("s3", row, c) for c in K.S3_COLUMNS[:-1]], [("s3", row, "total")],
+                     lambda a, b, row=row: f"s3 {row}: the six applicant columns sum to {a}, 总计 says {b}")
         for col in K.S3_COLUMNS:
-            lhs = _sum([get("s3", "new_requests", col), get("s3", "carried_over", col)])
-            rhs = _sum([get("s3", "total_handled", col), get("s3", "carried_forward", col)])
-            if lhs is not None and rhs is not None and not _eq(lhs, rhs):
-                add("s3_column_balance", "s3", "total_handled", col, lhs, rhs,
-                    f"s3 {col}: 一+二 = {_fmt(lhs)} but 三（七）总计+四 = {_fmt(rhs)}")
+            identity("s3_column_balance", "s3", "total_handled", col,
+                     [("s3", "new_requests", col), ("s3", "carried_over", col)],
+                     [("s3", "total_handled", col), ("s3", "carried_forward", col)],
+                     lambda a, b, col=col: f"s3 {col}: 一+二 = {a} but 三（七）总计+四 = {b}")
             if all(("s3", r, col) in cells for r in results):
-                handled = _sum(get("s3", r, col) for r in results)
-                th = get("s3", "total_handled", col)
-                if handled is not None and th is not None and not _eq(handled, th):
-                    add("s3_total_handled", "s3", "total_handled", col, handled, th,
-                        f"s3 {col}: the results sum to {_fmt(handled)}, （七）总计 says {_fmt(th)}")
-    for group in K.S4_ROWS:
-        parts = _sum(get("s4", group, c) for c in K.S4_COLUMNS[:-1])
-        total = get("s4", group, "total")
-        if parts is not None and total is not None and not _eq(parts, total):
-            add("s4_group_total", "s4", group, "total", parts, total,
-                f"s4 {group}: 维持+纠正+其他+尚未审结 = {_fmt(parts)}, 总计 says {_fmt(total)}")
+                identity("s3_total_handled", "s3", "total_handled", col,
+                         [("s3", r, col) for r in results], [("s3", "total_handled", col)],
+                         lambda a, b, col=col: f"s3 {col}: the results sum to {a}, （七）总计 says {b}")
+    if any(t == "s4" for (t, _r, _c) in cells):
+        for group in K.S4_ROWS:
+            identity("s4_group_total", "s4", group, "total",
+                     [("s4", group, c) for c in K.S4_COLUMNS[:-1]], [("s4", group, "total")],
+                     lambda a, b, group=group: f"s4 {group}: 维持+纠正+其他+尚未审结 = {a}, 总计 says {b}")
+    out.extend(_completeness(cells, raw, report_id, source, template_hint))
     if narrative_text:
         out.extend(_narrative(narrative_text, get, report_id, source))
+    return out
+
+
+def _cells_text(keys, limit: int = 12) -> str:
+    names = [f"{t}/{r}/{c}" for t, r, c in keys]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def expected_cells(table: str, template: str) -> list[tuple[str, str, str]]:
+    """Every cell a table of the template has."""
+    if table == "s2":
+        return [("s2", r, c) for r, cols in K.S2_ROWS[template] for c in cols]
+    if table == "s3":
+        return [("s3", r, c) for r in K.s3_rows(template) for c in K.S3_COLUMNS]
+    return [("s4", r, c) for r in K.S4_ROWS for c in K.S4_COLUMNS]
+
+
+def _completeness(cells, raw, report_id, source, template_hint) -> list[Finding]:
+    """``table_incomplete`` (per table: the cells missing or unreadable) and
+    ``cells_printed_blank`` (per report: how many cells are printed empty, ``/``, ``—``, ``无``)."""
+    out = []
+    tables = {t for (t, _r, _c) in cells}
+    s3_template = "2021" if {r for (t, r, _c) in cells if t == "s3"} & set(K.S3_OTHER_2021) else "2019"
+    s2_rows = {r for (t, r, _c) in cells if t == "s2"}
+    s2_cols = {c for (t, _r, c) in cells if t == "s2"}
+    if s2_rows & {"other_services", "procurement"} or s2_cols & {"made", "published", "previous", "change"}:
+        s2_template = "2019"
+    elif s2_cols & {"issued", "repealed", "in_force", "amount_wan"}:
+        s2_template = "2021"
+    else:
+        s2_template = template_hint if template_hint in ("2019", "2021") else "2021"
+    for table in ("s2", "s3", "s4"):
+        if table not in tables:
+            continue
+        tpl = s3_template if table == "s3" else s2_template
+        gaps = [k for k in expected_cells(table, tpl)
+                if k not in cells or (_num(cells[k]) is None and not isinstance(raw.get(k), str))]
+        if gaps:
+            out.append(Finding(source, report_id, "table_incomplete", table, None, None, len(expected_cells(table, tpl)),
+                               len(expected_cells(table, tpl)) - len(gaps),
+                               f"{table}: {len(gaps)} cells could not be read: {_cells_text(gaps)}"))
+    blank: dict[str, int] = {}
+    for k, v in cells.items():
+        r = raw.get(k)
+        if _num(v) is None and isinstance(r, str):
+            mark = r.strip() or "blank"
+            blank[mark] = blank.get(mark, 0) + 1
+    if blank:
+        n = sum(blank.values())
+        detail = ", ".join(f"{c} {m!r}" if m != "blank" else f"{c} blank" for m, c in sorted(blank.items()))
+        out.append(Finding(source, report_id, "cells_printed_blank", None, None, None, None, n,
+                           f"{n} cells printed without a number ({detail}); counted as 0"))
     return out
 
 
@@ -248,7 +333,8 @@ def check(cells_df: pd.DataFrame, narrative_text: str | dict[str, str] | None = 
                if "raw" in grp.columns else None)
         source = grp["source"].iloc[0] if "source" in grp.columns else default_source
         text = narrative_text.get(report_id) if isinstance(narrative_text, dict) else narrative_text
-        findings.extend(check_cells(cells, str(report_id), source, text, raw))
+        template = grp["template"].iloc[0] if "template" in grp.columns else None
+        findings.extend(check_cells(cells, str(report_id), source, text, raw, template_hint=template))
     return findings
 
 

@@ -411,6 +411,12 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
         strs = _token_strings(tokens)
         if _separated(tokens, 15):
             res = best_placement(strs, [5, 5, 5], check=row_total_ok)
+            if (res is None or res.violations) and _splittable(tokens, 15):
+                # partly separated runs (``31015 20002 0 0 0 0 0``): split inside each run, the
+                # spaces that are there stay cell boundaries
+                split = best_split(strs, [5, 5, 5], check=row_total_ok)
+                if split is not None and (res is None or split.violations < res.violations):
+                    res = split
         elif not _splittable(tokens, 15):
             res = None
         else:
