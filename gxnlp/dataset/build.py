@@ -312,8 +312,33 @@ def reuse_stage(con, seed: int) -> None:
     _reuse(con, seed)
 
 
+def continuity_stage(con, seed: int) -> None:
+    """Cross-year continuity of each agency's carried requests: ``findings`` rows of rule
+    ``cross_year_continuity`` (rewritten whenever the set of reports changes)."""
+    from ..tables.audit import _fmt
+    from ..tables.continuity import RULE, continuity_findings, series_entry
+
+    con.execute("DELETE FROM findings WHERE rule = ?", [RULE])
+    reports = con.execute("SELECT report_id, source, agency, province, city, county, year FROM reports").fetchall()
+    cells: dict[str, dict] = {}
+    for rid, table, row, column, value in con.execute(
+            "SELECT report_id, \"table\", \"row\", \"column\", value FROM cells WHERE \"table\" = 's3' "
+            "AND \"row\" IN ('carried_over', 'carried_forward')").fetchall():
+        v = None if value is None else (int(value) if float(value).is_integer() else value)
+        cells.setdefault(rid, {})[(table, row, column)] = v
+    entries = [series_entry(rid, src, agency, {"province": p, "city": c, "county": k}, year, cells.get(rid, {}))
+               for rid, src, agency, p, c, k, year in reports]
+    rows = []
+    for f in continuity_findings(entries):
+        d = f.to_dict()
+        d["expected"], d["found"] = _fmt(f.expected), _fmt(f.found)
+        rows.append(d)
+    _insert(con, "findings", rows)
+
+
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage}
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage,
+                                                        "continuity": continuity_stage}
 
 
 def export_parquet(con, directory: str | os.PathLike) -> None:

@@ -343,35 +343,77 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame([f.to_dict() for f in findings], columns=FINDING_COLUMNS)
 
 
+_FEE_WORDS = re.compile(r"信息处理费|收费|收取|费用")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Below this many Chinese characters a problems section says nothing.
+MIN_PROBLEMS_CHARS = 15
+
+
+def report_rules(report, cells: dict[tuple[str, str, str], Any], found_tables: set[str]) -> list[Finding]:
+    """Rules on the whole report: tables missing from a 2019/2021 report (``table_incomplete``),
+    a fee notice with no word on fees in section 6 (``fees_unexplained``), a problems section that
+    is missing or says nothing (``problems_section_empty``)."""
+    out: list[Finding] = []
+    rid, src = report.report_id, report.source
+    if report.template in ("2019", "2021"):
+        for table in ("s2", "s3", "s4"):
+            if table not in found_tables:
+                n = len(expected_cells(table, report.template))
+                out.append(Finding(src, rid, "table_incomplete", table, None, None, n, 0,
+                                   f"{table}: table not found in a {report.template}-template report ({n} cells unread)"))
+        fee_notices = _num(cells.get(("s3", "other_fee_unpaid", "total")))
+        other = (report.sections or {}).get("other") or ""
+        if fee_notices and fee_notices > 0 and not _FEE_WORDS.search(other):
+            out.append(Finding(src, rid, "fees_unexplained", "s3", "other_fee_unpaid", "total", None, fee_notices,
+                               f"{_fmt(fee_notices)} requests ended unpaid after a fee notice, but section 6 "
+                               "says nothing of 信息处理费 (fees charged)"))
+    problems = (report.sections or {}).get("problems")
+    chars = len(_CJK.findall(problems or ""))
+    if chars < MIN_PROBLEMS_CHARS:
+        out.append(Finding(src, rid, "problems_section_empty", None, None, None, None, chars,
+                           "no problems section (存在的主要问题及改进情况)" if problems is None else
+                           f"the problems section has {chars} Chinese characters: {problems.strip()[:40]!r}"))
+    return out
+
+
+def report_findings(report, df: pd.DataFrame) -> list[Finding]:
+    """Every finding on one report: its tables' identities and completeness, the narrative's
+    numbers, and the report-level rules."""
+    df.attrs["source"] = report.source
+    text = report.document.text if report.document is not None else None
+    findings = check(df, text) if not df.empty else []
+    cells = {(r.table, r.row, r.column): _num(r.value) for r in df.itertuples()} if not df.empty else {}
+    return findings + report_rules(report, cells, set(df["table"]) if not df.empty else set())
+
+
 def validate_record(path) -> dict[str, Any]:
-    """Read one file and audit its tables: ``{"source", "report_id", "findings", "warnings"}`` or
-    ``{"source", "error"}``. The narrative checked is the whole document text."""
+    """Read one file and audit its tables: ``{"source", "report_id", "findings", "warnings", "series"}``
+    or ``{"source", "error"}``. The narrative checked is the whole document text; ``series`` is
+    what the corpus-level continuity rule needs (:mod:`gxnlp.tables.continuity`)."""
     from ..model import error_record
     from ..structure.parse import parse_path
     from . import extract_with_warnings
+    from .continuity import series_entry
 
     try:
         report = parse_path(path)
         df, warnings = extract_with_warnings(report)
-        df.attrs["source"] = str(path)
-        findings = check(df, report.document.text if report.document else None) if not df.empty else []
+        report.source = str(path)
+        findings = report_findings(report, df)
+        cells = {(r.table, r.row, r.column): r.value for r in df.itertuples()}
+        series = series_entry(report.report_id, str(path), report.agency, report.region, report.year, cells)
     except Exception as exc:  # one bad file never stops a corpus
         return error_record(str(path), exc)
     return {"source": str(path), "report_id": report.report_id, "findings": [f.to_dict() for f in findings],
-            "warnings": warnings}
+            "warnings": warnings, "series": series}
 
 
 def finding_rows(report, df: pd.DataFrame) -> list[dict[str, Any]]:
     """The audit of one report's extracted cells ``df`` for the dataset (expected/found as text)."""
-    if df.empty:
-        return []
-    df.attrs["source"] = report.source
-    text = report.document.text if report.document is not None else None
     rows = []
-    for f in check(df, text):
+    for f in report_findings(report, df):
         d = f.to_dict()
         d["expected"] = None if f.expected is None else _fmt(f.expected)
         d["found"] = None if f.found is None else _fmt(f.found)
         rows.append(d)
     return rows
-
