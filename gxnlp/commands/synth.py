@@ -15,6 +15,9 @@ def register(app: typer.Typer) -> None:
         n: int = typer.Option(300, "--n", min=1, help="Number of reports."),
         seed: int = typer.Option(0, "--seed", help="Random seed: same n and seed give a byte-identical corpus."),
         force: bool = typer.Option(False, "--force", help="Replace OUT if it holds an earlier synthetic corpus."),
+        hard_pdf: bool = typer.Option(False, "--hard-pdf", help="Only PDFs with tables typeset as offices do "
+                                      "(ruled/unruled grids, wrapped and merged labels, typos, page breaks), in "
+                                      "agency series with planted continuity breaks (truth/continuity.jsonl)."),
     ) -> None:
         """Generate a demo corpus of annual reports with ground truth (cells, errors, statements, reuse)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -32,5 +35,10 @@ def register(app: typer.Typer) -> None:
         with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       transient=True) as bar:
             task = bar.add_task("reports", total=n)
-            summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+            if hard_pdf:
+                from ..synth.hard_pdf import generate as generate_hard
+
+                summary = generate_hard(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+            else:
+                summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
         typer.echo(json.dumps(summary, ensure_ascii=False))

@@ -87,15 +87,31 @@ def word_grid(page, page_no: int) -> Grid | None:
                                         and (ln[0].y > page.height * 0.9 or ln[0].y < page.height * 0.08))]
     owned: dict[int, list[_Word]] = {i: [] for i in range(len(lines))}
     free: list[_Word] = []
+    # the label column near each value line: the span of the labels printed on value lines
+    # themselves (a fragment from another line outside it is a header or prose, not a label)
+    same_line = {i: [w for w in labels if abs(w.y - ln[0].y) <= 0.4 * (w.bottom - w.top) and w.x1 <= ln[0].x0 + 1]
+                 for i, ln in enumerate(lines)}
+
+    def label_zone(i: int) -> tuple[float, float] | None:
+        near = [w for j in range(max(0, i - 4), min(len(lines), i + 5)) for w in same_line[j]]
+        return (min(w.x0 for w in near), max(w.x1 for w in near)) if near else None
+
+    zones = {i: label_zone(i) for i in range(len(lines))}
     for w in labels:
         best = None
         for i, ln in enumerate(lines):
             if w.x1 > ln[0].x0 + 1:
                 continue  # label text is left of the row's numbers
             height = max(w.bottom - w.top, 6.0)
+            num_height = max(ln[0].bottom - ln[0].top, 6.0)
+            if abs(height - num_height) > 0.25 * num_height:
+                continue  # another font size: a heading or body text, not this table's label
             d = abs(ln[0].y - w.y)
             if d > 2.5 * height:
                 continue
+            zone = zones[i]
+            if d > 0.4 * height and zone is not None and (w.x0 > zone[1] - 2 or w.x1 > zone[1] + 0.5 * (zone[1] - zone[0])):
+                continue  # not in the label column
             # a fragment starting with an enumerator begins a row: prefer the line below it on a tie
             tie_break = (-0.01 if ln[0].y > w.y else 0.01) if _ENUM_START.match(w.text) else \
                         (0.01 if ln[0].y > w.y else -0.01)

@@ -39,8 +39,9 @@ def normalise_label(text: str) -> str:
 def similarity(label: str, variants: tuple[str, ...]) -> float:
     """Best similarity of a normalised label to any of a key's normalised printed labels.
 
-    Plain ratio, or the ratio of the label against the start of a longer printed label (a label
-    cut short by its cell, ``（二）部分公开`` for ``（二）部分公开（区分处理的…）``)."""
+    Plain ratio; the ratio against the start of a longer printed label (a label cut short by its
+    cell, ``（二）部分公开`` for ``（二）部分公开（区分处理的…）``); or, discounted, the best partial
+    match when the cell holds more than the label (``信息内容规章``)."""
     from rapidfuzz import fuzz
 
     best = 0.0
@@ -48,6 +49,10 @@ def similarity(label: str, variants: tuple[str, ...]) -> float:
         best = max(best, fuzz.ratio(label, v))
         if len(label) >= 4 and len(v) > len(label):
             best = max(best, 0.95 * fuzz.ratio(label, v[: len(label)]))
+        if len(label) > len(v) >= 2:
+            # the printed cell holds more than the label (a header or group label merged in)
+            # discounted by how much of the cell the label leaves unexplained
+            best = max(best, fuzz.partial_ratio(v, label) * (0.6 + 0.4 * len(v) / len(label)))
     return best
 
 

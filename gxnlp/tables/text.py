@@ -23,7 +23,7 @@ _S3_GROUP_LABELS = re.compile(
     "|".join(K.kw(w) for w in ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "法人或其他组织"))
 )
 _ROW_LABEL_TAIL = re.compile(r"[^\d。，,；]{0,14}?数\s*量")
-_RE_S4_COLUMNS = re.compile(K.kw("维持") + "|" + K.kw("纠正"))
+_RE_S4_COLUMNS = re.compile(K.kw("维持") + "|" + K.kw("纠正") + "|" + K.kw("直接起诉") + "|" + K.kw("复议后起诉"))
 _S4_HEADER_WORDS = re.compile("|".join(K.kw(w) for w in ("总计", "审结", "起诉", "维持", "纠正", "结果", "行政诉讼", "行政复议")))
 
 

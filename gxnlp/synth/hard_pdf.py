@@ -1,0 +1,281 @@
+"""Hard PDFs: the tables laid out the way government offices typeset them (reportlab).
+
+A ruled grid whose long labels wrap over two or three lines inside their cell with the numbers
+vertically centred; merged vertical group labels (三、本年度办理结果, （三）不予公开 …); a typo in
+some labels (a character dropped or replaced); s3 crossing a page break with its header repeated;
+and unruled variants (no lines at all, or only the outer frame and header rule). Each agency gets
+a series of consecutive years whose 二、上年结转 continues last year's 四、结转下年度, with planted
+continuity breaks and planted identity violations, written to ``truth/``:
+``cells.csv`` (file, table, row, column, value), ``errors.jsonl`` (identity violations),
+``continuity.jsonl`` (the planted breaks: file, column, expected, found) and ``documents.jsonl``.
+
+    gxnlp synth --hard-pdf --n 40 --seed 7 out/
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from pathlib import Path
+
+from ..genre import table_keys as K
+from .numbers import draw_tables, format_value, iter_cells, plant_error, violations
+
+_COUNTIES = ["临川", "安平", "清河", "永宁", "东阳", "南丰", "西岭", "北川", "龙泉", "石门", "青山", "白水"]
+_DEPTS = ["人民政府", "人民政府办公室", "发展和改革局", "自然资源局", "住房和城乡建设局", "市场监督管理局", "卫生健康委员会",
+          "教育局", "公安局", "民政局", "司法局", "财政局"]
+
+
+def _typo(rng: random.Random, label: str) -> str:
+    """Drop or replace one character of the label's words (never the enumerator)."""
+    start = next((i for i, ch in enumerate(label) if "\u4e00" <= ch <= "\u9fff" and i > 2), None)
+    if start is None or len(label) - start < 4:
+        return label
+    i = rng.randrange(start + 1, len(label) - 1)
+    if rng.random() < 0.5:
+        return label[:i] + label[i + 1:]
+    return label[:i] + rng.choice("止正之公开办理文件") + label[i + 1:]
+
+
+def _styles():
+    from reportlab.lib.styles import ParagraphStyle
+
+    from .layouts import _pdf_font
+
+    font = _pdf_font()
+    return {
+        "cell": ParagraphStyle("cell", fontName=font, fontSize=9, leading=11, wordWrap="CJK"),
+        "num": ParagraphStyle("num", fontName=font, fontSize=9, leading=11, alignment=1),
+        "body": ParagraphStyle("body", fontName=font, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24),
+        "head": ParagraphStyle("head", fontName=font, fontSize=13, leading=22, wordWrap="CJK"),
+        "title": ParagraphStyle("title", fontName=font, fontSize=16, leading=26, alignment=1, wordWrap="CJK"),
+    }
+
+
+def _table_style(ruled: str, spans: list, header_rows: int, n_rows: int, n_cols: int):
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    cmds = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+            ("FONTSIZE", (0, 0), (-1, -1), 9)]
+    if ruled == "grid":
+        cmds.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
+    elif ruled == "frame":
+        cmds += [("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+                 ("LINEBELOW", (0, header_rows - 1), (-1, header_rows - 1), 0.6, colors.black)]
+    cmds += [("SPAN", a, b) for a, b in spans]
+    return TableStyle(cmds)
+
+
+def _num(v) -> str:
+    return format_value(v)
+
+
+def _s2_flowables(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: set[str]):
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    out = []
+    tpl = t["template"]
+    heads = {"2021": [("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["regulations", "normative_documents"]),
+                      ("第二十条第（五）项", ["信息内容", "本年处理决定数量"], ["licensing"]),
+                      ("第二十条第（六）项", ["信息内容", "本年处理决定数量"], ["penalty", "coercion"]),
+                      ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"], ["fees"])],
+             "2019": [("第二十条第（一）项", ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["regulations", "normative_documents"]),
+                      ("第二十条第（五）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["licensing", "other_services"]),
+                      ("第二十条第（六）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["penalty", "coercion"]),
+                      ("第二十条第（八）项", ["信息内容", "上一年项目数量", "本年增/减"], ["fees"]),
+                      ("第二十条第（九）项", ["信息内容", "采购项目数量", "采购总金额"], ["procurement"])]}[tpl]
+    cols = dict(K.S2_ROWS[tpl])
+    for title, header, rows in heads:
+        n = len(header)
+        data = [[Paragraph(title, st["cell"])] + [""] * (n - 1), [Paragraph(h, st["cell"]) for h in header]]
+        for r in rows:
+            label = K.ROW_LABELS[r][0] if tpl == "2021" or r != "normative_documents" else "规范性文件"
+            label = _typo(rng, label) if r in typo_rows else label
+            vals = [t["s2"][r][c] for c in cols[r]]
+            data.append([Paragraph(label, st["cell"])] + [Paragraph(_num(v) if c != "change" or not v or v < 0
+                                                                     else f"+{v}", st["num"])
+                                                          for v, c in zip(vals, cols[r])])
+        table = Table(data, colWidths=[150] + [300 / (n - 1)] * (n - 1))
+        table.setStyle(_table_style(ruled, [((0, 0), (n - 1, 0))], 2, len(data), n))
+        out += [table, Spacer(1, 6)]
+    return out
+
+
+def _s3_flowable(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: set[str]):
+    from reportlab.platypus import Paragraph, Table
+
+    tpl = t["template"]
+    rows = K.s3_rows(tpl)
+    group_of = {"denied": "（三）不予公开", "unable": "（四）无法提供", "not_processed": "（五）不予处理"}
+    if tpl == "2021":
+        group_of["other_"] = "（六）其他处理"
+    P = lambda s, k="cell": Paragraph(s, st[k])  # noqa: E731
+    head = [[P("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), "", "", P("申请人情况"), "", "", "", "", "", ""],
+            ["", "", "", P("自然人"), P("法人或其他组织"), "", "", "", "", P("总计")],
+            ["", "", "", "", P("商业企业"), P("科研机构"), P("社会公益组织"), P("法律服务机构"), P("其他"), ""]]
+    spans = [((0, 0), (2, 2)), ((3, 0), (9, 0)), ((3, 1), (3, 2)), ((4, 1), (8, 1)), ((9, 1), (9, 2))]
+    data = list(head)
+    first_result = None
+    groups: dict[str, list[int]] = {}
+    for key in rows:
+        label = K.ROW_LABELS[key][0]
+        label = _typo(rng, label) if key in typo_rows else label
+        vals = [P(_num(t["s3"][key][c]), "num") for c in K.S3_COLUMNS]
+        r = len(data)
+        if key in ("new_requests", "carried_over", "carried_forward"):
+            data.append([P(label), "", ""] + vals)
+            spans.append(((0, r), (2, r)))
+            continue
+        first_result = r if first_result is None else first_result
+        grp = next((g for p, g in group_of.items() if key.startswith(p)), None)
+        if grp is None:
+            data.append(["", P(label), ""] + vals)
+            spans.append(((1, r), (2, r)))
+        else:
+            data.append(["", "", P(label)] + vals)
+            groups.setdefault(grp, []).append(r)
+    last_result = len(data) - 2
+    data[first_result][0] = P("三、本年度办理结果")
+    spans.append(((0, first_result), (0, last_result)))
+    for grp, rs in groups.items():
+        data[rs[0]][1] = P(grp)
+        spans.append(((1, rs[0]), (1, rs[-1])))
+    table = Table(data, colWidths=[26, 44, 120] + [42] * 6 + [40], repeatRows=3)
+    table.setStyle(_table_style(ruled, spans, 3, len(data), 10))
+    return table
+
+
+def _s4_flowable(t: dict, st: dict, ruled: str):
+    from reportlab.platypus import Paragraph, Table
+
+    P = lambda s: Paragraph(s, st["num"])  # noqa: E731
+    five = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    data = [[P("行政复议")] + [""] * 4 + [P("行政诉讼")] + [""] * 9,
+            [P(x) for x in five] + [P("未经复议直接起诉")] + [""] * 4 + [P("复议后起诉")] + [""] * 4,
+            [""] * 5 + [P(x) for x in five] * 2,
+            [P(_num(t["s4"][g][c])) for g in K.S4_ROWS for c in K.S4_COLUMNS]]
+    spans = [((0, 0), (4, 0)), ((5, 0), (14, 0)), ((5, 1), (9, 1)), ((10, 1), (14, 1))] + [
+        ((i, 1), (i, 2)) for i in range(5)]
+    table = Table(data, colWidths=[30] * 15)
+    table.setStyle(_table_style(ruled, spans, 3, len(data), 15))
+    return table
+
+
+def render(page: dict, t: dict, rng: random.Random) -> bytes:
+    """One report as a PDF: title, narrative, the three tables in the chosen ruling style."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    st = _styles()
+    ruled = page["ruling"]
+    typo_rows = set(page["typos"])
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=60, rightMargin=60, topMargin=60, bottomMargin=60,
+                            title=page["title"], author=page["agency"], invariant=1)
+    story = [Paragraph(page["title"], st["title"]), Spacer(1, 10)]
+    story.append(Paragraph("一、总体情况", st["head"]))
+    for para in page["paras"]:
+        story.append(Paragraph(para, st["body"]))
+    story.append(Paragraph("二、主动公开政府信息情况", st["head"]))
+    story += _s2_flowables(t, rng, st, ruled, typo_rows)
+    story.append(Paragraph("三、收到和处理政府信息公开申请情况", st["head"]))
+    story.append(_s3_flowable(t, rng, st, ruled, typo_rows))
+    story.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况", st["head"]))
+    story.append(_s4_flowable(t, st, ruled))
+    story.append(Paragraph("五、存在的主要问题及改进情况", st["head"]))
+    story.append(Paragraph("一是公开内容的深度和广度还需拓展；二是政策解读形式较为单一。下一步，将进一步加强培训，"
+                           "完善工作机制，提升公开质量。", st["body"]))
+    story.append(Paragraph("六、其他需要报告的事项", st["head"]))
+    story.append(Paragraph("本年度未收取信息处理费。", st["body"]))
+
+    def footer(canvas, d):
+        canvas.setFont(st["body"].fontName, 10)
+        canvas.drawCentredString(A4[0] / 2, 30, f"- {d.page} -")
+
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
+
+
+def generate(out_dir: str | Path, n: int = 40, seed: int = 0, progress=None) -> dict:
+    """``n`` hard PDFs in series of 2-5 consecutive years per agency, with their truth."""
+    out = Path(out_dir)
+    (out / "truth").mkdir(parents=True, exist_ok=True)
+    rng = random.Random(f"hard_pdf:{seed}")
+    cells_rows, errors, breaks, docs = [], [], [], []
+    i = 0
+    used: set[str] = set()
+    while i < n:
+        agency = rng.choice(_COUNTIES) + "县" + rng.choice(_DEPTS)
+        while agency in used and len(used) < len(_COUNTIES) * len(_DEPTS):
+            agency = rng.choice(_COUNTIES) + "县" + rng.choice(_DEPTS)
+        used.add(agency)
+        length = min(n - i, rng.randint(2, 5))
+        start = rng.randint(2021, 2025 - length + 1) if length <= 5 else 2021
+        carried = None
+        for year in range(start, start + length):
+            prng = random.Random(f"hard_pdf:{seed}:{i}")
+            t = draw_tables(prng, "2021", "部门", "county",
+                            new_total=prng.choice([0, 3, 12, 40, 180, 1200]) + prng.randint(0, 9))
+            if carried is not None:
+                # continue last year's series: what was carried forward is this year's carried over,
+                # and handled (or carried again) like the new requests
+                for c in K.S3_COLUMNS[:-1]:
+                    d = carried[c] - t["s3"]["carried_over"][c]
+                    t["s3"]["carried_over"][c] += d
+                    if d >= 0:
+                        t["s3"]["granted"][c] += d
+                        t["s3"]["total_handled"][c] += d
+                    else:  # fewer carried over than drawn: the difference came in as new requests
+                        t["s3"]["new_requests"][c] -= d
+                for r in ("new_requests", "carried_over", "granted", "total_handled"):
+                    t["s3"][r]["total"] = sum(t["s3"][r][c] for c in K.S3_COLUMNS[:-1])
+            rel = f"{year}/{i:05d}.pdf"
+            planted = None
+            previous = carried
+            if carried is not None and prng.random() < 0.25:
+                col = prng.choice(["natural_person", "commercial"])
+                # the break: this year's carried-over differs from last year's carried-forward, with
+                # this year's own identities kept (the error is between the two reports)
+                t["s3"]["carried_over"][col] += 1
+                t["s3"]["carried_over"]["total"] += 1
+                t["s3"]["granted"][col] += 1
+                t["s3"]["granted"]["total"] += 1
+                t["s3"]["total_handled"][col] += 1
+                t["s3"]["total_handled"]["total"] += 1
+            elif prng.random() < 0.2:
+                rule = prng.choice(["s3_row_total", "s3_total_handled", "s4_group_total", "s3_column_balance"])
+                planted = plant_error(prng, t, rule)
+            if previous is not None:  # what breaks the series, planted here or by an identity error
+                breaks += [{"file": rel, "column": c, "expected": previous[c], "found": t["s3"]["carried_over"][c]}
+                           for c in K.S3_COLUMNS if previous[c] != t["s3"]["carried_over"][c]]
+            carried = dict(t["s3"]["carried_forward"])
+            for v in violations(t):
+                errors.append({"file": rel, **v, "detail": f"planted: {planted}; {v['detail']}" if planted else v["detail"]})
+            typos = prng.sample([k for k in K.s3_rows("2021") if len(K.ROW_LABELS[k][0]) > 6], k=2) \
+                if prng.random() < 0.6 else []
+            page = {"title": f"{agency}{year}年政府信息公开工作年度报告", "agency": agency, "year": year,
+                    "ruling": prng.choice(["grid", "grid", "grid", "frame", "none"]), "typos": typos,
+                    "paras": [f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，持续深化政务公开。"
+                              f"全年主动公开政府信息{prng.randint(20, 900)}条。" * prng.randint(2, 6)]}
+            data = render(page, t, prng)
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            (out / rel).write_bytes(data)
+            for table, row, col, v in iter_cells(t):
+                if table == "template":
+                    continue
+                cells_rows.append({"file": rel, "table": table, "row": row, "column": col, "value": format_value(v)})
+            docs.append({"file": rel, "agency": agency, "year": year, "ruling": page["ruling"], "typos": typos})
+            i += 1
+            if progress:
+                progress(1)
+    with open(out / "truth" / "cells.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=["file", "table", "row", "column", "value"])
+        w.writeheader()
+        w.writerows(cells_rows)
+    for name, rows in (("errors", errors), ("continuity", breaks), ("documents", docs)):
+        with open(out / "truth" / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return {"reports": n, "layout": "hard_pdf", "planted_errors": len(errors), "continuity_breaks": len(breaks)}
