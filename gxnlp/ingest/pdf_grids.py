@@ -41,6 +41,7 @@ class _Word:
     x1: float
     top: float
     bottom: float
+    size: float = 0.0
 
     @property
     def y(self) -> float:
@@ -68,8 +69,8 @@ def _label_cells(words: list[_Word]) -> list[str]:
 def word_grid(page, page_no: int) -> Grid | None:
     """Rows rebuilt from word positions: ``[label cells..., values...]`` per value line, and
     label-only lines (headers, prose) as rows without values."""
-    words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
-             for w in page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2)]
+    words = [_Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], float(w.get("size") or 0))
+             for w in page.extract_words(keep_blank_chars=False, x_tolerance=1.5, y_tolerance=2, extra_attrs=["size"])]
     if not words:
         return None
     values = [w for w in words if _is_value(w.text)]
@@ -92,9 +93,13 @@ def word_grid(page, page_no: int) -> Grid | None:
     same_line = {i: [w for w in labels if abs(w.y - ln[0].y) <= 0.4 * (w.bottom - w.top) and w.x1 <= ln[0].x0 + 1]
                  for i, ln in enumerate(lines)}
 
-    def label_zone(i: int) -> tuple[float, float] | None:
+    def label_zone(i: int) -> tuple[float, float, float] | None:
+        """(left, right) of the label column near line i, and the labels' font size."""
         near = [w for j in range(max(0, i - 4), min(len(lines), i + 5)) for w in same_line[j]]
-        return (min(w.x0 for w in near), max(w.x1 for w in near)) if near else None
+        if not near:
+            return None
+        sizes = sorted(w.size for w in (same_line[i] or near))
+        return min(w.x0 for w in near), max(w.x1 for w in near), sizes[len(sizes) // 2]
 
     zones = {i: label_zone(i) for i in range(len(lines))}
     for w in labels:
@@ -103,15 +108,16 @@ def word_grid(page, page_no: int) -> Grid | None:
             if w.x1 > ln[0].x0 + 1:
                 continue  # label text is left of the row's numbers
             height = max(w.bottom - w.top, 6.0)
-            num_height = max(ln[0].bottom - ln[0].top, 6.0)
-            if abs(height - num_height) > 0.25 * num_height:
-                continue  # another font size: a heading or body text, not this table's label
             d = abs(ln[0].y - w.y)
             if d > 2.5 * height:
                 continue
             zone = zones[i]
-            if d > 0.4 * height and zone is not None and (w.x0 > zone[1] - 2 or w.x1 > zone[1] + 0.5 * (zone[1] - zone[0])):
-                continue  # not in the label column
+            if d > 0.4 * height and zone is not None:
+                # a fragment from another line: in the labels' font size and column only
+                if w.size and zone[2] and abs(w.size - zone[2]) > 0.2 * zone[2]:
+                    continue  # a heading or body text
+                if w.x0 > zone[1] - 2 or w.x1 > zone[1] + 0.5 * (zone[1] - zone[0]):
+                    continue  # a column header
             # a fragment starting with an enumerator begins a row: prefer the line below it on a tie
             tie_break = (-0.01 if ln[0].y > w.y else 0.01) if _ENUM_START.match(w.text) else \
                         (0.01 if ln[0].y > w.y else -0.01)

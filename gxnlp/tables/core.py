@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..genre import table_keys as K
 from ..model import Document, Grid, Report
-from .audit import check_cells
+from .audit import IDENTITY_RULES, check_cells, expected_cells
 from .cells import EMPTY_MARKERS, normalize
 from .grid import read_grids
 from .text import Tables, read_tables
@@ -95,8 +95,13 @@ def _table_score(tables: Tables, table: str, route: str) -> tuple:
     """Lower is better: identity failures, then cells that could not be read, then preference."""
     cells = {(c.table, c.row, c.column): c.value for c in tables.cells if c.table == table}
     raw = {(c.table, c.row, c.column): c.raw for c in tables.cells if c.table == table}
-    fails = len(check_cells(cells, "-", raw=raw)) if table != "s2" else 0
-    unread = sum(1 for k, v in cells.items() if v is None and raw.get(k) is None)
+    fails = sum(1 for f in check_cells(cells, "-", raw=raw) if f.rule in IDENTITY_RULES) if table != "s2" else 0
+    template = "2021" if any(r in K.S3_OTHER_2021 for (_t, r, _c) in cells) else (tables.template or "2021")
+    if table == "s3" and not any(r in K.S3_OTHER_2021 for (_t, r, _c) in cells) and \
+            any(r == "other_handling" for (_t, r, _c) in cells):
+        template = "2019"
+    expected = expected_cells(table, template if template in ("2019", "2021") else "2021")
+    unread = sum(1 for k in expected if cells.get(k) is None and raw.get(k) is None)
     return (fails, unread, -len(cells), ROUTES.index(route)), fails, unread
 
 
