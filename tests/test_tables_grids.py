@@ -86,7 +86,8 @@ def test_disagreeing_readings_warn_and_say_which_won():
                    grids=[Grid("pdf_ruled", [["三、收到和处理政府信息公开申请情况"]] + _s3_grid(rows), 1)])
     df, warnings = extract_with_warnings(doc)
     assert df[(df.row == "granted") & (df.column == "natural_person")]["value"].tolist() == [2]
-    assert any("disagree" in w and "kept grid" in w and "identities hold" in w for w in warnings), warnings
+    assert any("disagree" in w and "kept grid" in w and "identities fail or cannot be checked (the other: 8)" in w
+               for w in warnings), warnings
 
 
 def test_partly_separated_digit_runs():
@@ -167,3 +168,30 @@ def test_hard_pdfs_cells_identities_and_continuity(hard_corpus):
         got, total, _bad = compare(extract(read_document(hard_corpus / name)), cells)
         ok, n = ok + got, n + total
     assert ok / n >= MIN_ACCURACY
+
+
+def test_pre2019_statistics_annex(shared):
+    """The 2008-regulation annexes of Pingtan 2011-2018 into the pre2019 keys, glued pairs split."""
+    from gxnlp.ingest.read import read_document
+
+    gold = json.loads((file_gold.__globals__["GOLD_DIR"] / "pingtan_pre2019.json").read_text(encoding="utf-8"))["cells"]
+    for year, rows in gold.items():
+        d = next((shared / "corpora" / "pingtan").glob(f"py{year}_*"))
+        df = extract(read_document(d / "page.txt"))
+        got = {(r.row, r.column): r.value for r in df.itertuples()}
+        for row, (this_year, cumulative) in rows.items():
+            assert (got[(row, "year")], got[(row, "cumulative")]) == (this_year, cumulative), (year, row)
+
+
+def test_pre2019_annex_never_in_the_narrative(shared):
+    from gxnlp.ingest.read import read_document
+    from gxnlp.model import NARRATIVE_SECTIONS
+    from gxnlp.structure.parse import structure
+    from gxnlp.text.statements import iter_statements
+
+    for d in sorted((shared / "corpora" / "pingtan").glob("py201[1-8]_*")):
+        report = structure(read_document(d / "page.txt"))
+        assert "指标名称" in (report.sections["other"] or ""), d.name
+        assert not any("指标名称" in (report.sections[k] or "") or "历年累计" in (report.sections[k] or "")
+                       for k in NARRATIVE_SECTIONS), d.name
+        assert not any("答复数" in s.text or "历年累计" in s.text for s in iter_statements(report)), d.name

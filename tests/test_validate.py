@@ -182,7 +182,9 @@ def test_cli_validate_and_tables(shared, tmp_path):
     out = tmp_path / "cells.parquet"
     res = runner.invoke(app, ["tables", str(shared / "corpora/pingtan"), "-f", "parquet", "-o", str(out), "-q", "-j", "1"])
     assert res.exit_code == 0
-    assert len(pd.read_parquet(out)) == 1396
+    got = pd.read_parquet(out)
+    assert (got["table"] != "pre2019").sum() == 1396  # the seven 2019-2025 reports
+    assert (got["table"] == "pre2019").sum() == 254   # the 2011-2018 statistics annexes: 17+16*5+15*2 rows, 2 columns
 
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")

@@ -198,3 +198,41 @@ ROW_LABELS: dict[str, tuple[str, ...]] = {
 def table_row_order(template: str) -> tuple[tuple[str, str], ...]:
     """(table, row) of the labelled rows in the order the template prints them (s2 then s3)."""
     return tuple(("s2", key) for key, _cols in S2_ROWS[template]) + tuple(("s3", key) for key in s3_rows(template))
+
+#: The pre-2019 statistics annex (see ``table_keys_pre2019.md``): row key -> printed labels,
+#: the longest first (a longer label wins where one contains another).
+PRE2019_TABLE = "pre2019"
+PRE2019_COLUMNS: tuple[str, ...] = ("year", "cumulative")
+PRE2019_ROWS: dict[str, tuple[str, ...]] = {
+    "proactive_total": ("主动公开政府信息数", "主动公开信息数", "主动公开文件数"),
+    "proactive_website": ("政府网站公开数", "网站公开数", "网站公开"),
+    "proactive_gazette": ("政府公报公开数", "政府公报公开"),
+    "requests_total": ("受理政府信息依申请公开总数", "受理依申请公开信息总数", "受理政府信息公开申请数", "依申请公开信息总数",
+                       "依申请公开申请数"),
+    "requests_in_person": ("当面申请数",),
+    "requests_letter_fax": ("信函、传真申请数", "信函传真申请数"),
+    "requests_fax": ("传真申请数",),
+    "requests_email": ("电子邮件申请数",),
+    "requests_online": ("网上申请数",),
+    "requests_letter": ("信函申请数",),
+    "requests_other_form": ("其它形式申请数", "其他形式申请数"),
+    "replies_total": ("对申请的答复总数", "对申请的答复数"),
+    "replies_partial": ("同意部分公开答复数",),
+    "replies_granted": ("同意公开答复数",),
+    "replies_denied": ("否决公开答复数", "不予公开答复数"),
+    "replies_other": ("其他类型答复数",),
+    "fee_waiver_yuan": ("政府信息公开收费减免金额", "收费减免金额"),
+    "fees_yuan": ("依申请公开收费金额", "政府信息公开收费金额"),
+    "complaints": ("接受行政诉讼、举报数", "行政申诉、举报数", "行政申诉数"),
+    "review": ("行政复议数",),
+    "litigation": ("行政诉讼数",),
+}
+#: total row -> its part rows (per column: total = sum of the parts printed).
+PRE2019_SUMS: dict[str, tuple[str, ...]] = {
+    "proactive_total": ("proactive_website", "proactive_gazette"),
+    "requests_total": ("requests_in_person", "requests_fax", "requests_email", "requests_online", "requests_letter",
+                       "requests_letter_fax", "requests_other_form"),
+    "replies_total": ("replies_granted", "replies_partial", "replies_denied", "replies_other"),
+}
+#: Where the annex starts: its title followed by the column header.
+RE_PRE2019_STATS = re.compile(kw("统计表") + r"[^。]{0,30}?" + kw("指标名称"))

@@ -19,6 +19,7 @@ from ..model import Document, Grid, Report
 from .audit import IDENTITY_RULES, check_cells, expected_cells
 from .cells import EMPTY_MARKERS, normalize
 from .grid import read_grids
+from .pre2019 import read_pre2019
 from .text import Tables, read_tables
 
 COLUMNS: list[str] = ["report_id", "template", "table", "row", "column", "value", "raw"]
@@ -95,7 +96,10 @@ def _table_score(tables: Tables, table: str, route: str) -> tuple:
     """Lower is better: identity failures, then cells that could not be read, then preference."""
     cells = {(c.table, c.row, c.column): c.value for c in tables.cells if c.table == table}
     raw = {(c.table, c.row, c.column): c.raw for c in tables.cells if c.table == table}
-    fails = sum(1 for f in check_cells(cells, "-", raw=raw) if f.rule in IDENTITY_RULES) if table != "s2" else 0
+    # an identity that a reading cannot check (cells it did not read) counts against it like a failure:
+    # a reading must not win by losing the cells that would break an identity
+    fails = sum(1 for f in check_cells(cells, "-", raw=raw) if f.rule in IDENTITY_RULES + ("unverifiable",)) \
+        if table != "s2" else 0
     template = "2021" if any(r in K.S3_OTHER_2021 for (_t, r, _c) in cells) else (tables.template or "2021")
     if table == "s3" and not any(r in K.S3_OTHER_2021 for (_t, r, _c) in cells) and \
             any(r == "other_handling" for (_t, r, _c) in cells):
@@ -107,7 +111,7 @@ def _table_score(tables: Tables, table: str, route: str) -> tuple:
 
 def _why(best: tuple, other: tuple) -> str:
     if best[0] < other[0]:
-        return f"{'its identities hold' if best[0] == 0 else f'{best[0]} identity failures'} " \
+        return f"{'its identities hold' if best[0] == 0 else f'{best[0]} identities fail or cannot be checked'} " \
                f"(the other: {other[0]})"
     if best[1] < other[1]:
         return f"fewer unread cells ({best[1]} vs {other[1]})"
@@ -145,6 +149,10 @@ def _read(doc: Document, hint: str | None) -> Tables:
         if name in ("grid", "words") and any(c.table in got.found for c in t.cells):
             got.warnings.extend(w for w in t.warnings if w.startswith("unmatched row label"))
     got.template = got.template or next((t.template for t in cands.values() if t.template), None) or hint
+    if not got.found and doc.text:
+        old = read_pre2019(doc.text)  # a 2008-regulation report's statistics annex
+        if old.found:
+            return old
     return got
 
 
