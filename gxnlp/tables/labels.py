@@ -74,12 +74,45 @@ class Alignment:
     total: float = 0.0
 
 
-def align_rows(labels: list[str], template: str) -> Alignment:
+def similarity_matrix(labels: list[str]) -> dict[str, list[float]]:
+    """``{row key: [similarity of each label]}`` for every key, computed in bulk (rapidfuzz
+    ``cdist``); the same scores as :func:`similarity`."""
+    import numpy as np
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cdist
+
+    norm = [normalise_label(x) for x in labels]
+    keys = list(_VARIANTS)
+    variants = [(k, v) for k in keys for v in _VARIANTS[k]]
+    vs = [v for _k, v in variants]
+    best = np.zeros((len(norm), len(variants)))
+    if norm and variants:
+        best = cdist(norm, vs, scorer=fuzz.ratio, dtype=np.float64)
+        lab_len = np.array([len(a) for a in norm])[:, None]
+        var_len = np.array([len(v) for v in vs])[None, :]
+        for length in sorted({len(a) for a in norm if len(a) >= 4}):
+            rows = [i for i, a in enumerate(norm) if len(a) == length]
+            cut = cdist([norm[i] for i in rows], [v[:length] for v in vs], scorer=fuzz.ratio, dtype=np.float64) * 0.95
+            cut[:, np.array([len(v) for v in vs]) <= length] = 0
+            best[rows] = np.maximum(best[rows], cut)
+        partial = cdist(norm, vs, scorer=lambda a, b, **kw: fuzz.partial_ratio(b, a), dtype=np.float64)
+        weight = 0.6 + 0.4 * var_len / np.maximum(lab_len, 1)
+        ok = (lab_len > var_len) & (var_len >= 2)
+        best = np.maximum(best, np.where(ok, partial * weight, 0))
+        best[np.array([not a for a in norm])] = 0
+    out: dict[str, list[float]] = {}
+    for j, (k, _v) in enumerate(variants):
+        col = best[:, j].tolist()
+        out[k] = col if k not in out else [max(a, b) for a, b in zip(out[k], col)]
+    return out
+
+
+def align_rows(labels: list[str], template: str, sims: dict[str, list[float]] | None = None) -> Alignment:
     """Monotone alignment of printed row labels to the template's rows (s2 then s3)."""
     order = K.table_row_order(template)
-    norm = [normalise_label(x) for x in labels]
-    n, m = len(norm), len(order)
-    sim = [[similarity(a, _VARIANTS[row]) if a else 0.0 for (_t, row) in order] for a in norm]
+    sims = sims if sims is not None else similarity_matrix(labels)
+    n, m = len(labels), len(order)
+    sim = [[sims[row][i] for (_t, row) in order] for i in range(n)]
     # best[i][j]: best total using labels[:i] and template rows[:j]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     step = [[0] * (m + 1) for _ in range(n + 1)]  # 0 skip label, 1 skip row, 2 match
@@ -108,7 +141,8 @@ def align_rows(labels: list[str], template: str) -> Alignment:
 
 def best_alignment(labels: list[str], hint: str | None = None) -> Alignment:
     """The alignment under the template (2021 or 2019) the labels fit best; ties go to ``hint``."""
-    al = {t: align_rows(labels, t) for t in ("2021", "2019")}
+    sims = similarity_matrix(labels)
+    al = {t: align_rows(labels, t, sims) for t in ("2021", "2019")}
     first = hint if hint in al else "2021"
     other = "2019" if first == "2021" else "2021"
     return al[other] if al[other].total > al[first].total + 1e-9 else al[first]
