@@ -103,7 +103,7 @@ def _s2_flowables(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: 
     return out
 
 
-def _s3_flowable(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: set[str]):
+def _s3_flowables(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: set[str], page_break: bool):
     from reportlab.platypus import Paragraph, Table
 
     tpl = t["template"]
@@ -142,9 +142,32 @@ def _s3_flowable(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: s
     for grp, rs in groups.items():
         data[rs[0]][1] = P(grp)
         spans.append(((1, rs[0]), (1, rs[-1])))
-    table = Table(data, colWidths=[26, 44, 120] + [42] * 6 + [40], repeatRows=3)
-    table.setStyle(_table_style(ruled, spans, 3, len(data), 10))
-    return table
+    widths = [26, 44, 120] + [42] * 6 + [40]
+    if not page_break:
+        table = Table(data, colWidths=widths, repeatRows=3)
+        table.setStyle(_table_style(ruled, spans, 3, len(data), 10))
+        return [table]
+    # the table crosses a page: rows before ``cut`` on this page, the header printed again on the
+    # next, merged group cells cut in two (their label only on the first part, as Word prints them)
+    from reportlab.platypus import PageBreak
+
+    cut = rng.randrange(first_result + 3, last_result - 2)
+    parts = []
+    for lo, hi in ((0, cut), (cut, len(data))):
+        rows = data[lo:hi] if lo == 0 else [list(r) for r in data[:3]] + data[lo:hi]
+        shift = 0 if lo == 0 else 3 - lo
+        part_spans = []
+        for (c0, r0), (c1, r1) in spans:
+            if r0 < 3 and lo > 0:
+                part_spans.append(((c0, r0), (c1, r1)))  # header spans
+                continue
+            a, b = max(r0, lo), min(r1, hi - 1)
+            if a <= b and r0 >= 3:
+                part_spans.append(((c0, a + shift), (c1, b + shift)))
+        table = Table(rows, colWidths=widths)
+        table.setStyle(_table_style(ruled, part_spans, 3, len(rows), 10))
+        parts.append(table)
+    return [parts[0], PageBreak(), parts[1]]
 
 
 def _s4_flowable(t: dict, st: dict, ruled: str):
@@ -181,7 +204,7 @@ def render(page: dict, t: dict, rng: random.Random) -> bytes:
     story.append(Paragraph("二、主动公开政府信息情况", st["head"]))
     story += _s2_flowables(t, rng, st, ruled, typo_rows)
     story.append(Paragraph("三、收到和处理政府信息公开申请情况", st["head"]))
-    story.append(_s3_flowable(t, rng, st, ruled, typo_rows))
+    story += _s3_flowables(t, rng, st, ruled, typo_rows, page["page_break"])
     story.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况", st["head"]))
     story.append(_s4_flowable(t, st, ruled))
     story.append(Paragraph("五、存在的主要问题及改进情况", st["head"]))
@@ -257,6 +280,7 @@ def generate(out_dir: str | Path, n: int = 40, seed: int = 0, progress=None) -> 
                 if prng.random() < 0.6 else []
             page = {"title": f"{agency}{year}年政府信息公开工作年度报告", "agency": agency, "year": year,
                     "ruling": prng.choice(["grid", "grid", "grid", "frame", "none"]), "typos": typos,
+                    "page_break": prng.random() < 0.5,
                     "paras": [f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，持续深化政务公开。"
                               f"全年主动公开政府信息{prng.randint(20, 900)}条。" * prng.randint(2, 6)]}
             data = render(page, t, prng)
@@ -266,7 +290,8 @@ def generate(out_dir: str | Path, n: int = 40, seed: int = 0, progress=None) -> 
                 if table == "template":
                     continue
                 cells_rows.append({"file": rel, "table": table, "row": row, "column": col, "value": format_value(v)})
-            docs.append({"file": rel, "agency": agency, "year": year, "ruling": page["ruling"], "typos": typos})
+            docs.append({"file": rel, "agency": agency, "year": year, "ruling": page["ruling"], "typos": typos,
+                         "s3_crosses_page": page["page_break"]})
             i += 1
             if progress:
                 progress(1)
