@@ -195,3 +195,14 @@ def test_pre2019_annex_never_in_the_narrative(shared):
         assert not any("指标名称" in (report.sections[k] or "") or "历年累计" in (report.sections[k] or "")
                        for k in NARRATIVE_SECTIONS), d.name
         assert not any("答复数" in s.text or "历年累计" in s.text for s in iter_statements(report)), d.name
+
+
+def test_dataset_build_has_the_continuity_findings(hard_corpus, tmp_path):
+    """`dataset.build` runs the corpus-level continuity rule: the planted breaks, nothing else."""
+    from gxnlp.dataset.build import build, load
+
+    build([hard_corpus], tmp_path / "d.duckdb", workers=1)
+    findings = load(tmp_path / "d.duckdb").findings
+    got = findings[findings.rule == "cross_year_continuity"]
+    breaks = {(b["file"], b["column"]) for b in map(json.loads, open(hard_corpus / "truth" / "continuity.jsonl"))}
+    assert {(str(s).split(str(hard_corpus) + "/")[-1], c) for s, c in zip(got["source"], got["column"])} == breaks
