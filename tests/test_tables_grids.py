@@ -206,3 +206,16 @@ def test_dataset_build_has_the_continuity_findings(hard_corpus, tmp_path):
     got = findings[findings.rule == "cross_year_continuity"]
     breaks = {(b["file"], b["column"]) for b in map(json.loads, open(hard_corpus / "truth" / "continuity.jsonl"))}
     assert {(str(s).split(str(hard_corpus) + "/")[-1], c) for s, c in zip(got["source"], got["column"])} == breaks
+
+
+def test_s3_columns_matched_by_their_headers():
+    """A grid printing 总计 first and 自然人 last is read by its column headers, and says so."""
+    head = ["项目", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "自然人"]
+    rows = {"一、本年新收政府信息公开申请数量": [3, 1, 0, 0, 0, 0, 2], "二、上年结转政府信息公开申请数量": [0] * 7,
+            "（一）予以公开": [3, 1, 0, 0, 0, 0, 2], "（七）总计": [3, 1, 0, 0, 0, 0, 2], "四、结转下年度继续办理": [0] * 7}
+    grid = [["三、收到和处理政府信息公开申请情况"] * 8, head] + [[k] + [str(v) for v in vals] for k, vals in rows.items()]
+    df, warnings = extract_with_warnings(Document(source="g", report_id="g", text="", format="html",
+                                                  grids=[Grid("html", grid)]))
+    got = df[df.row == "new_requests"].set_index("column")["value"]
+    assert (got["natural_person"], got["commercial"], got["total"]) == (2, 1, 3)
+    assert any("columns printed in the order total" in w for w in warnings), warnings

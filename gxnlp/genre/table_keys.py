@@ -19,6 +19,12 @@ S3_COLUMNS: tuple[str, ...] = (
     "total",
 )
 
+#: s3 column headers as the templates print them.
+S3_COLUMN_LABELS: dict[str, str] = {
+    "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "social_welfare": "社会公益组织",
+    "legal_service": "法律服务机构", "other_org": "其他", "total": "总计",
+}
+
 S4_ROWS: tuple[str, ...] = ("review", "litigation_direct", "litigation_after_review")
 S4_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
 

@@ -54,11 +54,13 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
     replaced by its canonical printed label; plus grid end offsets, warnings and the template
     the labels fit."""
     rows: list[tuple[int, list[str], list[str]]] = []
+    where: list[int] = []  # each row's index in its grid
     for gi, grid in enumerate(grids):
-        for row in grid.rows:
+        for ri, row in enumerate(grid.rows):
             labels, values = split_row(row)
             if labels or values:
                 rows.append((gi, labels, values))
+                where.append(ri)
     valued = [i for i, (_g, _l, v) in enumerate(rows) if _has_values(v)]
     label_of = [rows[i][1][-1] if rows[i][1] else "" for i in valued]
     al = best_alignment(label_of, hint)
@@ -77,6 +79,7 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
         if m.score < 90:
             warnings.append(f"{t}/{r}: label {rows[i][1][-1]!r} read as {K.ROW_LABELS[r][0]!r} "
                             f"(similarity {m.score:.0f})")
+    order = _s3_column_orders(grids, rows, where, key_of, warnings)
     parts: list[str] = []
     stops: list[int] = []
     pos = 0
@@ -87,6 +90,8 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
             stops.append(pos)
             current = gi
         if i in key_of:
+            if key_of[i][0] == "s3" and order.get(gi) and len(values) == len(K.S3_COLUMNS):
+                values = [values[j] for j in order[gi]]
             line = " | ".join([normalize(K.ROW_LABELS[key_of[i][1]][0])] + [v or "∅" for v in values]) + " |"
         elif _has_values(values) and inside(i):
             continue
@@ -98,6 +103,51 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
         pos += len(line) + 1
     stops.append(pos)
     return "".join(parts), stops, warnings, (al.template if al.matches else None)
+
+
+def _column_key(text: str) -> str | None:
+    """The s3 column a header cell names, by similarity (None below 70)."""
+    from rapidfuzz import fuzz
+
+    from .labels import normalise_label
+
+    t = normalise_label(text)
+    if not t:
+        return None
+    score, key = max((fuzz.ratio(t, normalise_label(lab)), k) for k, lab in K.S3_COLUMN_LABELS.items())
+    return key if score >= 70 else None
+
+
+def _s3_column_orders(grids, rows, where, key_of, warnings) -> dict[int, list[int]]:
+    """Per grid, the permutation putting its s3 value columns in canonical order, read from the
+    column headers above its first s3 row (only where the headers name all seven columns and
+    their order is not the template's); a grid without headers continues the previous order."""
+    out: dict[int, list[int]] = {}
+    last: list[int] | None = None
+    for gi, grid in enumerate(grids):
+        first = next((i for i, (g, _l, _v) in enumerate(rows) if g == gi and key_of.get(i, ("",))[0] == "s3"), None)
+        if first is None:
+            continue
+        raw = grid.rows[where[first]]
+        labels, _values = split_row(raw)
+        cols = [j for j, c in enumerate(raw) if c is not None][-len(K.S3_COLUMNS):]
+        names = []
+        for j in cols:
+            name = None
+            for hr in reversed(grid.rows[: where[first]]):
+                if j < len(hr) and hr[j] and (name := _column_key(hr[j])):
+                    break
+            names.append(name)
+        if None in names or len(set(names)) != len(K.S3_COLUMNS):
+            if last is not None and not any(names):
+                out[gi] = last
+            continue
+        perm = [names.index(k) for k in K.S3_COLUMNS]
+        if perm != list(range(len(K.S3_COLUMNS))):
+            warnings.append("s3: columns printed in the order " + ", ".join(names) + "; read by their headers")
+            out[gi] = perm
+        last = perm
+    return out
 
 
 def read_grids(grids: list[Grid], hint: str | None = None) -> Tables:
