@@ -4,15 +4,20 @@ numbers the narrative states against the tables.
 Rules: ``s3_column_balance`` (一 + 二 = 三（七）总计 + 四, per column), ``s3_row_total`` (总计 = the six
 applicant columns), ``s3_total_handled`` (（七）总计 = the sum of the results, per column),
 ``s4_group_total`` (总计 = 维持 + 纠正 + 其他 + 尚未审结), ``narrative_table_mismatch``
-(收到…申请N件 / 行政复议N件 / 行政诉讼N件 vs the tables). An identity with an empty (null) cell
-cannot be checked and is skipped; a clean report gives no finding.
+(收到…申请N件 / 行政复议N件 / 行政诉讼N件 vs the tables). The audit never goes quiet: a cell that
+could not be read is ``table_incomplete``; an identity with unread cells is still checked as far
+as the known cells allow, else ``unverifiable`` naming the cells it needs; ``cells_printed_blank``
+counts the cells printed blank, ``/``, ``—``; :func:`report_rules` adds ``fees_unexplained`` and
+``problems_section_empty``; :mod:`gxnlp.tables.continuity` the corpus-level
+``cross_year_continuity``. A clean, complete report gives no finding.
 
 >>> import pandas as pd
 >>> cells = pd.DataFrame([
 ...     {"report_id": "r", "table": "s4", "row": "review", "column": c, "value": v}
 ...     for c, v in zip(["upheld", "corrected", "other", "pending", "total"], [1, 0, 2, 0, 4])])
->>> [(f.rule, f.expected, f.found) for f in check(cells)]
-[('s4_group_total', 3, 4)]
+>>> [(f.rule, f.row, f.expected, f.found) for f in check(cells)]  # doctest: +NORMALIZE_WHITESPACE
+[('s4_group_total', 'review', 3, 4), ('unverifiable', 'litigation_direct', 's4_group_total', None),
+ ('unverifiable', 'litigation_after_review', 's4_group_total', None), ('table_incomplete', None, 15, 5)]
 """
 from __future__ import annotations
 
