@@ -27,6 +27,7 @@ _PATTERNS = sorted(((K.kw(label), key) for key, labels in K.PRE2019_ROWS.items()
                    key=lambda p: -len(p[0]))
 _COLS = K.PRE2019_COLUMNS
 _NEXT_ENUM = re.compile(r"\d\s*[.、．]\s*$")
+_PROSE = re.compile(r"[\u4e00-\u9fff]{4,}")
 
 
 def _anchors(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
@@ -74,14 +75,23 @@ def read_pre2019(text: str) -> Tables:
     out.found.add(K.PRE2019_TABLE)
     out.template = "pre2019"
     cands: dict[str, list[tuple]] = {}
+    row_tokens: dict[str, list[str]] = {}
     for i, (key, _s, e) in enumerate(anchors):
         stop = anchors[i + 1][1] if i + 1 < len(anchors) else end
+        if i + 1 == len(anchors):  # the last row ends where prose (a signature, a heading) begins
+            prose = _PROSE.search(t, e, stop)
+            stop = prose.start() if prose else stop
         # the next row's enumerator (``其中：1、``, glued as in ``2949819162、``) is not a value
         region = _NEXT_ENUM.sub("", t[e:stop])
         tokens = [tk.text for tk in tokenize(region) if not tk.empty]
         if len(tokens) > 2:
             out.warnings.append(f"pre2019/{key}: {len(tokens)} values for 2 cells, extra ignored")
-        cands[key] = _candidates(tokens)
+        row_tokens[key] = tokens
+    # an annex that separates its cells anywhere separates them everywhere: a lone number is one
+    # cell (the other blank), not a glued pair
+    separated = any(len(tk) >= 2 for tk in row_tokens.values())
+    for key, tokens in row_tokens.items():
+        cands[key] = [(tokens[0], None)] if separated and len(tokens) == 1 else _candidates(tokens)
     choice = {k: c[0] for k, c in cands.items()}
     # each group (a total and its parts) is chosen jointly: identities, cumulative >= year, short numbers
     for total, parts in K.PRE2019_SUMS.items():
