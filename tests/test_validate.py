@@ -219,3 +219,42 @@ def test_identities_agree_with_the_html_tables(shared, year):
     from_html = {(f.rule, f.row, f.column, f.expected, f.found) for f in check(_frame(gold))}
     from_text = {(f.rule, f.row, f.column, f.expected, f.found) for f in check(extract(read_document(d / "page.txt")))}
     assert from_text == from_html
+
+
+def _report(sections: dict, template="2021"):
+    from gxnlp.model import SECTION_KEYS, Report
+
+    return Report(source="r.txt", report_id="r", title=None, agency=None, year=2023, published=None, region={},
+                  template=template, sections={k: sections.get(k) for k in SECTION_KEYS}, encoding=None)
+
+
+def test_report_rules_fees_and_problems():
+    from gxnlp.tables.audit import report_rules
+
+    cells = {("s3", "other_fee_unpaid", "total"): 2}
+    problems = "一是公开内容不够全面；二是政策解读形式单一。下一步将加强培训。"
+    silent = _report({"problems": problems, "other": "无。"})
+    assert [f.rule for f in report_rules(silent, cells, {"s2", "s3", "s4"})] == ["fees_unexplained"]
+    said = _report({"problems": problems, "other": "本年度收取信息处理费200元。"})
+    assert report_rules(said, cells, {"s2", "s3", "s4"}) == []
+    empty = _report({"problems": "无。", "other": "无。"})
+    assert [(f.rule, f.found) for f in report_rules(empty, {}, {"s2", "s3", "s4"})] == [("problems_section_empty", 1)]
+    missing = report_rules(_report({"problems": problems}), {}, {"s3"})
+    assert sorted((f.rule, f.table) for f in missing) == [("table_incomplete", "s2"), ("table_incomplete", "s4")]
+    assert report_rules(_report({"problems": problems}, template="pre2019"), {}, set()) == []
+
+
+def test_continuity_pairs_only_consecutive_single_reports():
+    from gxnlp.tables.continuity import agency_group, continuity_findings, series_entry
+
+    def entry(rid, year, over, fwd, agency="某县 人民政府"):
+        return series_entry(rid, f"{rid}.txt", agency, {"province": "福建省"}, year,
+                            {("s3", "carried_over", "total"): over, ("s3", "carried_forward", "total"): fwd})
+
+    series = [entry("a", 2020, 0, 3), entry("b", 2021, 3, 1), entry("c", 2022, 2, 0),   # 2022 breaks (1 -> 2)
+              entry("e", 2024, 5, 0),                                                 # 2023 missing: no pair
+              entry("f", 2021, 9, 9, agency="另一机关")]                                # another agency
+    assert [(f.report_id, f.expected, f.found) for f in continuity_findings(series)] == [("c", 1, 2)]
+    assert agency_group("某县人民政府", {"province": "福建省"}) == agency_group("某县 人民政府", {"province": "福建省"})
+    twice = series + [entry("c2", 2022, 1, 0)]  # two 2022 reports of one agency: which continues is unknown
+    assert [f.report_id for f in continuity_findings(twice)] == []
