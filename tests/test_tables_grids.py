@@ -219,3 +219,15 @@ def test_s3_columns_matched_by_their_headers():
     got = df[df.row == "new_requests"].set_index("column")["value"]
     assert (got["natural_person"], got["commercial"], got["total"]) == (2, 1, 3)
     assert any("columns printed in the order total" in w for w in warnings), warnings
+
+
+def test_pre2019_requests_join_the_panel(shared, tmp_path):
+    """Dataset.wide: a 2014 report's annex (受理依申请公开信息总数 1) fills s3_new_requests like a 2019 table."""
+    from gxnlp.dataset.build import build, load
+
+    paths = [shared / "corpora/pingtan/py2014_gwh/page.txt", shared / "corpora/pingtan/py2022_syq/page.txt"]
+    build(paths, tmp_path / "d.duckdb", workers=1, corpus_stages=False)
+    wide = load(tmp_path / "d.duckdb").wide().set_index("year")
+    assert wide.loc[2014, "template"] == "pre2019" and wide.loc[2014, "s3_new_requests"] == 1
+    assert wide.loc[2014, "s3_granted"] == 1 and wide.loc[2014, "s4_review_total"] == 0
+    assert wide.loc[2022, "s3_new_requests"] == 74  # 本年新收 (the narrative's 75 adds last year's one)

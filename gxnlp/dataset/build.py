@@ -405,9 +405,18 @@ class Dataset:
         meta = self.reports[["report_id", "source", "agency", "agency_type", "level", "year", "published", "province", "city",
                              "county", "template"]].copy()
         cells = self.cells
-        for name, (table, row, column) in KEY_FIGURES.items():
-            sel = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["column"] == column)]
-            meta = meta.merge(sel[["report_id", "value"]].rename(columns={"value": name}), on="report_id", how="left")
+        from ..genre.table_keys import PRE2019_PANEL
+
+        for name, key in KEY_FIGURES.items():
+            # a 2008-2018 report's statistics annex fills the same column where it counts the same thing
+            for table, row, column in (key, PRE2019_PANEL.get(key)) if key in PRE2019_PANEL else (key,):
+                sel = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["column"] == column)]
+                sel = sel[["report_id", "value"]].rename(columns={"value": name})
+                if name in meta.columns:
+                    meta = meta.merge(sel.rename(columns={name: "_pre"}), on="report_id", how="left")
+                    meta[name] = meta[name].fillna(meta.pop("_pre"))
+                else:
+                    meta = meta.merge(sel, on="report_id", how="left")
         findings = self.findings
         counts = findings.groupby("report_id").size().rename("findings") if len(findings) else pd.Series(name="findings", dtype=int)
         meta = meta.merge(counts, left_on="report_id", right_index=True, how="left")

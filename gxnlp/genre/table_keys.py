@@ -242,3 +242,12 @@ PRE2019_SUMS: dict[str, tuple[str, ...]] = {
 }
 #: Where the annex starts: its title followed by the column header.
 RE_PRE2019_STATS = re.compile(kw("统计表") + r"[^。]{0,30}?" + kw("指标名称"))
+
+#: A 2019+ cell and the pre-2019 annex cell that counts the same thing this year: how 2008-2018
+#: reports join the same panel (``Dataset.wide``).
+PRE2019_PANEL: dict[tuple[str, str, str], tuple[str, str, str]] = {
+    ("s3", "new_requests", "total"): ("pre2019", "requests_total", "year"),
+    ("s3", "granted", "total"): ("pre2019", "replies_granted", "year"),
+    ("s3", "partially_granted", "total"): ("pre2019", "replies_partial", "year"),
+    ("s4", "review", "total"): ("pre2019", "review", "year"),
+}
