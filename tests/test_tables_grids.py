@@ -231,3 +231,13 @@ def test_pre2019_requests_join_the_panel(shared, tmp_path):
     assert wide.loc[2014, "template"] == "pre2019" and wide.loc[2014, "s3_new_requests"] == 1
     assert wide.loc[2014, "s3_granted"] == 1 and wide.loc[2014, "s4_review_total"] == 0
     assert wide.loc[2022, "s3_new_requests"] == 74  # 本年新收 (the narrative's 75 adds last year's one)
+
+
+def test_gold_split_covers_every_real_gold_file_once(shared):
+    """tests/gold/tables/split.json: each real gold file is development or frozen held-out, never both."""
+    split = json.loads((file_gold.__globals__["GOLD_DIR"] / "split.json").read_text(encoding="utf-8"))
+    dev, held = set(split["development"]), set(split["held_out"])
+    assert not dev & held and len(held) >= 4
+    gold_files = {p.name for p in file_gold.__globals__["GOLD_DIR"].glob("*.json")} - {"split.json", "pingtan_pre2019.json"}
+    pingtan = {f"pingtan:{d.name[2:6]}" for d in (shared / "corpora" / "pingtan").glob("py20*") if (d / "tables.json").exists()}
+    assert dev | held == gold_files | pingtan
