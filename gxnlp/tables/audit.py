@@ -57,8 +57,10 @@ class Finding:
 
 
 def _num(v):
-    if v is None:
+    if v is None or (isinstance(v, float) and v != v):  # None or NaN
         return None
+    if isinstance(v, (int, float)):
+        return v
     try:
         if pd.isna(v):
             return None

@@ -73,21 +73,24 @@ _TABLE_CELLS = {"s4": len(K.S4_ROWS) * len(K.S4_COLUMNS)}
 
 
 def readings(doc: Document, hint: str | None) -> dict[str, Tables]:
-    """Every reading of the document's tables: ``grid`` (its HTML/Word/ruled PDF tables read as
-    grids), ``grid_text`` (the same HTML/Word grids flattened to text rows), ``words`` (PDF
-    rows rebuilt from word positions) and ``text`` (the running text)."""
+    """The readings of the document's tables: ``grid`` (its HTML/Word/ruled PDF tables read as
+    grids), ``grid_text`` (HTML/Word grids flattened to text rows, when ``grid`` lacks a table),
+    ``words`` (PDF rows rebuilt from word positions) and ``text`` (the running text; for HTML
+    and Word, whose text renders the same grids, only when the grids lack a table)."""
     grids = list(doc.grids) or [Grid("html", g) for g in doc.html_tables]
     structured = [g for g in grids if g.kind != "pdf_words"]
     out: dict[str, Tables] = {}
     if structured:
         out["grid"] = read_grids(structured, hint)
-    if doc.html_tables:
+    if doc.html_tables and not {"s2", "s3", "s4"} <= out.get("grid", Tables()).found:
         gtext, stops = render_grids(doc.html_tables)
         out["grid_text"] = read_tables(gtext, hint, stops=stops)
     words = [g for g in grids if g.kind == "pdf_words"]
     if words:
         out["words"] = read_grids(words, hint)
-    if doc.text:
+    # the running text of an HTML/Word file renders the same grids: read only for what they lack
+    found = set().union(*(t.found for t in out.values())) if out else set()
+    if doc.text and (doc.format not in ("html", "docx") or not {"s2", "s3", "s4"} <= found):
         out["text"] = read_tables(doc.text, hint)
     return out
 
@@ -124,8 +127,12 @@ def _read(doc: Document, hint: str | None) -> Tables:
     cands = readings(doc, hint)
     got = Tables()
     for table in ("s3", "s2", "s4"):
-        scored = sorted(((_table_score(t, table, name), name) for name, t in cands.items() if table in t.found),
-                        key=lambda x: x[0][0])
+        having = [name for name, t in cands.items() if table in t.found]
+        if len(having) == 1:  # one reading: nothing to choose between
+            scored = [(((0,), 0, 0), having[0])]
+        else:
+            scored = sorted(((_table_score(cands[name], table, name), name) for name in having),
+                            key=lambda x: x[0][0])
         if not scored:
             continue
         (score, fails, unread), name = scored[0]
