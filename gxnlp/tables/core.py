@@ -112,12 +112,12 @@ def _table_score(tables: Tables, table: str, route: str) -> tuple:
     return (fails, unread, -len(cells), ROUTES.index(route)), fails, unread
 
 
-def _why(best: tuple, other: tuple) -> str:
+def _why(best: tuple, other: tuple, other_name: str) -> str:
     if best[0] < other[0]:
         return f"{'its identities hold' if best[0] == 0 else f'{best[0]} identities fail or cannot be checked'} " \
-               f"(the other: {other[0]})"
+               f"(in the {other_name} reading {other[0]} fail or cannot be checked)"
     if best[1] < other[1]:
-        return f"fewer unread cells ({best[1]} vs {other[1]})"
+        return f"fewer unread cells ({best[1]} vs {other[1]} in the {other_name} reading)"
     return "equally consistent; the table's own structure is preferred"
 
 
@@ -151,7 +151,7 @@ def _read(doc: Document, hint: str | None) -> Tables:
                 got.warnings.append(
                     f"{table}: the {name} and {other} readings disagree on {len(diff)} cells (e.g. {k[0]}/{k[1]}: "
                     f"{mine.get(k)!r} vs {theirs.get(k)!r}); kept {name}: "
-                    f"{_why((fails, unread), (ofails, ounread))}")
+                    f"{_why((fails, unread), (ofails, ounread), other)}")
     for name, t in cands.items():
         if name in ("grid", "words") and any(c.table in got.found for c in t.cells):
             got.warnings.extend(w for w in t.warnings if w.startswith("unmatched row label"))
