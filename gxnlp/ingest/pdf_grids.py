@@ -111,6 +111,8 @@ def word_grid(page, page_no: int) -> Grid | None:
             d = abs(ln[0].y - w.y)
             if d > 2.5 * height:
                 continue
+            if _ENUM_START.match(w.text) and ln[0].y < w.y - 0.4 * height:
+                continue  # a label's first line (1. … / （一）…) is never below the label's numbers
             zone = zones[i]
             if d > 0.4 * height and zone is not None:
                 # a fragment from another line: in the labels' font size and column only

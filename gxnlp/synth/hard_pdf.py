@@ -1,7 +1,7 @@
 """Hard PDFs: the tables laid out the way government offices typeset them (reportlab).
 
 A ruled grid whose long labels wrap over two or three lines inside their cell with the numbers
-vertically centred; merged vertical group labels (三、本年度办理结果, （三）不予公开 …); a typo in
+vertically centred (or level with the label's first or last line); merged vertical group labels (三、本年度办理结果, （三）不予公开 …); a typo in
 some labels (a character dropped or replaced); s3 crossing a page break with its header repeated;
 and unruled variants (no lines at all, or only the outer frame and header rule). Each agency gets
 a series of consecutive years whose 二、上年结转 continues last year's 四、结转下年度, with planted
@@ -57,7 +57,8 @@ def _table_style(ruled: str, spans: list, header_rows: int, n_rows: int, n_cols:
     from reportlab.lib import colors
     from reportlab.platypus import TableStyle
 
-    cmds = [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+    ruled, _, valign = ruled.partition(":")
+    cmds = [("VALIGN", (0, 0), (-1, -1), valign or "MIDDLE"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
             ("FONTSIZE", (0, 0), (-1, -1), 9)]
     if ruled == "grid":
         cmds.append(("GRID", (0, 0), (-1, -1), 0.6, colors.black))
@@ -192,7 +193,7 @@ def render(page: dict, t: dict, rng: random.Random) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     st = _styles()
-    ruled = page["ruling"]
+    ruled = page["ruling"] + ":" + page.get("valign", "MIDDLE")
     typo_rows = set(page["typos"])
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=60, rightMargin=60, topMargin=60, bottomMargin=60,
@@ -281,6 +282,8 @@ def generate(out_dir: str | Path, n: int = 40, seed: int = 0, progress=None) -> 
             page = {"title": f"{agency}{year}年政府信息公开工作年度报告", "agency": agency, "year": year,
                     "ruling": prng.choice(["grid", "grid", "grid", "frame", "none"]), "typos": typos,
                     "page_break": prng.random() < 0.5,
+                    # numbers centred between a wrapped label's lines, or level with its first or last line
+                    "valign": prng.choice(["MIDDLE", "MIDDLE", "TOP", "BOTTOM"]),
                     "paras": [f"{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，持续深化政务公开。"
                               f"全年主动公开政府信息{prng.randint(20, 900)}条。" * prng.randint(2, 6)]}
             data = render(page, t, prng)
@@ -291,7 +294,7 @@ def generate(out_dir: str | Path, n: int = 40, seed: int = 0, progress=None) -> 
                     continue
                 cells_rows.append({"file": rel, "table": table, "row": row, "column": col, "value": format_value(v)})
             docs.append({"file": rel, "agency": agency, "year": year, "ruling": page["ruling"], "typos": typos,
-                         "s3_crosses_page": page["page_break"]})
+                         "s3_crosses_page": page["page_break"], "valign": page["valign"]})
             i += 1
             if progress:
                 progress(1)
