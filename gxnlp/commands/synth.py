@@ -7,13 +7,15 @@ from pathlib import Path
 
 import typer
 
+from ..model import DEFAULT_SEED
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def synth(
         out: Path = typer.Argument(..., help="Output folder (reports by year, ground truth in OUT/truth/)."),
         n: int = typer.Option(300, "--n", min=1, help="Number of reports."),
-        seed: int = typer.Option(0, "--seed", help="Random seed: same n and seed give a byte-identical corpus."),
+        seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed: same n and seed give a byte-identical corpus."),
         force: bool = typer.Option(False, "--force", help="Replace OUT if it holds an earlier synthetic corpus."),
         hard_pdf: bool = typer.Option(False, "--hard-pdf", help="Only PDFs with tables typeset as offices do "
                                       "(ruled/unruled grids, wrapped and merged labels, typos, page breaks), in "
@@ -24,6 +26,12 @@ def register(app: typer.Typer) -> None:
 
         from ..synth import generate
 
+        if out.exists() and not out.is_dir():
+            typer.echo(f"error: {out} is a file; give a folder for the corpus", err=True)
+            raise typer.Exit(2)
+        if any(p.exists() and not p.is_dir() for p in out.parents):
+            typer.echo(f"error: cannot create {out}: a parent is a file", err=True)
+            raise typer.Exit(2)
         if out.exists() and any(out.iterdir()):
             if not force:
                 typer.echo(f"error: {out} is not empty (use --force to replace an earlier synthetic corpus)", err=True)
@@ -35,10 +43,14 @@ def register(app: typer.Typer) -> None:
         with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       transient=True) as bar:
             task = bar.add_task("reports", total=n)
-            if hard_pdf:
-                from ..synth.hard_pdf import generate as generate_hard
+            try:
+                if hard_pdf:
+                    from ..synth.hard_pdf import generate as generate_hard
 
-                summary = generate_hard(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
-            else:
-                summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+                    summary = generate_hard(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+                else:
+                    summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+            except OSError as exc:
+                typer.echo(f"error: cannot write the corpus into {out}: {exc.strerror or exc}", err=True)
+                raise typer.Exit(2) from exc
         typer.echo(json.dumps(summary, ensure_ascii=False))

@@ -25,34 +25,73 @@ from typing import Any
 import pandas as pd
 
 from ..ingest.read import report_id_of
-from ..model import SECTION_KEYS, error_record
+from ..model import DEFAULT_SEED, SECTION_KEYS, error_record
 from ..pipeline import iter_files, process_map
-from ..topics.prevalence import agency_level, agency_type
+from ..structure.agency import agency_level, agency_type
 
-SCHEMA: dict[str, str] = {
-    "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
-    "reports": (
-        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_type VARCHAR, level VARCHAR, "
-        "year INTEGER, published VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, template VARCHAR, "
-        "encoding VARCHAR, warnings VARCHAR, "
-        + ", ".join(f"{k} VARCHAR" for k in SECTION_KEYS)
-    ),
-    "errors": "report_id VARCHAR PRIMARY KEY, source VARCHAR, error VARCHAR",
-    "cells": 'report_id VARCHAR, template VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, value DOUBLE, raw VARCHAR',
-    "findings": ('report_id VARCHAR, source VARCHAR, rule VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, '
-                 "expected VARCHAR, found VARCHAR, message VARCHAR"),
-    "statements": ("report_id VARCHAR, kind VARCHAR, position INTEGER, text VARCHAR, category VARCHAR, score DOUBLE, "
-                   "topic INTEGER"),
-    "reuse": ("a_report_id VARCHAR, b_report_id VARCHAR, kind VARCHAR, copied_chars INTEGER, a_share DOUBLE, "
-              "b_share DOUBLE, passages VARCHAR"),
-    "report_reuse": "report_id VARCHAR PRIMARY KEY, copied_share DOUBLE, self_share DOUBLE, cross_share DOUBLE",
-    "topics": "kind VARCHAR, topic INTEGER, label VARCHAR, top_terms VARCHAR, share DOUBLE, reports INTEGER",
-    "build_state": "key VARCHAR PRIMARY KEY, value VARCHAR",
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the dataset: typed columns (name, DuckDB type) and its primary key, if any."""
+
+    columns: tuple[tuple[str, str], ...]
+    primary_key: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [name for name, _type in self.columns]
+
+    def ddl(self) -> str:
+        cols = [f'"{name}" {sql_type}' + (" PRIMARY KEY" if name == self.primary_key else "")
+                for name, sql_type in self.columns]
+        return ", ".join(cols)
+
+
+TEXT, BIGINT, DOUBLE, INTEGER = "VARCHAR", "BIGINT", "DOUBLE", "INTEGER"
+#: The tables of the dataset, declared once: the DDL, the insert columns and the exports read them.
+SCHEMA: dict[str, Table] = {
+    "files": Table((
+        ("path", TEXT), ("size", BIGINT), ("mtime", DOUBLE), ("report_id", TEXT),
+    ), primary_key="path"),
+    "reports": Table((
+        ("report_id", TEXT), ("source", TEXT), ("title", TEXT), ("agency", TEXT), ("agency_type", TEXT),
+        ("level", TEXT), ("year", INTEGER), ("published", TEXT), ("province", TEXT), ("city", TEXT),
+        ("county", TEXT), ("template", TEXT), ("encoding", TEXT), ("warnings", TEXT),
+    ) + tuple((k, TEXT) for k in SECTION_KEYS), primary_key="report_id"),
+    "errors": Table((("report_id", TEXT), ("source", TEXT), ("error", TEXT),), primary_key="report_id"),
+    "cells": Table((
+        ("report_id", TEXT), ("template", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT),
+        ("value", DOUBLE), ("raw", TEXT),
+    )),
+    "findings": Table((
+        ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT), ("row", TEXT),
+        ("column", TEXT), ("expected", TEXT), ("found", TEXT), ("message", TEXT),
+    )),
+    "statements": Table((
+        ("report_id", TEXT), ("kind", TEXT), ("position", INTEGER), ("text", TEXT), ("category", TEXT),
+        ("score", DOUBLE), ("topic", INTEGER),
+    )),
+    "reuse": Table((
+        ("a_report_id", TEXT), ("b_report_id", TEXT), ("kind", TEXT), ("copied_chars", INTEGER),
+        ("a_share", DOUBLE), ("b_share", DOUBLE), ("passages", TEXT),
+    )),
+    "report_reuse": Table((
+        ("report_id", TEXT), ("copied_share", DOUBLE), ("self_share", DOUBLE), ("cross_share", DOUBLE),
+    ), primary_key="report_id"),
+    "topics": Table((
+        ("kind", TEXT), ("topic", INTEGER), ("label", TEXT), ("top_terms", TEXT), ("share", DOUBLE),
+        ("reports", INTEGER),
+    )),
+    "build_state": Table((("key", TEXT), ("value", TEXT),), primary_key="key"),
 }
+
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
 CORPUS_TABLES = ("reuse", "report_reuse", "topics")
+#: What every export holds (CSV, Parquet, Excel, and the DuckDB file, which also keeps its own
+#: bookkeeping tables ``files`` and ``build_state``): the wide view first, then the long tables.
+EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics", "reuse", "report_reuse", "errors")
 
 
 # --------------------------------------------------------------------------- per document
@@ -134,43 +173,29 @@ def _connect(db: str | os.PathLike):
 
     con = duckdb.connect(str(db))
     existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    for name, cols in SCHEMA.items():
+    for name, table in SCHEMA.items():
         if name in existing:
             have = [r[1] for r in con.execute(f"PRAGMA table_info('{name}')").fetchall()]
-            if have != [c.split()[0].strip('"') for c in _columns(name)]:
+            if have != table.column_names:
                 # Built by an older gxnlp: the table is rebuilt (and every report re-processed).
                 con.execute(f"DROP TABLE {name}")
                 con.execute("DELETE FROM build_state WHERE key = 'stages'") if "build_state" in existing else None
-        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({table.ddl()})")
     return con
 
 
 def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    columns = [c.split()[0].strip('"') for c in _columns(table)]
+    columns = SCHEMA[table].column_names
     frame = pd.DataFrame(rows).reindex(columns=columns)
     if "value" in frame:
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     con.register("_rows", frame)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if "PRIMARY KEY" in SCHEMA[table]
+    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if SCHEMA[table].primary_key
                 else f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
     con.unregister("_rows")
-
-
-def _columns(table: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    for ch in SCHEMA[table]:
-        if ch == "," and depth == 0:
-            parts.append(cur.strip())
-            cur = ""
-        else:
-            depth += ch == "("
-            depth -= ch == ")"
-            cur += ch
-    parts.append(cur.strip())
-    return [p for p in parts if not p.upper().startswith("PRIMARY KEY")]
 
 
 def _stages_version() -> str:
@@ -198,8 +223,9 @@ def build(
     scheduler: str = "processes",
     chunk_size: int = 32,
     corpus_stages: bool = True,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+    skipped: Iterable[dict[str, Any]] = (),
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:
     """Build or update the dataset at ``db`` from report files under ``paths``.
@@ -208,7 +234,9 @@ def build(
     :func:`gxnlp.pipeline.process_map` (``"dask"`` uses the current dask.distributed client, so
     a corpus can be analysed on a cluster while results stream into one file). ``_abort_after_chunks``
     is a fault-injection point for tests: the process dies (``os._exit``) after that many
-    committed chunks, as a killed build would.
+    committed chunks, as a killed build would. ``skipped`` are ``{"source", "error"}`` records of
+    files that were not read (unsupported types found in the input folders): they go to the
+    ``errors`` table with an id made from their path (their content is never read).
     """
     stats = BuildStats()
     con = _connect(db)
@@ -234,6 +262,12 @@ def build(
             continue
         queued.add(rid)
         todo.append(path)
+    skipped_rows = [{"report_id": "path:" + hashlib.sha1(str(Path(r["source"]).resolve()).encode()).hexdigest()[:16],
+                     **r} for r in skipped]
+    if skipped_rows:
+        con.execute("BEGIN TRANSACTION")
+        _insert(con, "errors", skipped_rows)
+        con.execute("COMMIT")
     if scheduler == "processes" and len(todo) < 8:
         workers = 1  # a pool costs more than it saves on a handful of files
     results = process_map(analyse_path, todo, workers=workers, scheduler=scheduler)
@@ -280,10 +314,22 @@ def build(
             stats.corpus_stages.append(name)
         con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
         con.execute("COMMIT")
-    if parquet is not None:
-        export_parquet(con, parquet)
     con.close()
+    store_wide(db)
+    if parquet is not None:
+        Dataset(db).to_parquet(parquet)
     return stats
+
+
+def store_wide(db: str | os.PathLike) -> None:
+    """Keep :meth:`Dataset.wide` in the DuckDB file as the table ``wide`` (for SQL users)."""
+    import duckdb
+
+    wide = Dataset(db).wide()
+    with duckdb.connect(str(db)) as con:
+        con.register("_wide", wide)
+        con.execute("CREATE OR REPLACE TABLE wide AS SELECT * FROM _wide")
+        con.unregister("_wide")
 
 
 def topics_stage(con, seed: int) -> None:
@@ -339,15 +385,6 @@ def continuity_stage(con, seed: int) -> None:
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
 CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage,
                                                         "continuity": continuity_stage}
-
-
-def export_parquet(con, directory: str | os.PathLike) -> None:
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    for table in SCHEMA:
-        if table in ("build_state",):
-            continue
-        con.execute(f"COPY (SELECT * FROM {table}) TO '{out / (table + '.parquet')}' (FORMAT PARQUET)")
 
 
 # --------------------------------------------------------------------------- load
@@ -428,12 +465,21 @@ class Dataset:
             cats.columns = [f"n_{c}" for c in cats.columns]
             meta = meta.merge(cats, left_on="report_id", right_index=True, how="left")
             if st["topic"].notna().any():
-                tp = st.dropna(subset=["topic"]).assign(col=lambda d: d["kind"] + "_topic_" + d["topic"].astype(int).astype(str))
-                shares = pd.crosstab(tp["report_id"], tp["col"], normalize="index")
-                shares.columns = [f"share_{c}" for c in shares.columns]
-                meta = meta.merge(shares, left_on="report_id", right_index=True, how="left")
+                meta = meta.merge(self._topic_shares(st), left_on="report_id", right_index=True, how="left")
         meta = meta.merge(self.report_reuse, on="report_id", how="left")
         return meta.sort_values(["year", "agency", "report_id"], na_position="last").reset_index(drop=True)
+
+    def _topic_shares(self, st: pd.DataFrame) -> pd.DataFrame:
+        """Per report, the share of its (topic-assigned) statements in each topic: one column per topic,
+        named ``share_<kind>_<nn>_<label>`` and ordered by kind, then topic number."""
+        tp = st.dropna(subset=["topic"]).assign(topic=lambda d: d["topic"].astype(int))
+        labels = {(k, int(t)): str(lab) for k, t, lab in zip(self.topics["kind"], self.topics["topic"], self.topics["label"])}
+        width = max(2, len(str(tp["topic"].max())))
+        shares = pd.crosstab([tp["report_id"]], [tp["kind"], tp["topic"]], normalize="index")
+        shares = shares[sorted(shares.columns)]
+        shares.columns = ["_".join(filter(None, (f"share_{k}", f"{t:0{width}d}", "".join(labels.get((k, t), "").split()))))
+                          for k, t in shares.columns]
+        return shares
 
     # Exports researchers use -------------------------------------------------
     def to_csv(self, directory: str | os.PathLike) -> list[Path]:
@@ -466,8 +512,8 @@ class Dataset:
         return written
 
     def _frames(self) -> dict[str, pd.DataFrame]:
-        return {"wide": self.wide(), "reports": self.reports, "cells": self.cells, "findings": self.findings,
-                "statements": self.statements, "reuse": self.reuse, "errors": self.errors}
+        """The tables of every export (:data:`EXPORT_TABLES`), by name."""
+        return {name: self.wide() if name == "wide" else self.table(name) for name in EXPORT_TABLES}
 
 
 def load(path: str | os.PathLike) -> Dataset:
