@@ -19,12 +19,6 @@ S3_COLUMNS: tuple[str, ...] = (
     "total",
 )
 
-#: s3 column headers as the templates print them.
-S3_COLUMN_LABELS: dict[str, str] = {
-    "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "social_welfare": "社会公益组织",
-    "legal_service": "法律服务机构", "other_org": "其他", "total": "总计",
-}
-
 S4_ROWS: tuple[str, ...] = ("review", "litigation_direct", "litigation_after_review")
 S4_COLUMNS: tuple[str, ...] = ("upheld", "corrected", "other", "pending", "total")
 
@@ -256,41 +250,11 @@ RE_AFTER_S4 = re.compile(
 #: a row label is compared with (:mod:`gxnlp.tables.labels`). The first is written back when a
 #: grid row is rendered for the text reader, so it must match the row's pattern above.
 ROW_LABELS: dict[str, tuple[str, ...]] = {
-    "regulations": ("规章",),
-    "normative_documents": ("行政规范性文件", "规范性文件"),
-    "licensing": ("行政许可",),
-    "other_services": ("其他对外管理服务事项",),
-    "penalty": ("行政处罚",),
-    "coercion": ("行政强制",),
-    "fees": ("行政事业性收费",),
-    "procurement": ("政府集中采购",),
-    "new_requests": ("一、本年新收政府信息公开申请数量",),
-    "carried_over": ("二、上年结转政府信息公开申请数量",),
-    "granted": ("（一）予以公开",),
-    "partially_granted": ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "（二）部分公开"),
-    "denied_state_secret": ("1.属于国家秘密",),
-    "denied_prohibited_by_law": ("2.其他法律行政法规禁止公开",),
-    "denied_security_stability": ("3.危及“三安全一稳定”",),
-    "denied_third_party": ("4.保护第三方合法权益",),
-    "denied_internal_affairs": ("5.属于三类内部事务信息",),
-    "denied_process_info": ("6.属于四类过程性信息",),
-    "denied_enforcement_file": ("7.属于行政执法案卷",),
-    "denied_administrative_query": ("8.属于行政查询事项",),
-    "unable_not_held": ("1.本机关不掌握相关政府信息",),
-    "unable_needs_creation": ("2.没有现成信息需要另行制作",),
-    "unable_unclear": ("3.补正后申请内容仍不明确",),
-    "not_processed_complaint": ("1.信访举报投诉类申请",),
-    "not_processed_repeated": ("2.重复申请",),
-    "not_processed_publication": ("3.要求提供公开出版物",),
-    "not_processed_excessive": ("4.无正当理由大量反复申请",),
-    "not_processed_reconfirm": ("5.要求行政机关确认或重新出具已获取信息",),
-    "other_handling": ("（六）其他处理",),
-    "other_no_correction": ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",),
-    "other_fee_unpaid": ("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",),
-    "other_misc": ("3.其他",),
-    "total_handled": ("（七）总计",),
-    "carried_forward": ("四、结转下年度继续办理",),
+    key: tuple(dict.fromkeys(x for x in (S2_LABELS.get(key), S2_LABELS_2019.get(key), S3_LABELS.get(key)) if x))
+    for key in (*S2_LABELS, *S3_LABELS)
 }
+#: a cell that cuts the long label short
+ROW_LABELS["partially_granted"] += ("（二）部分公开",)
 
 
 def table_row_order(template: str) -> tuple[tuple[str, str], ...]:

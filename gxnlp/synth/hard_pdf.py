@@ -20,6 +20,7 @@ import random
 from pathlib import Path
 
 from ..genre import table_keys as K
+from ..genre.sections import SECTION_TITLES
 from .numbers import draw_tables, format_value, iter_cells, plant_error, violations
 
 _COUNTIES = ["临川", "安平", "清河", "永宁", "东阳", "南丰", "西岭", "北川", "龙泉", "石门", "青山", "白水"]
@@ -78,21 +79,14 @@ def _s2_flowables(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: 
 
     out = []
     tpl = t["template"]
-    heads = {"2021": [("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["regulations", "normative_documents"]),
-                      ("第二十条第（五）项", ["信息内容", "本年处理决定数量"], ["licensing"]),
-                      ("第二十条第（六）项", ["信息内容", "本年处理决定数量"], ["penalty", "coercion"]),
-                      ("第二十条第（八）项", ["信息内容", "本年收费金额（单位：万元）"], ["fees"])],
-             "2019": [("第二十条第（一）项", ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"], ["regulations", "normative_documents"]),
-                      ("第二十条第（五）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["licensing", "other_services"]),
-                      ("第二十条第（六）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"], ["penalty", "coercion"]),
-                      ("第二十条第（八）项", ["信息内容", "上一年项目数量", "本年增/减"], ["fees"]),
-                      ("第二十条第（九）项", ["信息内容", "采购项目数量", "采购总金额"], ["procurement"])]}[tpl]
+    heads = [(item, (K.S2_CONTENT_LABEL, *columns), rows) for item, columns, rows in K.S2_ITEMS[tpl]]
+    labels = K.S2_LABELS_2019 if tpl == "2019" else K.S2_LABELS
     cols = dict(K.S2_ROWS[tpl])
     for title, header, rows in heads:
         n = len(header)
         data = [[Paragraph(title, st["cell"])] + [""] * (n - 1), [Paragraph(h, st["cell"]) for h in header]]
         for r in rows:
-            label = K.ROW_LABELS[r][0] if tpl == "2021" or r != "normative_documents" else "规范性文件"
+            label = labels[r]
             label = _typo(rng, label) if r in typo_rows else label
             vals = [t["s2"][r][c] for c in cols[r]]
             data.append([Paragraph(label, st["cell"])] + [Paragraph(_num(v) if c != "change" or not v or v < 0
@@ -109,19 +103,19 @@ def _s3_flowables(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: 
 
     tpl = t["template"]
     rows = K.s3_rows(tpl)
-    group_of = {"denied": "（三）不予公开", "unable": "（四）无法提供", "not_processed": "（五）不予处理"}
-    if tpl == "2021":
-        group_of["other_"] = "（六）其他处理"
+    group_of = {row: label for label, rows in K.S3_GROUPS + ((K.S3_GROUP_2021_OTHER,) if tpl == "2021" else ())
+                for row in rows}
     P = lambda s, k="cell": Paragraph(s, st[k])  # noqa: E731
-    head = [[P("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"), "", "", P("申请人情况"), "", "", "", "", "", ""],
-            ["", "", "", P("自然人"), P("法人或其他组织"), "", "", "", "", P("总计")],
-            ["", "", "", "", P("商业企业"), P("科研机构"), P("社会公益组织"), P("法律服务机构"), P("其他"), ""]]
+    col = K.S3_COLUMN_LABELS
+    head = [[P(K.S3_NOTE), "", "", P(K.S3_APPLICANTS_LABEL), "", "", "", "", "", ""],
+            ["", "", "", P(col["natural_person"]), P(K.S3_ORGANISATIONS_LABEL), "", "", "", "", P(col["total"])],
+            ["", "", "", ""] + [P(col[c]) for c in K.S3_COLUMNS[1:6]] + [""]]
     spans = [((0, 0), (2, 2)), ((3, 0), (9, 0)), ((3, 1), (3, 2)), ((4, 1), (8, 1)), ((9, 1), (9, 2))]
     data = list(head)
     first_result = None
     groups: dict[str, list[int]] = {}
     for key in rows:
-        label = K.ROW_LABELS[key][0]
+        label = K.S3_LABELS[key]
         label = _typo(rng, label) if key in typo_rows else label
         vals = [P(_num(t["s3"][key][c]), "num") for c in K.S3_COLUMNS]
         r = len(data)
@@ -130,7 +124,7 @@ def _s3_flowables(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: 
             spans.append(((0, r), (2, r)))
             continue
         first_result = r if first_result is None else first_result
-        grp = next((g for p, g in group_of.items() if key.startswith(p)), None)
+        grp = group_of.get(key)
         if grp is None:
             data.append(["", P(label), ""] + vals)
             spans.append(((1, r), (2, r)))
@@ -138,7 +132,7 @@ def _s3_flowables(t: dict, rng: random.Random, st: dict, ruled: str, typo_rows: 
             data.append(["", "", P(label)] + vals)
             groups.setdefault(grp, []).append(r)
     last_result = len(data) - 2
-    data[first_result][0] = P("三、本年度办理结果")
+    data[first_result][0] = P(K.S3_RESULTS_LABEL)
     spans.append(((0, first_result), (0, last_result)))
     for grp, rs in groups.items():
         data[rs[0]][1] = P(grp)
@@ -175,9 +169,10 @@ def _s4_flowable(t: dict, st: dict, ruled: str):
     from reportlab.platypus import Paragraph, Table
 
     P = lambda s: Paragraph(s, st["num"])  # noqa: E731
-    five = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-    data = [[P("行政复议")] + [""] * 4 + [P("行政诉讼")] + [""] * 9,
-            [P(x) for x in five] + [P("未经复议直接起诉")] + [""] * 4 + [P("复议后起诉")] + [""] * 4,
+    five = list(K.S4_COLUMN_LABELS.values())
+    data = [[P(K.S4_REVIEW_LABEL)] + [""] * 4 + [P(K.S4_LITIGATION_LABEL)] + [""] * 9,
+            [P(x) for x in five] + [P(K.S4_ROW_LABELS["litigation_direct"])] + [""] * 4
+            + [P(K.S4_ROW_LABELS["litigation_after_review"])] + [""] * 4,
             [""] * 5 + [P(x) for x in five] * 2,
             [P(_num(t["s4"][g][c])) for g in K.S4_ROWS for c in K.S4_COLUMNS]]
     spans = [((0, 0), (4, 0)), ((5, 0), (14, 0)), ((5, 1), (9, 1)), ((10, 1), (14, 1))] + [
@@ -199,19 +194,21 @@ def render(page: dict, t: dict, rng: random.Random) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=60, rightMargin=60, topMargin=60, bottomMargin=60,
                             title=page["title"], author=page["agency"], invariant=1)
     story = [Paragraph(page["title"], st["title"]), Spacer(1, 10)]
-    story.append(Paragraph("一、总体情况", st["head"]))
+    head = dict(zip(SECTION_TITLES, ("一、", "二、", "三、", "四、", "五、", "六、")))
+    title = {k: head[k] + v for k, v in SECTION_TITLES.items()}
+    story.append(Paragraph(title["overview"], st["head"]))
     for para in page["paras"]:
         story.append(Paragraph(para, st["body"]))
-    story.append(Paragraph("二、主动公开政府信息情况", st["head"]))
+    story.append(Paragraph(title["active_disclosure"], st["head"]))
     story += _s2_flowables(t, rng, st, ruled, typo_rows)
-    story.append(Paragraph("三、收到和处理政府信息公开申请情况", st["head"]))
+    story.append(Paragraph(title["requests"], st["head"]))
     story += _s3_flowables(t, rng, st, ruled, typo_rows, page["page_break"])
-    story.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况", st["head"]))
+    story.append(Paragraph(title["review_litigation"], st["head"]))
     story.append(_s4_flowable(t, st, ruled))
-    story.append(Paragraph("五、存在的主要问题及改进情况", st["head"]))
+    story.append(Paragraph(title["problems"], st["head"]))
     story.append(Paragraph("一是公开内容的深度和广度还需拓展；二是政策解读形式较为单一。下一步，将进一步加强培训，"
                            "完善工作机制，提升公开质量。", st["body"]))
-    story.append(Paragraph("六、其他需要报告的事项", st["head"]))
+    story.append(Paragraph(title["other"], st["head"]))
     story.append(Paragraph("本年度未收取信息处理费。", st["body"]))
 
     def footer(canvas, d):
@@ -277,7 +274,7 @@ def generate(out_dir: str | Path, n: int = 40, seed: int = 0, progress=None) -> 
             carried = dict(t["s3"]["carried_forward"])
             for v in violations(t):
                 errors.append({"file": rel, **v, "detail": f"planted: {planted}; {v['detail']}" if planted else v["detail"]})
-            typos = prng.sample([k for k in K.s3_rows("2021") if len(K.ROW_LABELS[k][0]) > 6], k=2) \
+            typos = prng.sample([k for k in K.s3_rows("2021") if len(K.S3_LABELS[k]) > 6], k=2) \
                 if prng.random() < 0.6 else []
             page = {"title": f"{agency}{year}年政府信息公开工作年度报告", "agency": agency, "year": year,
                     "ruling": prng.choice(["grid", "grid", "grid", "frame", "none"]), "typos": typos,
