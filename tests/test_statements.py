@@ -169,3 +169,24 @@ def test_restarted_numbering_ordinals_and_nothing_to_report():
         "problem", "problem", "measure", "measure"]
     assert _split("2023年，我局政府信息公开工作平稳有序，未发现明显问题。下一步，我局将继续做好政府信息公开工作。") == [
         ("measure", "下一步，我局将继续做好政府信息公开工作。")]
+
+
+@pytest.mark.parametrize("text,items", [
+    ("存在的不足主要是：政策解读形式单一，网站栏目更新有待提升，制度建设尚需完善，公开内容还不够丰富，队伍建设还需加强等。",
+     ["政策解读形式单一", "网站栏目更新有待提升", "制度建设尚需完善", "公开内容还不够丰富", "队伍建设还需加强"]),
+    ("主动公开内容不够全面，政策解读形式较为单一，公众参与渠道有限。",
+     ["主动公开内容不够全面", "政策解读形式较为单一", "公众参与渠道有限"]),
+    ("我办工作仍有不足，主要是：档案整理不够规范、依申请答复质量有待提高。",
+     ["档案整理不够规范", "依申请答复质量有待提高"]),
+])
+def test_unmarked_deficiency_list_is_split_per_item(text, items):
+    assert [s.text for s in split_statements(text) if s.kind == "problem"] == items
+
+
+@pytest.mark.parametrize("text", [
+    "网站更新不及时，部分栏目内容陈旧。",  # one statement with an inner comma
+    "制度建设有待完善；少数政务新媒体属性不够突出，互动效果有待进一步加强。",  # ； separates the items
+])
+def test_inner_comma_keeps_a_statement_whole(text):
+    sts = split_statements(text)
+    assert sts[-1].text.startswith(("网站更新", "少数政务新媒体")) and sts[-1].text.endswith("。")

@@ -173,6 +173,8 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
     n = len(units)
     for i, (a, b) in enumerate(units):
         u = text[a:b]
+        prev = text[units[i - 1][0]:units[i - 1][1]] if i else ""
+        after_intro = prev.rstrip(WS).endswith(("：", ":"))
         nxt = text[units[i + 1][0]:units[i + 1][1]] if i + 1 < n else ""
         next_is_item = bool(nxt) and _marker_at(nxt) is not None
         if JUNK.match(u) or (SIGNATURE.match(u) and not re.search(r"[，,。；;]", u)):
@@ -287,8 +289,12 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
             if next_is_item:
                 st.last_style = None
                 continue
-        for x, y in _split_clauses(u, a, "；;"):
-            emit(st.kind, x, y)
+        clauses = _split_clauses(u, a, "；;")
+        for x, y in clauses:
+            # when ； separates the items, a comma inside one is not a list separator
+            items = _predicate_items(text[x:y], x, after_intro) if st.kind == "problem" and len(clauses) == 1 else None
+            for x2, y2 in items or [(x, y)]:
+                emit(st.kind, x2, y2)
         st.last_style = None
     close()
 
@@ -345,6 +351,44 @@ def dewrap(text: str, min_lines: int = 3) -> tuple[str, list[int] | None]:
                 omap.append(pos)
             pos += 1
     return "".join(out_chars), omap
+
+
+#: The predicate that closes one item of an unmarked deficiency list (``A不足，B有待提升，C尚需完善``).
+DEFICIENCY_END = re.compile(
+    r"(?:(?:有待|尚待|尚需|还需|仍需|亟需|亟待|需要|还要|仍要|需)(?:进一步|继续|持续|不断)?(?:加强|提升|提高|完善|改进|规范|深化|拓展|丰富|健全|强化|优化|加大|拓宽|改善|落实|增强)"
+    r"|不够[\u4e00-\u9fff]{0,4}|不足|不高|不强|不到位|不及时|不完善|不规范|不全面|不充分|不平衡|不健全|不明显|不畅通?|不佳"
+    r"|较弱|偏弱|薄弱|欠缺|滞后|单一|较少|偏少|较低|偏低|有限|缺乏[\u4e00-\u9fff]{1,6})"
+    r"(?:的(?:问题|现象|情况))?$"
+)
+_LIST_TAIL = re.compile(r"等(?:方面)?(?:的)?(?:问题|不足|情况)?[。；;！!]?$")
+
+
+def _predicate_items(piece: str, start: int, after_intro: bool) -> list[tuple[int, int]] | None:
+    """Items of an unmarked list of deficiencies, each closed by its own predicate; None if not such a list.
+
+    Three or more clauses joined by ，、 each ending in a deficiency predicate are a list; two are a
+    list only after an intro colon or before a closing ``等``. A single statement with an inner comma
+    (``网站更新不及时，部分栏目内容陈旧``) does not qualify: its clauses do not all close that way.
+    """
+    body = piece.rstrip(WS + "。；;！!")
+    tail = _LIST_TAIL.search(body)
+    has_etc = tail is not None and tail.group().startswith("等")
+    if tail:
+        body = body[:tail.start()]
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^，,、]+", body)]
+    parts = [(x, y) for x, y in parts if body[x:y].strip(WS)]
+    if len(parts) < 2 or (len(parts) < 3 and not (after_intro or has_etc)):
+        return None
+    for x, y in parts:
+        clause = body[x:y].strip(WS)
+        if len(re.sub(r"[\W\d_]", "", clause)) < 4 or not DEFICIENCY_END.search(clause):
+            return None
+    out = []
+    for x, y in parts:
+        seg = body[x:y]
+        x2 = x + len(seg) - len(seg.lstrip(WS))
+        out.append((start + x2, start + x2 + len(seg.strip(WS))))
+    return out
 
 
 def _marker_at(u: str) -> tuple[str, int, int] | None:
