@@ -34,7 +34,7 @@ def predicted(shared):
 def test_gold_covers_the_real_reports():
     gold = _gold()
     sources = {g["source"] for g in gold}
-    assert len(sources) == 20  # seeds 000-004 and the 15 Pingtan reports
+    assert len(sources) == 21  # seeds 000-004, the 15 Pingtan reports, the Huai'an PDF
     assert {g["kind"] for g in gold} == {"problem", "measure"}
     assert all(g["text"] and g["category"] for g in gold)
 
