@@ -71,7 +71,8 @@ class Statement:
     """One problem or measure statement of a report's problems section.
 
     ``start``/``end`` are character offsets into the section text; ``position`` counts from 1 within
-    the kind. ``category``/``score`` are filled by :mod:`gxnlp.classify`.
+    the kind. ``category`` (the most probable), ``categories`` (every category above the
+    threshold) and ``score`` are filled by :mod:`gxnlp.text.classify`.
     """
 
     report_id: str
@@ -83,6 +84,7 @@ class Statement:
     end: int
     category: str | None = None
     score: float | None = None
+    categories: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
