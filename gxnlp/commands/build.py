@@ -17,6 +17,7 @@ def build(
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    model: Path = typer.Option(None, "--model", help="A statement classifier written by gxnlp train (default: seed terms)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
 ) -> None:
@@ -26,6 +27,16 @@ def build(
     and an interrupted build resumes without losing what it had written.
     """
     expand_paths(paths)
+    if model is not None:
+        from ..text.classify import StatementClassifier
+
+        try:
+            StatementClassifier.load(model)
+        except (OSError, ValueError) as exc:
+            from rich.markup import escape
+
+            stderr.print(f"[red]bad model {escape(str(model))}:[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
     client = None
     if scheduler == "dask":
         import os
@@ -36,7 +47,7 @@ def build(
         client = Client(address) if address else Client(processes=True, dashboard_address=None)
     try:
         stats = build_dataset(paths, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              progress=track)
+                              progress=track, model=model)
     finally:
         if client is not None:
             client.close()

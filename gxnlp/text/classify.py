@@ -438,7 +438,13 @@ class StatementClassifier:
             if self.model != "weak" and y is not None and any(_label_set(v) is None for v in y):
                 raise ValueError(f"model {self.model!r} needs a label for every statement (use 'weak' for partial labels)")
             est = MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **self.params)
-            self.estimators[kind] = est.fit(X, y)
+            try:
+                self.estimators[kind] = est.fit(X, y)
+            except ValueError:
+                if self.model != "weak" or (y is not None and any(_label_set(v) is not None for v in y)):
+                    raise
+                # too few seed-term votes of this kind to train on: the seed terms classify it
+                self.estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=self.taxonomy).fit()
         return self
 
     def classify(self, statements: Sequence[Any]) -> Sequence[Any]:
