@@ -214,7 +214,7 @@ def test_cli_jsonl_and_outputs(tmp_path):
     assert set(objs[0]) == {"kind", "topic", "label", "top_terms", "share", "reports", "examples"}
     assert 0.9 < sum(o["share"] for o in objs if o["kind"] == "problem") <= 1.0 + 1e-3
     for name in ("topics.csv", "statement_topics.csv", "report_topics.csv", "prevalence.csv", "selection.csv",
-                 "contrast.csv", "topics.html"):
+                 "effects.csv", "topics.html"):
         assert (tmp_path / name).stat().st_size > 0, name
     again = runner.invoke(app, args)
     assert [json.loads(x) for x in again.stdout.splitlines() if x.startswith("{")] == objs  # same seed, same topics
@@ -331,3 +331,33 @@ def test_prevalence_contrast_zero_vs_many_requests():
     assert c.loc[1, "share_a"] == 0 and c.loc[1, "share_b"] == pytest.approx(2 / 3)
     assert c.loc[1, "low"] > 0 and c.loc[0, "high"] < 0  # clearly more / less frequent with many requests
     assert c.loc[0, "n_reports_a"] == 15 and c.loc[0, "n_reports_b"] == 15
+
+
+def test_effects_resample_agencies_and_say_too_few():
+    from gxnlp.topics.effects import TOO_FEW, estimate_effects
+
+    rng = np.random.default_rng(0)
+    rows, reps = [], []
+    # 12 agencies of type A, 12 of type B; topic 0 is more frequent in B. One extra agency "Z" of
+    # type C writes 30 reports: many reports, but one agency, so no estimate for C.
+    for a in range(25):
+        typ = "A" if a < 12 else "B" if a < 24 else "C"
+        for y in range(30 if typ == "C" else 2):
+            rid = f"{a}-{y}"
+            reps.append({"report_id": rid, "agency": f"agency{a}", "agency_type": typ, "year": 2019 + y % 5})
+            p0 = 0.7 if typ == "B" else 0.3
+            for i in range(6):
+                rows.append({"report_id": rid, "kind": "problem", "topic": int(rng.random() > p0)})
+    st, reports = pd.DataFrame(rows), pd.DataFrame(reps)
+    e = estimate_effects(st, reports, covariates=["agency_type", "year"], min_agencies=5, n_boot=300, seed=1)
+    b0 = e[(e.covariate == "agency_type") & (e.level == "B") & (e.topic == 0)].iloc[0]
+    assert b0["reference"] == "A" and b0["status"] == "ok"
+    assert 0.25 < b0["estimate"] < 0.55 and b0["low"] > 0 and b0["significant"] and b0["q"] >= b0["p"]
+    c = e[(e.covariate == "agency_type") & (e.level == "C")]
+    assert (c["status"] == TOO_FEW).all() and c["estimate"].isna().all() and (c["n_reports"] == 30).all()
+    assert e.loc[e.status == "ok", "q"].notna().all()
+    # no covariate level with an estimate rests on fewer than min_agencies agencies
+    assert (e.loc[e.status == "ok", "n_agencies"] >= 5).all()
+    # same seed -> same intervals
+    again = estimate_effects(st, reports, covariates=["agency_type", "year"], min_agencies=5, n_boot=300, seed=1)
+    pd.testing.assert_frame_equal(e, again)
