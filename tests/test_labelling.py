@@ -80,6 +80,13 @@ def test_label_train_predict_new_category(corpus, tmp_path):
     assert hits >= len(HELDOUT) - 1, [(r["text"], r["category"]) for r in held]
     others = [r for r in recs if r["kind"] == "problem" and r["text"].rstrip("。") in ORDINARY]
     assert others and not any(r["category"] == "privacy" for r in others)
+    # build --model stores the same categories
+    from gxnlp.dataset.build import build, load
+
+    build([root / "heldout"], tmp_path / "c.duckdb", model=model, workers=1, corpus_stages=False)
+    stored = load(tmp_path / "c.duckdb").statements
+    by_text = dict(zip(stored["text"].str.rstrip("。"), stored["category"]))
+    assert [by_text[t] for t in HELDOUT] == [r["category"] for r in sorted(held, key=lambda r: HELDOUT.index(r["text"].rstrip("。")))]
 
 
 def test_train_rejects_a_sheet_without_labels(tmp_path):
