@@ -164,20 +164,21 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
             sections[key] = "\n".join(parts).strip()
         else:
             sections[key] = None
-    # Headings lost (PDF extraction, flattened pages): look for the problems heading unnumbered.
+    # Headings lost (PDF extraction, flattened pages, renumbered): locate the problems section from
+    # what remains -- an unnumbered heading, a sub-heading standing alone, or its wording after the tables.
     if sections["problems"] is None:
-        after = max((spans[k][0] for k in spans), default=0)
-        m = re.compile(r"(?:存在的主要问题|存在的问题|主要问题)(?:及|和|与)?(?:改进|整改)?(?:情况|措施)?[:：]?").search(text, after)
-        if m:
+        found = locate_problems(text, spans)
+        if found is not None:
+            start, body, how = found
             nxt = spans.get("other", (len(text), len(text)))[0]
-            end = nxt if nxt > m.end() else len(text)
-            prev = [k for k in spans if spans[k][1] > m.start() and spans[k][0] < m.start()]
-            for k in prev:  # cut the section the unnumbered heading fell into
-                spans[k] = (spans[k][0], m.start())
-                sections[k] = text[spans[k][0]: m.start()].strip()
-            spans["problems"] = (m.end(), end)
-            sections["problems"] = text[m.end(): end].strip()
-            warnings.append("section problems inferred: its heading has no section number")
+            end = nxt if nxt > body else len(text)
+            prev = [k for k in spans if spans[k][1] > start and spans[k][0] < start]
+            for k in prev:  # cut the section the problems text fell into
+                spans[k] = (spans[k][0], start)
+                sections[k] = text[spans[k][0]: start].strip()
+            spans["problems"] = (body, end)
+            sections["problems"] = text[body: end].strip()
+            warnings.append(f"section problems found {how} (no numbered heading)")
     if doc.format == "pdf":
         for key in ("overview", "problems", "other"):
             if sections.get(key):
@@ -195,6 +196,54 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
         sections[last] = _trim_signature(sections[last])
     preamble = text[:preamble_end].strip()
     return sections, spans, preamble
+
+
+_PROBLEMS_WORDS = r"(?:工作中)?(?:存在的主要问题|存在的问题|存在的不足|主要问题|存在问题|问题和不足|不足之处)"
+#: An unnumbered heading line: 存在的主要问题及改进情况 / 政府信息公开工作存在的主要问题和改进措施.
+_PROBLEMS_HEADING = re.compile(rf"^[ \t#*]*(?![（(]?[一二三四五六七八九十\d]{{1,2}}[）)、.．])[^\n。；，]{{0,16}}?{_PROBLEMS_WORDS}(?:及|和|与)?(?:改进|整改)?(?:情况|措施)?[:：]?[ \t*]*$", re.M)
+#: A sub-heading standing alone: （一）主要问题 / 1.存在的问题 / （一）工作中存在的主要问题.
+_PROBLEMS_SUBHEADING = re.compile(
+    rf"^[ \t#*]*(?:[（(][一1][）)]|[一1][、.．])\s*{_PROBLEMS_WORDS}[^\n。]{{0,12}}?[:：]?[ \t*]*$", re.M)
+#: The subheading of the measures half, to tell a lone measures part: （二）改进情况 / 改进措施.
+_MEASURES_SUBHEADING = re.compile(
+    r"^[ \t#*]*(?:[（(][二2][）)]|[二2][、.．])\s*(?:改进|整改|完善)(?:情况|措施|方向)|^[ \t#*]*(?:下一步工作(?:打算|计划)|改进措施)[:：]?\s*$", re.M)
+#: Wording that opens a problems paragraph: 但仍存在一些不足 / 还存在以下问题.
+_PROBLEMS_WORDING = re.compile(
+    r"(?:但|然而|不过|同时)?[^。\n]{0,30}?(?:仍|还|也|依然)?(?:存在|有)(?:着)?(?:一些|一定的?|以下|如下|不少)?(?:的)?(?:不足|问题|差距|短板)")
+
+
+def locate_problems(text: str, spans: dict[str, tuple[int, int]]) -> tuple[int, int, str] | None:
+    """Where the problems section is when its numbered heading is missing: ``(start, body, how)``.
+
+    Looked for after the start of the last earlier section found (the tables of s3/s4 come
+    before it) and before 其他需要报告的事项: an unnumbered heading line, then a sub-heading
+    standing alone (（一）主要问题, with or without （二）改进情况 after it), then the wording of a
+    problems paragraph (…但仍存在一些不足…). ``how`` says which, for the warning.
+    """
+    earlier = [spans[k][0] for k in ("overview", "active_disclosure", "requests", "review_litigation") if k in spans]
+    lo = max(earlier, default=0)
+    hi = spans["other"][0] if "other" in spans and spans["other"][0] > lo else len(text)
+    window = text[lo:hi]
+    m = _PROBLEMS_HEADING.search(window)
+    if m:
+        label = m.group().strip(" \t#*")
+        return lo + m.start(), lo + m.end(), f"from its unnumbered heading {label!r}"
+    m = _PROBLEMS_SUBHEADING.search(window)
+    if m:
+        label = m.group().strip(" \t#*")
+        return lo + m.start(), lo + m.start() + len(m.group()) - len(m.group().lstrip(" \t#*")), \
+            f"from its sub-heading {label!r} standing alone"
+    m = _MEASURES_SUBHEADING.search(window)
+    for w in _PROBLEMS_WORDING.finditer(window):
+        # a paragraph after the tables that speaks of problems (not a table row, not inside the tables)
+        para_start = window.rfind("\n", 0, w.start()) + 1
+        para = window[para_start: window.find("\n", w.end()) if "\n" in window[w.end():] else len(window)]
+        if "|" in para or re.search(r"\d+\s+\d+\s+\d+", para):
+            continue
+        if m is not None and para_start > m.start():
+            break
+        return lo + para_start, lo + para_start, f"from its wording {w.group().strip()!r} after the tables"
+    return None
 
 
 # ------------------------------------------------------------------ metadata
@@ -216,10 +265,19 @@ def find_title(doc: Document) -> str | None:
     meta_title = doc.meta.get("title")
     if meta_title and "报告" in meta_title:
         return meta_title
-    lines = [l.strip() for l in doc.text.split("\n")[:25]]
+    lines = [l.strip().strip("#*").strip() for l in doc.text.split("\n")[:25]]
     for i, line in enumerate(lines):
-        if len(line) > 80 or not _TITLE_LINE.search(line):
+        if len(line) > 80:
             continue
+        if not _TITLE_LINE.search(line):
+            # a title printed over two lines: "…2023年政府信息公开" / "工作年度报告"
+            nxt = next((l for l in lines[i + 1:i + 3] if l), "")
+            joined = line + nxt
+            if (nxt and len(joined) <= 80 and "报告" in nxt and not re.search(r"[。，；：]", joined)
+                    and re.search(r"公开|政务|年度?$|(?:19|20)\d{2}\s*年", line) and _TITLE_LINE.search(joined)):
+                line = joined
+            else:
+                continue
         if re.match(r"^(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", line):
             # "凉州区城市管理综合执法局\n2021年政务信息公开工作年度报告": the agency is on the line above.
             prev = next((l for l in reversed(lines[:i]) if l), "")

@@ -39,6 +39,8 @@ MEASURE_CUE = re.compile(
 )
 #: A unit that opens the problems part.
 PROBLEM_CUE = re.compile(r"(?:存在|有)(?:着)?(?:一些|一定的?|个别|少数|不少|以下|如下)(?:的)?(?:不足|问题|差距|短板|薄弱)|存在(?:的)?(?:主要)?(?:问题|不足)|存在问题|问题和不足|不足之处|主要表现(?:在|为)|薄弱环节|(?:问题|不足)(?:主要)?(?:有|是)")
+#: A bare problems sub-heading: （一）主要问题 / （一）问题与不足.
+PROBLEM_LABEL = re.compile(r"(?:当前|目前|工作中)?(?:主要|突出|存在的?)?(?:问题|不足)(?:[和与及](?:不足|问题|差距))?[:：]?")
 #: A generic intro (no content of its own) when nothing specific follows the 存在.
 INTRO_CUE = re.compile(r"(?:成效|成绩|进展|成果|提升|进步)[^。]{0,20}?(?:但|然而|不过)|(?:以下|如下|几个方面|几方面)[^。]{0,12}$|[：:]$")
 GENERIC_PROBLEM = re.compile(
@@ -201,7 +203,8 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
                 st.saw_measure_cue = True
                 st.last_style = None
                 continue
-            if is_label and PROBLEM_CUE.search(body_stripped) and not re.search(r"改进|措施", body_stripped):
+            if is_label and (PROBLEM_CUE.search(body_stripped) or PROBLEM_LABEL.fullmatch(body_stripped)) \
+                    and not re.search(r"改进|措施", body_stripped):
                 close()
                 st.kind = "problem"
                 st.last_style = None
