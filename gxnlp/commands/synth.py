@@ -15,12 +15,17 @@ def register(app: typer.Typer) -> None:
         n: int = typer.Option(300, "--n", min=1, help="Number of reports."),
         seed: int = typer.Option(0, "--seed", help="Random seed: same n and seed give a byte-identical corpus."),
         force: bool = typer.Option(False, "--force", help="Replace OUT if it holds an earlier synthetic corpus."),
+        phrases: str = typer.Option("seen", "--phrases", help="Problem/measure phrase banks: seen (default) or "
+                                    "heldout (phrases no classifier seed or stop word was tuned on; score on this)."),
     ) -> None:
         """Generate a demo corpus of annual reports with ground truth (cells, errors, statements, reuse)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from ..synth import generate
 
+        if phrases not in ("seen", "heldout"):
+            typer.echo(f"error: --phrases must be seen or heldout, not {phrases!r}", err=True)
+            raise typer.Exit(2)
         if out.exists() and any(out.iterdir()):
             if not force:
                 typer.echo(f"error: {out} is not empty (use --force to replace an earlier synthetic corpus)", err=True)
@@ -32,5 +37,5 @@ def register(app: typer.Typer) -> None:
         with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       transient=True) as bar:
             task = bar.add_task("reports", total=n)
-            summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+            summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k), phrases=phrases)
         typer.echo(json.dumps(summary, ensure_ascii=False))
