@@ -148,10 +148,9 @@ def render_html(
         parts.append(f"<p>{n_st} statements, method <b>{_e(model.method)}</b>, k = {model.k_}.</p>")
         sel = result.selection[result.selection["kind"] == kind]
         if len(sel):
-            parts.append("<figure>" + _selection_plot(sel, model.k_) + "<figcaption><small>k maximises the mean "
-                         "stability of coherent topics (top terms found again in refits on 80% subsamples, "
-                         "counted only for topics with NPMI &gt; 0; near-ties go to the smaller k); topics with "
-                         "NPMI ≤ 0 are not shown</small></figcaption></figure>")
+            parts.append("<figure>" + _selection_plot(sel, model.k_) + "<figcaption><small>k maximises good topics minus "
+                         "bad ones (good: NPMI &gt; 0 and top terms found again with Jaccard ≥ 0.5 in refits on 80% "
+                         "subsamples; ties to the smaller k); topics with NPMI ≤ 0 are not shown</small></figcaption></figure>")
         parts.append("<figure>" + _share_plot(topics, kind) + "</figure>")
         parts.append("<table><tr><th>topic</th><th>label</th><th>top terms</th><th>category</th><th>statements</th>"
                      "<th>reports</th><th>NPMI</th><th>typical statements</th></tr>")

@@ -728,15 +728,14 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
 
     @staticmethod
     def selection_score(selection: pd.DataFrame) -> pd.Series:
-        """The criterion k maximises: stability first. For each topic, its reproducibility (mean
-        best-match Jaccard of its top terms in refits on random subsamples; Greene et al. 2014)
-        counts only if the topic is coherent (mean pairwise NPMI of its top terms above
-        ``min_npmi``); the score is the mean over the k topics, rounded to 0.02 so that near-ties
-        go to the smallest k. Unlike a count of good topics it does not grow with k: a k whose
-        extra topics are unstable or incoherent scores lower, so k stops where the corpus stops
-        supporting distinct themes; k is also capped by the corpus size (see ``min_topic_size``).
+        """The criterion k maximises: good topics minus bad ones. A topic is good when it is
+        reproducible (its top terms found again, mean best-match Jaccard >= ``min_stability``, in
+        refits on random subsamples; Greene et al. 2014) and coherent (mean pairwise NPMI of its top
+        terms above ``min_npmi``). Every topic must earn its place: a k whose extra topics are
+        unstable or incoherent scores lower, so k stops where the corpus stops supporting distinct
+        themes (ties go to the smallest k); k is also capped by the corpus size (``min_topic_size``).
         """
-        return (selection["coherent_stability"].astype(float) / 0.02).round() * 0.02
+        return 2 * selection["good_topics"].astype(float) - selection["k"].astype(float)
 
     def _labels(self, theta: np.ndarray) -> np.ndarray:
         lab = np.argmax(theta, axis=1)
