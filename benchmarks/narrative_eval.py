@@ -75,6 +75,39 @@ def evaluate(name, gold, sts, clf, key):
             "macro_f1": cats["macro_f1"], "per_category": cats["per_category"], "confusion": cats["confusion"]}
 
 
+def prose_lists(n: int = 300, seed: int = 0, bank: str = "heldout") -> dict:
+    """Unmarked lists built from the held-out problem phrases (items without an inner comma joined by
+    ，, or 、 when all are short, closed by 等), and single held-out statements with an inner comma:
+    item recall of the lists, and the share of single statements kept whole."""
+    import random
+
+    from gxnlp.synth.phrases import BANKS
+
+    PROBLEMS_HELDOUT = BANKS[bank][0]
+    from gxnlp.text.evaluate import overlap
+    from gxnlp.text.statements import split_statements
+
+    rng = random.Random(seed)
+    plain = [t for bank in PROBLEMS_HELDOUT.values() for t in bank if "，" not in t and "{" not in t]
+    inner = [t for bank in PROBLEMS_HELDOUT.values() for t in bank if "，" in t and "{" not in t]
+    found = total = 0
+    for _ in range(n):
+        items = rng.sample(plain, rng.choice([2, 3, 4, 5]))
+        sep = "、" if all(len(t) <= 14 for t in items) else "，"
+        text = rng.choice(["2023年，我局政务公开工作取得了一定成效，但仍存在一些不足，主要是：",
+                           "对照新要求，还存在一些差距：", "存在的主要问题："]) + sep.join(items) + "等。"
+        got = [s.text for s in split_statements(text) if s.kind == "problem"]
+        for t in items:
+            total += 1
+            found += any(overlap(t, g) > 0.8 and overlap(g, t) > 0.8 for g in got)
+    whole = 0
+    for t in inner:
+        got = [s.text for s in split_statements("存在的主要问题：" + t + "。") if s.kind == "problem"]
+        whole += len(got) == 1 and overlap(t, got[0]) > 0.95
+    return {"list_items": total, "item_recall": round(found / total, 4), "single_with_comma": len(inner),
+            "kept_whole": round(whole / len(inner), 4) if inner else None}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -126,6 +159,11 @@ def main(argv=None) -> int:
         print(f"| {r['data']} | {r['classifier']} | {r['n_gold']} | {r['statement_recall']:.3f} | "
               f"{r['statement_precision']:.3f} | {r['category_accuracy']:.3f} | {r['macro_precision']:.3f} | "
               f"{r['macro_recall']:.3f} | {r['macro_f1']:.3f} |")
+    for bank in ("seen", "heldout"):
+        pl = prose_lists(bank=bank)
+        print(f"\nprose lists from {bank} phrases: item recall {pl['item_recall']:.3f} over {pl['list_items']} items; "
+              f"single statements with an inner comma kept whole: {pl['kept_whole']:.3f} of {pl['single_with_comma']}")
+        results.append({"classifier": "-", "data": f"prose-lists-{bank}", **pl})
     test = next(r for r in results if r["data"] == "real-test" and r["classifier"] == "seed")
     print("\nreal-test, seed classifier, per category (precision / recall / support):")
     for lab, v in test["per_category"].items():

@@ -368,25 +368,37 @@ DEFICIENCY_END = re.compile(
 _LIST_TAIL = re.compile(r"等(?:方面)?(?:的)?(?:问题|不足|情况)?[。；;！!]?$")
 
 
-def _predicate_items(piece: str, start: int, after_intro: bool) -> list[tuple[int, int]] | None:
-    """Items of an unmarked list of deficiencies, each closed by its own predicate; None if not such a list.
+#: Some sign of a deficiency anywhere in a clause (for items of an evident list).
+DEFICIENCY_ANY = re.compile(r"不|未|没有|缺|少|弱|低|差|待|需|滞后|单一|有限|欠|偏|难|倾向|问题|现象")
 
-    Three or more clauses joined by ，、 each ending in a deficiency predicate are a list; two are a
-    list only after an intro colon or before a closing ``等``. A single statement with an inner comma
-    (``网站更新不及时，部分栏目内容陈旧``) does not qualify: its clauses do not all close that way.
+
+def _predicate_items(piece: str, start: int, after_intro: bool) -> list[tuple[int, int]] | None:
+    """Items of an unmarked list of deficiencies; None if the piece is not such a list.
+
+    Items are separated by ， (or by 、 when there is no ，: the list separators nest ；>，>、).
+    An evident list -- closed by ``等``, or three or more items after an intro colon, or two
+    、-joined items after an intro colon -- needs each item to name a deficiency somewhere; three
+    or more items elsewhere must each close with a deficiency predicate (不足, 有待提升, 尚需完善 …).
+    Two ，-joined clauses without ``等`` are one statement with an inner comma
+    (``网站更新不及时，部分栏目内容陈旧``), as a reader takes them.
     """
     body = piece.rstrip(WS + "。；;！!")
     tail = _LIST_TAIL.search(body)
     has_etc = tail is not None and tail.group().startswith("等")
     if tail:
         body = body[:tail.start()]
-    parts = [(m.start(), m.end()) for m in re.finditer(r"[^，,、]+", body)]
+    sep = "，," if re.search(r"[，,]", body) else "、"
+    parts = [(m.start(), m.end()) for m in re.finditer(rf"[^{sep}]+", body)]
     parts = [(x, y) for x, y in parts if body[x:y].strip(WS)]
-    if len(parts) < 2 or (len(parts) < 3 and not (after_intro or has_etc)):
+    n = len(parts)
+    evident = has_etc or (after_intro and (n >= 3 or sep == "、"))
+    if n < 2 or (n < 3 and not evident):
         return None
     for x, y in parts:
         clause = body[x:y].strip(WS)
-        if len(re.sub(r"[\W\d_]", "", clause)) < 4 or not DEFICIENCY_END.search(clause):
+        if len(re.sub(r"[\W\d_]", "", clause)) < 4:
+            return None
+        if not (DEFICIENCY_ANY.search(clause) if evident else DEFICIENCY_END.search(clause)):
             return None
     out = []
     for x, y in parts:
