@@ -57,3 +57,29 @@ def test_no_seed_term_only_from_generator(generator_text, real_text):
 def test_no_stop_word_only_from_generator(generator_text, real_text):
     offenders = [w for w in _stop_words() if w in generator_text and w not in real_text]
     assert not offenders, f"stop words found in generator phrases but in no real report: {offenders}"
+
+
+def test_synth_heldout_phrases(tmp_path):
+    """`--phrases heldout` draws problem and measure statements only from the held-out banks."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+    from gxnlp.synth import phrases
+
+    res = CliRunner().invoke(app, ["synth", str(tmp_path / "h"), "--n", "6", "--seed", "3", "--phrases", "heldout"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(x) for x in (tmp_path / "h" / "truth" / "statements.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rows
+    held = [t for bank in (phrases.PROBLEMS_HELDOUT, phrases.MEASURES_HELDOUT) for ts in bank.values() for t in ts]
+    seen = [t for bank in (phrases.PROBLEMS, phrases.MEASURES) for ts in bank.values() for t in ts]
+
+    def prefix(t):
+        return t.split("{")[0][:6]
+
+    from_held = sum(any(r["text"][:6] == prefix(t) for t in held if len(prefix(t)) == 6) for r in rows)
+    from_seen = sum(any(r["text"][:6] == prefix(t) for t in seen if len(prefix(t)) == 6) for r in rows)
+    assert from_held > 0.6 * len(rows) and from_held > 3 * from_seen
+    res = CliRunner().invoke(app, ["synth", str(tmp_path / "x"), "--n", "2", "--phrases", "other"])
+    assert res.exit_code == 2
