@@ -7,7 +7,7 @@ import typer
 from rich.markup import escape
 
 from ..pipeline import process_map
-from ._common import expand_paths, stderr, track
+from ._common import RunSummary, atomic_path, check_output_dir, check_output_file, fail, stderr, track
 
 
 def file_statements(path: Path) -> dict:
@@ -20,11 +20,6 @@ def file_statements(path: Path) -> dict:
         return {"source": str(path), "statements": list(iter_statements(parse_path(path)))}
     except (GxnlpError, OSError, ValueError) as exc:
         return error_record(str(path), exc)
-
-
-def _bad(what: str, exc: Exception) -> typer.Exit:
-    stderr.print(f"[red]{escape(what)}:[/red] {escape(str(exc))}")
-    return typer.Exit(2)
 
 
 def label(
@@ -45,30 +40,27 @@ def label(
     from ..text.classify import StatementClassifier, load_taxonomy
     from ..text.labelling import labelling_sheet, write_sheet
 
-    files = expand_paths(paths)
+    summary = RunSummary()
+    check_output_file(out)
+    files = summary.expand(paths)
     try:
         if taxonomy is not None:
             load_taxonomy(taxonomy)
         clf = StatementClassifier.load(model) if model is not None else None
     except (OSError, ValueError) as exc:
-        raise _bad("bad model or taxonomy", exc) from exc
+        fail(f"bad model or taxonomy: {exc}")
     workers = 1 if len(files) < 8 and workers is None else workers
-    statements, failed = [], 0
+    statements = []
     for rec in track(process_map(file_statements, files, workers=workers), len(files), "statements"):
-        if "error" in rec:
-            failed += 1
-            stderr.print(f"[yellow]{escape(rec['source'])}: {escape(rec['error'])}[/yellow]")
-            continue
-        statements.extend(rec["statements"])
+        if summary.add(rec):
+            statements.extend(rec["statements"])
     if not statements:
-        stderr.print("[red]no statements found in these files[/red]")
-        raise typer.Exit(1)
+        summary.finish(note="no statements found: nothing written", status=1)
     frame = labelling_sheet(statements, clf, n=n, taxonomy=str(taxonomy) if taxonomy else None)
-    write_sheet(frame, out, taxonomy=str(taxonomy) if taxonomy else None)
-    stderr.print(f"{len(frame)} statements (of {len(statements)}) written to {escape(str(out))}; "
-                 f"fill the 'label' column, then: gxnlp train {escape(str(out))} --out model/")
-    if failed:
-        raise typer.Exit(1)
+    with atomic_path(out) as tmp:
+        write_sheet(frame, tmp, taxonomy=str(taxonomy) if taxonomy else None)
+    summary.finish(detail=f"{len(frame)} of {len(statements)} statements written to {out}; fill the 'label' "
+                          f"column, then: gxnlp train {out} --out model/")
 
 
 def train(
@@ -82,13 +74,14 @@ def train(
     from ..text.labelling import train_from_sheet
 
     params = {} if threshold is None else {"threshold": threshold}
+    check_output_dir(out)
     try:
         if taxonomy is not None:
             load_taxonomy(taxonomy)
         clf = train_from_sheet(labels, taxonomy=str(taxonomy) if taxonomy else None, **params)
         clf.save(out)
     except (OSError, ValueError) as exc:
-        raise _bad("cannot train", exc) from exc
+        fail(f"cannot train: {exc}")
     for kind, est in clf.estimators.items():
         stderr.print(f"{kind}: {getattr(est, 'n_train_', 0)} training statements, categories: {escape(', '.join(map(str, est.classes_)))}")
     stderr.print(f"model written to {escape(str(out))} (use: gxnlp statements --model {escape(str(out))})")
