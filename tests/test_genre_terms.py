@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from gxnlp.text.classify import _parse_seed, load_taxonomy
+from gxnlp.genre.taxonomy import load_taxonomy, parse_seed as _parse_seed
 
 DATA = Path(__file__).resolve().parents[1] / "gxnlp" / "genre" / "data"
 

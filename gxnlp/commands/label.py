@@ -82,7 +82,7 @@ def train(
         clf.save(out)
     except (OSError, ValueError) as exc:
         fail(f"cannot train: {exc}")
-    for kind, est in clf.estimators.items():
+    for kind, est in clf.estimators_.items():
         stderr.print(f"{kind}: {getattr(est, 'n_train_', 0)} training statements, categories: {escape(', '.join(map(str, est.classes_)))}")
     stderr.print(f"model written to {escape(str(out))} (use: gxnlp statements --model {escape(str(out))})")
 

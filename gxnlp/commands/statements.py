@@ -63,12 +63,12 @@ def _classifier(taxonomy: str | None, params: tuple, model: str | None = None) -
     if key not in _CLASSIFIERS:
         if model is not None:
             clf = StatementClassifier.load(model)
-            for est in clf.estimators.values():
+            for est in clf.estimators_.values():
                 if params:
                     est.set_params(**dict(params))
             _CLASSIFIERS[key] = clf
         else:
-            _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, **dict(params))
+            _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, params=dict(params) or None)
     return _CLASSIFIERS[key]
 
 

@@ -29,56 +29,18 @@ import os
 import random
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .segment import DATA_DIR
-
-TAXONOMY = DATA_DIR / "taxonomy.json"
-OTHER = "other"
-KINDS = ("problem", "measure")
-_KIND_KEY = {"problem": "problems", "measure": "measures"}
-
-
-@lru_cache(maxsize=8)
-def _load_taxonomy_file(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
-def load_taxonomy(taxonomy: str | os.PathLike | dict | None = None) -> dict[str, Any]:
-    """The taxonomy dict (default: the shipped one); validates ids and seed syntax."""
-    if isinstance(taxonomy, dict):
-        data = taxonomy
-    else:
-        data = json.loads(_load_taxonomy_file(str(taxonomy or TAXONOMY)))
-    for key in ("problems", "measures"):
-        if key not in data or not isinstance(data[key], list):
-            raise ValueError(f"taxonomy lacks a list {key!r}")
-        ids = [c.get("id") for c in data[key]]
-        if len(set(ids)) != len(ids) or not all(ids) or OTHER in ids:
-            raise ValueError(f"taxonomy {key}: ids must be unique, non-empty and not {OTHER!r}")
-    return data
-
-
-def categories(kind: str, taxonomy: Any = None) -> list[dict[str, Any]]:
-    """The categories of one kind (``problem`` | ``measure``)."""
-    if kind not in _KIND_KEY:
-        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    return load_taxonomy(taxonomy)[_KIND_KEY[kind]]
-
-
-def _parse_seed(seed: str) -> tuple[str, float]:
-    term, _, w = seed.rpartition(":")
-    if term and re.fullmatch(r"\d+(?:\.\d+)?", w):
-        return term, float(w)
-    return seed, 1.0
+from ..genre.taxonomy import KINDS, OTHER, TAXONOMY, categories, load_taxonomy, parse_seed
+from ..model import DEFAULT_SEED
 
 
 def _lead_end(text: str, cap: int = 24) -> int:
@@ -104,7 +66,7 @@ class SeedTermClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Iterable[str] | None = None, y: Any = None) -> SeedTermClassifier:
         cats = categories(self.kind, self.taxonomy)
-        self.seeds_ = [[_parse_seed(s) for s in c.get("seeds", [])] for c in cats]
+        self.seeds_ = [[parse_seed(s) for s in c.get("seeds", [])] for c in cats]
         self.classes_ = np.array([c["id"] for c in cats] + [OTHER])
         return self
 
@@ -171,7 +133,7 @@ class LogRegClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "problem", taxonomy: Any = None, C: float = 4.0,
-                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.25, random_state: int = 0):
+                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.25, random_state: int = DEFAULT_SEED):
         self.kind = kind
         self.taxonomy = taxonomy
         self.C = C
@@ -210,7 +172,7 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "problem", taxonomy: Any = None, n_iter: int = 15,
-                 ngram_size: int = 2, threshold: float = 0.25, random_state: int = 0):
+                 ngram_size: int = 2, threshold: float = 0.25, random_state: int = DEFAULT_SEED):
         self.kind = kind
         self.taxonomy = taxonomy
         self.n_iter = n_iter
@@ -401,14 +363,16 @@ MODEL_FILE = "classifier.joblib"
 MODEL_META = "model.json"
 
 
-class StatementClassifier:
+class StatementClassifier(BaseEstimator):
     """One estimator per kind; ``classify(statements)`` sets ``category``, ``categories`` and ``score`` in place.
 
-    ``model`` is ``seed`` (default; no training), ``logreg``, ``textcat`` or ``weak`` (multi-label,
-    calibrated, trained on seed-term votes and user labels); ``fit(statements, labels=None)`` trains
-    the others per kind (on ``labels``, or on weak seed labels; for ``weak`` a ``None`` label leaves
-    that statement to the labelling functions). :meth:`save`/:meth:`load` write and read a model
-    directory (``gxnlp train`` makes one; load only directories you trust: the model is a pickle).
+    ``model`` is ``seed`` (default; needs no training data), ``logreg``, ``textcat`` or ``weak``
+    (multi-label, calibrated, trained on seed-term votes and user labels); ``params`` are passed to
+    each kind's estimator. ``fit(statements, labels=None)`` trains one estimator per kind (on
+    ``labels`` or on weak seed labels; for ``weak`` a ``None`` label leaves that statement to the
+    labelling functions) into ``estimators_``. A seed model classifies without an explicit ``fit``
+    (it fits on first use: it reads only the taxonomy). :meth:`save`/:meth:`load` write and read a
+    model directory (``gxnlp train`` makes one; load only directories you trust: the model is a pickle).
 
     Example:
         >>> from gxnlp.text.statements import split_statements
@@ -417,46 +381,44 @@ class StatementClassifier:
         [('problem', 'request_handling'), ('measure', 'training_staff')]
     """
 
-    def __init__(self, model: str = "seed", taxonomy: Any = None, **params: Any):
-        if model not in MODELS:
-            raise ValueError(f"model must be one of {sorted(MODELS)}, not {model!r}")
+    def __init__(self, model: str = "seed", taxonomy: Any = None, params: dict[str, Any] | None = None):
         self.model = model
         self.taxonomy = taxonomy
         self.params = params
-        self.estimators: dict[str, Any] = {}
-        if model == "seed":
-            for kind in KINDS:
-                self.estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=taxonomy, **params).fit()
 
-    def fit(self, statements: Sequence[Any], labels: Sequence[Any] | None = None) -> StatementClassifier:
+    def _estimator(self, kind: str) -> Any:
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {sorted(MODELS)}, not {self.model!r}")
+        return MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **(self.params or {}))
+
+    def fit(self, statements: Sequence[Any] = (), labels: Sequence[Any] | None = None) -> StatementClassifier:
+        estimators = {}
         for kind in KINDS:
             idx = [i for i, s in enumerate(statements) if s.kind == kind]
-            if not idx:
-                continue
             X = [statements[i].text for i in idx]
             y = None if labels is None else [labels[i] for i in idx]
-            if self.model != "weak" and y is not None and any(_label_set(v) is None for v in y):
+            if self.model not in ("weak", "seed") and y is not None and any(_label_set(v) is None for v in y):
                 raise ValueError(f"model {self.model!r} needs a label for every statement (use 'weak' for partial labels)")
-            est = MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **self.params)
             try:
-                self.estimators[kind] = est.fit(X, y)
+                estimators[kind] = self._estimator(kind).fit(X, y)
             except ValueError:
                 if self.model != "weak" or (y is not None and any(_label_set(v) is not None for v in y)):
                     raise
                 # too few seed-term votes of this kind to train on: the seed terms classify it
-                self.estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=self.taxonomy).fit()
+                estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=self.taxonomy).fit()
+        self.estimators_ = estimators
         return self
 
     def classify(self, statements: Sequence[Any]) -> Sequence[Any]:
+        if not hasattr(self, "estimators_"):
+            if self.model != "seed":
+                raise NotFittedError(f"StatementClassifier(model={self.model!r}) must be fitted before classify")
+            self.fit()
         for kind in KINDS:
             group = [s for s in statements if s.kind == kind]
             if not group:
                 continue
-            est = self.estimators.get(kind)
-            if est is None:
-                for s in group:
-                    s.category, s.score = OTHER, None
-                continue
+            est = self.estimators_[kind]
             texts = [s.text for s in group]
             proba = est.predict_proba(texts)
             pred = est.predict(texts)
@@ -476,8 +438,8 @@ class StatementClassifier:
         out.mkdir(parents=True, exist_ok=True)
         joblib.dump(self, out / MODEL_FILE)
         meta = {"model": self.model, "params": self.params,
-                "classes": {k: [str(c) for c in e.classes_] for k, e in self.estimators.items()},
-                "n_train": {k: int(getattr(e, "n_train_", 0)) for k, e in self.estimators.items()}}
+                "classes": {k: [str(c) for c in e.classes_] for k, e in self.estimators_.items()},
+                "n_train": {k: int(getattr(e, "n_train_", 0)) for k, e in self.estimators_.items()}}
         (out / MODEL_META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         return out
 

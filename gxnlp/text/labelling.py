@@ -51,7 +51,7 @@ def labelling_sheet(statements: Sequence[Any], classifier: StatementClassifier |
     """The ``n`` most uncertain distinct statements (all when ``n`` is None or 0), most uncertain first."""
     sts = dedupe(statements)
     if classifier is None:
-        classifier = StatementClassifier("seed", taxonomy=taxonomy)
+        classifier = StatementClassifier("seed", taxonomy=taxonomy).fit()
         try:
             classifier = StatementClassifier("weak", taxonomy=taxonomy).fit(sts)
         except ValueError:  # too few statements for a model: the seed terms rank them
@@ -59,7 +59,7 @@ def labelling_sheet(statements: Sequence[Any], classifier: StatementClassifier |
     rows = []
     for kind in ("problem", "measure"):
         group = [s for s in sts if s.kind == kind]
-        est = classifier.estimators.get(kind)
+        est = getattr(classifier, "estimators_", {}).get(kind)
         if not group:
             continue
         texts = [s.text for s in group]
@@ -138,7 +138,7 @@ def train_from_sheet(path: str | Path, taxonomy: Any = None, **params: Any) -> S
         raise ValueError(f"{path}: no row has a label (fill the 'label' column)")
     sts = [Statement(str(r.get("report_id") or ""), str(r.get("source") or ""), r["kind"], i, r["text"], 0, len(r["text"]))
            for i, r in frame.iterrows()]
-    return StatementClassifier("weak", taxonomy=taxonomy, **params).fit(sts, list(frame["label"]))
+    return StatementClassifier("weak", taxonomy=taxonomy, params=params or None).fit(sts, list(frame["label"]))
 
 
 __all__ = ["dedupe", "uncertainty", "labelling_sheet", "write_sheet", "read_label_sheet", "train_from_sheet"]
