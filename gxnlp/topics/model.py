@@ -117,9 +117,11 @@ def _identity(tokens: list[str]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _stock_lexicon() -> Any:
-    from ..reuse.boilerplate import PhraseLexicon, load_phrases
+    from ..genre.boilerplate import load_phrases, stock_seed_phrases
+    from ..reuse.boilerplate import PhraseLexicon
 
-    return PhraseLexicon(load_phrases("stock_seed") + load_phrases("template"))
+    # the shipped template file, not the table labels: a statement may well name 依申请公开 or 行政许可
+    return PhraseLexicon(stock_seed_phrases() + load_phrases("template"))
 
 
 def strip_stock(texts: Iterable[str]) -> list[str]:
