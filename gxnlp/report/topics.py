@@ -305,6 +305,7 @@ def _effects_section(effects: pd.DataFrame, kind: str, labels: dict) -> str:
         return ""
     ok = e[e["status"] == "ok"]
     few = e[e["status"] != "ok"].drop_duplicates(["covariate", "level"])
+    min_agencies = effects.attrs.get("min_agencies", "the minimum of")
     parts = ["<h3>Effects of report covariates <small>(regression of each report's topic shares on one covariate at a "
              "time, like STM estimateEffect; 95% intervals from a bootstrap that resamples agencies; "
              "<b>bold</b>: Benjamini–Hochberg q &lt; 0.05 over all comparisons)</small></h3>"]
@@ -324,7 +325,8 @@ def _effects_section(effects: pd.DataFrame, kind: str, labels: dict) -> str:
         parts.append("</table>")
     if len(few):
         items = ", ".join(f"{_e(r['covariate'])}={_e(r['level'])} ({int(r['n_agencies'])} agencies)" for _, r in few.iterrows())
-        parts.append(f"<p><small>Too few agencies for an estimate: {items}.</small></p>")
+        parts.append(f"<p><small>Too few agencies for an estimate (a level needs {_e(min_agencies)} agencies, and "
+                     f"a covariate two such levels to compare): {items}.</small></p>")
     return "".join(parts)
 
 

@@ -35,6 +35,7 @@ COVARIATES: tuple[str, ...] = ("agency_type", "level", "province", "year", "requ
 COLUMNS = ["kind", "covariate", "level", "reference", "topic", "estimate", "low", "high", "p", "q", "significant",
            "n_agencies", "n_reports", "status"]
 TOO_FEW = "too few"
+_ORG_SUFFIXES = ("管理委员会", "管委会", "人民政府", "政府")
 
 
 def document_shares(statement_topics: pd.DataFrame, kind: str, value: str = "topic") -> pd.DataFrame:
@@ -55,6 +56,10 @@ def _agency_keys(reports: pd.DataFrame) -> pd.Series:
     agency = reports["agency"] if "agency" in reports else pd.Series(None, index=reports.index)
     keys = agency.astype("string").str.replace(r"\s+", "", regex=True)
     keys = keys.where(keys.notna() & (keys != ""), "report:" + reports["report_id"].astype(str))
+    # one body under two names in one corpus (平潭综合实验区 / 平潭综合实验区管委会): the shorter name
+    names = set(keys)
+    keys = keys.map(lambda k: next((k[: -len(sfx)] for sfx in _ORG_SUFFIXES
+                                    if k.endswith(sfx) and k[: -len(sfx)] in names), k))
     return pd.Series(keys.to_numpy(), index=reports["report_id"].to_numpy())
 
 
@@ -203,6 +208,7 @@ def estimate_effects(
         reject, qvals, _, _ = multipletests(frame.loc[tested, "p"].to_numpy(), alpha=alpha, method="fdr_bh")
         frame.loc[tested, "q"] = qvals
         frame.loc[tested, "significant"] = reject
+    frame.attrs["min_agencies"] = min_agencies
     return frame
 
 
