@@ -210,7 +210,8 @@ def test_cli_jsonl_and_outputs(tmp_path):
     assert res.exit_code == 0, res.output
     objs = [json.loads(line) for line in res.stdout.splitlines() if line.startswith("{")]
     assert len(objs) == 12 and {o["kind"] for o in objs} == {"problem", "measure"}
-    assert set(objs[0]) == {"kind", "topic", "label", "top_terms", "share", "reports", "examples"}
+    assert set(objs[0]) == {"kind", "topic", "label", "top_terms", "share", "reports", "examples", "representative"}
+    assert all(o["representative"] == o["examples"][0] for o in objs if o["examples"])  # the most typical statement
     assert 0.9 < sum(o["share"] for o in objs if o["kind"] == "problem") <= 1.0 + 1e-3
     for name in ("topics.csv", "statement_topics.csv", "report_topics.csv", "prevalence.csv", "selection.csv",
                  "effects.csv", "topics.html"):

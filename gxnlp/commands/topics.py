@@ -125,7 +125,7 @@ def topics(
                 "kind": t["kind"], "topic": int(t["topic"]), "label": t["label"], "top_terms": list(t["top_terms"]),
                 "share": round(float(t["share"]), 4),
                 "reports": None if pd.isna(t["reports"]) else round(float(t["reports"]), 4),
-                "examples": list(t["examples"]),
+                "examples": list(t["examples"]), "representative": t["representative"],
             }, ensure_ascii=False))
     else:
         _print_table(result, Console())
