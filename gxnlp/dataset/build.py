@@ -18,7 +18,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +96,11 @@ EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics",
 
 # --------------------------------------------------------------------------- per document
 
-def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
-    """Everything gxnlp computes from one file, as rows per table. Never raises."""
+def analyse_path(path: str | os.PathLike, model: str | None = None) -> dict[str, Any]:
+    """Everything gxnlp computes from one file, as rows per table. Never raises.
+
+    ``model`` is a statement-classifier directory (``gxnlp train``); None = the seed terms.
+    """
     from ..structure.parse import parse_path
 
     source = str(path)
@@ -116,21 +119,21 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {"reports": [row]}
     for name, stage in DOCUMENT_STAGES.items():
         try:
-            out.update(stage(report))
+            out.update(stage(report, model=model))
         except Exception as exc:  # noqa: BLE001 - a stage failing on one report is a warning on it
             row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
                                          ensure_ascii=False)
     return out
 
 
-@lru_cache(maxsize=1)
-def _classifier():
+@lru_cache(maxsize=4)
+def _classifier(model: str | None = None):
     from ..text.classify import StatementClassifier
 
-    return StatementClassifier()
+    return StatementClassifier.load(model) if model else StatementClassifier()
 
 
-def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
+def tables_stage(report, **_options: Any) -> dict[str, list[dict[str, Any]]]:
     """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
     from ..tables import cell_rows
     from ..tables.audit import finding_rows
@@ -140,11 +143,11 @@ def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
             "findings": finding_rows(report, cells)}
 
 
-def statements_stage(report) -> dict[str, list[dict[str, Any]]]:
-    """Problem and measure statements with their category (seed-term classifier)."""
+def statements_stage(report, model: str | None = None, **_options: Any) -> dict[str, list[dict[str, Any]]]:
+    """Problem and measure statements with their category (seed terms, or the model directory ``model``)."""
     from ..text.statements import iter_statements
 
-    statements = _classifier().classify(list(iter_statements(report)))
+    statements = _classifier(model).classify(list(iter_statements(report)))
     return {"statements": [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
                             "category": s.category, "score": s.score, "topic": None} for s in statements]}
 
@@ -198,11 +201,16 @@ def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
     con.unregister("_rows")
 
 
-def _stages_version() -> str:
-    """Identifies what the per-document stages compute: a change re-processes every file."""
+def _stages_version(model: str | os.PathLike | None = None) -> str:
+    """Identifies what the per-document stages compute: a change (or another model) re-processes every file."""
     from .. import __version__
 
-    return f"{__version__}:{','.join(DOCUMENT_STAGES)}"
+    version = f"{__version__}:{','.join(DOCUMENT_STAGES)}"
+    if model is not None:
+        from ..text.classify import MODEL_FILE
+
+        version += ":model=" + hashlib.sha1((Path(model) / MODEL_FILE).read_bytes()).hexdigest()[:16]
+    return version
 
 
 def _file_key(path: Path) -> tuple[int, float]:
@@ -224,6 +232,7 @@ def build(
     chunk_size: int = 32,
     corpus_stages: bool = True,
     seed: int = DEFAULT_SEED,
+    model: str | os.PathLike | None = None,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     skipped: Iterable[dict[str, Any]] = (),
     _abort_after_chunks: int | None = None,
@@ -239,14 +248,16 @@ def build(
     ``errors`` table with an id made from their path (their content is never read).
     """
     stats = BuildStats()
+    if model is not None:
+        _classifier(str(model))  # a bad model directory fails here, before any file is processed
     con = _connect(db)
     known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
-    if state.get("stages") == _stages_version():
+    if state.get("stages") == _stages_version(model):
         done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
     else:  # built by another version of the stages: everything is recomputed
         done = set()
-        con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version()])
+        con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version(model)])
     todo: list[Path] = []
     file_rows: list[dict[str, Any]] = []
     queued: set[str] = set()
@@ -270,7 +281,8 @@ def build(
         con.execute("COMMIT")
     if scheduler == "processes" and len(todo) < 8:
         workers = 1  # a pool costs more than it saves on a handful of files
-    results = process_map(analyse_path, todo, workers=workers, scheduler=scheduler)
+    analyse = partial(analyse_path, model=str(model)) if model is not None else analyse_path
+    results = process_map(analyse, todo, workers=workers, scheduler=scheduler)
     if progress is not None:
         results = progress(results, len(todo), "analysing")
     buffer: list[dict[str, Any]] = []
@@ -304,7 +316,7 @@ def build(
     con.execute("COMMIT")
     fingerprint = hashlib.sha1(
         ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
-        + f"|seed={seed}|{_stages_version()}|{','.join(CORPUS_STAGES)}".encode()
+        + f"|seed={seed}|{_stages_version(model)}|{','.join(CORPUS_STAGES)}".encode()
     ).hexdigest()
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
