@@ -79,21 +79,29 @@ class Pass:
     def statements(self) -> list[Any]:
         """The statements, classified (seed-term classifier; ``options`` taxonomy and threshold)."""
         sts = self.split_statements
-        _classifier(self.options.get("taxonomy"), self.options.get("threshold")).classify(sts)
+        _classifier(self.options.get("taxonomy"), self.options.get("threshold"), self.options.get("model")).classify(sts)
         return sts
 
 
 _CLASSIFIERS: dict[tuple, Any] = {}
 
 
-def _classifier(taxonomy: str | None, threshold: float | None) -> Any:
-    """One classifier per worker and setting (building it loads the taxonomy and seed terms)."""
+def _classifier(taxonomy: str | None, threshold: float | None, model: str | None = None) -> Any:
+    """One classifier per worker and setting: the seed-term model (building it loads the taxonomy),
+    or a model directory written by ``gxnlp train``."""
     from .text.classify import StatementClassifier
 
-    key = (taxonomy, threshold)
+    key = (taxonomy, threshold, model)
     if key not in _CLASSIFIERS:
         params = None if threshold is None else {"threshold": threshold}
-        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, params=params)
+        if model is not None:
+            clf = StatementClassifier.load(model)
+            for est in clf.estimators_.values():
+                if params:
+                    est.set_params(**params)
+            _CLASSIFIERS[key] = clf
+        else:
+            _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, params=params)
     return _CLASSIFIERS[key]
 
 
@@ -114,15 +122,19 @@ def tables_stage(p: Pass) -> dict[str, Any]:
 
 
 def audit_stage(p: Pass) -> dict[str, Any]:
-    """``gxnlp validate``: the 勾稽关系 findings of the extracted cells (narrative: the whole text)."""
-    from .tables.audit import check
+    """``gxnlp validate``: the findings of the extracted cells and the report rules (narrative: the
+    whole text), and the ``series`` entry the corpus-level continuity rule needs."""
+    from .tables.audit import report_findings
+    from .tables.continuity import series_entry
 
     df, warnings = p.tables
-    df.attrs["source"] = p.source
-    text = p.report.document.text if p.report.document else None
-    findings = check(df, text) if not df.empty else []
-    return {"source": p.source, "report_id": p.report.report_id, "findings": [f.to_dict() for f in findings],
-            "warnings": warnings}
+    report = p.report
+    report.source = p.source
+    findings = report_findings(report, df)
+    cells = {(r.table, r.row, r.column): r.value for r in df.itertuples()}
+    series = series_entry(report.report_id, p.source, report.agency, report.region, report.year, cells)
+    return {"source": p.source, "report_id": report.report_id, "findings": [f.to_dict() for f in findings],
+            "warnings": warnings, "series": series}
 
 
 def statements_stage(p: Pass) -> dict[str, Any]:
@@ -135,7 +147,8 @@ def statements_stage(p: Pass) -> dict[str, Any]:
         warnings.append("problems section has no statements")
     return {"source": report.source, "report_id": report.report_id, "warnings": warnings,
             "statements": [{"source": s.source, "report_id": s.report_id, "kind": s.kind, "position": s.position,
-                            "text": s.text, "category": s.category, "score": s.score} for s in p.statements]}
+                            "text": s.text, "category": s.category, "categories": s.categories, "score": s.score}
+                           for s in p.statements]}
 
 
 def predict_stage(p: Pass) -> list[dict[str, Any]]:

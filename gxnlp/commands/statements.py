@@ -18,11 +18,12 @@ class StatementsFormat(str, Enum):
     table = "table"
 
 
-def statements_record(path: Path, taxonomy: str | None = None, threshold: float | None = None) -> dict[str, Any]:
+def statements_record(path: Path, taxonomy: str | None = None, threshold: float | None = None,
+                      model: str | None = None) -> dict[str, Any]:
     """One file -> ``{"source", "report_id", "statements": [...]}`` or ``{"source", "error"}``."""
     from ..runner import stage_record
 
-    return stage_record(path, "statements", {"taxonomy": taxonomy, "threshold": threshold})
+    return stage_record(path, "statements", {"taxonomy": taxonomy, "threshold": threshold, "model": model})
 
 
 def statements(
@@ -30,7 +31,9 @@ def statements(
     format: StatementsFormat = typer.Option(StatementsFormat.jsonl, "--format", "-f",
                                             help="jsonl: one JSON object per statement; table: a readable table."),
     taxonomy: Path = typer.Option(None, "--taxonomy", help="A taxonomy JSON file (default: the shipped one)."),
-    threshold: float = typer.Option(None, "--threshold", help="Evidence below which a statement is 'other'."),
+    threshold: float = typer.Option(None, "--threshold", help="Evidence (seed model) or probability (--model) "
+                                    "below which a statement is 'other'."),
+    model: Path = typer.Option(None, "--model", help="A model directory written by gxnlp train (default: seed terms)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     max_mb: float = max_mb_option(),
     timeout: float = timeout_option(),
@@ -51,7 +54,15 @@ def statements(
             load_taxonomy(taxonomy)
         except (OSError, ValueError) as exc:
             fail(f"bad taxonomy {taxonomy}: {exc}")
-    options = {"taxonomy": str(taxonomy) if taxonomy else None, "threshold": threshold}
+    if model is not None:
+        from ..runner import _classifier
+
+        try:
+            _classifier(None, None, str(model))
+        except (OSError, ValueError) as exc:
+            fail(f"bad model {model}: {exc}")
+    options = {"taxonomy": str(taxonomy) if taxonomy else None, "threshold": threshold,
+               "model": str(model) if model else None}
     n_statements = 0
     table = Table("file", "kind", "#", "category", "score", "text")
     for rec in stage_records(files, "statements", workers=workers, options=options,
