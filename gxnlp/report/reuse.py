@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .. import __version__
 from ..reuse import ReuseDetector
-from ..reuse.detector import agency_key
+from ..panel.identity import agency_key
 
 
 def _env() -> Environment:

@@ -17,7 +17,6 @@ document frequency) -> :mod:`.lsh` (MinHash LSH candidates) -> :mod:`.align`
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from ..model import NARRATIVE_SECTIONS
+from ..panel.identity import agency_key
 from .align import Passage, align, residuals, stock_flags
 from .boilerplate import PhraseLexicon, StockPhraseMiner, load_phrases, shingle_mask
 from .lsh import CandidateIndex, DocumentIndex
@@ -81,23 +81,6 @@ def likely_source(a: ReuseDoc, b: ReuseDoc) -> str | None:
     return None
 
 
-_AGENCY_SUFFIX = re.compile(r"(党工委)?(人民政府办公室|人民政府办公厅|人民政府|政府办公室|管理委员会办公室|管委会办公室|管理委员会|管委会|政府)$")
-
-
-def agency_key(agency: str | None) -> str | None:
-    """The agency name compared for ``self`` vs ``cross`` reuse: spaces and the trailing
-    government / committee / general-office suffix removed, so ``平潭综合实验区管委会`` and
-    ``平潭综合实验区`` are one agency (a government's report is written by its office).
-
-    >>> agency_key("平潭综合实验区管委会"), agency_key("张店区人民政府"), agency_key("某县教育局")
-    ('平潭综合实验区', '张店区', '某县教育局')
-    """
-    if not agency:
-        return None
-    a = re.sub(r"\s+", "", agency)
-    return _AGENCY_SUFFIX.sub("", a) or a
-
-
 def _region_key(doc: ReuseDoc) -> tuple | None:
     """(province, city, county) of a report when its county or city is known, else None."""
     r = (doc.meta or {}).get("region") or {}
@@ -107,7 +90,13 @@ def _region_key(doc: ReuseDoc) -> tuple | None:
 
 
 def _agency_key(doc: ReuseDoc) -> str:
-    return agency_key(doc.agency) or f"?{doc.report_id}"
+    """The agency identity of :mod:`gxnlp.panel.identity` (precomputed in ``meta["agency_key"]`` by the
+    dataset, with the user's alias table), so ``self`` pairs are those of one agency across renamings."""
+    meta = doc.meta or {}
+    if meta.get("agency_key"):
+        return meta["agency_key"]
+    region = meta.get("region") if isinstance(meta.get("region"), dict) else None
+    return agency_key(doc.agency, region) or f"?{doc.report_id}"
 
 
 SHARE_COLUMNS = ["report_id", "source", "agency", "year", "published", "text_chars", "template_chars", "stock_chars",
@@ -134,7 +123,10 @@ class ReuseDetector:
     instead of the LSH candidates (the exact baseline, quadratic); ``max_chance_pairs``:
     a pair's matched sentences must be rare enough together that fewer than this many
     unrelated pairs of the corpus are expected to share such a set by chance (see
-    :meth:`verify`; ``None`` turns the test off).
+    :meth:`verify`; ``None`` turns the test off); ``min_short_chars``: a shorter copy (a
+    problem-and-measure pair of about 40 characters, two or more consecutive sentences) makes a
+    pair from this many characters outside stock phrases when it passes the same chance test
+    (``None``: only ``min_copied_chars``).
 
     After :meth:`fit`: ``pairs_``, ``report_shares_``, ``clusters_``, ``stock_phrases_``
     (pandas DataFrames), ``docs_`` / ``texts_`` / ``masks_`` for rendering, and
@@ -170,6 +162,7 @@ class ReuseDetector:
         min_share_sibling: float = 0.25,
         candidates: str = "lsh",
         max_chance_pairs: float | None = 20.0,
+        min_short_chars: int | None = 30,
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -201,6 +194,7 @@ class ReuseDetector:
         if max_chance_pairs is not None and max_chance_pairs <= 0:
             raise ValueError("max_chance_pairs must be positive or None")
         self.max_chance_pairs = max_chance_pairs
+        self.min_short_chars = min_short_chars
 
     # -- steps -----------------------------------------------------------------------------
     def _prepare(self, docs: Iterable[ReuseDoc]) -> None:
@@ -302,7 +296,7 @@ class ReuseDetector:
         """Align candidate pairs (document indices ``i < j``) and keep those sharing copied narrative.
 
         A pair is kept when the copied text outside stock phrases reaches ``min_copied_chars``
-        or the copied share of *both* narratives reaches ``min_share`` — ``min_share_self`` for
+        (or ``min_short_chars`` and the chance test below) or the copied share of *both* narratives reaches ``min_share`` — ``min_share_self`` for
         two reports of the same agency (reusing one's own text is the common case) and
         ``min_share_sibling`` for two agencies of one county (or city) in the same report
         year (departments filling in one model report) *and* the matched sentences are
@@ -345,14 +339,32 @@ class ReuseDetector:
             else:
                 need = self.min_share
             self.scores_[(i, j)] = (rare, round(share, 4), round(surprisal, 2))
-            # own (non-stock) copied text is evidence by itself; a share of common sentences
-            # only when they are improbable together by chance
-            ok = rare >= self.min_copied_chars or (
-                share >= need and (self.max_chance_pairs is None or surprisal >= self.chance_bits_))
+            # own (non-stock) copied text is evidence by itself; a short copy, or a share of
+            # common sentences, only when the matched sentences are improbable together by chance
+            improbable = self.max_chance_pairs is None or surprisal >= self.chance_bits_
+            ok = rare >= self.min_copied_chars or (share >= need and improbable) or self._short_copy(i, j, ps)
             if ok:
                 self.passages_[(i, j)] = ps
             else:
                 self.rejected_[(i, j)] = (rare, round(share, 4))
+
+    def _short_copy(self, i: int, j: int, ps: list[Passage]) -> bool:
+        """A short copy (a problem and its measure, ~40 characters): the sentences of one passage
+        matched verbatim, with ``min_short_chars`` characters outside stock phrases, whose
+        sentences alone pass the chance test. Near matches do not count: two phrase-bank sentences
+        with a word changed turn up by chance; verbatim copies of rare sentences do not."""
+        if self.min_short_chars is None or self.max_chance_pairs is None:
+            return False
+        la, lb = self._logp[i], self._logp[j]
+        ra, rb = self._res[i], self._res[j]
+        for p in ps:
+            # verbatim sentences only (numbers folded): a near match of two phrase-bank sentences
+            # with a word changed is no evidence at this length; stock characters do not count
+            same = [(x, y) for x, y in zip(p.a_matched, p.b_matched) if ra[x] == rb[y]]
+            chars = sum(int((~self._stock[i][x]).sum()) for x, _ in same)
+            if chars >= self.min_short_chars and float(sum(-max(la[x], lb[y]) for x, y in same)) >= self.chance_bits_:
+                return True
+        return False
 
     def _sentence_logp(self, t: ReuseText, template: np.ndarray) -> np.ndarray:
         """Per sentence, ``log`` of the share of agencies that use it (agency document frequency

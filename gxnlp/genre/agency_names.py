@@ -1,0 +1,31 @@
+"""Facts of the genre about agency names: the suffixes that name a government body itself,
+the suffixes of administrative divisions, and the shipped alias table of known renamings.
+
+A government's report is written by its general office and published under either name
+(``洪泽区人民政府`` / ``洪泽区人民政府办公室``); a development or experimental zone is governed
+by its 管理委员会 (管委会), often with a 党工委.
+"""
+from __future__ import annotations
+
+import re
+
+from . import DATA_DIR
+
+#: The trailing words that make a name "the government (or zone committee) of <place>".
+GOVERNMENT_SUFFIX = re.compile(
+    r"(?:党工委)?(?:人民政府办公室|人民政府办公厅|人民政府办|人民政府|政府办公室|政府办公厅|政府办|"
+    r"管理委员会办公室|管委会办公室|管理委员会|管委会|政府)$"
+)
+#: Suffixes of county- and city-level divisions; ``洪泽县`` became ``洪泽区`` in a redistricting,
+#: so a division is compared by its stem.
+DIVISION_SUFFIX = re.compile(r"(?:各族自治县|自治县|自治旗|县|区|市|旗|林区|特区)$")
+#: Suffixes of provinces (stem ``福建`` of ``福建省``).
+PROVINCE_SUFFIX = re.compile(r"(?:维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区|省|市)$")
+#: A name that is a territory (zone, town, street): it stands for the territory's government.
+TERRITORY = re.compile(r"(?:实验区|试验区|开发区|高新区|新区|园区|保税区|合作区|示范区|镇|乡|街道)$")
+#: The last word of a body's name, its kind (局, 委员会, 办公室 …); two names of one body keep it.
+BODY_KIND = re.compile(r"(?:委员会|办公室|办公厅|中心|街道办事处|街道|管理处|服务处|局|厅|委|办|院|所|站|队|镇|乡|部|会|社|馆)$")
+
+#: The shipped alias table (``name,canonical``): names of one body that neither the gazetteer
+#: nor string similarity can join (a county government replaced by a zone committee …).
+ALIASES_CSV = DATA_DIR / "agency_aliases.csv"

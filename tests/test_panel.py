@@ -1,0 +1,113 @@
+"""Agency panels: identity across renamings, short copies, coverage, year-over-year comparison,
+promise tracking (hand-checked gold on the real Pingtan series), review of findings, HTML pages."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from gxnlp.panel.identity import AgencyResolver, agency_key
+from gxnlp.reuse import ReuseDetector, ReuseDoc
+
+GOLD = Path(__file__).parent / "gold"
+
+
+# -- identity ------------------------------------------------------------------------------
+@pytest.mark.parametrize("a, b", [
+    ("淮安市洪泽区人民政府", "洪泽区人民政府"),          # region prefix
+    ("洪泽县人民政府", "洪泽区人民政府"),               # 县 -> 区 after the redistricting
+    ("洪泽区人民政府办公室", "洪泽区人民政府"),         # the office writes the government's report
+    ("平潭县人民政府", "平潭综合实验区管理委员会"),      # shipped alias table
+    ("平潭综合实验区", "平潭综合实验区管委会"),
+    ("张店区 人民政府", "淄博市张店区人民政府"),
+])
+def test_one_agency_under_changed_names(a, b):
+    assert agency_key(a) == agency_key(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("洪泽区人民政府", "洪泽区教育局"),
+    ("洪泽区教育局", "洪泽区体育局"),
+    ("洪泽区人民政府", "淮阴区人民政府"),
+    ("泉州市人民政府", "泉州市鲤城区人民政府"),
+    ("福建省人民政府", "福建省教育厅"),
+])
+def test_different_agencies_keep_different_keys(a, b):
+    assert agency_key(a) != agency_key(b)
+
+
+def test_resolver_joins_renamed_bureau_only_without_overlapping_years(tmp_path):
+    recs = [{"agency": "洪泽区市场监督管理局", "year": 2020}, {"agency": "洪泽区市场监督管理局", "year": 2021},
+            {"agency": "淮安市洪泽区市场监管局", "year": 2022},
+            {"agency": "洪泽区教育局", "year": 2021}, {"agency": "洪泽区体育局", "year": 2022}]
+    keys = AgencyResolver().fit(recs).keys_
+    assert keys[0] == keys[1] == keys[2]
+    assert len({keys[0], keys[3], keys[4]}) == 3  # 教育局 / 体育局 are too short to join by similarity
+    # the same two names reporting in one year are two bodies
+    both = recs + [{"agency": "洪泽区市场监管局", "year": 2021}]
+    keys = AgencyResolver().fit(both).keys_
+    assert keys[0] != keys[5]
+    # the user's alias table overrides
+    csv = tmp_path / "aliases.csv"
+    csv.write_text("name,canonical\n洪泽区体育局,洪泽区教育局\n", encoding="utf-8")
+    keys = AgencyResolver(aliases=csv).fit(recs).keys_
+    assert keys[3] == keys[4]
+
+
+def test_alias_table_without_columns_is_a_clear_error(tmp_path):
+    bad = tmp_path / "a.csv"
+    bad.write_text("a,b\nx,y\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="name and canonical"):
+        AgencyResolver(aliases=bad).fit([{"agency": "洪泽区教育局", "year": 2020}])
+
+
+def test_pingtan_one_key_for_fifteen_years(shared):
+    from gxnlp.structure.parse import parse_path
+
+    files = sorted((shared / "corpora" / "pingtan").glob("*/page.txt"))
+    reports = [parse_path(f) for f in files]
+    keys = AgencyResolver().fit([{"agency": r.agency, "year": r.year, "region": r.region} for r in reports]).keys_
+    assert len(files) == 15 and len(set(keys)) == 1 and None not in keys
+
+
+def test_reuse_self_pairs_follow_the_agency_key():
+    """The issue's case: 洪泽区人民政府 (2023) and 淮安市洪泽区人民政府 (2024) repeating their measures
+    is the agency's own reuse, not two agencies."""
+    text = ("我区将进一步完善政务公开专区建设，在各镇街便民服务中心设置查阅点十二个并安排专人值守。"
+            "针对群众反映较多的征地补偿信息，建立按月更新的公开台账，逐户核对后在村务公开栏张贴。")
+    docs = [ReuseDoc("a", "2023年工作总结。" + text, agency="洪泽区人民政府", year=2023),
+            ReuseDoc("b", "2024年工作总结。" + text, agency="淮安市洪泽区人民政府", year=2024)]
+    det = ReuseDetector(stock_min_agencies=3).fit(docs)
+    assert det.pairs_.kind.tolist() == ["self"]
+
+
+# -- short copies --------------------------------------------------------------------------
+def _short_copy_corpus(n_agencies: int = 250, seed: int = 5):
+    """Reports made of genre sentences from one bank (4 of 12) and eight short sentences of their
+    own; report 1 copies a problem-and-measure pair (~40 characters) of report 0."""
+    rng = random.Random(seed)
+    subjects = ["信息公开指南", "政务新媒体", "政策解读", "依申请公开", "保密审查", "公开目录",
+                "平台建设", "业务培训", "工作台账", "监督考核", "网站栏目", "办事指南"]
+    bank = [f"{s}方面，我单位认真落实有关要求，健全工作机制，规范工作流程，不断提升工作质量和实际效果。"
+            for s in subjects]
+    chars = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土山川河海天地人和春夏秋冬东南西北"
+    docs, pairs = [], []
+    for a in range(n_agencies):
+        own = ["".join(rng.choice(chars) for _ in range(20)) + "。" for _ in range(8)]
+        if a == 1:
+            own = pairs[0][:2] + own[2:]
+        pairs.append(own)
+        picked = [bank[k] for k in sorted(rng.sample(range(len(bank)), 4))]
+        docs.append(ReuseDoc(f"r{a:03d}", "".join(picked[:2] + own + picked[2:]), agency=f"第{a}局", year=2021))
+    return docs
+
+
+def test_short_copy_makes_a_pair_stock_phrases_do_not():
+    docs = _short_copy_corpus()
+    det = ReuseDetector(seed=1).fit(docs)
+    assert det.pairs_[["a_report_id", "b_report_id"]].values.tolist() == [["r000", "r001"]]
+    assert det.pairs_.rare_chars.iloc[0] < det.min_copied_chars  # below the long-copy floor
+    floor_only = ReuseDetector(seed=1, min_short_chars=None).fit(docs)
+    assert floor_only.pairs_.empty  # what the short route adds
