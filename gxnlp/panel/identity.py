@@ -155,8 +155,12 @@ def agency_key(name: str | None, region: Mapping[str, Any] | None = None,
     if region and (region.get("county") or region.get("city") or region.get("province")):
         given = (region.get("province"), region.get("city") if region.get("city") not in ("县", "市辖区") else None,
                  region.get("county"))
-        # the report's region may come from its title or text; the name's own is more specific
-        reg = inferred if sum(map(bool, inferred)) >= sum(map(bool, given)) else given
+        # the report's region may come from its text (a place it mentions): it only completes the
+        # levels above what the name itself shows (鼓楼区 -> which city's), never replaces them
+        reg = inferred
+        if any(inferred) and sum(map(bool, given)) > sum(map(bool, inferred)) and all(
+                _stem(x) == _stem(y) for x, y in zip(inferred, given) if x):
+            reg = given
     else:
         reg = inferred
     return f"{region_part(reg)}:{body_of(name, reg)}"
