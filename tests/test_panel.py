@@ -111,3 +111,59 @@ def test_short_copy_makes_a_pair_stock_phrases_do_not():
     assert det.pairs_.rare_chars.iloc[0] < det.min_copied_chars  # below the long-copy floor
     floor_only = ReuseDetector(seed=1, min_short_chars=None).fit(docs)
     assert floor_only.pairs_.empty  # what the short route adds
+
+
+# -- the Pingtan series: copied shares, promises -----------------------------------------------
+@pytest.fixture(scope="module")
+def pingtan_panel(shared):
+    from gxnlp.panel.records import from_path
+    from gxnlp.panel.series import build_panel
+    from gxnlp.reuse.detector import ReuseDoc
+
+    files = sorted((shared / "corpora" / "pingtan").glob("*/page.txt"))
+    reports = [from_path(f) for f in files]
+    det = ReuseDetector(seed=1)
+    docs = [ReuseDoc(r.report_id, "\n".join(x for x in (r.sections.get("overview"), r.sections.get("problems")) if x),
+                     agency=r.agency, year=r.year, published=r.published, source=r.source, meta={"region": r.region})
+            for r in reports]
+    det.fit(docs)
+    return reports, build_panel(reports, detector=det), det
+
+
+def test_pingtan_copied_share_agrees_with_reuse(pingtan_panel):
+    """The panel's copied-from-earlier-years share is what the reuse pairs say: the union of each
+    report's sentences in ``self`` pairs whose source is an earlier report (the detector's own
+    ``from_earlier_share`` on a one-agency corpus), at least the largest single pair's share."""
+    reports, panel, det = pingtan_panel
+    m = panel.metrics[panel.metrics.metric == "copied_from_earlier_share"]
+    share = dict(zip(m.year, m.value))
+    by_rid = det.report_shares_.set_index("report_id")
+    year_of = {r.report_id: r.year for r in reports}
+    assert len(share) == 15
+    for r in reports:
+        assert share[r.year] == pytest.approx(by_rid.loc[r.report_id, "from_earlier_share"], abs=1e-4)
+    for p in det.pairs_.itertuples():
+        later, side = (p.b_report_id, "b") if p.source_report_id == p.a_report_id else (p.a_report_id, "a")
+        assert share[year_of[later]] + 1e-4 >= (p.b_share if side == "b" else p.a_share) - 0.05
+    assert max(share.values()) > 0.3  # the series does reuse its own text (2012, 2013, 2019)
+
+
+def test_pingtan_promises_against_hand_checked_gold(pingtan_panel):
+    _, panel, _ = pingtan_panel
+    gold = json.loads((GOLD / "panel_pingtan.json").read_text(encoding="utf-8"))
+    pr = panel.promises
+    right = total = 0
+    for y in gold["years"]:
+        rows = pr[pr.year == y["year"]]
+        assert len(rows) == len(y["promises"]), (y["year"], rows.text.tolist())
+        for g in y["promises"]:
+            hit = rows[rows.text.str.contains(g["text"], regex=False)]
+            assert len(hit) == 1, g["text"]
+            assert hit.category.iloc[0] == g["category"]
+            if g["status"] == "partial":
+                continue
+            total += 1
+            right += bool(hit.kept.iloc[0]) == (g["status"] == "kept")
+            if g["status"] == "not_reported":
+                assert not hit.kept.iloc[0], g["text"]  # no promise is reported kept that was not
+    assert right / total >= 0.75, (right, total)

@@ -7,8 +7,8 @@ whether a future cue introduces it. The *evidence* is the next report's account 
 section but the problems one, cut into clauses. A promise is **kept** when a window of up to
 ``window`` consecutive clauses covers at least ``min_cover`` of the promise's content terms (jieba
 words weighted by their inverse clause frequency over the whole panel, so 公开/信息/加强 weigh little)
-and the window is classified in the promise's category; or when it covers ``min_cover_any`` whatever
-its category.
+and the window is classified in the promise's category (the measure classifier of
+:mod:`gxnlp.text.classify`); or when a window of any category covers ``min_cover_any``.
 
 >>> tracker = PromiseTracker().fit(["全年开展政务公开业务培训三次，覆盖全部科室。", "新建便民查阅点五个。"])
 >>> p = {"text": "加强业务培训，每季度开展一次政务公开业务培训。", "category": "training_staff"}
@@ -59,11 +59,12 @@ def terms(text: str) -> tuple[str, ...]:
 
 
 def clauses(text: str | None) -> list[str]:
-    """Clauses of a text (cut at 。；！？ and line breaks, enumerators dropped), at least 6 characters."""
+    """Clauses of a text (cut at 。；！？ and line breaks, enumerators dropped), at least 6 characters;
+    flattened statistics tables (a quarter or more digits) are not narrative and are left out."""
     out = []
     for m in _CLAUSE.finditer(text or ""):
         c = _ENUM.sub("", m.group()).strip()
-        if len(c) >= 6:
+        if len(c) >= 6 and sum(ch.isdigit() for ch in c) < 0.25 * len(c):
             out.append(c)
     return out
 
@@ -85,7 +86,7 @@ class PromiseTracker(BaseEstimator):
     panel; ``match(promise, next_text)`` returns ``{kept, cover, category, evidence}``.
     """
 
-    def __init__(self, min_cover: float = 0.3, min_cover_any: float = 0.5, window: int = 2, taxonomy: Any = None):
+    def __init__(self, min_cover: float = 0.2, min_cover_any: float = 0.5, window: int = 2, taxonomy: Any = None):
         self.min_cover = min_cover
         self.min_cover_any = min_cover_any
         self.window = window
@@ -109,31 +110,40 @@ class PromiseTracker(BaseEstimator):
     def _w(self, term: str) -> float:
         return self.idf_.get(term, self.default_idf_)
 
+    def _windows(self, next_text: str | None) -> list[tuple[str, frozenset, str]]:
+        """Windows of up to ``window`` consecutive clauses of the evidence, with their terms and category."""
+        cache = self.__dict__.setdefault("_window_cache", {})
+        if next_text not in cache:
+            cl = clauses(next_text)
+            ws = ["".join(cl[i:i + k]) for k in range(1, self.window + 1) for i in range(len(cl) - k + 1)]
+            cats = self.classifier_.predict(ws) if ws else []
+            if len(cache) > 256:
+                cache.clear()
+            cache[next_text] = [(w, frozenset(terms(w)), str(c)) for w, c in zip(ws, cats)]
+        return cache[next_text]
+
     def match(self, promise: dict[str, Any], next_text: str | None) -> dict[str, Any]:
+        """``{kept, cover, category, evidence}`` of one promise against the next report's evidence text:
+        the best window in the promise's category (or, failing that, the best window of any category)."""
         pt = set(terms(promise.get("text") or ""))
         total = sum(self._w(t) for t in pt)
-        cl = clauses(next_text)
         best = {"kept": False, "cover": 0.0, "category": None, "evidence": None}
-        if not pt or not cl:
+        if not pt:
             return best
-        windows = ["".join(cl[i:i + k]) for k in range(1, self.window + 1) for i in range(len(cl) - k + 1)]
-        scored = []
-        for w in windows:
-            cover = sum(self._w(t) for t in pt & set(terms(w))) / total
-            scored.append((cover, w))
-        scored.sort(key=lambda x: (-x[0], len(x[1])))
-        top = [w for c, w in scored[:5] if c > 0]
-        cats = dict(zip(top, self.classifier_.predict(top))) if top else {}
-        for cover, w in scored[:5]:
-            if cover <= 0:
-                break
-            same_cat = cats.get(w) == promise.get("category") and promise.get("category") not in (None, "other")
-            kept = (cover >= self.min_cover and same_cat) or cover >= self.min_cover_any
-            if kept or best["evidence"] is None:
-                best = {"kept": bool(kept), "cover": round(cover, 3), "category": cats.get(w), "evidence": w}
-            if kept:
-                break
-        return best
+        cat = promise.get("category")
+        same, any_ = (0.0, None, None), (0.0, None, None)
+        for w, wt, wc in self._windows(next_text):
+            cover = sum(self._w(t) for t in pt & wt) / total
+            if cat not in (None, "other") and wc == cat and cover > same[0]:
+                same = (cover, w, wc)
+            if cover > any_[0]:
+                any_ = (cover, w, wc)
+        if same[1] is not None and same[0] >= self.min_cover:
+            return {"kept": True, "cover": round(same[0], 3), "category": same[2], "evidence": same[1]}
+        if any_[1] is not None and any_[0] >= self.min_cover_any:
+            return {"kept": True, "cover": round(any_[0], 3), "category": any_[2], "evidence": any_[1]}
+        pick = same if same[1] is not None else any_
+        return {"kept": False, "cover": round(pick[0], 3), "category": pick[2], "evidence": pick[1]}
 
 
 def done_text(sections: dict[str, str | None]) -> str:
