@@ -17,6 +17,7 @@ def build(
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    aliases: Path = typer.Option(None, "--aliases", help="Alias table of agency names (CSV name,canonical) for agency_key."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
 ) -> None:
@@ -36,7 +37,7 @@ def build(
         client = Client(address) if address else Client(processes=True, dashboard_address=None)
     try:
         stats = build_dataset(paths, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              progress=track)
+                              aliases=aliases, progress=track)
     finally:
         if client is not None:
             client.close()

@@ -32,7 +32,7 @@ from ..topics.prevalence import agency_level, agency_type
 SCHEMA: dict[str, str] = {
     "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
     "reports": (
-        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_type VARCHAR, level VARCHAR, "
+        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_key VARCHAR, agency_type VARCHAR, level VARCHAR, "
         "year INTEGER, published VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, template VARCHAR, "
         "encoding VARCHAR, warnings VARCHAR, "
         + ", ".join(f"{k} VARCHAR" for k in SECTION_KEYS)
@@ -47,12 +47,26 @@ SCHEMA: dict[str, str] = {
               "b_share DOUBLE, passages VARCHAR"),
     "report_reuse": "report_id VARCHAR PRIMARY KEY, copied_share DOUBLE, self_share DOUBLE, cross_share DOUBLE",
     "topics": "kind VARCHAR, topic INTEGER, label VARCHAR, top_terms VARCHAR, share DOUBLE, reports INTEGER",
+    "panel_agencies": ("agency_key VARCHAR, names VARCHAR, years VARCHAR, n_reports INTEGER, first_year INTEGER, "
+                       "last_year INTEGER, promises INTEGER, kept INTEGER, follow_through DOUBLE"),
+    "panel_coverage": "agency_key VARCHAR, year INTEGER, status VARCHAR, n_reports INTEGER, report_ids VARCHAR",
+    "panel_deltas": ('agency_key VARCHAR, year INTEGER, previous_year INTEGER, report_id VARCHAR, previous_report_id VARCHAR, '
+                     '"table" VARCHAR, "row" VARCHAR, "column" VARCHAR, previous DOUBLE, value DOUBLE, delta DOUBLE'),
+    "panel_continuity": ('agency_key VARCHAR, year INTEGER, report_id VARCHAR, source VARCHAR, rule VARCHAR, "table" VARCHAR, '
+                         '"row" VARCHAR, "column" VARCHAR, expected DOUBLE, found DOUBLE, message VARCHAR'),
+    "panel_statements": ("agency_key VARCHAR, compared_years VARCHAR, kind VARCHAR, year INTEGER, text VARCHAR, "
+                         "category VARCHAR, status VARCHAR, similarity DOUBLE, previous_text VARCHAR, category_status VARCHAR"),
+    "panel_promises": ("agency_key VARCHAR, year INTEGER, next_year INTEGER, report_id VARCHAR, next_report_id VARCHAR, "
+                       "position INTEGER, text VARCHAR, category VARCHAR, explicit BOOLEAN, kept BOOLEAN, cover DOUBLE, "
+                       "evidence VARCHAR, evidence_category VARCHAR"),
+    "panel_metrics": "agency_key VARCHAR, year INTEGER, metric VARCHAR, value DOUBLE",
     "build_state": "key VARCHAR PRIMARY KEY, value VARCHAR",
 }
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
-CORPUS_TABLES = ("reuse", "report_reuse", "topics")
+CORPUS_TABLES = ("reuse", "report_reuse", "topics", "panel_agencies", "panel_coverage", "panel_deltas", "panel_continuity",
+                 "panel_statements", "panel_promises", "panel_metrics")
 
 
 # --------------------------------------------------------------------------- per document
@@ -70,6 +84,7 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     rec = report.to_dict()
     row = {
         "report_id": rec["report_id"], "source": source, "title": rec["title"], "agency": rec["agency"],
+        "agency_key": _agency_key(rec["agency"], rec["region"]),
         "agency_type": agency_type(rec["agency"]), "level": agency_level(rec["agency"]), "year": rec["year"], "published": rec["published"],
         **rec["region"], "template": rec["template"], "encoding": rec["encoding"],
         "warnings": json.dumps(rec["warnings"], ensure_ascii=False), **rec["sections"],
@@ -82,6 +97,16 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
             row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
                                          ensure_ascii=False)
     return out
+
+
+def _agency_key(agency, region):
+    """Per report, the key of :mod:`gxnlp.panel.identity` (the panel stage refines it over the corpus)."""
+    from ..panel.identity import agency_key
+
+    try:
+        return agency_key(agency, region)
+    except Exception:  # noqa: BLE001 - a name the gazetteer chokes on keeps no key
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -199,6 +224,7 @@ def build(
     chunk_size: int = 32,
     corpus_stages: bool = True,
     seed: int = 0,
+    aliases: str | os.PathLike | None = None,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:
@@ -208,10 +234,13 @@ def build(
     :func:`gxnlp.pipeline.process_map` (``"dask"`` uses the current dask.distributed client, so
     a corpus can be analysed on a cluster while results stream into one file). ``_abort_after_chunks``
     is a fault-injection point for tests: the process dies (``os._exit``) after that many
-    committed chunks, as a killed build would.
+    committed chunks, as a killed build would. ``aliases``: the user's alias table of agency names
+    (CSV ``name,canonical``) for ``agency_key``; its content is part of the corpus fingerprint.
     """
     stats = BuildStats()
     con = _connect(db)
+    alias_text = Path(aliases).read_text(encoding="utf-8-sig") if aliases else ""
+    con.execute("INSERT OR REPLACE INTO build_state VALUES ('aliases', ?)", [alias_text])
     known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if state.get("stages") == _stages_version():
@@ -271,6 +300,7 @@ def build(
     fingerprint = hashlib.sha1(
         ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
         + f"|seed={seed}|{_stages_version()}|{','.join(CORPUS_STAGES)}".encode()
+        + hashlib.sha1(alias_text.encode("utf-8")).hexdigest().encode()
     ).hexdigest()
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
@@ -312,8 +342,16 @@ def reuse_stage(con, seed: int) -> None:
     _reuse(con, seed)
 
 
+def panel_stage(con, seed: int) -> None:
+    """Agency panels: ``reports.agency_key`` over the corpus (similar names joined, the alias table of
+    ``build(..., aliases=)`` applied) and the ``panel_*`` tables."""
+    from .panel_stage import panel_stage as _panel
+
+    _panel(con, seed)
+
+
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage}
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "panel": panel_stage, "reuse": reuse_stage}
 
 
 def export_parquet(con, directory: str | os.PathLike) -> None:
@@ -374,10 +412,27 @@ class Dataset:
     report_reuse = property(lambda self: self.table("report_reuse"))
     topics = property(lambda self: self.table("topics"))
     errors = property(lambda self: self.table("errors"))
+    panel_agencies = property(lambda self: self.table("panel_agencies"))
+    panel_coverage = property(lambda self: self.table("panel_coverage"))
+    panel_promises = property(lambda self: self.table("panel_promises"))
+    panel_statements = property(lambda self: self.table("panel_statements"))
+    panel_deltas = property(lambda self: self.table("panel_deltas"))
+    panel_continuity = property(lambda self: self.table("panel_continuity"))
+
+    def panel(self) -> pd.DataFrame:
+        """The agency panel as one long DataFrame ``agency_key, year, metric, value`` (copied-from-earlier
+        share, follow-through, promises, key table figures, statement counts, findings, missing years …)."""
+        return self.table("panel_metrics").sort_values(["agency_key", "year", "metric"], kind="stable").reset_index(drop=True)
+
+    def coverage(self) -> pd.DataFrame:
+        """Agencies × years: present / missing / duplicate (see :func:`gxnlp.panel.coverage.coverage_matrix`)."""
+        from ..panel.coverage import coverage_matrix
+
+        return coverage_matrix(self.reports[["report_id", "agency_key", "year"]])
 
     def wide(self) -> pd.DataFrame:
         """One row per report: metadata, s2/s3/s4 key figures, category counts, topic shares, reuse share."""
-        meta = self.reports[["report_id", "source", "agency", "agency_type", "level", "year", "published", "province", "city",
+        meta = self.reports[["report_id", "source", "agency", "agency_key", "agency_type", "level", "year", "published", "province", "city",
                              "county", "template"]].copy()
         cells = self.cells
         for name, (table, row, column) in KEY_FIGURES.items():
@@ -433,7 +488,8 @@ class Dataset:
 
     def _frames(self) -> dict[str, pd.DataFrame]:
         return {"wide": self.wide(), "reports": self.reports, "cells": self.cells, "findings": self.findings,
-                "statements": self.statements, "reuse": self.reuse, "errors": self.errors}
+                "statements": self.statements, "reuse": self.reuse, "errors": self.errors,
+                "panel": self.panel(), "panel_promises": self.panel_promises}
 
 
 def load(path: str | os.PathLike) -> Dataset:

@@ -19,6 +19,7 @@ False
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from collections import defaultdict
@@ -59,18 +60,22 @@ def load_aliases(path: str | os.PathLike | None = None) -> dict[str, str]:
     A canonical value written as a key (containing ``:``) is used as the key itself.
     """
     path = Path(path) if path else ALIASES_CSV
+    return parse_aliases(path.read_text(encoding="utf-8-sig"), str(path))
+
+
+def parse_aliases(text: str, where: str = "alias table") -> dict[str, str]:
+    """``{name: canonical}`` of the text of an alias CSV."""
     out: dict[str, str] = {}
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        rows = csv.DictReader(line for line in fh if not line.lstrip().startswith("#"))
-        if not rows.fieldnames or "name" not in rows.fieldnames:
-            raise ValueError(f"{path}: an alias table needs the columns name and canonical (or agency_key)")
-        target = "canonical" if "canonical" in rows.fieldnames else "agency_key"
-        if target not in rows.fieldnames:
-            raise ValueError(f"{path}: an alias table needs a canonical or agency_key column")
-        for row in rows:
-            name, canon = clean_name(row.get("name")), (row.get(target) or "").strip()
-            if name and canon:
-                out[name] = canon
+    rows = csv.DictReader(line for line in io.StringIO(text) if not line.lstrip().startswith("#"))
+    if not rows.fieldnames or "name" not in rows.fieldnames:
+        raise ValueError(f"{where}: an alias table needs the columns name and canonical (or agency_key)")
+    target = "canonical" if "canonical" in rows.fieldnames else "agency_key"
+    if target not in rows.fieldnames:
+        raise ValueError(f"{where}: an alias table needs a canonical or agency_key column")
+    for row in rows:
+        name, canon = clean_name(row.get("name")), (row.get(target) or "").strip()
+        if name and canon:
+            out[name] = canon
     return out
 
 

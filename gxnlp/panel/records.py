@@ -83,6 +83,7 @@ def from_dataset(con) -> list[PanelReport]:
     st_by = dict(tuple(st.groupby("report_id"))) if len(st) else {}
     fd_by = dict(tuple(fd.groupby("report_id"))) if len(fd) else {}
     out = []
+    reports = reports.astype(object).where(reports.notna(), None)
     for r in reports.to_dict("records"):
         rid = r["report_id"]
         c = cells_by.get(rid)
