@@ -167,3 +167,137 @@ def test_pingtan_promises_against_hand_checked_gold(pingtan_panel):
             if g["status"] == "not_reported":
                 assert not hit.kept.iloc[0], g["text"]  # no promise is reported kept that was not
     assert right / total >= 0.75, (right, total)
+
+
+# -- commands and pages ------------------------------------------------------------------------
+EVIL = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>"
+
+
+def _report(agency: str, year: int, overview: str, problems: str, carried_over: int = 0, carried_forward: int = 0,
+            new_total: int = 3) -> str:
+    cols = "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计"
+    return (f"{agency}{year}年政府信息公开工作年度报告\n一、总体情况\n{overview}\n"
+            f"二、主动公开政府信息情况\n本年度主动公开信息。\n三、收到和处理政府信息公开申请情况\n"
+            f"| 申请人情况 | {' | '.join(cols.split())} |\n"
+            f"| 一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | {new_total} |\n"
+            f"| 二、上年结转政府信息公开申请数量 | {carried_over} | 0 | 0 | 0 | 0 | 0 | {carried_over} |\n"
+            f"| （一）予以公开 | {3 + carried_over - carried_forward} | 0 | 0 | 0 | 0 | 0 | {3 + carried_over - carried_forward} |\n"
+            f"| （七）总计 | {3 + carried_over - carried_forward} | 0 | 0 | 0 | 0 | 0 | {3 + carried_over - carried_forward} |\n"
+            f"| 四、结转下年度继续办理 | {carried_forward} | 0 | 0 | 0 | 0 | 0 | {carried_forward} |\n"
+            f"四、政府信息公开行政复议、行政诉讼情况\n无。\n五、存在的主要问题及改进情况\n{problems}\n"
+            f"六、其他需要报告的事项\n无。\n")
+
+
+@pytest.fixture(scope="module")
+def series_dir(tmp_path_factory):
+    """One district government in three years under two names, with a promise kept, one not, a
+    carry-over break (2022 says 0 carried over, 2021 carried 2 forward) and markup in its text."""
+    root = tmp_path_factory.mktemp("series")
+    (root / "2021.txt").write_text(_report(
+        "洪泽区人民政府", 2021, "2021年，我区全年主动公开政府信息一千二百条，完成网站集约化改版。",
+        "存在的主要问题：一是政策解读形式单一；二是工作人员多为兼职。"
+        f"2022年，我区将采取以下措施：一是开设政策解读专栏{EVIL}，推出图解和短视频解读；二是在各镇街设立政务公开体验区。",
+        carried_forward=2), encoding="utf-8")
+    (root / "2022.txt").write_text(_report(
+        "淮安市洪泽区人民政府", 2022, "2022年，我区开设政策解读专栏，推出图解和短视频解读四十篇。全年办理申请三件。",
+        "存在的主要问题：一是政策解读形式单一；二是基层公开标准不一。2023年，我区将加强业务培训。",
+        carried_over=0), encoding="utf-8")
+    (root / "2023.txt").write_text(_report(
+        "淮安市洪泽区人民政府", 2023, "2023年，我区组织政务公开业务培训三次，覆盖全部镇街。",
+        "存在的问题：公开内容深度不够。2024年，我区将扩大公开范围。", carried_over=0, new_total=4), encoding="utf-8")
+    (root / "broken.pdf").write_bytes(b"%PDF-1.4\n\x00\x01garbage")
+    return root
+
+
+def test_compare_two_reports(series_dir):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+
+    r = CliRunner().invoke(app, ["compare", str(series_dir / "2022.txt"), str(series_dir / "2021.txt")])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["same_agency"] and (out["a_year"], out["b_year"]) == (2021, 2022)
+    assert [(c["column"], c["expected"], c["found"]) for c in out["continuity"] if c["column"] == "total"] == [("total", 2.0, 0.0)]
+    kept = {p["text"][:6]: p["kept"] for p in out["promises"]}
+    assert kept == {"开设政策解读": True, "在各镇街设立": False}, out["promises"]
+    assert {s["status"] for s in out["statements"]} == {"new", "repeated", "dropped"}
+    bad = CliRunner().invoke(app, ["compare", str(series_dir / "2021.txt"), str(series_dir / "broken.pdf")])
+    assert bad.exit_code == 1 and "error" in json.loads(bad.stdout)
+    assert CliRunner().invoke(app, ["compare", str(series_dir / "nope.txt"), str(series_dir / "2021.txt")]).exit_code == 2
+
+
+def test_review_file_survives_and_panel_pages_show_it(series_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+    from gxnlp.panel.review import load_reviews, save_reviews
+
+    reviews = tmp_path / "reviews.csv"
+    r = CliRunner().invoke(app, ["review", str(series_dir), "--file", str(reviews), "-j", "1"])
+    assert r.exit_code == 1  # the broken file; the others are audited
+    table = load_reviews(reviews)
+    assert len(table) and set(table.status) == {"pending"}
+    table.loc[0, ["status", "reason"]] = ["dismissed", f"原表如此{EVIL}"]
+    save_reviews(table, reviews)
+    CliRunner().invoke(app, ["review", str(series_dir), "--file", str(reviews), "-j", "1"])  # a re-run keeps it
+    again = load_reviews(reviews)
+    assert len(again) == len(table) and (again.status == "dismissed").sum() == 1
+    out = tmp_path / "pages"
+    r = CliRunner().invoke(app, ["panel", str(series_dir), "--out", str(out), "--reviews", str(reviews), "-j", "1"])
+    assert r.exit_code == 1 and (out / "index.html").exists()
+    pages = sorted(out.glob("agency_*.html"))
+    assert len(pages) == 1
+    html = pages[0].read_text(encoding="utf-8")
+    assert "dismissed" in html and "原表如此&lt;script&gt;" in html and "<script>document" not in html
+    assert "s3_carry_over_continuity" not in html or "上年结转" in html
+    for name in ("agencies", "coverage", "promises", "metrics", "continuity", "statements", "deltas"):
+        assert (out / f"panel_{name}.csv").exists()
+    import pandas as pd
+
+    prom = pd.read_csv(out / "panel_promises.csv", encoding="utf-8-sig")
+    assert prom.kept.tolist()[:2] == [True, False]
+    cont = pd.read_csv(out / "panel_continuity.csv", encoding="utf-8-sig")
+    assert (cont.year == 2022).any() and cont[cont.column == "total"].expected.tolist() == [2.0]
+
+
+def _chromium() -> str:
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    pytest.skip("headless Chromium not installed (apt-get install -y chromium): the HTML pages were not rendered")
+
+
+def test_panel_pages_in_headless_chromium(series_dir, tmp_path):
+    import subprocess
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+
+    exe = _chromium()
+    out = tmp_path / "pages"
+    CliRunner().invoke(app, ["panel", str(series_dir), "--out", str(out), "-j", "1"])
+    page = sorted(out.glob("agency_*.html"))[0]
+
+    def run(url, *args):
+        with tempfile.TemporaryDirectory() as profile:
+            return subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                                   f"--user-data-dir={profile}", *args, url], capture_output=True, text=True, timeout=120)
+
+    dom = run(page.as_uri(), "--dump-dom").stdout
+    assert "<title>洪泽区人民政府 / 淮安市洪泽区人民政府 · 年度序列</title>" in dom  # the document's script did not run
+    assert "&lt;script&gt;document.title" in dom and "<img src=\"x\"" not in dom
+    assert "开设政策解读专栏" in dom and "kept ✓" in dom and "not reported" in dom
+    index = run((out / "index.html").as_uri(), "--dump-dom").stdout
+    assert page.name in index and "洪泽区人民政府" in index
+    shot = tmp_path / "shot.png"
+    run(page.as_uri(), f"--screenshot={shot}", "--window-size=1200,2000")
+    import matplotlib.image as mpimg
+
+    gray = mpimg.imread(shot)[..., :3].mean(axis=2)
+    assert gray.std() > 0.05 and (gray < 0.5).mean() > 0.005  # rendered text, not a blank page
