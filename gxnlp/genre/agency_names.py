@@ -2,8 +2,8 @@
 the suffixes of administrative divisions, and the shipped alias table of known renamings.
 
 A government's report is written by its general office and published under either name
-(``洪泽区人民政府`` / ``洪泽区人民政府办公室``); a development or experimental zone is governed
-by its 管理委员会 (管委会), often with a 党工委.
+(``洪泽区人民政府`` / ``洪泽区人民政府办公室``) — or the office reports as a department of its own; a
+development or experimental zone is governed by its 管理委员会 (管委会), often with a 党工委.
 """
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ import re
 from . import DATA_DIR
 
 #: The trailing words that make a name "the government (or zone committee) of <place>".
-GOVERNMENT_SUFFIX = re.compile(
-    r"(?:党工委)?(?:人民政府办公室|人民政府办公厅|人民政府办|人民政府|政府办公室|政府办公厅|政府办|"
-    r"管理委员会办公室|管委会办公室|管理委员会|管委会|政府)$"
-)
+GOVERNMENT_SUFFIX = re.compile(r"(?:党工委)?(?:人民政府|管理委员会|管委会|政府)$")
+#: The trailing words of its general office, which reports as a department of its own in some places
+#: and publishes the government's report in others.
+OFFICE_SUFFIX = re.compile(r"(?:党工委)?(?:人民政府办公室|人民政府办公厅|人民政府办|政府办公室|政府办公厅|政府办|"
+                           r"管理委员会办公室|管委会办公室|党政办公室|党政办)$")
 #: Suffixes of county- and city-level divisions; ``洪泽县`` became ``洪泽区`` in a redistricting,
 #: so a division is compared by its stem.
 DIVISION_SUFFIX = re.compile(r"(?:各族自治县|自治县|自治旗|县|区|市|旗|林区|特区)$")

@@ -2,8 +2,9 @@
 
 The key is ``province/city/county:body``: the region (from :func:`gxnlp.structure.region.infer_region`,
 divisions compared by their stem so ``洪泽县`` and ``洪泽区`` agree) and the body's name with the
-region's names stripped from its front and the government suffix folded (``淮安市洪泽区人民政府``,
-``洪泽区人民政府`` and ``洪泽区人民政府办公室`` are all ``江苏/淮安/洪泽:政府``). An alias table
+region's names stripped from its front and the government suffix folded (``淮安市洪泽区人民政府`` and
+``洪泽区人民政府`` are both ``江苏/淮安/洪泽:政府``; its general office is ``…:政府办公室``, joined to the
+government by :class:`AgencyResolver` when the two never report in the same year). An alias table
 (CSV ``name,canonical``; the shipped one in ``gxnlp/genre/data/agency_aliases.csv`` plus the user's)
 maps a name to another before the key is computed, and a user's ``name,agency_key`` row sets a key outright.
 :class:`AgencyResolver` then joins, within one region, bodies whose names are similar (rapidfuzz)
@@ -31,10 +32,12 @@ from typing import Any
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from ..genre.agency_names import ALIASES_CSV, BODY_KIND, DIVISION_SUFFIX, GOVERNMENT_SUFFIX, PROVINCE_SUFFIX, TERRITORY
+from ..genre.agency_names import (ALIASES_CSV, BODY_KIND, DIVISION_SUFFIX, GOVERNMENT_SUFFIX, OFFICE_SUFFIX,
+                                  PROVINCE_SUFFIX, TERRITORY)
 from ..structure.region import infer_region
 
 GOVERNMENT = "政府"
+OFFICE = "政府办公室"
 
 
 def _stem(name: str | None, pattern: re.Pattern = DIVISION_SUFFIX) -> str:
@@ -112,8 +115,8 @@ def body_of(name: str, region: tuple[str | None, str | None, str | None]) -> str
     """The name with the region's names (full or stem) stripped from its front and the government
     suffix folded to ``政府``.
 
-    >>> body_of("淮安市洪泽区人民政府办公室", ("江苏省", "淮安市", "洪泽区"))
-    '政府'
+    >>> body_of("淮安市洪泽区人民政府", ("江苏省", "淮安市", "洪泽区")), body_of("洪泽区政府办", ("江苏省", "淮安市", "洪泽区"))
+    ('政府', '政府办公室')
     >>> body_of("洪泽县教育局", ("江苏省", "淮安市", "洪泽区"))
     '教育局'
     """
@@ -131,6 +134,9 @@ def body_of(name: str, region: tuple[str | None, str | None, str | None]) -> str
                 s = s[len(p):]
                 changed = True
                 break
+    office = OFFICE_SUFFIX.sub("", s)
+    if office != s:
+        return office + OFFICE
     folded = GOVERNMENT_SUFFIX.sub("", s)
     if folded != s or TERRITORY.search(s):
         # a bare territory (平潭综合实验区, 某某镇) names its government too
@@ -234,16 +240,21 @@ class AgencyResolver(BaseEstimator):
                 for b in keys[i + 1:]:
                     bb = b.split(":", 1)[1]
                     ra, rb = find(a), find(b)
-                    if ra == rb or min(len(ba), len(bb)) < self.min_body_chars:
+                    if ra == rb:
                         continue
+                    # a government and its general office are one reporting body when they
+                    # never both report in one year (the office publishes the government's report)
+                    gov_office = {ba, bb} == {ba.removesuffix(OFFICE) + GOVERNMENT, ba.removesuffix(OFFICE) + OFFICE} \
+                        or {ba, bb} == {bb.removesuffix(OFFICE) + GOVERNMENT, bb.removesuffix(OFFICE) + OFFICE}
                     ka, kb = BODY_KIND.search(ba), BODY_KIND.search(bb)
-                    if not ka or not kb or ka.group() != kb.group():
+                    if not gov_office and (not ka or not kb or ka.group() != kb.group()
+                                           or min(len(ba), len(bb)) < self.min_body_chars):
                         continue
                     group_a = {y for k in names if find(k) == ra for y in years[k]}
                     group_b = {y for k in names if find(k) == rb for y in years[k]}
                     if group_a & group_b:
                         continue
-                    score = fuzz.ratio(ba, bb)
+                    score = 100.0 if gov_office else fuzz.ratio(ba, bb)
                     if score >= self.min_similarity:
                         parent[rb] = ra
                         self.merged_.append((a, b, round(score, 1)))
