@@ -73,8 +73,11 @@ def evaluate(root: Path, workers: int = 2) -> dict:
     found_dup = {(rep_true[r.agency_key], r.year) for r in cov.itertuples() if r.status == "duplicate"}
     # continuity
     cont_truth = _jsonl(root / "truth" / "panel_continuity.jsonl")
-    true_breaks = {(rid_of[c["file"]], c["column"]) for c in cont_truth if c["break"]}
-    found_breaks = {(r.report_id, r.column) for r in panel.continuity.itertuples() if r.column != "total"}
+    year_of = {d["report_id"]: d["year"] for d in docs}
+    # by true agency and year: the panel compares one version of a year published twice
+    true_breaks = {(true_of[rid_of[c["file"]]], c["year"], c["column"]) for c in cont_truth if c["break"]}
+    found_breaks = {(true_of.get(r.report_id), year_of.get(r.report_id), r.column) for r in panel.continuity.itertuples()
+                    if r.column != "total"}
     # promises
     prom_truth = _jsonl(root / "truth" / "panel_promises.jsonl")
     found = defaultdict(list)

@@ -138,12 +138,13 @@ def generate_panel(out_dir: str | Path, n_agencies: int = 40, seed: int = 0, p_k
                         if p["kept"]:
                             done.append(done_sentence(rng, p["category"], p["text"]))
                     cont_rows = [(col, fwd[col], carried[col]) for col in sorted(fwd)]
-                versions = 2 if s["duplicate"] else 1
+                layout = rng.choice(layouts)
+                # a second version of one year is the same report in another format (same index: same content)
+                versions = [layout] + ([("pipe_rows" if layout == "html" else "html")] if s["duplicate"] else [])
                 built = None
-                for v in range(versions):
-                    slot = Slot(index, a, y, rng.choice(layouts), "utf-8", display_name=s["name"] if s["name"] != a.name else None,
+                for v, lay in enumerate(versions):
+                    slot = Slot(index, a, y, lay, "utf-8", display_name=s["name"] if s["name"] != a.name else None,
                                 carried_over=carried, done=done or None)
-                    index += 1
                     b = build_report(slot, seed, None)
                     _write(out, b, fh)
                     fh["panel_documents.jsonl"].write(_dumps({"file": b.rel, "report_id": b.doc["report_id"],
@@ -152,6 +153,7 @@ def generate_panel(out_dir: str | Path, n_agencies: int = 40, seed: int = 0, p_k
                     counts["reports"] += 1
                     if built is None:
                         built = b
+                index += 1
                 if consecutive:
                     for p in promises:
                         fh["panel_promises.jsonl"].write(_dumps({**p, "next_file": built.rel}) + "\n")

@@ -180,12 +180,21 @@ def set_carried_over(tables: dict, carried: dict[str, int]) -> None:
     """Set 二、上年结转 per applicant column, keeping every identity: the difference is handled
     (予以公开 and （七）总计 change with it)."""
     s3 = tables["s3"]
+    results = [r for r in s3 if r not in ("new_requests", "carried_over", "total_handled", "carried_forward")]
     for col, v in carried.items():
         d = v - s3["carried_over"][col]
-        d = max(d, -s3["granted"][col])  # never below zero granted
-        s3["carried_over"][col] += d
-        s3["granted"][col] += d
-        s3["total_handled"][col] += d
+        s3["carried_over"][col] = v
+        if d >= 0:
+            s3["granted"][col] += d
+            s3["total_handled"][col] += d
+            continue
+        need = -d  # fewer requests to handle: take them from the results, then from the carried forward
+        for r in results:
+            take = min(need, s3[r][col])
+            s3[r][col] -= take
+            s3["total_handled"][col] -= take
+            need -= take
+        s3["carried_forward"][col] -= need
     for row in s3:
         s3[row]["total"] = sum(s3[row][c] for c in s3[row] if c != "total")
 
