@@ -343,7 +343,7 @@ def test_generated_panel_recovered(tmp_path):
 
     from gxnlp.synth.panel import generate_panel
 
-    summary = generate_panel(tmp_path / "p", n_agencies=8, seed=3)
+    summary = generate_panel(tmp_path / "p", n_agencies=8, seed=3, p_break=0.5)
     assert summary["reports"] >= 30 and summary["promises"] > 20
     r = evaluate(tmp_path / "p", workers=1)
     assert r["identity_pair_precision"] >= 0.95 and r["identity_pair_recall"] >= 0.95, r
