@@ -45,10 +45,11 @@ def test_resolver_joins_renamed_bureau_only_without_overlapping_years(tmp_path):
     assert keys[0] == keys[1] == keys[2]
     # the general office publishing the government's report in some years is the government ...
     gov = [{"agency": "洪泽区人民政府", "year": 2020}, {"agency": "洪泽区人民政府办公室", "year": 2021}]
-    assert len(set(AgencyResolver().fit(gov).keys_)) == 1
-    # ... unless both report in one year: then the office reports as a department of its own
+    assert len(set(AgencyResolver(join_office=True).fit(gov).keys_)) == 1
+    assert len(set(AgencyResolver().fit(gov).keys_)) == 2  # by default the office is a body of its own
+    # ... and always when both report in one year
     gov.append({"agency": "洪泽区人民政府", "year": 2021})
-    assert len(set(AgencyResolver().fit(gov).keys_)) == 2
+    assert len(set(AgencyResolver(join_office=True).fit(gov).keys_)) == 2
     assert len({keys[0], keys[3], keys[4]}) == 3  # 教育局 / 体育局 are too short to join by similarity
     # the same two names reporting in one year are two bodies
     both = recs + [{"agency": "洪泽区市场监管局", "year": 2021}]

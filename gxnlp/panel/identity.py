@@ -4,7 +4,8 @@ The key is ``province/city/county:body``: the region (from :func:`gxnlp.structur
 divisions compared by their stem so ``洪泽县`` and ``洪泽区`` agree) and the body's name with the
 region's names stripped from its front and the government suffix folded (``淮安市洪泽区人民政府`` and
 ``洪泽区人民政府`` are both ``江苏/淮安/洪泽:政府``; its general office is ``…:政府办公室``, joined to the
-government by :class:`AgencyResolver` when the two never report in the same year). An alias table
+government by :class:`AgencyResolver(join_office=True) <AgencyResolver>` when the two never report in the
+same year, or by the alias table). An alias table
 (CSV ``name,canonical``; the shipped one in ``gxnlp/genre/data/agency_aliases.csv`` plus the user's)
 maps a name to another before the key is computed, and a user's ``name,agency_key`` row sets a key outright.
 :class:`AgencyResolver` then joins, within one region, bodies whose names are similar (rapidfuzz)
@@ -185,7 +186,9 @@ def _default_aliases() -> dict[str, str]:
 class AgencyResolver(BaseEstimator):
     """Agency keys of a corpus: :func:`agency_key` per report, then similar names of one region that
     never report in the same year joined (``min_similarity``, rapidfuzz ratio 0–100, on the body
-    names; both bodies must end in the same kind of unit: 局, 委员会, 镇 …).
+    names; both bodies must end in the same kind of unit: 局, 委员会, 镇 …). ``join_office``: also join a
+    government and its general office that never report in the same year (off by default: in many places
+    the office files a report of its own, and a corpus missing some years would join the two).
 
     ``fit(records)`` takes dicts (or a DataFrame) with ``agency``, ``year`` and optionally
     ``province/city/county`` or ``region``; after fitting, ``keys_`` maps each record's position to
@@ -198,10 +201,11 @@ class AgencyResolver(BaseEstimator):
     """
 
     def __init__(self, aliases: str | os.PathLike | Mapping[str, str] | None = None, min_similarity: float = 80.0,
-                 min_body_chars: int = 4):
+                 min_body_chars: int = 4, join_office: bool = False):
         self.aliases = aliases
         self.min_similarity = min_similarity
         self.min_body_chars = min_body_chars
+        self.join_office = join_office
 
     def fit(self, records: Iterable[Mapping[str, Any]] | pd.DataFrame, y: Any = None) -> AgencyResolver:
         from rapidfuzz import fuzz
@@ -244,8 +248,9 @@ class AgencyResolver(BaseEstimator):
                         continue
                     # a government and its general office are one reporting body when they
                     # never both report in one year (the office publishes the government's report)
-                    gov_office = {ba, bb} == {ba.removesuffix(OFFICE) + GOVERNMENT, ba.removesuffix(OFFICE) + OFFICE} \
-                        or {ba, bb} == {bb.removesuffix(OFFICE) + GOVERNMENT, bb.removesuffix(OFFICE) + OFFICE}
+                    gov_office = self.join_office and (
+                        {ba, bb} == {ba.removesuffix(OFFICE) + GOVERNMENT, ba.removesuffix(OFFICE) + OFFICE}
+                        or {ba, bb} == {bb.removesuffix(OFFICE) + GOVERNMENT, bb.removesuffix(OFFICE) + OFFICE})
                     ka, kb = BODY_KIND.search(ba), BODY_KIND.search(bb)
                     if not gov_office and (not ka or not kb or ka.group() != kb.group()
                                            or min(len(ba), len(bb)) < self.min_body_chars):
