@@ -352,3 +352,12 @@ def test_generated_panel_recovered(tmp_path):
     b = r["carry_over_breaks"]
     assert b["correct"] >= 0.8 * b["true"] and b["correct"] >= 0.8 * b["found"], b
     assert r["promises"]["matched"] >= 0.9 * r["promises"]["true"] and r["promises"]["accuracy"] >= 0.7, r["promises"]
+
+
+def test_csv_cells_from_documents_are_not_formulas(tmp_path):
+    import pandas as pd
+
+    from gxnlp.panel.review import excel_safe
+
+    df = excel_safe(pd.DataFrame({"text": ["=HYPERLINK(\"http://x\")", "+1", "正常文本", None], "n": [1, 2, 3, 4]}))
+    assert df.text.tolist()[:3] == ["'=HYPERLINK(\"http://x\")", "'+1", "正常文本"] and df.n.tolist() == [1, 2, 3, 4]

@@ -36,7 +36,7 @@ def panel(
     continuity check, narrative copied from earlier years, problems and measures new / repeated /
     dropped, and promise tracking. Bad files print ``{"source", "error"}``; exit status 1 if any failed."""
     from ..panel.identity import load_aliases
-    from ..panel.review import ReviewError, apply_reviews
+    from ..panel.review import ReviewError, apply_reviews, excel_safe
     from ..panel.series import build_panel
     from ..report.panel import write_pages
 
@@ -53,6 +53,9 @@ def panel(
             stderr.print(f"[red]alias table:[/red] {exc}")
             raise typer.Exit(2)
     reports = read_panel_reports(paths, workers, on_error)
+    no_year = [r for r in reports if r.year is None]
+    for r in no_year:
+        stderr.print(f"[yellow]no report year found, left out of the panel:[/yellow] {r.source}")
     result = build_panel(reports, aliases=str(aliases) if aliases else None, seed=seed, progress=track)
     findings = pd.DataFrame([f for r in reports for f in r.findings])
     try:
@@ -63,7 +66,7 @@ def panel(
     out.mkdir(parents=True, exist_ok=True)
     pages = write_pages(result, out, findings, min_years=min_years, progress=track)
     for name, df in result.tables().items():
-        df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+        excel_safe(df).to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
     ag = result.agencies
     multi = int((ag.years.map(len) >= min_years).sum())
     stderr.print(f"{len(reports)} reports, {len(ag)} agencies, {multi} with ≥ {min_years} years: "

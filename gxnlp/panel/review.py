@@ -65,12 +65,14 @@ def load_reviews(path: str | os.PathLike) -> pd.DataFrame:
     return _norm_key(df)[COLUMNS]
 
 
+def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting with = + - @ (a formula in Excel) quoted with a leading apostrophe."""
+    return df.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+
+
 def save_reviews(df: pd.DataFrame, path: str | os.PathLike) -> None:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    df = df.reindex(columns=COLUMNS)
-    # a cell starting with = + - @ would be a formula in Excel
-    safe = df.map(lambda v: "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
-    safe.sort_values(KEY, kind="stable").to_csv(path, index=False, encoding="utf-8-sig")
+    excel_safe(df.reindex(columns=COLUMNS)).sort_values(KEY, kind="stable").to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def apply_reviews(findings: pd.DataFrame, path: str | os.PathLike | None) -> pd.DataFrame:
