@@ -50,8 +50,17 @@ def plot_series(metrics: pd.DataFrame) -> Any:
     return _svg(fig)
 
 
+def _num(v: Any) -> int | float | None:
+    """A figure for display: integers without a decimal point, shares to three places."""
+    if v is None or pd.isna(v):
+        return None
+    v = float(v)
+    return int(v) if v.is_integer() else round(v, 3)
+
+
 def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return df.replace({np.nan: None}).to_dict("records")
+    rows = df.astype(object).where(df.notna(), None).to_dict("records")
+    return [{k: (_num(v) if isinstance(v, float) else v) for k, v in r.items()} for r in rows]
 
 
 def agency_context(panel: Panel, key: str, findings: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -59,8 +68,7 @@ def agency_context(panel: Panel, key: str, findings: pd.DataFrame | None = None)
     metrics = panel.metrics[panel.metrics.agency_key == key]
     wide = metrics.pivot_table(index="year", columns="metric", values="value", aggfunc="first").sort_index()
     figures = [c for c in _FIGURES if c in wide.columns]
-    years = [{"year": int(y), **{c: (None if pd.isna(wide.loc[y, c]) else round(float(wide.loc[y, c]), 3)) for c in figures}}
-             for y in wide.index]
+    years = [{"year": int(y), **{c: _num(wide.loc[y, c]) for c in figures}} for y in wide.index]
     cov = panel.coverage[panel.coverage.agency_key == key]
     reports = panel.reports[panel.reports.agency_key == key]
     deltas = panel.deltas[(panel.deltas.agency_key == key) & (panel.deltas.column == "total")]
