@@ -361,3 +361,15 @@ def test_csv_cells_from_documents_are_not_formulas(tmp_path):
 
     df = excel_safe(pd.DataFrame({"text": ["=HYPERLINK(\"http://x\")", "+1", "正常文本", None], "n": [1, 2, 3, 4]}))
     assert df.text.tolist()[:3] == ["'=HYPERLINK(\"http://x\")", "'+1", "正常文本"] and df.n.tolist() == [1, 2, 3, 4]
+
+
+def test_panel_output_is_deterministic(series_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+
+    for name, j in (("a", "1"), ("b", "2")):
+        CliRunner().invoke(app, ["panel", str(series_dir), "--out", str(tmp_path / name), "-j", j])
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(files) >= 10
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
