@@ -115,11 +115,13 @@ class PromiseTracker(BaseEstimator):
         cache = self.__dict__.setdefault("_window_cache", {})
         if next_text not in cache:
             cl = clauses(next_text)
-            ws = ["".join(cl[i:i + k]) for k in range(1, self.window + 1) for i in range(len(cl) - k + 1)]
+            ct = [frozenset(terms(c)) for c in cl]  # a window's terms: the union of its clauses'
+            spans = [(i, i + k) for k in range(1, self.window + 1) for i in range(len(cl) - k + 1)]
+            ws = ["".join(cl[a:b]) for a, b in spans]
             cats = self.classifier_.predict(ws) if ws else []
             if len(cache) > 256:
                 cache.clear()
-            cache[next_text] = [(w, frozenset(terms(w)), str(c)) for w, c in zip(ws, cats)]
+            cache[next_text] = [(w, frozenset().union(*ct[a:b]), str(c)) for w, (a, b), c in zip(ws, spans, cats)]
         return cache[next_text]
 
     def match(self, promise: dict[str, Any], next_text: str | None) -> dict[str, Any]:

@@ -26,11 +26,13 @@ class PanelReport:
     agency_key: str | None = None
 
     def cell(self, table: str, row: str, column: str) -> float | None:
-        c = self.cells
-        if c.empty:
-            return None
-        v = c[(c["table"] == table) & (c["row"] == row) & (c["column"] == column)]["value"]
-        return None if v.empty or pd.isna(v.iloc[0]) else float(v.iloc[0])
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            c = self.cells
+            lookup = {} if c.empty else {
+                (t, r, k): float(v) for t, r, k, v in zip(c["table"], c["row"], c["column"], c["value"]) if not pd.isna(v)}
+            self.__dict__["_lookup"] = lookup
+        return lookup.get((table, row, column))
 
 
 @lru_cache(maxsize=1)
