@@ -87,6 +87,10 @@ def test_reuse_self_pairs_follow_the_agency_key():
             ReuseDoc("b", "2024年工作总结。" + text, agency="淮安市洪泽区人民政府", year=2024)]
     det = ReuseDetector(stock_min_agencies=3).fit(docs)
     assert det.pairs_.kind.tolist() == ["self"]
+    # a bureau renamed in a reorganisation: joined by the resolver (similar name, no common year)
+    docs = [ReuseDoc("a", "2021年工作总结。" + text, agency="洪泽区市场监督管理局", year=2021),
+            ReuseDoc("b", "2022年工作总结。" + text, agency="淮安市洪泽区市场监管局", year=2022)]
+    assert ReuseDetector(stock_min_agencies=3).fit(docs).pairs_.kind.tolist() == ["self"]
 
 
 # -- short copies --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -281,6 +281,7 @@ class ReuseDetector:
         """
         docs = (d if isinstance(d, ReuseDoc) else ReuseDoc.from_report(d) for d in docs)
         self._prepare(docs)
+        self._resolve_agencies()
         cands = self._candidates(use_lsh=self.candidates == "lsh" and candidate_fn is None)
         if candidate_fn is not None:
             cands = {tuple(sorted(p)): 1 for p in candidate_fn(self)}
@@ -291,6 +292,21 @@ class ReuseDetector:
         self.verify(self.candidates_)
         self._build_tables()
         return self
+
+    def _resolve_agencies(self) -> None:
+        """Agency keys over the corpus (:class:`gxnlp.panel.identity.AgencyResolver`: renamed bodies of
+        one region joined) for the documents that do not carry one, so ``self`` pairs are those the
+        panel sees as one agency."""
+        todo = [i for i, d in enumerate(self.docs_) if not (d.meta or {}).get("agency_key") and d.agency]
+        if not todo:
+            return
+        from ..panel.identity import AgencyResolver
+
+        keys = AgencyResolver().fit([{"agency": self.docs_[i].agency, "year": self.docs_[i].year,
+                                      "region": (self.docs_[i].meta or {}).get("region")} for i in todo]).keys_
+        for i, k in zip(todo, keys):
+            if k:
+                self.docs_[i] = replace(self.docs_[i], meta={**(self.docs_[i].meta or {}), "agency_key": k})
 
     def verify(self, candidates: Iterable[tuple[int, int]]) -> None:
         """Align candidate pairs (document indices ``i < j``) and keep those sharing copied narrative.
