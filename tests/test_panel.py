@@ -327,6 +327,7 @@ def test_dataset_panel_tables(series_dir, tmp_path):
     ft = long[long.metric == "follow_through"].set_index("year").value
     assert ft[2021] == 0.5  # one of the two promises of 2021 is reported in 2022
     assert (ds.panel_continuity.year == 2022).any()
+    assert set(ds.reviewed_findings(tmp_path / "none.csv").status) <= {"pending"}
     assert ds.coverage().loc[ds.reports.agency_key.iloc[0]].tolist() == ["present"] * 3
     assert set(ds.reuse.kind) <= {"self"}
     # a user's alias table splits what the default joined: the corpus stages rerun
@@ -377,3 +378,21 @@ def test_panel_output_is_deterministic(series_dir, tmp_path):
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert files == sorted(p.name for p in (tmp_path / "b").iterdir()) and len(files) >= 10
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+
+
+def test_bad_review_and_alias_files_are_clear_errors(series_dir, tmp_path):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+
+    bad = tmp_path / "reviews.csv"
+    bad.write_text("report_id,rule,table,row,column,status,reason\nx,s3_row_total,s3,a,b,dismissed,\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["panel", str(series_dir / "2021.txt"), "--out", str(tmp_path / "o"), "--reviews", str(bad)])
+    assert r.exit_code == 2 and "needs a reason" in r.output
+    bad.write_text("report_id,rule,table,row,column,status\nx,s3_row_total,s3,a,b,maybe\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["review", str(series_dir / "2021.txt"), "--file", str(bad)])
+    assert r.exit_code == 2 and "unknown status maybe" in r.output
+    aliases = tmp_path / "a.csv"
+    aliases.write_text("who,what\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["panel", str(series_dir / "2021.txt"), "--out", str(tmp_path / "o"), "--aliases", str(aliases)])
+    assert r.exit_code == 2 and "name and canonical" in r.output

@@ -36,7 +36,7 @@ def panel(
     continuity check, narrative copied from earlier years, problems and measures new / repeated /
     dropped, and promise tracking. Bad files print ``{"source", "error"}``; exit status 1 if any failed."""
     from ..panel.identity import load_aliases
-    from ..panel.review import ReviewError, apply_reviews, excel_safe
+    from ..panel.review import ReviewError, apply_reviews, excel_safe, load_reviews
     from ..panel.series import build_panel
     from ..report.panel import write_pages
 
@@ -51,6 +51,12 @@ def panel(
             load_aliases(str(aliases))
         except (OSError, ValueError) as exc:
             stderr.print(f"[red]alias table:[/red] {exc}")
+            raise typer.Exit(2)
+    if reviews is not None:
+        try:
+            load_reviews(reviews)
+        except (ReviewError, OSError) as exc:
+            stderr.print(f"[red]review file:[/red] {exc}")
             raise typer.Exit(2)
     reports = read_panel_reports(paths, workers, on_error)
     no_year = [r for r in reports if r.year is None]

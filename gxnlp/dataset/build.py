@@ -424,6 +424,12 @@ class Dataset:
         share, follow-through, promises, key table figures, statement counts, findings, missing years …)."""
         return self.table("panel_metrics").sort_values(["agency_key", "year", "metric"], kind="stable").reset_index(drop=True)
 
+    def reviewed_findings(self, reviews: str | os.PathLike) -> pd.DataFrame:
+        """The audit findings with ``status`` / ``reason`` from a review CSV (see ``gxnlp review``)."""
+        from ..panel.review import apply_reviews
+
+        return apply_reviews(self.findings, reviews)
+
     def coverage(self) -> pd.DataFrame:
         """Agencies × years: present / missing / duplicate (see :func:`gxnlp.panel.coverage.coverage_matrix`)."""
         from ..panel.coverage import coverage_matrix
