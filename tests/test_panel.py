@@ -21,6 +21,8 @@ GOLD = Path(__file__).parent / "gold"
     ("平潭县人民政府", "平潭综合实验区管理委员会"),      # shipped alias table
     ("平潭综合实验区", "平潭综合实验区管委会"),
     ("张店区 人民政府", "淄博市张店区人民政府"),
+    ("洪泽区人社局", "洪泽区人力资源和社会保障局"),    # short form of a department
+    ("洪泽区卫生和计划生育局", "洪泽区卫生健康局"),      # renamed one for one in 2018
 ])
 def test_one_agency_under_changed_names(a, b):
     assert agency_key(a) == agency_key(b)
@@ -38,8 +40,8 @@ def test_different_agencies_keep_different_keys(a, b):
 
 
 def test_resolver_joins_renamed_bureau_only_without_overlapping_years(tmp_path):
-    recs = [{"agency": "洪泽区市场监督管理局", "year": 2020}, {"agency": "洪泽区市场监督管理局", "year": 2021},
-            {"agency": "淮安市洪泽区市场监管局", "year": 2022},
+    recs = [{"agency": "洪泽区行政审批服务局", "year": 2020}, {"agency": "洪泽区行政审批服务局", "year": 2021},
+            {"agency": "淮安市洪泽区行政审批局", "year": 2022},
             {"agency": "洪泽区教育局", "year": 2021}, {"agency": "洪泽区体育局", "year": 2022}]
     keys = AgencyResolver().fit(recs).keys_
     assert keys[0] == keys[1] == keys[2]
@@ -52,7 +54,7 @@ def test_resolver_joins_renamed_bureau_only_without_overlapping_years(tmp_path):
     assert len(set(AgencyResolver(join_office=True).fit(gov).keys_)) == 2
     assert len({keys[0], keys[3], keys[4]}) == 3  # 教育局 / 体育局 are too short to join by similarity
     # the same two names reporting in one year are two bodies
-    both = recs + [{"agency": "洪泽区市场监管局", "year": 2021}]
+    both = recs + [{"agency": "洪泽区行政审批局", "year": 2021}]
     keys = AgencyResolver().fit(both).keys_
     assert keys[0] != keys[5]
     # the user's alias table overrides

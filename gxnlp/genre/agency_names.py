@@ -27,6 +27,20 @@ TERRITORY = re.compile(r"(?:实验区|试验区|开发区|高新区|新区|园�
 #: The last word of a body's name, its kind (局, 委员会, 办公室 …); two names of one body keep it.
 BODY_KIND = re.compile(r"(?:委员会|办公室|办公厅|中心|街道办事处|街道|管理处|服务处|局|厅|委|办|院|所|站|队|镇|乡|部|会|社|馆)$")
 
+#: Short forms of department names, and the names that replaced others one for one in the 2018
+#: reorganisation: a body is compared under its current full name.
+DEPARTMENT_NAMES: dict[str, str] = {
+    "人社局": "人力资源和社会保障局", "人力资源社会保障局": "人力资源和社会保障局",
+    "发改局": "发展和改革局", "发展改革局": "发展和改革局", "发改委": "发展和改革委员会", "发展改革委": "发展和改革委员会",
+    "住建局": "住房和城乡建设局", "住房城乡建设局": "住房和城乡建设局",
+    "卫健局": "卫生健康局", "卫健委": "卫生健康委员会", "卫生和计划生育局": "卫生健康局", "卫生计生局": "卫生健康局",
+    "卫生和计划生育委员会": "卫生健康委员会", "卫生计生委": "卫生健康委员会",
+    "文旅局": "文化和旅游局", "市场监管局": "市场监督管理局", "城管局": "城市管理局",
+    "环境保护局": "生态环境局", "环保局": "生态环境局", "国土资源局": "自然资源局",
+    "农业局": "农业农村局", "科技局": "科学技术局", "工信局": "工业和信息化局", "应急局": "应急管理局",
+    "医保局": "医疗保障局", "退役军人局": "退役军人事务局",
+}
+
 #: The shipped alias table (``name,canonical``): names of one body that neither the gazetteer
 #: nor string similarity can join (a county government replaced by a zone committee …).
 ALIASES_CSV = DATA_DIR / "agency_aliases.csv"

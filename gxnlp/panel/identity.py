@@ -33,11 +33,14 @@ from typing import Any
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from ..genre.agency_names import (ALIASES_CSV, BODY_KIND, DIVISION_SUFFIX, GOVERNMENT_SUFFIX, OFFICE_SUFFIX,
+from ..genre.agency_names import (ALIASES_CSV, BODY_KIND, DEPARTMENT_NAMES, DIVISION_SUFFIX, GOVERNMENT_SUFFIX,
+                                  OFFICE_SUFFIX,
                                   PROVINCE_SUFFIX, TERRITORY)
 from ..structure.region import infer_region
 
 GOVERNMENT = "政府"
+#: longest short form first (卫生计生委 before 计生委 …)
+_DEPARTMENT_FORMS = sorted(DEPARTMENT_NAMES.items(), key=lambda kv: -len(kv[0]))
 OFFICE = "政府办公室"
 
 
@@ -118,8 +121,8 @@ def body_of(name: str, region: tuple[str | None, str | None, str | None]) -> str
 
     >>> body_of("淮安市洪泽区人民政府", ("江苏省", "淮安市", "洪泽区")), body_of("洪泽区政府办", ("江苏省", "淮安市", "洪泽区"))
     ('政府', '政府办公室')
-    >>> body_of("洪泽县教育局", ("江苏省", "淮安市", "洪泽区"))
-    '教育局'
+    >>> body_of("洪泽县教育局", ("江苏省", "淮安市", "洪泽区")), body_of("洪泽区人社局", ("江苏省", "淮安市", "洪泽区"))
+    ('教育局', '人力资源和社会保障局')
     """
     s = clean_name(name)
     prefixes = []
@@ -135,6 +138,10 @@ def body_of(name: str, region: tuple[str | None, str | None, str | None]) -> str
                 s = s[len(p):]
                 changed = True
                 break
+    for short, full in _DEPARTMENT_FORMS:
+        if s.endswith(short):
+            s = s[: -len(short)] + full
+            break
     office = OFFICE_SUFFIX.sub("", s)
     if office != s:
         return office + OFFICE

@@ -4,7 +4,8 @@
 2019/2021 templates) of ``n_agencies`` agencies with:
 
 - **name changes**: from some year on an agency prints its name with the city prefixed
-  (洪泽区… → 淮安市洪泽区…), a 县 turned 区, or its general office's name for the government's report;
+  (洪泽区… → 淮安市洪泽区…), a 县 turned 区, a department's reorganised or short name (:data:`RENAMES`),
+  or its general office's name for the government's report;
 - **missing years**: a year inside the series without a report;
 - **duplicate versions**: one year published twice (another layout);
 - **promises**: every measure of a report is a promise for the next year; the next report's
@@ -64,9 +65,18 @@ def done_sentence(rng: random.Random, category: str, promise: str) -> str:
     return f"{rng.choice(_OPENERS)}{body}。"
 
 
+#: Departments renamed in a reorganisation or printed under a short form (some too different for string
+#: similarity: those need the alias table).
+RENAMES = {"卫生健康局": "卫生和计划生育局", "文化和旅游局": "文化广电和旅游局", "发展和改革局": "发展改革局",
+           "住房和城乡建设局": "住房城乡建设局", "市场监督管理局": "市场监管局", "人力资源和社会保障局": "人社局"}
+
+
 def _renamed(rng: random.Random, a: Agency) -> str | None:
     """Another name the same body prints (None when no plausible variant exists)."""
     options = []
+    for old, new in RENAMES.items():
+        if a.agency_type == "部门" and a.name.endswith(old):
+            options.append(a.name[: -len(old)] + new)
     if a.city and a.county and not a.name.startswith(a.city) and a.name.startswith(a.county):
         options.append(a.city + a.name)
     if a.county and a.county.endswith("县") and a.name.startswith(a.county) and len(a.county) >= 3:
