@@ -8,18 +8,18 @@ import typer
 
 from ..panel.records import PanelReport, from_path
 from ..pipeline import process_map
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, check_output_dir, echo_json, fail, track
 
 
-def read_panel_reports(paths: list[Path], workers: int | None, on_error) -> list[PanelReport]:
-    files = expand_paths(paths)
+def read_panel_reports(files: list[Path], workers: int | None, summary: RunSummary) -> list[PanelReport]:
+    """Everything the panel uses of each file; error records are printed (JSON) and counted."""
     workers = 1 if len(files) < 8 and workers is None else workers
     out = []
     for rec in track(process_map(from_path, files, workers=workers), len(files), "reading"):
-        if isinstance(rec, dict):
-            on_error(rec)
-        else:
+        if summary.add(rec):
             out.append(rec)
+        else:
+            echo_json(rec)
     return out
 
 
@@ -34,53 +34,45 @@ def panel(
 ) -> None:
     """Agency panels: one agency key across renamings, coverage, table deltas with the 上年结转
     continuity check, narrative copied from earlier years, problems and measures new / repeated /
-    dropped, and promise tracking. Bad files print ``{"source", "error"}``; exit status 1 if any failed."""
+    dropped, and promise tracking. Unreadable files print an "error" record (exit status 1); files
+    that are not reports are skipped; a bad alias or review file is exit status 2; one summary line
+    on stderr."""
     from ..panel.identity import load_aliases
     from ..panel.review import ReviewError, apply_reviews, excel_safe, load_reviews
     from ..panel.series import build_panel
     from ..report.panel import write_pages
 
-    failed: list[dict] = []
-
-    def on_error(rec: dict) -> None:
-        failed.append(rec)
-        echo_json(rec)
-
     if aliases is not None:
         try:
             load_aliases(str(aliases))
         except (OSError, ValueError) as exc:
-            stderr.print(f"[red]alias table:[/red] {exc}")
-            raise typer.Exit(2)
+            fail(f"alias table: {exc}")
     if reviews is not None:
         try:
             load_reviews(reviews)
         except (ReviewError, OSError) as exc:
-            stderr.print(f"[red]review file:[/red] {exc}")
-            raise typer.Exit(2)
-    reports = read_panel_reports(paths, workers, on_error)
-    no_year = [r for r in reports if r.year is None]
-    for r in no_year:
-        stderr.print(f"[yellow]no report year found, left out of the panel:[/yellow] {r.source}")
+            fail(f"review file: {exc}")
+    check_output_dir(out)
+    summary = RunSummary()
+    files = summary.expand(paths)
+    reports = read_panel_reports(files, workers, summary)
+    no_year = [r.source for r in reports if r.year is None]
     result = build_panel(reports, aliases=str(aliases) if aliases else None, seed=seed, progress=track)
     findings = pd.DataFrame([f for r in reports for f in r.findings])
-    try:
-        findings = apply_reviews(findings, reviews) if len(findings) else findings
-    except (ReviewError, OSError) as exc:
-        stderr.print(f"[red]review file:[/red] {exc}")
-        raise typer.Exit(2)
-    out.mkdir(parents=True, exist_ok=True)
-    pages = write_pages(result, out, findings, min_years=min_years, progress=track)
-    for name, df in result.tables().items():
-        excel_safe(df).to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+    findings = apply_reviews(findings, reviews) if len(findings) else findings
+    if reports:
+        out.mkdir(parents=True, exist_ok=True)
+        pages = write_pages(result, out, findings, min_years=min_years, progress=track)
+        for name, df in result.tables().items():
+            excel_safe(df).to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig")
+    else:
+        pages = []
     ag = result.agencies
-    multi = int((ag.years.map(len) >= min_years).sum())
-    stderr.print(f"{len(reports)} reports, {len(ag)} agencies, {multi} with ≥ {min_years} years: "
-                 f"{len(pages) - 1} pages + index in {out}; {len(result.promises)} promises, "
-                 f"{int(result.promises.kept.sum()) if len(result.promises) else 0} kept")
-    if failed:
-        stderr.print(f"[yellow]{len(failed)} files failed[/yellow]")
-        raise typer.Exit(1)
+    multi = int((ag.years.map(len) >= min_years).sum()) if len(ag) else 0
+    kept = int(result.promises.kept.sum()) if len(result.promises) else 0
+    note = f"no report year, left out: {', '.join(Path(s).name for s in no_year[:8])}" if no_year else ""
+    summary.finish(detail=f"{len(ag)} agencies, {multi} with ≥ {min_years} years, {max(0, len(pages) - 1)} pages"
+                          f" in {out}; {len(result.promises)} promises, {kept} kept", note=note)
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import typer
 
 from ..pipeline import process_map
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, check_output_file, echo_json, fail, track
 
 
 def review(
@@ -16,46 +16,45 @@ def review(
     db: Path = typer.Option(None, "--db", help="Take the findings of a built dataset instead of auditing files."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
 ) -> None:
-    """Add every audit finding not yet in the review file as ``pending``, keep the decisions already made
-    (keyed by the report's content hash, the rule and the cell, so they survive rebuilds), and print the
-    counts by status. Statuses: confirmed, dismissed (needs a reason), pending."""
-    from ..panel.review import ReviewError, sync
+    """Add every audit finding not yet in the review file as pending, keep the decisions already made
+    (keyed by the report's content hash, the rule and the cell, so they survive rebuilds), and give the
+    counts by status in the summary line. Statuses: confirmed, dismissed (needs a reason), pending.
+    Unreadable files print an "error" record (exit status 1); a bad review file is exit status 2."""
+    from ..panel.review import ReviewError, load_reviews, sync
     from ..tables.audit import validate_record
 
-    failed = 0
+    try:
+        load_reviews(file)
+    except (ReviewError, OSError) as exc:
+        fail(f"review file: {exc}")
+    check_output_file(file)
+    summary = RunSummary(noun="reports")
     if db is not None:
         from ..dataset.build import load
 
         try:
             findings = load(db).findings
         except FileNotFoundError as exc:
-            stderr.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2)
+            fail(str(exc))
+        summary.processed = int(findings.report_id.nunique()) if len(findings) else 0
     elif paths:
-        files = expand_paths(paths)
+        files = summary.expand(paths)
         rows = []
         for rec in track(process_map(validate_record, files, workers=1 if len(files) < 8 and workers is None else workers),
                          len(files), "auditing"):
-            if "error" in rec:
-                failed += 1
+            if summary.add(rec):
+                rows.extend(rec["findings"])
+            else:
                 echo_json(rec)
-                continue
-            rows.extend(rec["findings"])
         findings = pd.DataFrame(rows)
     else:
-        stderr.print("[red]give report files / directories or --db[/red]")
-        raise typer.Exit(2)
+        fail("give report files / directories or --db")
     if findings.empty:
         findings = pd.DataFrame(columns=["report_id", "rule", "table", "row", "column", "source", "message"])
-    try:
-        table = sync(findings, file)
-    except ReviewError as exc:
-        stderr.print(f"[red]review file:[/red] {exc}")
-        raise typer.Exit(2)
+    table = sync(findings, file)
     counts = table.status.value_counts().to_dict()
-    stderr.print(f"{file}: {len(table)} findings · " + " · ".join(f"{s} {counts.get(s, 0)}" for s in ("pending", "confirmed", "dismissed")))
-    if failed:
-        raise typer.Exit(1)
+    summary.finish(detail=f"{file}: {len(table)} findings, " + ", ".join(
+        f"{s} {counts.get(s, 0)}" for s in ("pending", "confirmed", "dismissed")))
 
 
 def register(app: typer.Typer) -> None:
