@@ -27,7 +27,7 @@ def panel(
     paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
     out: Path = typer.Option(..., "--out", "-o", help="Directory for index.html, one page per agency and the panel_*.csv tables."),
     aliases: Path = typer.Option(None, "--aliases", help="Alias table (CSV name,canonical) overriding agency identity."),
-    reviews: Path = typer.Option(None, "--reviews", help="Review file of audit findings (see `gxnlp review`) shown on the pages."),
+    reviews: Path = typer.Option(None, "--reviews", help="Review file of audit findings (see gxnlp review) shown on the pages."),
     min_years: int = typer.Option(2, help="Agencies with at least this many report years get a page."),
     seed: int = typer.Option(1, help="Seed of the reuse detector (same corpus + seed = same output)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes for reading (default: all cores)."),
