@@ -25,43 +25,92 @@ from typing import Any
 import pandas as pd
 
 from ..ingest.read import report_id_of
-from ..model import SECTION_KEYS, error_record
+from ..model import DEFAULT_SEED, SECTION_KEYS, error_record
 from ..pipeline import iter_files, process_map
-from ..topics.prevalence import agency_level, agency_type
+from ..structure.agency import agency_level, agency_type
 
-SCHEMA: dict[str, str] = {
-    "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
-    "reports": (
-        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_key VARCHAR, agency_type VARCHAR, level VARCHAR, "
-        "year INTEGER, published VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, template VARCHAR, "
-        "encoding VARCHAR, warnings VARCHAR, "
-        + ", ".join(f"{k} VARCHAR" for k in SECTION_KEYS)
-    ),
-    "errors": "report_id VARCHAR PRIMARY KEY, source VARCHAR, error VARCHAR",
-    "cells": 'report_id VARCHAR, template VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, value DOUBLE, raw VARCHAR',
-    "findings": ('report_id VARCHAR, source VARCHAR, rule VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, '
-                 "expected VARCHAR, found VARCHAR, message VARCHAR"),
-    "statements": ("report_id VARCHAR, kind VARCHAR, position INTEGER, text VARCHAR, category VARCHAR, score DOUBLE, "
-                   "topic INTEGER"),
-    "reuse": ("a_report_id VARCHAR, b_report_id VARCHAR, kind VARCHAR, copied_chars INTEGER, a_share DOUBLE, "
-              "b_share DOUBLE, passages VARCHAR"),
-    "report_reuse": "report_id VARCHAR PRIMARY KEY, copied_share DOUBLE, self_share DOUBLE, cross_share DOUBLE",
-    "topics": "kind VARCHAR, topic INTEGER, label VARCHAR, top_terms VARCHAR, share DOUBLE, reports INTEGER",
-    "panel_agencies": ("agency_key VARCHAR, names VARCHAR, years VARCHAR, n_reports INTEGER, first_year INTEGER, "
-                       "last_year INTEGER, promises INTEGER, kept INTEGER, follow_through DOUBLE"),
-    "panel_coverage": "agency_key VARCHAR, year INTEGER, status VARCHAR, n_reports INTEGER, report_ids VARCHAR",
-    "panel_deltas": ('agency_key VARCHAR, year INTEGER, previous_year INTEGER, report_id VARCHAR, previous_report_id VARCHAR, '
-                     '"table" VARCHAR, "row" VARCHAR, "column" VARCHAR, previous DOUBLE, value DOUBLE, delta DOUBLE'),
-    "panel_continuity": ('agency_key VARCHAR, year INTEGER, report_id VARCHAR, source VARCHAR, rule VARCHAR, "table" VARCHAR, '
-                         '"row" VARCHAR, "column" VARCHAR, expected DOUBLE, found DOUBLE, message VARCHAR'),
-    "panel_statements": ("agency_key VARCHAR, compared_years VARCHAR, kind VARCHAR, year INTEGER, text VARCHAR, "
-                         "category VARCHAR, status VARCHAR, similarity DOUBLE, previous_text VARCHAR, category_status VARCHAR"),
-    "panel_promises": ("agency_key VARCHAR, year INTEGER, next_year INTEGER, report_id VARCHAR, next_report_id VARCHAR, "
-                       "position INTEGER, text VARCHAR, category VARCHAR, explicit BOOLEAN, kept BOOLEAN, cover DOUBLE, "
-                       "evidence VARCHAR, evidence_category VARCHAR"),
-    "panel_metrics": "agency_key VARCHAR, year INTEGER, metric VARCHAR, value DOUBLE",
-    "build_state": "key VARCHAR PRIMARY KEY, value VARCHAR",
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the dataset: typed columns (name, DuckDB type) and its primary key, if any."""
+
+    columns: tuple[tuple[str, str], ...]
+    primary_key: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [name for name, _type in self.columns]
+
+    def ddl(self) -> str:
+        cols = [f'"{name}" {sql_type}' + (" PRIMARY KEY" if name == self.primary_key else "")
+                for name, sql_type in self.columns]
+        return ", ".join(cols)
+
+
+TEXT, BIGINT, DOUBLE, INTEGER = "VARCHAR", "BIGINT", "DOUBLE", "INTEGER"
+#: The tables of the dataset, declared once: the DDL, the insert columns and the exports read them.
+SCHEMA: dict[str, Table] = {
+    "files": Table((
+        ("path", TEXT), ("size", BIGINT), ("mtime", DOUBLE), ("report_id", TEXT),
+    ), primary_key="path"),
+    "reports": Table((
+        ("report_id", TEXT), ("source", TEXT), ("title", TEXT), ("agency", TEXT), ("agency_key", TEXT), ("agency_type", TEXT),
+        ("level", TEXT), ("year", INTEGER), ("published", TEXT), ("province", TEXT), ("city", TEXT),
+        ("county", TEXT), ("template", TEXT), ("encoding", TEXT), ("warnings", TEXT),
+    ) + tuple((k, TEXT) for k in SECTION_KEYS), primary_key="report_id"),
+    "errors": Table((("report_id", TEXT), ("source", TEXT), ("error", TEXT),), primary_key="report_id"),
+    "cells": Table((
+        ("report_id", TEXT), ("template", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT),
+        ("value", DOUBLE), ("raw", TEXT),
+    )),
+    "findings": Table((
+        ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT), ("row", TEXT),
+        ("column", TEXT), ("expected", TEXT), ("found", TEXT), ("message", TEXT),
+    )),
+    "statements": Table((
+        ("report_id", TEXT), ("kind", TEXT), ("position", INTEGER), ("text", TEXT), ("category", TEXT),
+        ("score", DOUBLE), ("topic", INTEGER),
+    )),
+    "reuse": Table((
+        ("a_report_id", TEXT), ("b_report_id", TEXT), ("kind", TEXT), ("copied_chars", INTEGER),
+        ("a_share", DOUBLE), ("b_share", DOUBLE), ("passages", TEXT),
+    )),
+    "report_reuse": Table((
+        ("report_id", TEXT), ("copied_share", DOUBLE), ("self_share", DOUBLE), ("cross_share", DOUBLE),
+    ), primary_key="report_id"),
+    "topics": Table((
+        ("kind", TEXT), ("topic", INTEGER), ("label", TEXT), ("top_terms", TEXT), ("share", DOUBLE),
+        ("reports", INTEGER),
+    )),
+    "panel_agencies": Table((
+        ("agency_key", TEXT), ("names", TEXT), ("years", TEXT), ("n_reports", INTEGER), ("first_year", INTEGER),
+        ("last_year", INTEGER), ("promises", INTEGER), ("kept", INTEGER), ("follow_through", DOUBLE),
+    )),
+    "panel_coverage": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("status", TEXT), ("n_reports", INTEGER), ("report_ids", TEXT),
+    )),
+    "panel_deltas": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("previous_year", INTEGER), ("report_id", TEXT),
+        ("previous_report_id", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT), ("previous", DOUBLE),
+        ("value", DOUBLE), ("delta", DOUBLE),
+    )),
+    "panel_continuity": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT),
+        ("row", TEXT), ("column", TEXT), ("expected", DOUBLE), ("found", DOUBLE), ("message", TEXT),
+    )),
+    "panel_statements": Table((
+        ("agency_key", TEXT), ("compared_years", TEXT), ("kind", TEXT), ("year", INTEGER), ("text", TEXT),
+        ("category", TEXT), ("status", TEXT), ("similarity", DOUBLE), ("previous_text", TEXT), ("category_status", TEXT),
+    )),
+    "panel_promises": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("next_year", INTEGER), ("report_id", TEXT), ("next_report_id", TEXT),
+        ("position", INTEGER), ("text", TEXT), ("category", TEXT), ("explicit", "BOOLEAN"), ("kept", "BOOLEAN"),
+        ("cover", DOUBLE), ("evidence", TEXT), ("evidence_category", TEXT),
+    )),
+    "panel_metrics": Table((("agency_key", TEXT), ("year", INTEGER), ("metric", TEXT), ("value", DOUBLE))),
+    "build_state": Table((("key", TEXT), ("value", TEXT),), primary_key="key"),
 }
+
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
@@ -75,6 +124,16 @@ EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics",
 
 
 # --------------------------------------------------------------------------- per document
+
+def _agency_key(agency, region):
+    """Per report, the key of :mod:`gxnlp.panel.identity` (the panel stage refines it over the corpus)."""
+    from ..panel.identity import agency_key
+
+    try:
+        return agency_key(agency, region)
+    except Exception:  # noqa: BLE001 - a name the gazetteer chokes on keeps no key
+        return None
+
 
 def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     """Everything gxnlp computes from one file, as rows per table. Never raises."""
@@ -102,16 +161,6 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
             row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
                                          ensure_ascii=False)
     return out
-
-
-def _agency_key(agency, region):
-    """Per report, the key of :mod:`gxnlp.panel.identity` (the panel stage refines it over the corpus)."""
-    from ..panel.identity import agency_key
-
-    try:
-        return agency_key(agency, region)
-    except Exception:  # noqa: BLE001 - a name the gazetteer chokes on keeps no key
-        return None
 
 
 @lru_cache(maxsize=1)
@@ -164,43 +213,29 @@ def _connect(db: str | os.PathLike):
 
     con = duckdb.connect(str(db))
     existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    for name, cols in SCHEMA.items():
+    for name, table in SCHEMA.items():
         if name in existing:
             have = [r[1] for r in con.execute(f"PRAGMA table_info('{name}')").fetchall()]
-            if have != [c.split()[0].strip('"') for c in _columns(name)]:
+            if have != table.column_names:
                 # Built by an older gxnlp: the table is rebuilt (and every report re-processed).
                 con.execute(f"DROP TABLE {name}")
                 con.execute("DELETE FROM build_state WHERE key = 'stages'") if "build_state" in existing else None
-        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({table.ddl()})")
     return con
 
 
 def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    columns = [c.split()[0].strip('"') for c in _columns(table)]
+    columns = SCHEMA[table].column_names
     frame = pd.DataFrame(rows).reindex(columns=columns)
     if "value" in frame:
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     con.register("_rows", frame)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if "PRIMARY KEY" in SCHEMA[table]
+    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if SCHEMA[table].primary_key
                 else f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
     con.unregister("_rows")
-
-
-def _columns(table: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    for ch in SCHEMA[table]:
-        if ch == "," and depth == 0:
-            parts.append(cur.strip())
-            cur = ""
-        else:
-            depth += ch == "("
-            depth -= ch == ")"
-            cur += ch
-    parts.append(cur.strip())
-    return [p for p in parts if not p.upper().startswith("PRIMARY KEY")]
 
 
 def _stages_version() -> str:
@@ -228,7 +263,7 @@ def build(
     scheduler: str = "processes",
     chunk_size: int = 32,
     corpus_stages: bool = True,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     aliases: str | os.PathLike | None = None,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     skipped: Iterable[dict[str, Any]] = (),
@@ -242,9 +277,9 @@ def build(
     is a fault-injection point for tests: the process dies (``os._exit``) after that many
     committed chunks, as a killed build would. ``skipped`` are ``{"source", "error"}`` records of
     files that were not read (unsupported types found in the input folders): they go to the
-    ``errors`` table with an id made from their path (their content is never read).
-    ``aliases``: the user's alias table of agency names
-    (CSV ``name,canonical``) for ``agency_key``; its content is part of the corpus fingerprint.
+    ``errors`` table with an id made from their path (their content is never read). ``aliases``: the
+    user's alias table of agency names (CSV ``name,canonical``) for ``agency_key``; its content is part
+    of the corpus fingerprint.
     """
     stats = BuildStats()
     con = _connect(db)
@@ -377,7 +412,8 @@ def panel_stage(con, seed: int) -> None:
     _panel(con, seed)
 
 
-#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
+#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables (panel before reuse:
+#: reuse reads the agency keys the panel stage resolves).
 CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "panel": panel_stage, "reuse": reuse_stage}
 
 
@@ -442,17 +478,17 @@ class Dataset:
         share, follow-through, promises, key table figures, statement counts, findings, missing years …)."""
         return self.table("panel_metrics").sort_values(["agency_key", "year", "metric"], kind="stable").reset_index(drop=True)
 
-    def reviewed_findings(self, reviews: str | os.PathLike) -> pd.DataFrame:
-        """The audit findings with ``status`` / ``reason`` from a review CSV (see ``gxnlp review``)."""
-        from ..panel.review import apply_reviews
-
-        return apply_reviews(self.findings, reviews)
-
     def coverage(self) -> pd.DataFrame:
         """Agencies × years: present / missing / duplicate (see :func:`gxnlp.panel.coverage.coverage_matrix`)."""
         from ..panel.coverage import coverage_matrix
 
         return coverage_matrix(self.reports[["report_id", "agency_key", "year"]])
+
+    def reviewed_findings(self, reviews: str | os.PathLike) -> pd.DataFrame:
+        """The audit findings with ``status`` / ``reason`` from a review CSV (see ``gxnlp review``)."""
+        from ..panel.review import apply_reviews
+
+        return apply_reviews(self.findings, reviews)
 
     def wide(self) -> pd.DataFrame:
         """One row per report: metadata, s2/s3/s4 key figures, category counts, topic shares, reuse share."""

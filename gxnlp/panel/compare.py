@@ -116,7 +116,8 @@ def copied_from_earlier(det: Any, reports: list[PanelReport]) -> dict[str, dict[
     out = {}
     for rid, i in index.items():
         s = sents.get(rid, set())
-        chars = sum(len(det._res[i][k]) for k in s)
-        n = det._nchars[i] if hasattr(det, "_nchars") else 0
+        state = det.documents_[i]
+        chars = sum(len(state.residuals[k]) for k in s)
+        n = state.narrative_chars
         out[rid] = {"share": round(chars / n, 4) if n else 0.0, "chars": chars, "sources": sorted(sources.get(rid, ()))}
     return out

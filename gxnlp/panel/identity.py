@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 from sklearn.base import BaseEstimator
 
-from ..genre.agency_names import (ALIASES_CSV, BODY_KIND, DEPARTMENT_NAMES, DIVISION_SUFFIX, GOVERNMENT_SUFFIX,
+from ..genre.agencies import (ALIASES_CSV, BODY_KIND, DEPARTMENT_NAMES, DIVISION_SUFFIX, GOVERNMENT_SUFFIX,
                                   OFFICE_SUFFIX,
                                   PROVINCE_SUFFIX, TERRITORY)
 from ..structure.region import infer_region

@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .. import __version__
 from ..reuse import ReuseDetector
-from ..panel.identity import agency_key
+from ..reuse.documents import agency_key
 from .fonts import CJK_NOTE, CSS_FONTS
 
 
@@ -46,7 +46,7 @@ def _svg(fig) -> Markup:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})  # same input, same bytes
+    fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: inline SVG in HTML
