@@ -41,9 +41,6 @@ def coverage_matrix(reports: pd.DataFrame) -> pd.DataFrame:
 def plot_coverage(matrix: pd.DataFrame, labels: dict[str, str] | None = None, ax=None):
     """A heat map of the matrix (present blue, missing red, duplicate orange); ``labels`` renames rows
     (ASCII codes keep the plot free of CJK fonts). Returns the matplotlib figure."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
 
