@@ -19,6 +19,7 @@ def build(
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
     aliases: Path = typer.Option(None, "--aliases", help="Alias table of agency names (CSV name,canonical) for agency_key."),
+    model: Path = typer.Option(None, "--model", help="A statement classifier written by gxnlp train (default: seed terms)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
 ) -> None:
@@ -29,6 +30,16 @@ def build(
     reports, or of an unsupported type, are skipped and recorded in the errors table; one
     summary line on stderr. A new database is removed again when the build cannot finish.
     """
+    if model is not None:
+        from ..text.classify import StatementClassifier
+
+        try:
+            StatementClassifier.load(model)
+        except (OSError, ValueError) as exc:
+            from rich.markup import escape
+
+            stderr.print(f"[red]bad model {escape(str(model))}:[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
     summary = RunSummary()
     check_output_file(db)
     for target in (parquet, csv):
@@ -57,7 +68,8 @@ def build(
 
     try:
         stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              aliases=aliases, progress=counted, skipped=unsupported)
+                              aliases=aliases, progress=counted, skipped=unsupported,
+                              model=model)
     except BaseException:
         if created:  # nothing half-built is left behind
             for leftover in (db, db.with_name(db.name + ".wal")):
