@@ -19,6 +19,7 @@ def build(
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    aliases: Path = typer.Option(None, "--aliases", help="Alias table of agency names (CSV name,canonical) for agency_key."),
     model: Path = typer.Option(None, "--model", help="A statement classifier written by gxnlp train (default: seed terms)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
@@ -74,7 +75,7 @@ def build(
 
     try:
         stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              progress=counted, skipped=unsupported, model=model, limits=limits)
+                              aliases=aliases, progress=counted, skipped=unsupported, model=model, limits=limits)
     except DatabaseLocked as exc:
         fail(f"cannot build: {exc}")
     except BaseException:
