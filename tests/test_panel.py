@@ -262,7 +262,7 @@ def test_review_file_survives_and_panel_pages_show_it(series_dir, tmp_path):
     assert len(pages) == 1
     html = pages[0].read_text(encoding="utf-8")
     assert "dismissed" in html and "原表如此&lt;script&gt;" in html and "<script>document" not in html
-    assert "s3_carry_over_continuity" not in html or "上年结转" in html
+    assert "cross_year_continuity" in html and "上年结转" in html
     for name in ("agencies", "coverage", "promises", "metrics", "continuity", "statements", "deltas"):
         assert (out / f"panel_{name}.csv").exists()
     import pandas as pd

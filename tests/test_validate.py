@@ -245,8 +245,8 @@ def test_report_rules_fees_and_problems():
     assert report_rules(_report({"problems": problems}, template="pre2019"), {}, set()) == []
 
 
-def test_continuity_pairs_only_consecutive_single_reports():
-    from gxnlp.tables.continuity import agency_group, continuity_findings, series_entry
+def test_continuity_pairs_consecutive_years_of_one_panel_agency():
+    from gxnlp.tables.continuity import agency_keys, continuity_findings, series_entry
 
     def entry(rid, year, over, fwd, agency="某县 人民政府"):
         return series_entry(rid, f"{rid}.txt", agency, {"province": "福建省"}, year,
@@ -256,6 +256,28 @@ def test_continuity_pairs_only_consecutive_single_reports():
               entry("e", 2024, 5, 0),                                                 # 2023 missing: no pair
               entry("f", 2021, 9, 9, agency="另一机关")]                                # another agency
     assert [(f.report_id, f.expected, f.found) for f in continuity_findings(series)] == [("c", 1, 2)]
-    assert agency_group("某县人民政府", {"province": "福建省"}) == agency_group("某县 人民政府", {"province": "福建省"})
-    twice = series + [entry("c2", 2022, 1, 0)]  # two 2022 reports of one agency: which continues is unknown
+    keys = agency_keys(series)
+    assert keys[0] == keys[1] == keys[2] != keys[4]
+    twice = series + [entry("c2", 2022, 1, 0)]  # two 2022 versions disagree: which continues is unknown
     assert [f.report_id for f in continuity_findings(twice)] == []
+    same = series + [entry("c2", 2022, 2, 0)]  # one report in two formats: both versions carry the break
+    assert sorted(f.report_id for f in continuity_findings(same)) == ["c", "c2"]
+
+
+def test_continuity_groups_by_the_panel_identity_and_aliases():
+    """A renamed government (县 -> 区) is one agency, as the panel says; a user alias joins two names."""
+    from gxnlp.panel.identity import agency_key
+    from gxnlp.tables.continuity import continuity_findings, series_entry
+
+    def entry(rid, year, agency, over, fwd):
+        return series_entry(rid, f"{rid}.txt", agency, {}, year,
+                            {("s3", "carried_over", "total"): over, ("s3", "carried_forward", "total"): fwd})
+
+    renamed = [entry("a", 2020, "淮安市洪泽县人民政府", 0, 4), entry("b", 2021, "淮安市洪泽区人民政府", 3, 0)]
+    assert agency_key("淮安市洪泽县人民政府") == agency_key("淮安市洪泽区人民政府")
+    assert [(f.report_id, f.expected, f.found) for f in continuity_findings(renamed)] == [("b", 4, 3)]
+    other = [entry("a", 2020, "甲机关", 0, 4), entry("b", 2021, "乙机构", 3, 0)]
+    assert continuity_findings(other) == []
+    assert [f.report_id for f in continuity_findings(other, aliases={"乙机构": "甲机关"})] == ["b"]
+    resolved = [dict(e, agency_key="k") for e in other]  # keys already resolved (the dataset's panel stage)
+    assert [f.report_id for f in continuity_findings(resolved)] == ["b"]

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..tables.continuity import continuity_findings
-from ._common import RunSummary, echo_json, make_limits, max_memory_option, max_mb_option, stage_records, timeout_option
+from ._common import RunSummary, echo_json, fail, make_limits, max_memory_option, max_mb_option, stage_records, timeout_option
 
 
 class ValidateFormat(str, Enum):
@@ -24,6 +24,8 @@ def validate(
     max_mb: float = max_mb_option(),
     timeout: float = timeout_option(),
     max_memory: float = max_memory_option(),
+    aliases: Path = typer.Option(None, "--aliases", help="Alias table (CSV name,canonical) for the agency identity "
+                                 "the cross-year check groups by (as `gxnlp panel --aliases`)."),
 ) -> None:
     """Check every report's tables: s3 column balance, row totals, total handled, s4 group totals,
     and the totals the narrative states (收到…申请N件, 行政复议N件, 行政诉讼N件); cells that could not
@@ -33,8 +35,16 @@ def validate(
 
     One JSON object per finding (source, report_id, rule, table, row, column, expected, found,
     message); a clean report prints nothing. Unreadable files print an "error" record (exit
-    status 1); files that are not reports are skipped; one summary line on stderr.
+    status 1); files that are not reports are skipped; a bad alias table is exit status 2; one
+    summary line on stderr.
     """
+    if aliases is not None:
+        from ..panel.identity import load_aliases
+
+        try:
+            load_aliases(str(aliases))
+        except (OSError, ValueError) as exc:
+            fail(f"alias table: {exc}")
     summary = RunSummary()
     files = summary.expand(paths)
     records = stage_records(files, "audit", workers=workers, limits=make_limits(max_mb, timeout, max_memory),
@@ -62,7 +72,7 @@ def validate(
             n_findings += 1
             show(f)
     # corpus-level: one agency's consecutive years (二、上年结转 = last year's 四、结转下年度)
-    for f in continuity_findings(series):
+    for f in continuity_findings(series, aliases=str(aliases) if aliases else None):
         n_findings += 1
         show(f.to_dict())
     if format is ValidateFormat.table:

@@ -498,7 +498,9 @@ def continuity_stage(con, seed: int) -> None:
     from ..tables.continuity import RULE, continuity_findings, series_entry
 
     con.execute("DELETE FROM findings WHERE rule = ?", [RULE])
-    reports = con.execute("SELECT report_id, source, agency, province, city, county, year FROM reports").fetchall()
+    # grouped by the agency keys the panel stage resolved (aliases included): the panel tables agree
+    reports = con.execute("SELECT report_id, source, agency, province, city, county, year, agency_key FROM reports"
+                          ).fetchall()
     cells: dict[str, dict] = {}
     for rid, table, row, column, value in con.execute(
             "SELECT report_id, \"table\", \"row\", \"column\", value FROM cells WHERE \"table\" = 's3' "
@@ -506,9 +508,10 @@ def continuity_stage(con, seed: int) -> None:
         v = None if value is None else (int(value) if float(value).is_integer() else value)
         cells.setdefault(rid, {})[(table, row, column)] = v
     entries = [series_entry(rid, src, agency, {"province": p, "city": c, "county": k}, year, cells.get(rid, {}))
-               for rid, src, agency, p, c, k, year in reports]
+               for rid, src, agency, p, c, k, year, _ in reports]
+    keys = [key for *_, key in reports]
     rows = []
-    for f in continuity_findings(entries):
+    for f in continuity_findings(entries, keys=keys):
         d = f.to_dict()
         d["expected"], d["found"] = _fmt(f.expected), _fmt(f.found)
         rows.append(d)

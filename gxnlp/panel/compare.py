@@ -20,7 +20,6 @@ from rapidfuzz import fuzz
 
 from .records import PanelReport
 
-CONTINUITY_RULE = "s3_carry_over_continuity"
 #: Two statements are the same when their texts (punctuation, numbers and enumerators dropped)
 #: are this similar (rapidfuzz ratio, 0–100).
 SAME_TEXT = 75.0
@@ -44,22 +43,25 @@ def table_deltas(prev: PanelReport, cur: PanelReport) -> pd.DataFrame:
     return m[cols].reset_index(drop=True)
 
 
+def continuity_entry(report: PanelReport) -> dict[str, Any]:
+    """The entry of :mod:`gxnlp.tables.continuity` for one panel report (its agency key, when resolved)."""
+    from ..genre.table_keys import S3_COLUMNS
+    from ..tables.continuity import series_entry
+
+    cells = {("s3", row, col): v for row in ("carried_over", "carried_forward") for col in S3_COLUMNS
+             if (v := report.cell("s3", row, col)) is not None}
+    return series_entry(report.report_id, report.source, report.agency, report.region, report.year, cells,
+                        agency_key=report.agency_key)
+
+
 def continuity(prev: PanelReport, cur: PanelReport) -> list[dict[str, Any]]:
-    """Findings where this year's 二、上年结转 differs from last year's 四、结转下年度继续办理
+    """The findings of the rule ``cross_year_continuity`` (:mod:`gxnlp.tables.continuity`) for two
+    reports taken as one agency's: this year's 二、上年结转 differs from last year's 四、结转下年度继续办理
     (per applicant column); nothing when either is missing or the years are not consecutive."""
-    if prev.year is None or cur.year is None or cur.year - prev.year != 1:
-        return []
-    out = []
-    columns = sorted(set(prev.cells.get("column", pd.Series(dtype=str))) | set(cur.cells.get("column", pd.Series(dtype=str))))
-    for col in columns:
-        fw = prev.cell("s3", "carried_forward", col)
-        co = cur.cell("s3", "carried_over", col)
-        if fw is None or co is None or abs(fw - co) < 1e-9:
-            continue
-        out.append({"report_id": cur.report_id, "source": cur.source, "rule": CONTINUITY_RULE, "table": "s3",
-                    "row": "carried_over", "column": col, "expected": fw, "found": co,
-                    "message": f"上年结转 {co:g} ≠ {prev.year} 年报告的结转下年度继续办理 {fw:g} ({prev.report_id})"})
-    return out
+    from ..tables.continuity import continuity_findings
+
+    entries = [continuity_entry(prev), continuity_entry(cur)]
+    return [f.to_dict() for f in continuity_findings(entries, keys=["agency", "agency"])]
 
 
 def statement_changes(prev: PanelReport, cur: PanelReport) -> pd.DataFrame:

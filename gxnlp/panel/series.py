@@ -6,7 +6,8 @@ Input: :class:`~gxnlp.panel.records.PanelReport` records (from files or from a d
 - ``agencies``: agency_key, names, years, n_reports, promises, kept, follow_through;
 - ``coverage``: agency_key, year, status (present / missing / duplicate), n_reports;
 - ``deltas``: agency_key, year, previous_year, report_id, previous_report_id, table, row, column, previous, value, delta;
-- ``continuity``: the findings of the carry-over check (rule ``s3_carry_over_continuity``);
+- ``continuity``: the findings of the carry-over check, rule ``cross_year_continuity`` of
+  :mod:`gxnlp.tables.continuity` over all the reports (the same findings ``gxnlp validate`` gives);
 - ``statements``: problems and measures new / repeated / dropped per consecutive pair of years;
 - ``promises``: agency_key, year, next_year, report_id, next_report_id, position, text, category,
   explicit, kept, cover, evidence;
@@ -24,7 +25,8 @@ from typing import Any
 
 import pandas as pd
 
-from .compare import continuity, copied_from_earlier, statement_changes, table_deltas
+from ..tables.continuity import continuity_findings
+from .compare import continuity_entry, copied_from_earlier, statement_changes, table_deltas
 from .coverage import coverage_long
 from .identity import AgencyResolver
 from .promises import PromiseTracker, done_text, promises_of
@@ -98,6 +100,10 @@ def build_panel(reports: Iterable[PanelReport], *, aliases: Any = None, detector
         if r.agency_key:
             by_key.setdefault(r.agency_key, {}).setdefault(int(r.year), []).append(r)
     deltas, cont, stmts, proms, metrics, agencies = [], [], [], [], [], []
+    # one rule for validate, build and the panel: every version of a year is checked, not only the picked one
+    findings_of: dict[str, list[dict]] = {}
+    for f in continuity_findings([continuity_entry(r) for r in reports]):
+        findings_of.setdefault(f.report_id, []).append(f.to_dict())
     keys = sorted(by_key)
     for key in (progress(keys, len(keys), "agencies") if progress else keys):
         years = by_key[key]
@@ -114,6 +120,8 @@ def build_panel(reports: Iterable[PanelReport], *, aliases: Any = None, detector
                 v = r.cell(t, row, col)
                 if v is not None:
                     metrics.append((key, r.year, name, v))
+        cont += [{"agency_key": key, "year": y, **f} for y in sorted(years) for r in years[y]
+                 for f in findings_of.get(r.report_id, [])]
         n_prom = n_kept = 0
         for prev, cur in zip(series, series[1:]):
             d = table_deltas(prev, cur)
@@ -124,8 +132,6 @@ def build_panel(reports: Iterable[PanelReport], *, aliases: Any = None, detector
                 d.insert(3, "report_id", cur.report_id)
                 d.insert(4, "previous_report_id", prev.report_id)
                 deltas.append(d)
-            for f in continuity(prev, cur):
-                cont.append({"agency_key": key, "year": cur.year, **f})
             sc = statement_changes(prev, cur)
             if not sc.empty:
                 sc.insert(0, "agency_key", key)
