@@ -25,7 +25,7 @@ def validate(
     timeout: float = timeout_option(),
     max_memory: float = max_memory_option(),
     aliases: Path = typer.Option(None, "--aliases", help="Alias table (CSV name,canonical) for the agency identity "
-                                 "the cross-year check groups by (as `gxnlp panel --aliases`)."),
+                                 "the cross-year check groups by (as in gxnlp panel --aliases)."),
 ) -> None:
     """Check every report's tables: s3 column balance, row totals, total handled, s4 group totals,
     and the totals the narrative states (收到…申请N件, 行政复议N件, 行政诉讼N件); cells that could not
