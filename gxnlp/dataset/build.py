@@ -97,8 +97,7 @@ def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
     from ..tables.audit import finding_rows
 
     cells = cell_rows(report)
-    return {"cells": cells.drop(columns=["source"], errors="ignore").to_dict("records"),
-            "findings": finding_rows(report, cells)}
+    return {"cells": cells, "findings": finding_rows(report, cells)}
 
 
 def statements_stage(report) -> dict[str, list[dict[str, Any]]]:

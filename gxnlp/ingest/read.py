@@ -10,6 +10,7 @@ import codecs
 import hashlib
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from . import chrome
@@ -136,6 +137,7 @@ _STRING_CONTAINERS = frozenset({"rt", "rp", "style", "script", "template"})
 _PRESERVE_WS = frozenset({"pre", "textarea"})
 _ASCII_SPACES = " \n\t\x0c\r"
 _NONSPACE = re.compile(r"\S+")
+_WS_RUN = re.compile(r"\s+")
 
 
 def _collapse(s: str | None, preserve: bool) -> str | None:
@@ -170,17 +172,24 @@ class _Page:
         self.root = root
         self.dead: set = set()
         self.replaced: dict = {}
+        self._context: dict = {}
+        self.cell_texts: dict = {}
 
     def context(self, el) -> tuple[str | None, bool]:
         """(innermost string container, whitespace preserved) for ``el``'s own text."""
-        container, preserve = None, False
+        memo = self._context
+        chain = []
         node = el
-        while node is not None:
+        while node is not None and node not in memo:
+            chain.append(node)
+            node = node.getparent()
+        container, preserve = memo[node] if node is not None else (None, False)
+        for node in reversed(chain):
             tag = node.tag
-            if container is None and tag in _STRING_CONTAINERS:
+            if tag in _STRING_CONTAINERS:
                 container = tag
             preserve = preserve or tag in _PRESERVE_WS
-            node = node.getparent()
+            memo[node] = (container, preserve)
         return container, preserve
 
     def strings(self, top, final: bool = False) -> list[str]:
@@ -189,6 +198,8 @@ class _Page:
         around block elements and for ``<br>``."""
         want = top.tag if top.tag in _STRING_CONTAINERS else None
         container, preserve = self.context(top)
+        if not len(top) and not final:  # a leaf (most table cells)
+            return [_collapse(top.text, preserve)] if top.text and container == want and top not in self.dead else []
         out: list[str] = []
         dead, replaced = self.dead, self.replaced
         stack: list = [(top, container, preserve)]
@@ -289,7 +300,10 @@ def table_grid(page: _Page, table) -> list[list[str]]:
 
 
 def _cell_text(page: _Page, cell) -> str:
-    return re.sub(r"\s+", " ", page.text(cell, " ", strip=True)).strip()
+    text = page.cell_texts.get(cell)
+    if text is None:
+        text = page.cell_texts[cell] = _WS_RUN.sub(" ", page.text(cell, " ", strip=True)).strip()
+    return text
 
 
 def _table_rows(page: _Page, table) -> list:
@@ -429,6 +443,12 @@ def docx_to_text(data: bytes, warnings: list[str]) -> tuple[str, list[list[list[
 
 # --------------------------------------------------------------------------- entry point
 
+@lru_cache(maxsize=1 << 16)
+def _normalise_cell(cell: str) -> str:
+    """Table cells repeat (labels, 0): each distinct one is normalised once per process."""
+    return normalize.normalise(cell)
+
+
 def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read one report file into a normalised :class:`Document`.
 
@@ -475,7 +495,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     if fmt == "pdf":
         text = normalize.close_pdf_number_gaps(text)
     if fmt == "html":
-        grids = [[[normalize.normalise(c) for c in row] for row in grid] for grid in grids]
+        grids = [[[_normalise_cell(c) for c in row] for row in grid] for grid in grids]
     text, page_meta = chrome.strip_chrome(text, warnings)
     for k, v in page_meta.items():
         meta.setdefault(k, v)

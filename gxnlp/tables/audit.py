@@ -45,8 +45,10 @@ class Finding:
 
 
 def _num(v):
-    if v is None:
+    if v is None or (isinstance(v, float) and v != v):
         return None
+    if isinstance(v, (int, float, str)):
+        return v
     try:
         if pd.isna(v):
             return None
@@ -275,14 +277,27 @@ def validate_record(path) -> dict[str, Any]:
             "warnings": warnings}
 
 
-def finding_rows(report, df: pd.DataFrame) -> list[dict[str, Any]]:
-    """The audit of one report's extracted cells ``df`` for the dataset (expected/found as text)."""
-    if df.empty:
+def check_records(records: list[dict[str, Any]], narrative_text: str | None = None,
+                  source: str | None = None) -> list[Finding]:
+    """Findings for one report's cell records (:func:`gxnlp.tables.core.extract_records`): the
+    same as :func:`check` on their frame, on plain dicts."""
+    if not records:
         return []
-    df.attrs["source"] = report.source
+    cells = {(r["table"], r["row"], r["column"]): _num(r["value"]) for r in records}
+    raw = {(r["table"], r["row"], r["column"]): (r["raw"] if isinstance(r.get("raw"), str) else None) for r in records}
+    return check_cells(cells, str(records[0]["report_id"]), source, narrative_text, raw)
+
+
+def finding_rows(report, cells: list[dict[str, Any]] | pd.DataFrame) -> list[dict[str, Any]]:
+    """The audit of one report's extracted cells (records, or a cells frame) for the dataset
+    (expected/found as text)."""
+    if isinstance(cells, pd.DataFrame):
+        cells = cells.to_dict("records")
+    if not cells:
+        return []
     text = report.document.text if report.document is not None else None
     rows = []
-    for f in check(df, text):
+    for f in check_records(cells, text, report.source):
         d = f.to_dict()
         d["expected"] = None if f.expected is None else _fmt(f.expected)
         d["found"] = None if f.found is None else _fmt(f.found)

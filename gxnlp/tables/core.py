@@ -80,8 +80,10 @@ def _read(doc: Document, hint: str | None) -> Tables:
     return got
 
 
-def extract_with_warnings(obj: Document | Report, template: str | None = None, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Cells of sections 2-4 and the warnings raised while reading them."""
+def extract_records(obj: Document | Report, template: str | None = None,
+                    year: int | None = None) -> tuple[list[dict[str, Any]], list[str], str, str]:
+    """Cells of sections 2-4 as plain records (:data:`COLUMNS`), the warnings raised while
+    reading them, the template and the source; :func:`extract_with_warnings` without pandas."""
     if isinstance(obj, Report):
         doc = obj.document
         if doc is None:
@@ -99,15 +101,21 @@ def extract_with_warnings(obj: Document | Report, template: str | None = None, y
          "value": c.value, "raw": c.raw}
         for c in got.cells
     ]
-    df = pd.DataFrame.from_records(records, columns=COLUMNS)
-    df["value"] = pd.Series([r["value"] for r in records], dtype=object, index=df.index)
     warnings = [f"tables: {w}" for w in got.warnings]
     if tpl in ("2019", "2021"):
         missing = [t for t in ("s2", "s3", "s4") if t not in got.found]
         if missing:
             warnings.append(f"tables: {'/'.join(missing)} not found in a {tpl}-template report")
+    return records, warnings, tpl, doc.source
+
+
+def extract_with_warnings(obj: Document | Report, template: str | None = None, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Cells of sections 2-4 and the warnings raised while reading them."""
+    records, warnings, tpl, source = extract_records(obj, template, year)
+    df = pd.DataFrame.from_records(records, columns=COLUMNS)
+    df["value"] = pd.Series([r["value"] for r in records], dtype=object, index=df.index)
     df.attrs["warnings"] = warnings
-    df.attrs["source"] = doc.source
+    df.attrs["source"] = source
     df.attrs["template"] = tpl
     return df, warnings
 
@@ -148,6 +156,7 @@ def tables_record(path) -> dict[str, Any]:
             "cells": cell_dicts(df, str(path)), "warnings": warnings}
 
 
-def cell_rows(report: Report) -> pd.DataFrame:
-    """The cells of one report for the dataset (``gxnlp.dataset``): :func:`extract`'s frame."""
-    return extract(report)
+def cell_rows(report: Report) -> list[dict[str, Any]]:
+    """The cells of one report for the dataset (``gxnlp.dataset``): :func:`extract`'s rows as
+    plain records (no DataFrame on the per-document path)."""
+    return extract_records(report)[0]
