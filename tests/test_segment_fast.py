@@ -59,3 +59,23 @@ def test_pipeline_tokenizer_uses_the_fast_path_and_user_dictionary():
     doc = make_nlp()("推进一网通办测试词建设，依申请公开2021-2035年。")
     assert [t.text for t in doc] == jieba.lcut("推进一网通办测试词建设，依申请公开2021-2035年。")
     assert "一网通办测试词" in [t.text for t in doc]
+
+
+def test_words_and_spaces_match_spacy(shared):
+    from spacy.util import get_words_and_spaces
+
+    from gxnlp.text.segment import words_and_spaces
+
+    texts = _narratives([shared / "seeds", shared / "corpora"]) + [
+        "a  b", " 开头", "结尾 ", "中 文\n\n 一是\t 二是  ", "\r\n", "x \u3000y", "  "]
+    for text in texts:
+        words = [w for w in jieba_cut(text) if w]
+        assert words_and_spaces(words, text) == get_words_and_spaces(words, text)
+
+
+def test_content_terms_are_the_pipelines(shared):
+    from gxnlp.text.segment import content_terms
+
+    texts = _narratives([shared / "seeds", shared / "corpora"]) + ["一是加强培训，1.完善制度；２０２１年 （一）政务公开"]
+    nlp = make_nlp()
+    assert content_terms(texts, nlp) == [doc._.terms for doc in nlp.pipe(texts)]

@@ -45,7 +45,7 @@ import jieba
 import numpy
 import spacy
 from spacy.language import Language
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span, Token
 from spacy.util import DummyTokenizer, get_words_and_spaces
 
@@ -177,10 +177,33 @@ def _span_marker(span: Span) -> str | None:
 
 
 _NO_STOP: tuple[frozenset, frozenset] = (frozenset(), frozenset())
+_TEXT_KEY = ("gxnlp", "text")
 
 
 def _doc_terms(doc: Doc) -> list[str]:
     return [t.text for t in doc if t._.is_content]
+
+
+def content_terms(texts: Iterable[str], nlp: Language | None = None) -> list[list[str]]:
+    """``Doc._.terms`` of each text without building Docs: the flags are the words' lexeme
+    attributes, so the result is the pipeline's (checked in tests/test_segment_fast.py)."""
+    nlp = nlp or make_nlp()
+    general, domain = nlp.get_pipe("gxnlp_stopwords")(Doc(nlp.vocab)).user_data["gxnlp_stopwords"]
+    backend = getattr(nlp.tokenizer, "backend", "auto")
+    vocab = nlp.vocab
+    out = []
+    for text in texts:
+        words, _ = words_and_spaces([w for w in jieba_cut(text, backend) if w], text)
+        terms = []
+        for w in words:
+            if len(w) < 2 or w in general or w in domain or not w.strip():
+                continue
+            lex = vocab[w]
+            if lex.is_space or lex.is_punct or lex.like_num or ENUM_RE.fullmatch(w) is not None:
+                continue
+            terms.append(w)
+        out.append(terms)
+    return out
 
 
 def _is_content(tok: Token) -> bool:
@@ -217,19 +240,23 @@ def make_sentences(nlp: Language, name: str, terminators: str, split_enumeration
         n = len(doc)
         if not n:
             return doc
-        idx = [t.idx for t in doc]
-        first = [False] * n
+        cols = doc.to_array([IDX, IS_SPACE]).astype("int64")
+        idx, space = cols[:, 0], cols[:, 1].astype(bool)
+        first = numpy.zeros(n, dtype=bool)
         first[0] = True
-        for a, _b in sentence_bounds(doc.text, split_enumerations, split_newlines, terminators):
+        text = doc.user_data.pop(_TEXT_KEY, None)
+        if text is None or len(text) != idx[-1] + len(doc[-1].text_with_ws):
+            text = doc.text
+        for a, _b in sentence_bounds(text, split_enumerations, split_newlines, terminators):
             # the token containing the boundary starts the sentence (the next one, if it is a space)
-            i = bisect_right(idx, a) - 1
-            while i < n - 1 and doc[i].is_space:
+            i = int(numpy.searchsorted(idx, a, side="right")) - 1
+            while i < n - 1 and space[i]:
                 i += 1
             if i >= 0:
                 first[i] = True
-        arr = numpy.array([[1 if f and not (tok.is_space and tok.i) else -1] for tok, f in zip(doc, first)],
-                          dtype="int64").astype("uint64")
-        doc.from_array([SENT_START], arr)
+        space[0] = False  # the first token starts a sentence even if it is a space
+        starts = numpy.where(first & ~space, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
+        doc.from_array([SENT_START], starts)
         return doc
 
     return component
@@ -337,9 +364,42 @@ def jieba_cut(text: str, backend: str = "auto") -> list[str]:
     return out
 
 
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's ``get_words_and_spaces`` for words that spell ``text`` exactly (jieba's do), in
+    one pass: whitespace words are dropped, one space after a word becomes its trailing space,
+    other whitespace stays a token."""
+    if "".join(words) != text:
+        return get_words_and_spaces(words, text)
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    n = len(text)
+    at = done = 0  # where the next word starts; how far the text is covered
+    for word in words:
+        if word.isspace():
+            at += len(word)
+            continue
+        if at > done:
+            out_words.append(text[done:at])
+            out_spaces.append(False)
+        out_words.append(word)
+        at += len(word)
+        if at < n and text[at] == " ":
+            out_spaces.append(True)
+            done = at + 1
+        else:
+            out_spaces.append(False)
+            done = at
+    if done < n:
+        out_words.append(text[done:])
+        out_spaces.append(False)
+    return out_words, out_spaces
+
+
 class JiebaTokenizer(DummyTokenizer):
     """spaCy tokenizer giving jieba's words (as ``spacy.zh.ChineseTokenizer`` with segmenter
     jieba), computed by :func:`jieba_cut`."""
+
+    segmenter = "jieba"  # the segmentation it gives, named as spaCy's ChineseTokenizer names it
 
     def __init__(self, vocab, backend: str = "auto"):
         if backend not in ("auto", "jieba"):
@@ -348,9 +408,10 @@ class JiebaTokenizer(DummyTokenizer):
         self.backend = backend
 
     def __call__(self, text: str) -> Doc:
-        words = [w for w in jieba_cut(text, self.backend) if w]
-        words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        words, spaces = words_and_spaces([w for w in jieba_cut(text, self.backend) if w], text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[_TEXT_KEY] = text  # Doc.text rebuilds it token by token; the sentence splitter reads it here
+        return doc
 
 
 @spacy.registry.tokenizers("gxnlp.JiebaTokenizer.v1")

@@ -131,7 +131,9 @@ def tokenize(texts: Iterable[str]) -> list[list[str]]:
     stop = stopwords()
     nlp = _nlp()
     if nlp is not None:
-        return [[w for w in doc._.terms if w not in stop and _TOKEN_OK.match(w)] for doc in nlp.pipe(texts)]
+        from ..text.segment import content_terms
+
+        return [[w for w in terms if w not in stop and _TOKEN_OK.match(w)] for terms in content_terms(texts, nlp)]
     tok = _jieba()
     out = []
     for text in texts:
@@ -513,6 +515,10 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
     n_top : top terms per topic (for labels, coherence and stability).
     kind : "problem" or "measure" — picks the taxonomy block used for labels.
     params : extra backend parameters (e.g. ``{"doc_topic_prior": 0.05}`` for lda).
+    search_size : the search over k (its fits and refits) runs on a random sample of at most
+        this many statements (None: all); the chosen k is then fitted on all statements. The
+        search is most of the cost and its outcome (coherence, stability) is a corpus-level
+        property a few thousand statements measure; a corpus below the size is unaffected.
 
     Attributes
     ----------
@@ -546,6 +552,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         taxonomy: dict[str, list[str]] | None = None,
         params: dict[str, Any] | None = None,
         tokenizer: Callable[[Iterable[str]], list[list[str]]] | None = None,
+        search_size: int | None = 4000,
     ):
         self.method = method
         self.k = k
@@ -563,6 +570,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         self.taxonomy = taxonomy
         self.params = params
         self.tokenizer = tokenizer
+        self.search_size = search_size
 
     # -- fitting -----------------------------------------------------------------
     def _backend(self):
@@ -613,11 +621,12 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
 
         subset_svd: dict[int, Any] = {}
 
-        def fit_one(k, seed, rows=None):
+        def fit_one(k, seed, rows=None, svd_key=None):
             if rows is None:
                 return backend(self.tokens_, counts, self.tfidf_, k, seed, params)
             toks = [self.tokens_[i] for i in rows]
-            sub = {**params, "_svd": subset_svd.get(seed)} if self.method == "nmf" else params
+            key = seed if svd_key is None else svd_key
+            sub = {**params, "_svd": subset_svd.get(key)} if self.method == "nmf" else params
             return backend(toks, counts[rows], self.tfidf_, k, seed, sub)
 
         rows_ = []
@@ -626,13 +635,21 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             # a topic needs a few statements and a term of its own: small inputs search small k
             hi = max(1, min(hi, live_docs // 3, len(self.vocabulary_) - 1))
             lo = max(1, min(lo, hi))
-            size = min(n, max(1, int(round(self.subsample * n))))
-            subsets = {s: np.sort(np.random.RandomState([self.random_state, s]).choice(n, size, replace=False))
+            search = None  # rows of the search sample (None: every statement)
+            if self.search_size and n > self.search_size:
+                search = np.sort(np.random.RandomState([self.random_state, 7919]).choice(n, self.search_size, replace=False))
+            n_search = n if search is None else len(search)
+            size = min(n_search, max(1, int(round(self.subsample * n_search))))
+            subsets = {s: np.sort(np.random.RandomState([self.random_state, s]).choice(n_search, size, replace=False))
                        for s in self.seeds}
+            if search is not None:
+                subsets = {s: search[r] for s, r in subsets.items()}
             if self.method == "nmf":
                 subset_svd.update({s: _svd(self.tfidf_.transform(counts[r]), hi) for s, r in subsets.items()})
+                if search is not None:
+                    subset_svd["search"] = _svd(self.tfidf_.transform(counts[search]), hi)
             for k in range(lo, hi + 1, max(1, self.k_step)):
-                ref = fit_one(k, self.random_state)
+                ref = fit_one(k, self.random_state) if search is None else fit_one(k, self.random_state, search, "search")
                 ref_top = self._top(ref.topic_word)
                 coh = npmi_coherence(ref_top, counts)
                 stab = []
@@ -651,7 +668,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             sel["score"] = self.selection_score(sel)
             best = int(sel["score"].idxmax())  # first maximum: the smallest such k
             self.k_ = int(sel.loc[best, "k"])
-            final = sel.loc[best, "_fit"]
+            final = sel.loc[best, "_fit"] if search is None else fit_one(self.k_, self.random_state)
             self.selection_ = sel.drop(columns="_fit")
         else:
             self.k_ = int(self.k)
