@@ -13,6 +13,7 @@ stored narrative whenever the set of reports changed.
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import os
@@ -49,6 +50,9 @@ SCHEMA: dict[str, str] = {
     "topics": "kind VARCHAR, topic INTEGER, label VARCHAR, top_terms VARCHAR, share DOUBLE, reports INTEGER",
     "build_state": "key VARCHAR PRIMARY KEY, value VARCHAR",
 }
+#: The scheduler of the running build, for corpus stages that can distribute (reuse candidates).
+CORPUS_SCHEDULER: contextvars.ContextVar[str] = contextvars.ContextVar("gxnlp_corpus_scheduler", default="sync")
+
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
@@ -274,9 +278,13 @@ def build(
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
         con.execute("BEGIN TRANSACTION")
-        for name, stage in CORPUS_STAGES.items():
-            stage(con, seed)
-            stats.corpus_stages.append(name)
+        token = CORPUS_SCHEDULER.set(scheduler)
+        try:
+            for name, stage in CORPUS_STAGES.items():
+                stage(con, seed)
+                stats.corpus_stages.append(name)
+        finally:
+            CORPUS_SCHEDULER.reset(token)
         con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
         con.execute("COMMIT")
     if parquet is not None:
