@@ -57,6 +57,8 @@ def test_shuffled_band_keys_give_the_streaming_candidates():
     docs = [d for d in (load_doc(p) for p in list(iter_files([DEMO]))[:150]) if not isinstance(d, dict)]
     det = ReuseDetector(max_bucket_docs=5)  # a small cap, so the over-the-cap rule is exercised too
     det._prepare(docs)
-    streaming = set(det._candidates(use_lsh=True))
-    assert len(streaming) > 50 and det.index_stats_["skipped_queries"] > 0
+    vectorised = set(det._candidates(use_lsh=True))
+    streaming = det.streaming_candidates()
+    assert len(streaming) > 50 and det.streaming_stats_["skipped_queries"] > 0
+    assert vectorised == streaming
     assert candidate_pairs(det) == streaming

@@ -232,17 +232,12 @@ class ReuseDetector:
         self.stock_hashes_ = miner.finalize()
 
     def _candidates(self, use_lsh: bool = True) -> dict[tuple[int, int], int]:
-        """Pass 2: stock masks, then windows through the LSH index -> candidate doc pairs."""
-        index = CandidateIndex(
-            ngram=self.ngram, num_perm=self.num_perm, threshold=self.threshold, seed=self.seed,
-            window_chars=self.window_chars, stride=self.stride, max_bucket_docs=self.max_bucket_docs,
-        )
+        """Pass 2: stock masks, then MinHash LSH band buckets of the windows and narratives ->
+        candidate doc pairs (:func:`.shuffle.band_candidates`: the pairs the streaming indexes of
+        :mod:`.lsh` give, computed by sorting band values instead of querying an index)."""
         self.masks_: list[np.ndarray] = []
         self.stock_masks_: list[np.ndarray] = []
         stock_runs: dict[str, list] = {}
-        doc_index = DocumentIndex(ngram=self.ngram, num_perm=self.doc_num_perm, threshold=self.doc_threshold or 0.5,
-                                  seed=self.seed, max_bucket_docs=self.max_bucket_docs)
-        cands: dict[tuple[int, int], int] = defaultdict(int)
         for i, t in enumerate(self.texts_):
             h = shingle_hashes(t.norm, self.stock_ngram)
             mined = shingle_mask(h, self.stock_hashes_, self.stock_ngram, len(t.norm), self.stock_min_chars)
@@ -252,17 +247,34 @@ class ReuseDetector:
             self.masks_.append(mask)
             self.stock_masks_.append(stock)
             self._collect_stock_runs(i, t, mined, stock_runs)
-            if not use_lsh:
-                continue
-            for j in index.add(i, t, self.template_masks_[i] if self.lsh_mask == "template" else mask):
-                cands[(j, i)] += 1
-            if self.doc_threshold is not None:
-                for j in doc_index.add(i, t, self.template_masks_[i]):
-                    cands[(j, i)] += 1
-        self.index_stats_ = {"windows": index.n_windows, "skipped_queries": index.n_skipped_queries,
-                             "doc_skipped_queries": doc_index.n_skipped_queries,
-                             "doc_rejected_collisions": doc_index.n_rejected, "candidate_pairs": len(cands)}
         self._stock_runs = stock_runs
+        cands: dict[tuple[int, int], int] = {}
+        if use_lsh:
+            from .shuffle import band_candidates
+
+            cands = dict.fromkeys(sorted(band_candidates(self)), 1)
+        self.index_stats_ = {"candidate_pairs": len(cands)}
+        return cands
+
+    def streaming_candidates(self) -> set[tuple[int, int]]:
+        """The same candidate pairs from the streaming indexes of :mod:`.lsh` (datasketch
+        MinHashLSH, one query and insert per window): the reference the faster paths are
+        checked against. Needs the masks of :meth:`_candidates`."""
+        index = CandidateIndex(
+            ngram=self.ngram, num_perm=self.num_perm, threshold=self.threshold, seed=self.seed,
+            window_chars=self.window_chars, stride=self.stride, max_bucket_docs=self.max_bucket_docs,
+        )
+        doc_index = DocumentIndex(ngram=self.ngram, num_perm=self.doc_num_perm, threshold=self.doc_threshold or 0.5,
+                                  seed=self.seed, max_bucket_docs=self.max_bucket_docs)
+        cands: set[tuple[int, int]] = set()
+        for i, t in enumerate(self.texts_):
+            mask = self.template_masks_[i] if self.lsh_mask == "template" else self.masks_[i]
+            cands.update((j, i) for j in index.add(i, t, mask))
+            if self.doc_threshold is not None:
+                cands.update((j, i) for j in doc_index.add(i, t, self.template_masks_[i]))
+        self.streaming_stats_ = {"windows": index.n_windows, "skipped_queries": index.n_skipped_queries,
+                                 "doc_skipped_queries": doc_index.n_skipped_queries,
+                                 "doc_rejected_collisions": doc_index.n_rejected, "candidate_pairs": len(cands)}
         return cands
 
     def _collect_stock_runs(self, i: int, t: ReuseText, mined: np.ndarray, runs: dict) -> None:

@@ -198,3 +198,95 @@ def _local_pairs(items: Iterable[tuple], cap: int | None, verify: float | None) 
     for item in queries.items():
         pairs.update(query_pairs(item, cap))
     return pairs
+
+
+# --------------------------------------------------------------------------- in process, vectorised
+
+def _collisions(sigs: np.ndarray, docs: np.ndarray, b: int, r: int, cap: int | None) -> np.ndarray:
+    """(earlier doc, doc) pairs of the streaming rule over signature rows ``sigs`` of documents
+    ``docs`` (non-decreasing): each row queries the rows of earlier documents sharing one of
+    its ``b`` bands of ``r`` values; a row reaching more than ``cap`` documents gives nothing."""
+    n = len(sigs)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    limit = None if cap is None else cap + 2  # enough earlier documents to know a row is over the cap
+    rows_out, earlier_out = [], []
+    skipped = np.zeros(n, dtype=bool)
+    for band in range(b):
+        block = sigs[:, band * r:(band + 1) * r]
+        order = np.lexsort(block.T[::-1])
+        sorted_block = block[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (sorted_block[1:] != sorted_block[:-1]).any(axis=1)
+        starts = np.flatnonzero(new)
+        sizes = np.diff(np.append(starts, n))
+        for s, size in zip(starts[sizes > 1], sizes[sizes > 1]):
+            members = order[s:s + size]
+            member_docs = docs[members]
+            uniq = np.unique(member_docs)
+            if len(uniq) < 2:
+                continue
+            before = np.searchsorted(uniq, member_docs)  # earlier documents in this bucket
+            if limit is not None:
+                skipped[members[before > cap]] = True
+                uniq = uniq[:limit]
+            k, e = np.nonzero(uniq[None, :] < member_docs[:, None])
+            rows_out.append(members[k])
+            earlier_out.append(uniq[e])
+    if not rows_out:
+        return np.zeros((0, 2), dtype=np.int64)
+    rows = np.concatenate(rows_out)
+    earlier = np.concatenate(earlier_out)
+    pairs = np.unique(np.stack([rows, earlier], axis=1), axis=0)
+    keep = ~skipped[pairs[:, 0]]
+    if cap is not None:
+        row_ids, counts = np.unique(pairs[:, 0], return_counts=True)
+        over = np.zeros(n, dtype=bool)
+        over[row_ids[counts > cap]] = True
+        keep &= ~over[pairs[:, 0]]
+    pairs = pairs[keep]
+    return np.unique(np.stack([pairs[:, 1], docs[pairs[:, 0]]], axis=1), axis=0)
+
+
+def band_candidates(det) -> set[tuple[int, int]]:
+    """The streaming indexes' candidate pairs, computed for the whole corpus at once: band
+    buckets by sorting signature bands (numpy), no per-window index queries."""
+    p = _params(det)
+    index = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
+                           window_chars=p["window_chars"], stride=p["stride"])
+    win_sigs, win_docs, doc_sigs, doc_ids = [], [], [], []
+    a, bb = p["doc_permutations"]
+    for i, text, mask, doc_mask, _p in _items(det):
+        sigs = index.signatures(text, mask)
+        if len(sigs):
+            win_sigs.append(sigs)
+            win_docs.append(np.full(len(sigs), i, dtype=np.int64))
+        if p["doc_threshold"] is None:
+            continue
+        h = shingle_hashes(text.norm, p["ngram"])
+        if not len(h):
+            continue
+        bad = np.zeros(len(h), dtype=bool)
+        for j in range(p["ngram"]):
+            bad |= doc_mask[j: j + len(h)]
+        sel = h[~bad]
+        if len(sel) >= 20:  # DocumentIndex.min_shingles
+            doc_sigs.append(_permuted(sel, a, bb).min(axis=0))
+            doc_ids.append(i)
+    cap = det.max_bucket_docs
+    out: set[tuple[int, int]] = set()
+    if win_sigs:
+        b, r = p["bands"]
+        out.update(map(tuple, _collisions(np.concatenate(win_sigs), np.concatenate(win_docs), b, r, cap).tolist()))
+    if doc_sigs:
+        sigs = np.stack(doc_sigs)
+        ids = np.asarray(doc_ids, dtype=np.int64)
+        db_, dr = p["doc_bands"]
+        pairs = _collisions(sigs, ids, db_, dr, cap)
+        if len(pairs):
+            row = {d: k for k, d in enumerate(doc_ids)}
+            ja = np.array([row[j] for j in pairs[:, 0]])
+            ia = np.array([row[i] for i in pairs[:, 1]])
+            verified = (sigs[ja] == sigs[ia]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
+            out.update(map(tuple, pairs[verified].tolist()))
+    return out
