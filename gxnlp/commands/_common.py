@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ..ingest.fetch import resolve_inputs
 from ..pipeline import iter_files
 
 T = TypeVar("T")
@@ -18,8 +19,9 @@ T = TypeVar("T")
 stderr = Console(stderr=True)
 
 
-def expand_paths(paths: list[Path]) -> list[Path]:
-    """Report files under ``paths``; exits with a clear message when there are none."""
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Report files under ``paths`` (http(s) URLs are downloaded first); exits with a clear message when there are none."""
+    paths = resolve_inputs(paths, on_error=lambda r: stderr.print(f"[red]could not download[/red] {r['url']}: {r['error']}"))
     files = list(iter_files(paths))
     missing = [p for p in paths if not Path(p).exists()]
     for p in missing:

@@ -10,7 +10,7 @@ from ._common import expand_paths, stderr, track
 
 
 def build(
-    paths: list[Path] = typer.Argument(..., help="Report files or directories."),
+    paths: list[str] = typer.Argument(..., help="Report files, directories or http(s) URLs."),
     db: Path = typer.Option(Path("corpus.duckdb"), "--db", help="The DuckDB file to create or update."),
     parquet: Path = typer.Option(None, "--parquet", help="Also export every table as Parquet into this directory."),
     csv: Path = typer.Option(None, "--csv", help="Also export CSV (UTF-8 with BOM, for Excel) into this directory."),
@@ -25,7 +25,7 @@ def build(
     Keyed by content hash: re-running on a grown corpus processes only new or changed files,
     and an interrupted build resumes without losing what it had written.
     """
-    expand_paths(paths)
+    files = expand_paths(paths)
     client = None
     if scheduler == "dask":
         import os
@@ -35,7 +35,7 @@ def build(
         address = os.environ.get("DASK_SCHEDULER_ADDRESS")
         client = Client(address) if address else Client(processes=True, dashboard_address=None)
     try:
-        stats = build_dataset(paths, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
+        stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
                               progress=track)
     finally:
         if client is not None:

@@ -19,7 +19,7 @@ class ParseFormat(str, Enum):
 
 
 def parse(
-    paths: list[Path] = typer.Argument(..., help="Report files or directories (searched recursively)."),
+    paths: list[str] = typer.Argument(..., help="Report files, directories (searched recursively) or http(s) URLs."),
     format: ParseFormat = typer.Option(ParseFormat.jsonl, "--format", "-f", help="jsonl: one JSON object per document; table: a summary."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
 ) -> None:
