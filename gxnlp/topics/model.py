@@ -519,6 +519,10 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         this many statements (None: all); the chosen k is then fitted on all statements. The
         search is most of the cost and its outcome (coherence, stability) is a corpus-level
         property a few thousand statements measure; a corpus below the size is unaffected.
+    fit_size : the model is fitted on a random sample of at most this many statements (None:
+        all) and then applied to every statement in batches of ``batch_size``, so memory for
+        tokens, count matrices and the factorisation stays bounded however many statements
+        there are (``tokens_`` then holds the sample's tokens).
 
     Attributes
     ----------
@@ -553,6 +557,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         params: dict[str, Any] | None = None,
         tokenizer: Callable[[Iterable[str]], list[list[str]]] | None = None,
         search_size: int | None = 4000,
+        fit_size: int | None = 50000,
+        batch_size: int = 10000,
     ):
         self.method = method
         self.k = k
@@ -571,6 +577,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         self.params = params
         self.tokenizer = tokenizer
         self.search_size = search_size
+        self.fit_size = fit_size
+        self.batch_size = batch_size
 
     # -- fitting -----------------------------------------------------------------
     def _backend(self):
@@ -591,9 +599,23 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1):
-            return self._fit(texts, report_ids, progress)
+            texts = [str(t) for t in texts]
+            if not self.fit_size or len(texts) <= self.fit_size:
+                return self._fit(texts, report_ids, progress)
+            n = len(texts)
+            rows = np.sort(np.random.RandomState([self.random_state, 104729]).choice(n, self.fit_size, replace=False))
+            sample_ids = [report_ids[i] for i in rows] if report_ids is not None else None
+            self._fit([texts[i] for i in rows], sample_ids, progress, describe=False)
+            theta = np.vstack([self._final.transform(toks, self.vectorizer_.transform(toks).tocsr())
+                               for toks in ((self.tokenizer or tokenize)(texts[a:a + self.batch_size])
+                                            for a in range(0, n, self.batch_size))])
+            self.doc_topic_ = theta
+            self.labels_ = self._labels(theta)
+            self.topics_ = self._describe(texts, report_ids)
+            del self._counts
+            return self
 
-    def _fit(self, texts, report_ids, progress):
+    def _fit(self, texts, report_ids, progress, describe: bool = True):
         backend = self._backend()
         texts = [str(t) for t in texts]
         if not texts:
@@ -680,8 +702,9 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         self.topic_word_ = final.topic_word
         self.doc_topic_ = final.doc_topic
         self.labels_ = self._labels(final.doc_topic)
-        self.topics_ = self._describe(texts, report_ids)
-        del self._counts
+        if describe:
+            self.topics_ = self._describe(texts, report_ids)
+            del self._counts
         return self
 
     @staticmethod
