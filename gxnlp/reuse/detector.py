@@ -384,12 +384,16 @@ class ReuseDetector:
         bad = np.zeros(len(h), dtype=bool)
         for k in range(n):
             bad |= template[k : k + len(h)]
-        df = self.miner_.agency_df(h)
+        df = self.miner_.agency_df(h).tolist()
+        good = (~bad).tolist()
         for k, sent in enumerate(t.sentences):
             lo, hi = sent.nstart, min(sent.nend - n + 1, len(h))
-            d = df[lo:hi][~bad[lo:hi]] if hi > lo else df[:0]  # a heading shorter than a shingle: no evidence
-            if len(d):
-                out[k] = math.log(max(1.0, float(np.median(d))) / na)
+            # a heading shorter than a shingle: no evidence
+            d = sorted(df[x] for x in range(lo, hi) if good[x]) if hi > lo else []
+            if d:
+                m = len(d) // 2
+                median = float(d[m]) if len(d) % 2 else (d[m - 1] + d[m]) / 2  # as np.median
+                out[k] = math.log(max(1.0, median) / na)
         return out
 
     def _surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
