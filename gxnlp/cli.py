@@ -6,7 +6,9 @@ Each subcommand lives in its own module under :mod:`gxnlp.commands` and exposes
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import sys
 
 import typer
 
@@ -32,5 +34,27 @@ for _info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.nam
     importlib.import_module(f"{commands.__name__}.{_info.name}").register(app)
 
 
+def run() -> None:
+    """The ``gxnlp`` console entry point: the app behind a last guard, so no traceback reaches a user.
+
+    Commands handle bad documents and bad paths themselves; what still escapes is reported in
+    one line (``GXNLP_DEBUG=1`` shows the traceback). Exit status 2 for an OS error (disk full,
+    permission), 1 for anything else, 130 when interrupted.
+    """
+    try:
+        app()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last guard of the command line
+        if os.environ.get("GXNLP_DEBUG"):
+            raise
+        if isinstance(exc, OSError):
+            print(f"error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+            sys.exit(2)
+        print(f"error: {type(exc).__name__}: {exc} (an internal error; GXNLP_DEBUG=1 shows where)", file=sys.stderr)
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run()

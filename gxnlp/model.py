@@ -32,7 +32,7 @@ class IngestError(GxnlpError):
     """A file could not be read into a document.
 
     ``code`` is a short machine-readable reason (``empty``, ``binary``, ``too_large``,
-    ``no_text_layer``, ``unsupported``, ``unreadable``, ``not_found``).
+    ``no_text_layer``, ``unsupported``, ``unreadable``, ``not_found``, ``not_a_report``).
     """
 
     def __init__(self, code: str, message: str):

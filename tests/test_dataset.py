@@ -94,3 +94,40 @@ def test_exports_open_in_excel(tmp_path):
 def test_load_missing_dataset_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="gxnlp build"):
         gxnlp.load(tmp_path / "nope.duckdb")
+
+
+def test_every_export_holds_the_same_tables(tmp_path):
+    import duckdb
+
+    from gxnlp.dataset.build import EXPORT_TABLES
+
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(6), corpus)
+    db = tmp_path / "c.duckdb"
+    build([corpus], db, workers=1, parquet=tmp_path / "pq")
+    ds = gxnlp.load(db)
+    csv = {p.stem for p in ds.to_csv(tmp_path / "csv")}
+    parquet = {p.stem for p in (tmp_path / "pq").glob("*.parquet")}
+    xlsx = set(pd.read_excel(ds.to_excel(tmp_path / "c.xlsx"), sheet_name=None))
+    with duckdb.connect(str(db), read_only=True) as con:
+        in_db = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert csv == parquet == xlsx == set(EXPORT_TABLES)
+    assert in_db - {"files", "build_state"} == set(EXPORT_TABLES)
+    assert len(pd.read_parquet(tmp_path / "pq" / "wide.parquet")) == len(ds.wide()) == 6
+
+
+def test_wide_topic_columns_are_labelled_and_in_topic_order(tmp_path):
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(40), corpus)
+    db = tmp_path / "c.duckdb"
+    build([corpus], db, workers=1)
+    ds = gxnlp.load(db)
+    topics = ds.topics
+    assert len(topics) >= 2
+    cols = [c for c in ds.wide().columns if c.startswith("share_")]
+    keys = [(c.split("_")[1], int(c.split("_")[2])) for c in cols]
+    assert keys == sorted(keys)  # by kind, then topic number (not _0, _1, _10)
+    assert len(cols) == len(topics)
+    for c, (kind, t) in zip(cols, keys):
+        label = topics[(topics["kind"] == kind) & (topics["topic"] == t)]["label"].iloc[0]
+        assert c.endswith("".join(label.split()))

@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from gxnlp.cli import app
 from gxnlp.report.reuse import mark_segments, render_report
+
+ROOT = Path(__file__).resolve().parents[1]
 from gxnlp.reuse import ReuseDetector, ReuseDoc
 from gxnlp.synth.planted import planted_corpus, write_corpus
 
@@ -156,13 +158,21 @@ def test_report_shows_table_audit_findings(corpus, tmp_path, monkeypatch):
 def test_empty_and_failing_corpora(tmp_path):
     html = render_report(ReuseDetector().fit([]))
     assert "No pair of reports shares copied narrative" in html
-    (tmp_path / "a.txt").write_bytes(b"")
-    (tmp_path / "b.pdf").write_bytes(b"\x00\x01\x02")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_bytes(b"")
+    (corpus / "b.pdf").write_bytes(b"\x00\x01\x02")
     out = tmp_path / "r.html"
-    result = CliRunner().invoke(app, ["report", str(tmp_path), "--out", str(out), "--workers", "1", "--no-audit"])
+    result = CliRunner().invoke(app, ["report", str(corpus), "--out", str(out), "--workers", "1", "--no-audit"])
+    # no report at all: status 1, the failures named in the summary line, and no (empty) page
+    assert result.exit_code == 1 and not out.exists()
+    assert "a.txt" in result.stderr and "b.pdf" in result.stderr and "failed 2" in result.stderr
+    (corpus / "c.txt").write_text((ROOT / "corpora/demo/2021/00007.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(corpus), "--out", str(out), "--workers", "1", "--no-audit"])
     assert result.exit_code == 1 and out.exists()
     page = out.read_text(encoding="utf-8")
     assert "a.txt" in page and "b.pdf" in page and "2 file(s) could not be read" in page
-    result = CliRunner().invoke(app, ["reuse", str(tmp_path), "--workers", "1"])
+    (corpus / "c.txt").unlink()
+    result = CliRunner().invoke(app, ["reuse", str(corpus), "--workers", "1"])
     assert result.exit_code == 1
     assert [json.loads(x)["source"].rsplit("/", 1)[-1] for x in result.stdout.splitlines()] == ["a.txt", "b.pdf"]

@@ -346,3 +346,26 @@ def test_fit_on_a_sample_then_applied_in_batches():
     pairs = set(zip(full.labels_.tolist(), sampled.labels_.tolist()))
     assert len(pairs) == 3
     assert sampled.topics_["n_statements"].sum() == 300
+
+
+def test_html_pages_declare_a_cjk_font_and_draw_many_years_as_small_multiples(statements):
+    from gxnlp.report.fonts import CJK_NOTE, CSS_FONT_STACK
+    from gxnlp.report.reuse import render_report
+    from gxnlp.report.topics import MAX_BAR_GROUPS, render_html
+    from gxnlp.reuse import ReuseDetector
+
+    result = fit_topics(statements[statements["kind"] == "problem"], k=4, kind="problem", random_state=0)
+    report_ids = sorted(statements["report_id"].unique())
+    years = {r: 2011 + i % 12 for i, r in enumerate(report_ids)}  # 12 levels: more than MAX_BAR_GROUPS
+    reports = pd.DataFrame({"report_id": report_ids, "year": [years[r] for r in report_ids]})
+    prev = prevalence(result.statement_topics, reports, "year", n_boot=20).assign(by="year")
+    prev = prev.rename(columns={"year": "group"})
+    assert prev["group"].nunique() > MAX_BAR_GROUPS
+    page = render_html(result, reports, prev)
+    year_section = page[page.index("<h3>Year</h3>"):]
+    assert "one panel per topic" in year_section.split("</figure>")[0]
+    # one panel per topic: each topic's title is drawn once in the year figure
+    figure = year_section.split("</figure>")[0]
+    assert all(figure.count(f"P{t} ") == 1 for t in range(result.models["problem"].k_))
+    for html in (page, render_report(ReuseDetector().fit([]))):
+        assert CSS_FONT_STACK in html and str(CJK_NOTE) in html

@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from ..dataset.build import build as build_dataset
-from ._common import expand_paths, stderr, track
+from ._common import RunSummary, atomic_path, check_output_dir, check_output_file, track
 
 
 def build(
@@ -23,9 +23,22 @@ def build(
     """Store reports, cells, findings, statements, topics and reuse in one DuckDB file.
 
     Keyed by content hash: re-running on a grown corpus processes only new or changed files,
-    and an interrupted build resumes without losing what it had written.
+    and an interrupted build resumes without losing what it had written. Files that are not
+    reports, or of an unsupported type, are skipped and recorded in the errors table; one
+    summary line on stderr. A new database is removed again when the build cannot finish.
     """
-    files = expand_paths(paths)
+    summary = RunSummary()
+    check_output_file(db)
+    for target in (parquet, csv):
+        if target is not None:
+            check_output_dir(target)
+    if xlsx is not None:
+        check_output_file(xlsx)
+    files = summary.expand(paths)
+    unsupported = [{"source": s, "error": "unsupported: not a supported file type (txt, md, html, htm, pdf, docx)"}
+                   for s in summary.skipped.get("unsupported", [])]
+    created = not db.exists()
+    db.parent.mkdir(parents=True, exist_ok=True)
     client = None
     if scheduler == "dask":
         import os
@@ -34,14 +47,24 @@ def build(
 
         address = os.environ.get("DASK_SCHEDULER_ADDRESS")
         client = Client(address) if address else Client(processes=True, dashboard_address=None)
+
+    def counted(results, total, description):
+        for result in track(results, total, description):
+            summary.add(result["errors"][0] if result.get("errors") else result)
+            yield result
+
     try:
         stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              progress=track)
+                              progress=counted, skipped=unsupported)
+    except BaseException:
+        if created:  # nothing half-built is left behind
+            for leftover in (db, db.with_name(db.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
     finally:
         if client is not None:
             client.close()
-    stderr.print(f"{stats.files} files: {stats.processed} processed, {stats.skipped} already in {db}, "
-                 f"{stats.failed} failed; corpus stages rerun: {', '.join(stats.corpus_stages) or 'none'}")
+    summary.processed += stats.skipped  # already in the database: still reports of this corpus
     if csv or xlsx:
         from ..dataset.build import load
 
@@ -49,7 +72,10 @@ def build(
         if csv:
             ds.to_csv(csv)
         if xlsx:
-            ds.to_excel(xlsx)
+            with atomic_path(xlsx) as tmp:
+                ds.to_excel(tmp)
+    summary.finish(detail=f"{stats.processed} processed, {stats.skipped} already in {db}; corpus stages rerun: "
+                          f"{', '.join(stats.corpus_stages) or 'none'}")
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from ..pipeline import process_map
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, check_output_file, echo_json, stderr, track
 
 
 def narrative_of(path: Path) -> dict[str, Any]:
@@ -32,13 +32,14 @@ def newwords(
     """New-word discovery over the narrative sections: prints {"word","score","count"} per line."""
     from ..text.segment import discover_words, write_userdict
 
-    files = expand_paths(paths)
+    if append is not None:
+        check_output_file(append)
+    summary = RunSummary()
+    files = summary.expand(paths)
     texts: list[str] = []
-    failed = 0
     for rec in track(process_map(narrative_of, files, workers=1 if len(files) < 8 and workers is None else workers),
                      len(files), "reading"):
-        if "error" in rec:
-            failed += 1
+        if not summary.add(rec):
             echo_json(rec)
             continue
         texts.extend(rec["texts"])
@@ -48,9 +49,7 @@ def newwords(
     if append is not None:
         n = write_userdict([w for w, _s, _c in words], append)
         stderr.print(f"appended {n} new words to {append}")
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+    summary.finish(detail=f"{len(words)} candidate words")
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..pipeline import process_map
 from ..structure.parse import parse_record
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, echo_json, stderr, track
 
 
 class ParseFormat(str, Enum):
@@ -25,17 +25,19 @@ def parse(
 ) -> None:
     """Parse reports into structured records (agency, year, template, the six sections).
 
-    A file that cannot be read prints a record with an "error" and the run goes on; the
-    exit status is 1 if any file failed.
+    A file that cannot be read prints a record with an "error" and the run goes on; a file that
+    is not a report (error not_a_report) or of an unsupported type is skipped. One summary line
+    on stderr lists skipped and failed files; exit status 0, 1 if any file failed, 2 if no report.
     """
-    files = expand_paths(paths)
+    summary = RunSummary()
+    files = summary.expand(paths)
     workers = 1 if len(files) < 8 and workers is None else workers
     records = track(process_map(parse_record, files, workers=workers), len(files), "parsing")
-    failed = 0
-    table = Table("file", "agency", "year", "template", "region", "sections", "warnings / error")
+    table = Table("file", "agency", "year", "template", "region", "sections", "warnings / error",
+                  caption="sections: ● present · missing (overview, active_disclosure, requests, review_litigation, "
+                          "problems, other)")
     for rec in records:
-        if "error" in rec:
-            failed += 1
+        summary.add(rec)
         if format is ParseFormat.jsonl:
             echo_json(rec)
             continue
@@ -51,10 +53,7 @@ def parse(
         from rich.console import Console
 
         Console().print(table)
-        stderr.print("sections: ● present · missing (overview, active_disclosure, requests, review_litigation, problems, other)")
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+    summary.finish()
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from ..pipeline import process_map
-from ._common import expand_paths, stderr, track
+from ._common import RunSummary, atomic_output, check_output_file, track
 
 
 def _audit(files: list[Path], workers: int | None):
@@ -36,25 +36,27 @@ def report(
     pairwise reuse heat map, clusters with their model text, aligned passages with the copied
     spans marked, stock phrases, and table-audit findings.
 
-    Bad files are listed on the page and the run goes on; the exit status is 1 if any failed.
+    Bad files are listed on the page and the run goes on (exit status 1); files that are not
+    reports are skipped; one summary line on stderr. No page is written when there is no report.
     """
     from ..report.reuse import render_report
     from ..reuse import ReuseDetector
     from .reuse import read_corpus
 
+    check_output_file(out)
     errors: list[dict] = []
-    files = expand_paths(paths)
+    summary = RunSummary()
+    docs = read_corpus(paths, workers, errors.append, summary)
+    if not docs:
+        summary.finish()
+    files = [Path(d.source) for d in docs if d.source]
     w = 1 if len(files) < 8 and workers is None else workers
-    docs = read_corpus(paths, w, errors.append)
     det = ReuseDetector(seed=seed).fit(docs)
     findings, note = _audit(files, w) if audit else (None, "table audit skipped (--no-audit)")
     html = render_report(det, findings=findings, audit_note=note, errors=errors, max_pairs=max_pairs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(html, encoding="utf-8")
-    stderr.print(f"wrote {out} ({len(det.docs_)} reports, {len(det.pairs_)} pairs, {len(det.clusters_)} clusters)")
-    if errors:
-        stderr.print(f"[yellow]{len(errors)} files failed[/yellow]")
-        raise typer.Exit(1)
+    with atomic_output(out, "w", encoding="utf-8") as handle:
+        handle.write(html)
+    summary.finish(detail=f"{len(det.pairs_)} pairs, {len(det.clusters_)} clusters; wrote {out}")
 
 
 def register(app: typer.Typer) -> None:

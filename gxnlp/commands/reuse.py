@@ -11,7 +11,7 @@ from rich.table import Table
 from ..pipeline import process_map
 from ..reuse import ReuseDetector, ReuseDoc
 from ..reuse.io import load_doc
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, echo_json, stderr, track
 
 
 class ReuseFormat(str, Enum):
@@ -19,16 +19,18 @@ class ReuseFormat(str, Enum):
     table = "table"
 
 
-def read_corpus(paths: list[Path], workers: int | None, on_error) -> list[ReuseDoc]:
-    """Ingest + structure the files (streaming through ``process_map``); errors go to ``on_error``."""
-    files = expand_paths(paths)
+def read_corpus(paths: list[Path], workers: int | None, on_error, summary: RunSummary | None = None) -> list[ReuseDoc]:
+    """Ingest + structure the files (streaming through ``process_map``); errors go to ``on_error``
+    (and are counted in ``summary``)."""
+    summary = summary or RunSummary()
+    files = summary.expand(paths)
     workers = 1 if len(files) < 8 and workers is None else workers
     docs: list[ReuseDoc] = []
     for rec in track(process_map(load_doc, files, workers=workers), len(files), "reading"):
-        if isinstance(rec, dict):
-            on_error(rec)
-        else:
+        if summary.add(rec):
             docs.append(rec)
+        else:
+            on_error(rec)
     return docs
 
 
@@ -50,8 +52,9 @@ def reuse(
     """Find copied narrative (overview and problems sections) between reports.
 
     Mandated template text and stock phrases of the genre are told apart and do not make a
-    pair; ``kind`` is ``self`` (same agency, other years) or ``cross`` (other agencies).
-    Bad files print ``{"source", "error"}`` and the run goes on; the exit status is 1 if any failed.
+    pair; kind is self (same agency, other years) or cross (other agencies).
+    Bad files print {"source", "error"} and the run goes on (exit status 1); files that are
+    not reports are skipped; one summary line on stderr.
     """
     failed = []
 
@@ -60,7 +63,8 @@ def reuse(
         if format is ReuseFormat.jsonl:
             echo_json(rec)
 
-    docs = read_corpus(paths, workers, on_error)
+    summary = RunSummary()
+    docs = read_corpus(paths, workers, on_error, summary)
     det = ReuseDetector(ngram=ngram, threshold=threshold, num_perm=num_perm, stock_df=stock_df,
                         min_copied_chars=min_copied_chars, min_share=min_share, min_share_self=min_share_self, min_share_sibling=min_share_sibling, seed=seed, include_template=include_template).fit(docs)
     if format is ReuseFormat.jsonl:
@@ -79,11 +83,8 @@ def reuse(
         for rec in failed:
             table.add_row(escape(Path(rec["source"]).name), "", "", "", "", "", "", f"[red]{escape(rec['error'])}[/red]")
         Console().print(table)
-        stderr.print(f"{len(det.docs_)} reports, {len(det.pairs_)} pairs with copied narrative, "
-                     f"{len(det.clusters_)} clusters, {len(det.stock_phrases_)} stock phrases")
-    if failed:
-        stderr.print(f"[yellow]{len(failed)} files failed[/yellow]")
-        raise typer.Exit(1)
+    summary.finish(detail=f"{len(det.pairs_)} pairs with copied narrative, {len(det.clusters_)} clusters, "
+                          f"{len(det.stock_phrases_)} stock phrases")
 
 
 def register(app: typer.Typer) -> None:

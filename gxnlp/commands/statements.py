@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..pipeline import process_map
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, echo_json, fail, stderr, track
 
 
 class StatementsFormat(str, Enum):
@@ -75,9 +75,11 @@ def statements(
     """Split each report's problems section into problem and measure statements and classify them.
 
     jsonl prints {"source","report_id","kind","position","text","category","score"} per statement;
-    a file that cannot be read prints {"source","error"} and the run goes on (exit status 1).
+    a file that cannot be read prints {"source","error"} and the run goes on (exit status 1);
+    files that are not reports are skipped; one summary line on stderr.
     """
-    files = expand_paths(paths)
+    summary = RunSummary()
+    files = summary.expand(paths)
     workers = 1 if len(files) < 8 and workers is None else workers
     if taxonomy is not None:
         from ..text.classify import load_taxonomy
@@ -85,14 +87,12 @@ def statements(
         try:
             load_taxonomy(taxonomy)
         except (OSError, ValueError) as exc:
-            stderr.print(f"[red]bad taxonomy {escape(str(taxonomy))}:[/red] {escape(str(exc))}")
-            raise typer.Exit(2) from exc
+            fail(f"bad taxonomy {taxonomy}: {exc}")
     func = partial(statements_record, taxonomy=str(taxonomy) if taxonomy else None, threshold=threshold)
-    failed = 0
+    n_statements = 0
     table = Table("file", "kind", "#", "category", "score", "text")
     for rec in track(process_map(func, files, workers=workers), len(files), "statements"):
-        if "error" in rec:
-            failed += 1
+        if not summary.add(rec):
             if format is StatementsFormat.jsonl:
                 echo_json(rec)
             else:
@@ -101,6 +101,7 @@ def statements(
         for w in rec["warnings"]:
             stderr.print(f"[yellow]{escape(Path(rec['source']).name)}: {escape(w)}[/yellow]")
         for s in rec["statements"]:
+            n_statements += 1
             if format is StatementsFormat.jsonl:
                 echo_json(s)
             else:
@@ -110,9 +111,7 @@ def statements(
         from rich.console import Console
 
         Console().print(table)
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+    summary.finish(detail=f"{n_statements} statements")
 
 
 def register(app: typer.Typer) -> None:

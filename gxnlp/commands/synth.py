@@ -21,6 +21,12 @@ def register(app: typer.Typer) -> None:
 
         from ..synth import generate
 
+        if out.exists() and not out.is_dir():
+            typer.echo(f"error: {out} is a file; give a folder for the corpus", err=True)
+            raise typer.Exit(2)
+        if any(p.exists() and not p.is_dir() for p in out.parents):
+            typer.echo(f"error: cannot create {out}: a parent is a file", err=True)
+            raise typer.Exit(2)
         if out.exists() and any(out.iterdir()):
             if not force:
                 typer.echo(f"error: {out} is not empty (use --force to replace an earlier synthetic corpus)", err=True)
@@ -32,5 +38,9 @@ def register(app: typer.Typer) -> None:
         with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       transient=True) as bar:
             task = bar.add_task("reports", total=n)
-            summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+            try:
+                summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+            except OSError as exc:
+                typer.echo(f"error: cannot write the corpus into {out}: {exc.strerror or exc}", err=True)
+                raise typer.Exit(2) from exc
         typer.echo(json.dumps(summary, ensure_ascii=False))

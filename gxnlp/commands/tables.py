@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from contextlib import ExitStack
 from enum import Enum
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from rich.markup import escape
 
 from ..pipeline import process_map
 from ..tables.core import tables_record
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, atomic_output, atomic_path, echo_json, fail, stderr, track
 
 FIELDS = ["source", "report_id", "template", "table", "row", "column", "value", "raw"]
 
@@ -61,30 +62,35 @@ def tables(
 
     Keys follow the table_keys contract (table s2/s3/s4, row, column); value is a number or
     null (empty, —, /, 无), raw the text as printed. A file that cannot be read gives a JSON
-    error record (jsonl) or a message on stderr, and the exit status is 1.
+    error record (jsonl) or a message on stderr, and the exit status is 1; files that are not
+    reports are skipped; one summary line on stderr. --out is written only when the run
+    completes (never half-written).
     """
     if format is TablesFormat.parquet and out is None:
-        stderr.print("[red]--format parquet needs --out FILE[/red]")
-        raise typer.Exit(2)
-    files = expand_paths(paths)
+        fail("--format parquet needs --out FILE")
+    summary = RunSummary()
+    files = summary.expand(paths)
     workers = 1 if len(files) < 8 and workers is None else workers
     records = track(process_map(tables_record, files, workers=workers), len(files), "extracting tables")
-    handle = open(out, "w", encoding="utf-8", newline="") if out is not None and format is not TablesFormat.parquet else None
-    stream = handle or sys.stdout
-    writer = csv.DictWriter(stream, fieldnames=FIELDS) if format is TablesFormat.csv else None
-    if writer:
-        writer.writeheader()
-    sink = _ParquetSink(out) if format is TablesFormat.parquet else None
-    failed = 0
-    try:
+    n_cells = 0
+    with ExitStack() as stack:
+        handle = sink = None
+        if out is not None and format is TablesFormat.parquet:
+            sink = _ParquetSink(stack.enter_context(atomic_path(out)))
+            stack.callback(sink.close)  # closed before the temporary file is renamed into place
+        elif out is not None:
+            handle = stack.enter_context(atomic_output(out, "w", encoding="utf-8", newline=""))
+        writer = csv.DictWriter(handle or sys.stdout, fieldnames=FIELDS) if format is TablesFormat.csv else None
+        if writer:
+            writer.writeheader()
         for rec in records:
-            if "error" in rec:
-                failed += 1
+            if not summary.add(rec):
                 if format is TablesFormat.jsonl:
                     _emit(rec, handle)
                 else:
                     stderr.print(f"[red]{escape(rec['source'])}: {escape(rec['error'])}[/red]")
                 continue
+            n_cells += len(rec["cells"])
             if not quiet:
                 for w in rec["warnings"]:
                     stderr.print(f"[yellow]{escape(rec['source'])}[/yellow]: {escape(w)}", soft_wrap=True)
@@ -95,14 +101,9 @@ def tables(
                 writer.writerows(rec["cells"])
             elif sink and rec["cells"]:
                 sink.write(rec["cells"])
-    finally:
-        if sink:
-            sink.close()
-        if handle:
-            handle.close()
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+        if not summary.processed:
+            summary.finish()  # exits inside the context: no empty output is left behind
+    summary.finish(detail=f"{n_cells} cells" + (f", written to {out}" if out is not None else ""))
 
 
 def _emit(record: dict, handle) -> None:

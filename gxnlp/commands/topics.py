@@ -42,13 +42,16 @@ def topics(
 ) -> None:
     """Topic models of the problem and measure statements of annual reports.
 
-    Example: ``gxnlp topics corpora/demo --out out/topics``
+    Example: gxnlp topics corpora/demo --out out/topics
+
+    Files that are not reports are skipped, unreadable ones reported (exit status 1); one
+    summary line on stderr.
     """
     import pandas as pd
     from rich.console import Console
 
     from ..topics import inputs as ti
-    from ..pipeline import iter_files, process_map
+    from ..pipeline import process_map
     from ..topics.prevalence import report_frame
     from ..topics.model import fit_topics
 
@@ -64,6 +67,14 @@ def topics(
         raise typer.BadParameter("need --k >= 1 and 1 <= --k-min <= --k-max")
     if not paths and statements is None:
         raise typer.BadParameter("give report PATHs or --statements FILE")
+    from ._common import RunSummary, check_output_dir, fail
+
+    for option, given in (("--statements", statements), ("--meta", meta), ("--cells", cells_path)):
+        if given is not None and not given.is_file():
+            fail(f"{option} {given}: no such file")
+    if out is not None:
+        check_output_dir(out)
+    summary = RunSummary()
     err = Console(stderr=True)
     errors: list[dict] = []
     with _progress(err) as progress:
@@ -75,7 +86,7 @@ def topics(
             reports = reports.drop_duplicates("report_id")
             cells = ti.read_cells(cells_path) if cells_path else None
         else:
-            files = list(iter_files(paths))
+            files = summary.expand(paths)
             task = progress.add_task("parsing", total=len(files))
 
             def tick(recs):
@@ -86,16 +97,18 @@ def topics(
             st, reports, cells = ti.collect(tick(process_map(ti.load_report, files, workers=workers)), errors)
             if cells_path:  # given cells come first: table_totals takes the first value per report and key
                 cells = pd.concat([ti.read_cells(cells_path), cells], ignore_index=True)
-        for e in errors:
+        for e in errors:  # named in the summary line; jsonl also prints the records
+            summary.add(e)
             if fmt == "jsonl":
                 print(json.dumps(e, ensure_ascii=False))
-            else:
-                err.print(json.dumps(e, ensure_ascii=False), markup=False, highlight=False)
         if kind != "both":
             st = st[st["kind"] == kind]
+        if statements is None:
+            summary.processed = len(reports)
+        else:
+            summary.processed = reports["report_id"].nunique() if "report_id" in reports else len(reports)
         if st.empty:
-            err.print(f"no {'' if kind == 'both' else kind + ' '}statements found", markup=False)
-            raise typer.Exit(1)
+            summary.finish(note=f"no {'' if kind == 'both' else kind + ' '}statements found", status=2 if not summary.processed else 1)
         kinds = sorted(st["kind"].unique())
         n_fits = 1 if k else ((k_max - k_min + 1) * 4)
         fit_task = progress.add_task("modelling", total=n_fits * len(kinds))
@@ -114,11 +127,14 @@ def topics(
         _print_table(result, Console())
 
     if out is not None:
-        _write_outputs(out, result, report_frame(reports, cells), n_boot=n_boot, seed=seed)
-        err.print(f"wrote {out}/topics.csv, statement_topics.csv, report_topics.csv, prevalence.csv, "
-                  f"contrast.csv, selection.csv, topics.html", markup=False, highlight=False)
-    if errors:
-        raise typer.Exit(1)
+        from ._common import atomic_dir
+
+        with atomic_dir(out) as staging:
+            _write_outputs(staging, result, report_frame(reports, cells), n_boot=n_boot, seed=seed)
+    n_topics = len(result.topics)
+    summary.finish(detail=f"{n_topics} topics" + (f"; wrote topics.csv, statement_topics.csv, report_topics.csv, "
+                                                  f"prevalence.csv, contrast.csv, selection.csv, topics.html to {out}"
+                                                  if out is not None else ""))
 
 
 def _print_table(result, console) -> None:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from ..pipeline import process_map
 from ..tables.audit import validate_record
-from ._common import echo_json, expand_paths, stderr, track
+from ._common import RunSummary, echo_json, track
 
 
 class ValidateFormat(str, Enum):
@@ -27,37 +27,34 @@ def validate(
     and the totals the narrative states (收到…申请N件, 行政复议N件, 行政诉讼N件).
 
     One JSON object per finding (source, report_id, rule, table, row, column, expected, found,
-    message); a clean report prints nothing. Unreadable files print an "error" record, exit 1.
+    message); a clean report prints nothing. Unreadable files print an "error" record (exit
+    status 1); files that are not reports are skipped; one summary line on stderr.
     """
-    files = expand_paths(paths)
+    summary = RunSummary()
+    files = summary.expand(paths)
     workers = 1 if len(files) < 8 and workers is None else workers
     records = track(process_map(validate_record, files, workers=workers), len(files), "validating")
-    failed = 0
     n_findings = 0
-    summary = Table("file", "rule", "cell", "expected", "found")
+    table = Table("file", "rule", "cell", "expected", "found")
     for rec in records:
-        if "error" in rec:
-            failed += 1
+        if not summary.add(rec):
             if format is ValidateFormat.jsonl:
                 echo_json(rec)
             else:
-                summary.add_row(Path(rec["source"]).name, "[red]error[/red]", escape(rec["error"]), "", "")
+                table.add_row(Path(rec["source"]).name, "[red]error[/red]", escape(rec["error"]), "", "")
             continue
         for f in rec["findings"]:
             n_findings += 1
             if format is ValidateFormat.jsonl:
                 echo_json(f)
             else:
-                summary.add_row(Path(f["source"]).name, f["rule"], f"{f['table']}/{f['row']}/{f['column']}",
+                table.add_row(Path(f["source"]).name, f["rule"], f"{f['table']}/{f['row']}/{f['column']}",
                                 str(f["expected"]), str(f["found"]))
     if format is ValidateFormat.table:
         from rich.console import Console
 
-        Console().print(summary)
-    stderr.print(f"{n_findings} findings in {len(files) - failed} reports")
-    if failed:
-        stderr.print(f"[yellow]{failed} of {len(files)} files failed[/yellow]")
-        raise typer.Exit(1)
+        Console().print(table)
+    summary.finish(detail=f"{n_findings} findings")
 
 
 def register(app: typer.Typer) -> None:

@@ -57,6 +57,9 @@ CORPUS_SCHEDULER: contextvars.ContextVar[str] = contextvars.ContextVar("gxnlp_co
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
 CORPUS_TABLES = ("reuse", "report_reuse", "topics")
+#: What every export holds (CSV, Parquet, Excel, and the DuckDB file, which also keeps its own
+#: bookkeeping tables ``files`` and ``build_state``): the wide view first, then the long tables.
+EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics", "reuse", "report_reuse", "errors")
 
 
 # --------------------------------------------------------------------------- per document
@@ -203,6 +206,7 @@ def build(
     corpus_stages: bool = True,
     seed: int = 0,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
+    skipped: Iterable[dict[str, Any]] = (),
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:
     """Build or update the dataset at ``db`` from report files under ``paths``.
@@ -211,7 +215,9 @@ def build(
     :func:`gxnlp.pipeline.process_map` (``"dask"`` uses the current dask.distributed client, so
     a corpus can be analysed on a cluster while results stream into one file). ``_abort_after_chunks``
     is a fault-injection point for tests: the process dies (``os._exit``) after that many
-    committed chunks, as a killed build would.
+    committed chunks, as a killed build would. ``skipped`` are ``{"source", "error"}`` records of
+    files that were not read (unsupported types found in the input folders): they go to the
+    ``errors`` table with an id made from their path (their content is never read).
     """
     stats = BuildStats()
     con = _connect(db)
@@ -237,6 +243,12 @@ def build(
             continue
         queued.add(rid)
         todo.append(path)
+    skipped_rows = [{"report_id": "path:" + hashlib.sha1(str(Path(r["source"]).resolve()).encode()).hexdigest()[:16],
+                     **r} for r in skipped]
+    if skipped_rows:
+        con.execute("BEGIN TRANSACTION")
+        _insert(con, "errors", skipped_rows)
+        con.execute("COMMIT")
     if scheduler == "processes" and len(todo) < 8:
         workers = 1  # a pool costs more than it saves on a handful of files
     results = process_map(analyse_path, todo, workers=workers, scheduler=scheduler)
@@ -287,10 +299,22 @@ def build(
             CORPUS_SCHEDULER.reset(token)
         con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
         con.execute("COMMIT")
-    if parquet is not None:
-        export_parquet(con, parquet)
     con.close()
+    store_wide(db)
+    if parquet is not None:
+        Dataset(db).to_parquet(parquet)
     return stats
+
+
+def store_wide(db: str | os.PathLike) -> None:
+    """Keep :meth:`Dataset.wide` in the DuckDB file as the table ``wide`` (for SQL users)."""
+    import duckdb
+
+    wide = Dataset(db).wide()
+    with duckdb.connect(str(db)) as con:
+        con.register("_wide", wide)
+        con.execute("CREATE OR REPLACE TABLE wide AS SELECT * FROM _wide")
+        con.unregister("_wide")
 
 
 def topics_stage(con, seed: int) -> None:
@@ -321,15 +345,6 @@ def reuse_stage(con, seed: int) -> None:
 
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
 CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage}
-
-
-def export_parquet(con, directory: str | os.PathLike) -> None:
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    for table in SCHEMA:
-        if table in ("build_state",):
-            continue
-        con.execute(f"COPY (SELECT * FROM {table}) TO '{out / (table + '.parquet')}' (FORMAT PARQUET)")
 
 
 # --------------------------------------------------------------------------- load
@@ -401,12 +416,21 @@ class Dataset:
             cats.columns = [f"n_{c}" for c in cats.columns]
             meta = meta.merge(cats, left_on="report_id", right_index=True, how="left")
             if st["topic"].notna().any():
-                tp = st.dropna(subset=["topic"]).assign(col=lambda d: d["kind"] + "_topic_" + d["topic"].astype(int).astype(str))
-                shares = pd.crosstab(tp["report_id"], tp["col"], normalize="index")
-                shares.columns = [f"share_{c}" for c in shares.columns]
-                meta = meta.merge(shares, left_on="report_id", right_index=True, how="left")
+                meta = meta.merge(self._topic_shares(st), left_on="report_id", right_index=True, how="left")
         meta = meta.merge(self.report_reuse, on="report_id", how="left")
         return meta.sort_values(["year", "agency", "report_id"], na_position="last").reset_index(drop=True)
+
+    def _topic_shares(self, st: pd.DataFrame) -> pd.DataFrame:
+        """Per report, the share of its (topic-assigned) statements in each topic: one column per topic,
+        named ``share_<kind>_<nn>_<label>`` and ordered by kind, then topic number."""
+        tp = st.dropna(subset=["topic"]).assign(topic=lambda d: d["topic"].astype(int))
+        labels = {(k, int(t)): str(lab) for k, t, lab in zip(self.topics["kind"], self.topics["topic"], self.topics["label"])}
+        width = max(2, len(str(tp["topic"].max())))
+        shares = pd.crosstab([tp["report_id"]], [tp["kind"], tp["topic"]], normalize="index")
+        shares = shares[sorted(shares.columns)]
+        shares.columns = ["_".join(filter(None, (f"share_{k}", f"{t:0{width}d}", "".join(labels.get((k, t), "").split()))))
+                          for k, t in shares.columns]
+        return shares
 
     # Exports researchers use -------------------------------------------------
     def to_csv(self, directory: str | os.PathLike) -> list[Path]:
@@ -439,8 +463,8 @@ class Dataset:
         return written
 
     def _frames(self) -> dict[str, pd.DataFrame]:
-        return {"wide": self.wide(), "reports": self.reports, "cells": self.cells, "findings": self.findings,
-                "statements": self.statements, "reuse": self.reuse, "errors": self.errors}
+        """The tables of every export (:data:`EXPORT_TABLES`), by name."""
+        return {name: self.wide() if name == "wide" else self.table(name) for name in EXPORT_TABLES}
 
 
 def load(path: str | os.PathLike) -> Dataset:

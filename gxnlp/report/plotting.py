@@ -4,12 +4,9 @@ from __future__ import annotations
 import warnings
 from functools import lru_cache
 
-#: Fonts that cover simplified Chinese, most common first (Linux, macOS, Windows).
-CJK_FONTS: tuple[str, ...] = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei", "PingFang SC", "Heiti SC", "Hiragino Sans GB", "Microsoft YaHei", "SimHei",
-    "Noto Sans CJK JP", "AR PL UMing CN",
-)
+from .fonts import CJK_FONTS
+
+__all__ = ["CJK_FONTS", "use_cjk_font"]
 
 
 @lru_cache(maxsize=1)

@@ -33,6 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from .. import __version__
 from ..reuse import ReuseDetector
 from ..reuse.detector import agency_key
+from .fonts import CJK_NOTE, CSS_FONTS
 
 
 def _env() -> Environment:
@@ -242,6 +243,7 @@ def build_context(det: ReuseDetector, *, findings: pd.DataFrame | None = None, a
         finding_rows = f.to_dict("records")
     return {
         "title": title, "version": __version__, "overview": overview,
+        "css_fonts": Markup(CSS_FONTS), "cjk_note": CJK_NOTE,
         "params": {k: getattr(det, k) for k in ("ngram", "num_perm", "threshold", "doc_threshold", "stock_df",
                                                  "min_copied_chars", "min_share", "min_share_self", "min_share_sibling", "seed")},
         "plots": {"year": by_year, "template": by_template, "agency": by_agency, "heat": heat},

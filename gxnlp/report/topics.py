@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..topics.model import TopicsResult
+from .fonts import CJK_NOTE, CSS_FONTS
 
 _KIND_NAMES = {"problem": "存在的问题 (problems)", "measure": "改进措施 (measures)"}
 _GROUPS = (
@@ -32,11 +33,11 @@ _GROUPS = (
     ("s4_band", "Reviews + lawsuits (s4 totals)"),
 )
 
-_CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;max-width:72em;color:#222}
+_CSS = CSS_FONTS + """
+body{margin:2em;max-width:72em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}.ex{color:#555;font-size:.9em}
-h2{margin-top:2em;border-bottom:2px solid #ddd}figure{margin:1em 0}small{color:#666}
+h2{margin-top:2em;border-bottom:2px solid #ddd}figure{margin:1em 0}figure svg{max-width:100%;height:auto}small{color:#666}
 """
 
 
@@ -123,6 +124,60 @@ def _prevalence_plot(prev: pd.DataFrame, group: str, kind: str) -> str:
     return _svg(fig)
 
 
+#: Groupings with more levels than this are drawn as small multiples (one panel per topic).
+MAX_BAR_GROUPS = 5
+#: Unordered groupings (province) show at most this many levels, those with the most reports.
+TOP_GROUPS = 12
+#: Groupings whose levels have an order (drawn as a line over the levels).
+_ORDERED = ("year", "requests_band", "s4_band")
+
+
+def _small_multiples(prev: pd.DataFrame, group: str, kind: str, labels: dict | None = None) -> tuple[str, str]:
+    """One small panel per topic: its share in each level of ``group`` with the bootstrap interval.
+
+    Readable for many levels (years, provinces), unlike one bar colour per level. Returns the
+    SVG and a caption (which levels are shown).
+    """
+    plt = _plt()
+    p = prev[prev["kind"] == kind].copy()
+    p["_level"] = p[group].astype(str)
+    sizes = p.drop_duplicates("_level").set_index("_level")["n_reports"]
+    if group in _ORDERED:
+        levels = sorted(sizes.index, key=lambda v: (len(v), v) if group != "year" else v)
+        caption = ""
+    else:
+        levels = list(sizes.sort_values(ascending=False).index[:TOP_GROUPS])
+        caption = (f"the {len(levels)} of {len(sizes)} groups with the most reports" if len(sizes) > TOP_GROUPS else "")
+    topics = sorted(p["topic"].unique())
+    ncols = min(4, len(topics))
+    nrows = -(-len(topics) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(2.6 * ncols, 1.9 * nrows + 0.4), sharex=True, sharey=True,
+                             squeeze=False)
+    x = np.arange(len(levels))
+    for ax, t in zip(axes.flat, topics):
+        q = p[p["topic"] == t].set_index("_level").reindex(levels)
+        share = q["share"].astype(float)
+        if group in _ORDERED:
+            ax.fill_between(x, q["low"].astype(float), q["high"].astype(float), color="#4c78a8", alpha=0.2, lw=0)
+            ax.plot(x, share, "o-", color="#4c78a8", ms=3, lw=1.2)
+        else:
+            err = np.vstack([(share - q["low"]).clip(lower=0), (q["high"] - share).clip(lower=0)]).astype(float)
+            ax.errorbar(x, share, yerr=np.nan_to_num(err), fmt="o", color="#4c78a8", ms=3, lw=0.8)
+        label = str((labels or {}).get(t, "")).split(" [")[0]
+        ax.set_title(f"{kind[0].upper()}{t} {label[:16]}", fontsize=8, loc="left")
+        ax.tick_params(labelsize=7)
+        ax.grid(axis="y", color="#eee")
+    for ax in list(axes.flat)[len(topics):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xticks(x, levels, rotation=90 if len(levels) > 6 or group not in _ORDERED else 0, fontsize=7)
+    fig.supylabel("share of statements", fontsize=8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # missing CJK glyph metrics: the browser draws the text
+        fig.tight_layout()
+    return _svg(fig), caption
+
+
 def render_html(
     result: TopicsResult,
     reports: pd.DataFrame | None = None,
@@ -136,7 +191,7 @@ def render_html(
     column naming the grouping (as the CLI writes it).
     """
     parts = [f"<!DOCTYPE html><html lang='zh'><head><meta charset='utf-8'><title>{_e(title)}</title>",
-             f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>"]
+             f"<style>{_CSS}</style></head><body><h1>{_e(title)}</h1>", str(CJK_NOTE)]
     n_reports = result.statement_topics["report_id"].nunique()
     parts.append(f"<p>{n_reports} reports, {len(result.statement_topics)} statements.</p>")
     for kind, model in result.models.items():
@@ -167,7 +222,13 @@ def render_html(
                 if p is None or p.empty:
                     continue
                 p = p.rename(columns={"group": group})
-                parts.append(f"<h3>{_e(name)}</h3><figure>{_prevalence_plot(p, group, kind)}</figure>")
+                if p[group].astype(str).nunique() > MAX_BAR_GROUPS:
+                    svg, caption = _small_multiples(p, group, kind, dict(zip(topics["topic"], topics["label"])))
+                    note = "one panel per topic: share of statements, 95% bootstrap interval over reports"
+                    parts.append(f"<h3>{_e(name)}</h3><figure>{svg}<figcaption><small>{_e(note)}"
+                                 f"{_e('; ' + caption) if caption else ''}</small></figcaption></figure>")
+                else:
+                    parts.append(f"<h3>{_e(name)}</h3><figure>{_prevalence_plot(p, group, kind)}</figure>")
                 parts.append(_prevalence_table(p, group, kind, dict(zip(topics["topic"], topics["label"]))))
         if contrast is not None and len(contrast):
             parts.append(_contrast_tables(contrast, kind, dict(zip(topics["topic"], topics["label"]))))

@@ -374,11 +374,23 @@ def structure(doc: Document) -> Report:
     )
 
 
-def parse_path(path: str | Path) -> Report:
-    """Read and structure one file (raises :class:`gxnlp.model.IngestError` on a bad file)."""
-    from ..ingest.read import read_document
+def parse_path(path: str | Path, *, require_report: bool = True) -> Report:
+    """Read and structure one file (raises :class:`gxnlp.model.IngestError` on a bad file).
 
-    return structure(read_document(path))
+    A file that shows no sign of being an annual report (no report title, no template
+    sections, no tables that add up: :mod:`gxnlp.structure.detect`) raises the error
+    ``not_a_report`` unless ``require_report`` is false.
+    """
+    from ..ingest.read import read_document
+    from ..model import IngestError
+    from .detect import report_evidence
+
+    report = structure(read_document(path))
+    if require_report:
+        evidence = report_evidence(report)
+        if not evidence.is_report:
+            raise IngestError("not_a_report", f"not an annual report: {evidence.describe()}")
+    return report
 
 
 def parse_record(path: str | Path) -> dict:
