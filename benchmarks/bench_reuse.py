@@ -64,7 +64,7 @@ def tfidf_pairs(det, threshold: float = 0.1, block: int = 2000):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    texts = ["".join(ch for ch, m in zip(t.norm, mask) if not m) for t, mask in zip(det.texts_, det.template_masks_)]
+    texts = ["".join(ch for ch, m in zip(s.text.norm, s.template_mask) if not m) for s in det.documents_]
     X = TfidfVectorizer(analyzer="char", ngram_range=(6, 6), dtype=np.float32, sublinear_tf=True).fit_transform(texts)
     XT = X.T.tocsc()
     out = []

@@ -8,20 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: The six canonical sections of a report, in document order.
-SECTION_KEYS: tuple[str, ...] = (
-    "overview",
-    "active_disclosure",
-    "requests",
-    "review_litigation",
-    "problems",
-    "other",
-)
+from .genre.sections import NARRATIVE_SECTIONS, SECTION_KEYS
+from .genre.templates import TEMPLATES
 
-#: Narrative sections (the ones segmentation, statements and reuse work on).
-NARRATIVE_SECTIONS: tuple[str, ...] = ("overview", "problems")
-
-TEMPLATES: tuple[str, ...] = ("2021", "2019", "pre2019", "unknown")
+#: The one default random seed of every model, sampler and command (same corpus + seed -> same output).
+DEFAULT_SEED: int = 0
 
 
 class GxnlpError(Exception):
@@ -107,6 +98,7 @@ __all__ = [
     "SECTION_KEYS",
     "NARRATIVE_SECTIONS",
     "TEMPLATES",
+    "DEFAULT_SEED",
     "GxnlpError",
     "IngestError",
     "Document",

@@ -2,8 +2,8 @@
 
 Two independent sources of truth:
 - ``shared/corpora/pingtan/<id>/tables.json``: the page's HTML tables transcribed (row labels as
-  printed). ``pingtan_gold`` maps its printed labels to canonical keys with its own table below
-  (not the extractor's patterns).
+  printed). ``pingtan_gold`` maps its printed labels to canonical keys by the template's
+  printed labels (``gxnlp.genre.table_keys``; not the extractor's patterns).
 - ``tests/gold/tables/*.json``: cells read by hand from the seeds and the Huai'an PDF.
 """
 from __future__ import annotations
@@ -14,41 +14,18 @@ import json
 import re
 from pathlib import Path
 
+from gxnlp.genre import table_keys as K
+
 GOLD_DIR = Path(__file__).parent / "gold" / "tables"
 
-S3_COLS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
-S4_ROWS = ["review", "litigation_direct", "litigation_after_review"]
-S4_COLS = ["upheld", "corrected", "other", "pending", "total"]
-S2_COLS = {
-    "2021": {"regulations": ["issued", "repealed", "in_force"], "normative_documents": ["issued", "repealed", "in_force"],
-             "licensing": ["decisions"], "penalty": ["decisions"], "coercion": ["decisions"], "fees": ["amount_wan"]},
-    "2019": {"regulations": ["made", "published", "total_public"],
-             "normative_documents": ["made", "published", "total_public"],
-             "licensing": ["previous", "change", "decisions"], "other_services": ["previous", "change", "decisions"],
-             "penalty": ["previous", "change", "decisions"], "coercion": ["previous", "change", "decisions"],
-             "fees": ["previous", "change"], "procurement": ["projects", "amount"]},
-}
+S3_COLS = list(K.S3_COLUMNS)
+S4_ROWS = list(K.S4_ROWS)
+S4_COLS = list(K.S4_COLUMNS)
+S2_COLS = {template: dict(rows) for template, rows in K.S2_ROWS.items()}
 
-#: printed label (as in tables.json) -> canonical row key. Exact strings, checked to cover every label.
-LABELS = {
-    "规章": "regulations", "规范性文件": "normative_documents", "行政规范性文件": "normative_documents",
-    "行政许可": "licensing", "其他对外管理服务事项": "other_services", "行政处罚": "penalty", "行政强制": "coercion",
-    "行政事业性收费": "fees", "政府集中采购": "procurement",
-    "一、本年新收政府信息公开申请数量": "new_requests", "二、上年结转政府信息公开申请数量": "carried_over",
-    "（一）予以公开": "granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "partially_granted",
-    "1.属于国家秘密": "denied_state_secret", "2.其他法律行政法规禁止公开": "denied_prohibited_by_law",
-    "3.危及“三安全一稳定”": "denied_security_stability", "4.保护第三方合法权益": "denied_third_party",
-    "5.属于三类内部事务信息": "denied_internal_affairs", "6.属于四类过程性信息": "denied_process_info",
-    "7.属于行政执法案卷": "denied_enforcement_file", "8.属于行政查询事项": "denied_administrative_query",
-    "1.本机关不掌握相关政府信息": "unable_not_held", "2.没有现成信息需要另行制作": "unable_needs_creation",
-    "3.补正后申请内容仍不明确": "unable_unclear", "1.信访举报投诉类申请": "not_processed_complaint",
-    "2.重复申请": "not_processed_repeated", "3.要求提供公开出版物": "not_processed_publication",
-    "4.无正当理由大量反复申请": "not_processed_excessive",
-    "5.要求行政机关确认或重新出具已获取信息": "not_processed_reconfirm", "（六）其他处理": "other_handling",
-    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "other_no_correction",
-    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": "other_fee_unpaid",
-    "3.其他": "other_misc", "（七）总计": "total_handled", "四、结转下年度继续办理": "carried_forward",
-}
+#: printed label (as in tables.json) -> canonical row key: the template's printed labels (exact strings;
+#: a label the page prints otherwise fails the lookup).
+LABELS = {label: key for labels in (K.S2_LABELS, K.S2_LABELS_2019, K.S3_LABELS) for key, label in labels.items()}
 
 
 def gold_value(text: str):

@@ -55,10 +55,8 @@ def test_shuffled_band_keys_give_the_streaming_candidates():
     from gxnlp.reuse.shuffle import candidate_pairs
 
     docs = [d for d in (load_doc(p) for p in list(iter_files([DEMO]))[:150]) if not isinstance(d, dict)]
-    det = ReuseDetector(max_bucket_docs=5)  # a small cap, so the over-the-cap rule is exercised too
-    det._prepare(docs)
-    vectorised = set(det._candidates(use_lsh=True))
+    det = ReuseDetector(max_bucket_docs=5).fit(docs)  # a small cap, so the over-the-cap rule is exercised too
     streaming = det.streaming_candidates()
     assert len(streaming) > 50 and det.streaming_stats_["skipped_queries"] > 0
-    assert vectorised == streaming
+    assert set(det.candidates_) == streaming
     assert candidate_pairs(det) == streaming

@@ -85,7 +85,7 @@ def test_statement_classifier_fills_category_and_score():
     assert [(s.kind, s.category) for s in sts] == [("problem", "interpretation"), ("measure", "supervision")]
     assert all(0 < s.score <= 1 for s in sts)
     with pytest.raises(ValueError):
-        StatementClassifier("bert")
+        StatementClassifier("bert").fit()
 
 
 def test_cli_statements_jsonl(shared, tmp_path):

@@ -15,12 +15,12 @@ from gxnlp.reuse import (
     ReuseText,
     StockPhraseMiner,
     align,
-    load_phrases,
+    template_phrases,
     normalise,
     shingle_hashes,
 )
 from gxnlp.synth.planted import STOCK, planted_corpus
-from gxnlp.reuse.detector import agency_key, likely_source
+from gxnlp.reuse.documents import agency_key, likely_source
 
 GOLD = Path(__file__).parent / "gold"
 
@@ -48,7 +48,7 @@ def test_sentences_glue_short_fragments():
 
 
 def test_template_lexicon_and_patterns():
-    lex = PhraseLexicon(load_phrases("template"))
+    lex = PhraseLexicon(template_phrases())
     norm, _ = normalise("本报告所列数据的统计期限自2019年1月1日起至2019年12月31日止。我区新建专栏三个。")
     mask = lex.mask(norm)
     assert mask[: norm.index("我区")].all() and not mask[norm.index("我区"):].any()

@@ -14,9 +14,8 @@ from sklearn.metrics import adjusted_mutual_info_score
 from typer.testing import CliRunner
 
 from gxnlp.cli import app
+from gxnlp.structure.agency import agency_level, agency_type
 from gxnlp.topics.prevalence import (
-    agency_level,
-    agency_type,
     bootstrap_shares,
     prevalence,
     report_frame,

@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from ..dataset.build import build as build_dataset
+from ..model import DEFAULT_SEED
 from ._common import RunSummary, atomic_path, check_output_dir, check_output_file, track
 
 
@@ -16,7 +17,7 @@ def build(
     csv: Path = typer.Option(None, "--csv", help="Also export CSV (UTF-8 with BOM, for Excel) into this directory."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
 ) -> None:

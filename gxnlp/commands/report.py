@@ -6,6 +6,7 @@ from pathlib import Path
 import typer
 
 from ..pipeline import process_map
+from ..model import DEFAULT_SEED
 from ._common import RunSummary, atomic_output, check_output_file, track
 
 
@@ -29,7 +30,7 @@ def report(
     out: Path = typer.Option(Path("report.html"), "--out", "-o", help="The HTML file to write."),
     max_pairs: int = typer.Option(40, help="Pairs shown with aligned passages (most copied first)."),
     audit: bool = typer.Option(True, "--audit/--no-audit", help="Run the table audit (gxnlp.validate) when available."),
-    seed: int = typer.Option(1, help="MinHash seed (same corpus + seed = same page)."),
+    seed: int = typer.Option(DEFAULT_SEED, help="MinHash seed (same corpus + seed = same page)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes for reading (default: all cores)."),
 ) -> None:
     """Write a comparative HTML report: corpus overview, reuse share by year / template / agency,

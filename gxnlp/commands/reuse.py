@@ -11,6 +11,7 @@ from rich.table import Table
 from ..pipeline import process_map
 from ..reuse import ReuseDetector, ReuseDoc
 from ..reuse.io import load_doc
+from ..model import DEFAULT_SEED
 from ._common import RunSummary, echo_json, stderr, track
 
 
@@ -46,7 +47,7 @@ def reuse(
     min_share: float = typer.Option(0.4, help="...or the share of both narratives that is shared (other agencies)."),
     min_share_self: float = typer.Option(0.25, help="...the same for two reports of one agency."),
     min_share_sibling: float = typer.Option(0.25, help="...and for two agencies of one county/city in one year."),
-    seed: int = typer.Option(1, help="MinHash seed (same corpus + seed = same output)."),
+    seed: int = typer.Option(DEFAULT_SEED, help="MinHash seed (same corpus + seed = same output)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes for reading (default: all cores)."),
 ) -> None:
     """Find copied narrative (overview and problems sections) between reports.

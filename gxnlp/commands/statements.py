@@ -60,7 +60,7 @@ def _classifier(taxonomy: str | None, params: tuple) -> Any:
 
     key = (taxonomy, params)
     if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, **dict(params))
+        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, params=dict(params) or None)
     return _CLASSIFIERS[key]
 
 

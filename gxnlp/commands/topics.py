@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from ..model import DEFAULT_SEED
+
 
 def register(app: typer.Typer) -> None:
     app.command(name="topics")(topics)
@@ -26,7 +28,7 @@ def topics(
     out: Optional[Path] = typer.Option(None, "--out", help="Write topics.csv, statement_topics.csv, report_topics.csv, "
                                         "prevalence.csv, contrast.csv, selection.csv and topics.html here."),
     fmt: str = typer.Option("table", "--format", help="table | jsonl"),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same corpus + seed -> same topics)."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed (same corpus + seed -> same topics)."),
     method: str = typer.Option("nmf", "--method", help="nmf | lda | btm | pt"),
     k_min: int = typer.Option(4, "--k-min", help="Smallest k searched."),
     k_max: int = typer.Option(16, "--k-max", help="Largest k searched."),

@@ -26,29 +26,64 @@ from typing import Any
 import pandas as pd
 
 from ..ingest.read import report_id_of
-from ..model import SECTION_KEYS, error_record
+from ..model import DEFAULT_SEED, SECTION_KEYS, error_record
 from ..pipeline import iter_files, process_map
-from ..topics.prevalence import agency_level, agency_type
+from ..structure.agency import agency_level, agency_type
 
-SCHEMA: dict[str, str] = {
-    "files": "path VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, report_id VARCHAR",
-    "reports": (
-        "report_id VARCHAR PRIMARY KEY, source VARCHAR, title VARCHAR, agency VARCHAR, agency_type VARCHAR, level VARCHAR, "
-        "year INTEGER, published VARCHAR, province VARCHAR, city VARCHAR, county VARCHAR, template VARCHAR, "
-        "encoding VARCHAR, warnings VARCHAR, "
-        + ", ".join(f"{k} VARCHAR" for k in SECTION_KEYS)
-    ),
-    "errors": "report_id VARCHAR PRIMARY KEY, source VARCHAR, error VARCHAR",
-    "cells": 'report_id VARCHAR, template VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, value DOUBLE, raw VARCHAR',
-    "findings": ('report_id VARCHAR, source VARCHAR, rule VARCHAR, "table" VARCHAR, "row" VARCHAR, "column" VARCHAR, '
-                 "expected VARCHAR, found VARCHAR, message VARCHAR"),
-    "statements": ("report_id VARCHAR, kind VARCHAR, position INTEGER, text VARCHAR, category VARCHAR, score DOUBLE, "
-                   "topic INTEGER"),
-    "reuse": ("a_report_id VARCHAR, b_report_id VARCHAR, kind VARCHAR, copied_chars INTEGER, a_share DOUBLE, "
-              "b_share DOUBLE, passages VARCHAR"),
-    "report_reuse": "report_id VARCHAR PRIMARY KEY, copied_share DOUBLE, self_share DOUBLE, cross_share DOUBLE",
-    "topics": "kind VARCHAR, topic INTEGER, label VARCHAR, top_terms VARCHAR, share DOUBLE, reports INTEGER",
-    "build_state": "key VARCHAR PRIMARY KEY, value VARCHAR",
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the dataset: typed columns (name, DuckDB type) and its primary key, if any."""
+
+    columns: tuple[tuple[str, str], ...]
+    primary_key: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        return [name for name, _type in self.columns]
+
+    def ddl(self) -> str:
+        cols = [f'"{name}" {sql_type}' + (" PRIMARY KEY" if name == self.primary_key else "")
+                for name, sql_type in self.columns]
+        return ", ".join(cols)
+
+
+TEXT, BIGINT, DOUBLE, INTEGER = "VARCHAR", "BIGINT", "DOUBLE", "INTEGER"
+#: The tables of the dataset, declared once: the DDL, the insert columns and the exports read them.
+SCHEMA: dict[str, Table] = {
+    "files": Table((
+        ("path", TEXT), ("size", BIGINT), ("mtime", DOUBLE), ("report_id", TEXT),
+    ), primary_key="path"),
+    "reports": Table((
+        ("report_id", TEXT), ("source", TEXT), ("title", TEXT), ("agency", TEXT), ("agency_type", TEXT),
+        ("level", TEXT), ("year", INTEGER), ("published", TEXT), ("province", TEXT), ("city", TEXT),
+        ("county", TEXT), ("template", TEXT), ("encoding", TEXT), ("warnings", TEXT),
+    ) + tuple((k, TEXT) for k in SECTION_KEYS), primary_key="report_id"),
+    "errors": Table((("report_id", TEXT), ("source", TEXT), ("error", TEXT),), primary_key="report_id"),
+    "cells": Table((
+        ("report_id", TEXT), ("template", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT),
+        ("value", DOUBLE), ("raw", TEXT),
+    )),
+    "findings": Table((
+        ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT), ("row", TEXT),
+        ("column", TEXT), ("expected", TEXT), ("found", TEXT), ("message", TEXT),
+    )),
+    "statements": Table((
+        ("report_id", TEXT), ("kind", TEXT), ("position", INTEGER), ("text", TEXT), ("category", TEXT),
+        ("score", DOUBLE), ("topic", INTEGER),
+    )),
+    "reuse": Table((
+        ("a_report_id", TEXT), ("b_report_id", TEXT), ("kind", TEXT), ("copied_chars", INTEGER),
+        ("a_share", DOUBLE), ("b_share", DOUBLE), ("passages", TEXT),
+    )),
+    "report_reuse": Table((
+        ("report_id", TEXT), ("copied_share", DOUBLE), ("self_share", DOUBLE), ("cross_share", DOUBLE),
+    ), primary_key="report_id"),
+    "topics": Table((
+        ("kind", TEXT), ("topic", INTEGER), ("label", TEXT), ("top_terms", TEXT), ("share", DOUBLE),
+        ("reports", INTEGER),
+    )),
+    "build_state": Table((("key", TEXT), ("value", TEXT),), primary_key="key"),
 }
 #: The scheduler of the running build, for corpus stages that can distribute (reuse candidates).
 CORPUS_SCHEDULER: contextvars.ContextVar[str] = contextvars.ContextVar("gxnlp_corpus_scheduler", default="sync")
@@ -140,43 +175,29 @@ def _connect(db: str | os.PathLike):
 
     con = duckdb.connect(str(db))
     existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-    for name, cols in SCHEMA.items():
+    for name, table in SCHEMA.items():
         if name in existing:
             have = [r[1] for r in con.execute(f"PRAGMA table_info('{name}')").fetchall()]
-            if have != [c.split()[0].strip('"') for c in _columns(name)]:
+            if have != table.column_names:
                 # Built by an older gxnlp: the table is rebuilt (and every report re-processed).
                 con.execute(f"DROP TABLE {name}")
                 con.execute("DELETE FROM build_state WHERE key = 'stages'") if "build_state" in existing else None
-        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({table.ddl()})")
     return con
 
 
 def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    columns = [c.split()[0].strip('"') for c in _columns(table)]
+    columns = SCHEMA[table].column_names
     frame = pd.DataFrame(rows).reindex(columns=columns)
     if "value" in frame:
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     con.register("_rows", frame)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if "PRIMARY KEY" in SCHEMA[table]
+    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if SCHEMA[table].primary_key
                 else f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
     con.unregister("_rows")
-
-
-def _columns(table: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    for ch in SCHEMA[table]:
-        if ch == "," and depth == 0:
-            parts.append(cur.strip())
-            cur = ""
-        else:
-            depth += ch == "("
-            depth -= ch == ")"
-            cur += ch
-    parts.append(cur.strip())
-    return [p for p in parts if not p.upper().startswith("PRIMARY KEY")]
 
 
 def _stages_version() -> str:
@@ -204,7 +225,7 @@ def build(
     scheduler: str = "processes",
     chunk_size: int = 32,
     corpus_stages: bool = True,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     skipped: Iterable[dict[str, Any]] = (),
     _abort_after_chunks: int | None = None,

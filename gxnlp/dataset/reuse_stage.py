@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..reuse.detector import ReuseDetector, ReuseDoc
+from ..model import DEFAULT_SEED
 
 
 def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
@@ -35,7 +36,7 @@ def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any
     return pairs, shares
 
 
-def reuse_stage(con, seed: int = 0) -> None:
+def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
     """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``."""
     from .build import _insert
 

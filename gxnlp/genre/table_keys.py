@@ -51,6 +51,11 @@ def s3_result_rows(template: str) -> tuple[str, ...]:
     return S3_RESULT_ROWS_COMMON + (S3_OTHER_2021 if template == "2021" else S3_OTHER_2019)
 
 
+def s3_template_of_rows(rows) -> str:
+    """The template of an s3 table from the rows it has: 2021 has the three （六） rows."""
+    return "2021" if set(rows) & set(S3_OTHER_2021) else "2019"
+
+
 def s3_rows(template: str) -> tuple[str, ...]:
     return ("new_requests", "carried_over") + s3_result_rows(template) + ("total_handled", "carried_forward")
 
@@ -75,6 +80,98 @@ S2_ROWS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
         ("procurement", ("projects", "amount")),
     ),
 }
+
+# ---------------------------------------------------------------- printed labels
+# The labels as the template prints them (国办公开办函〔2019〕60号 / 〔2021〕30号), by canonical key.
+# The generator draws its tables from these, the reuse template lexicon contains them.
+
+S3_LABELS: dict[str, str] = {
+    "new_requests": "一、本年新收政府信息公开申请数量",
+    "carried_over": "二、上年结转政府信息公开申请数量",
+    "granted": "（一）予以公开",
+    "partially_granted": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "denied_state_secret": "1.属于国家秘密",
+    "denied_prohibited_by_law": "2.其他法律行政法规禁止公开",
+    "denied_security_stability": "3.危及“三安全一稳定”",
+    "denied_third_party": "4.保护第三方合法权益",
+    "denied_internal_affairs": "5.属于三类内部事务信息",
+    "denied_process_info": "6.属于四类过程性信息",
+    "denied_enforcement_file": "7.属于行政执法案卷",
+    "denied_administrative_query": "8.属于行政查询事项",
+    "unable_not_held": "1.本机关不掌握相关政府信息",
+    "unable_needs_creation": "2.没有现成信息需要另行制作",
+    "unable_unclear": "3.补正后申请内容仍不明确",
+    "not_processed_complaint": "1.信访举报投诉类申请",
+    "not_processed_repeated": "2.重复申请",
+    "not_processed_publication": "3.要求提供公开出版物",
+    "not_processed_excessive": "4.无正当理由大量反复申请",
+    "not_processed_reconfirm": "5.要求行政机关确认或重新出具已获取信息",
+    "other_handling": "（六）其他处理",
+    "other_no_correction": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other_fee_unpaid": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other_misc": "3.其他",
+    "total_handled": "（七）总计",
+    "carried_forward": "四、结转下年度继续办理",
+}
+#: Group labels spanning several s3 rows; the 2021 （六）其他处理 group spans :data:`S3_OTHER_2021`.
+S3_RESULTS_LABEL = "三、本年度办理结果"
+S3_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("（三）不予公开", tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("denied_"))),
+    ("（四）无法提供", tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("unable_"))),
+    ("（五）不予处理", tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("not_processed_"))),
+)
+S3_GROUP_2021_OTHER = ("（六）其他处理", S3_OTHER_2021)
+S3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+S3_APPLICANTS_LABEL = "申请人情况"
+S3_ORGANISATIONS_LABEL = "法人或其他组织"
+S3_COLUMN_LABELS: dict[str, str] = dict(zip(
+    S3_COLUMNS, ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")))
+
+S4_COLUMN_LABELS: dict[str, str] = dict(zip(S4_COLUMNS, ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")))
+S4_REVIEW_LABEL = "行政复议"
+S4_LITIGATION_LABEL = "行政诉讼"
+S4_ROW_LABELS: dict[str, str] = {"review": "行政复议", "litigation_direct": "未经复议直接起诉",
+                                 "litigation_after_review": "复议后起诉"}
+
+S2_LABELS: dict[str, str] = {
+    "regulations": "规章", "normative_documents": "行政规范性文件", "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项", "penalty": "行政处罚", "coercion": "行政强制",
+    "fees": "行政事业性收费", "procurement": "政府集中采购",
+}
+#: The 2019 template prints 规范性文件 where 2021 prints 行政规范性文件.
+S2_LABELS_2019: dict[str, str] = {**S2_LABELS, "normative_documents": "规范性文件"}
+S2_CONTENT_LABEL = "信息内容"
+#: s2 as printed: (item heading, column labels, rows under it), per template.
+S2_ITEMS: dict[str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]] = {
+    "2021": (("第二十条第（一）项", ("本年制发件数", "本年废止件数", "现行有效件数"), ("regulations", "normative_documents")),
+             ("第二十条第（五）项", ("本年处理决定数量",), ("licensing",)),
+             ("第二十条第（六）项", ("本年处理决定数量",), ("penalty", "coercion")),
+             ("第二十条第（八）项", ("本年收费金额（单位：万元）",), ("fees",))),
+    "2019": (("第二十条第（一）项", ("本年新制作数量", "本年新公开数量", "对外公开总数量"), ("regulations", "normative_documents")),
+             ("第二十条第（五）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("licensing", "other_services")),
+             ("第二十条第（六）项", ("上一年项目数量", "本年增/减", "处理决定数量"), ("penalty", "coercion")),
+             ("第二十条第（八）项", ("上一年项目数量", "本年增/减"), ("fees",)),
+             ("第二十条第（九）项", ("采购项目数量", "采购总金额"), ("procurement",))),
+}
+
+
+def s3_group_labels() -> tuple[str, ...]:
+    """The labels of s3 that span several rows or columns, without their numbering (本年度办理结果, 不予公开 …)."""
+    labels = (S3_RESULTS_LABEL, *(g for g, _ in S3_GROUPS), S3_GROUP_2021_OTHER[0], S3_ORGANISATIONS_LABEL)
+    return tuple(re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", "", label) for label in labels)
+
+
+def printed_labels() -> tuple[str, ...]:
+    """Every label the two tabular templates print in their tables (headings, groups, rows, columns)."""
+    out: list[str] = [S2_CONTENT_LABEL, *S2_LABELS.values(), *S2_LABELS_2019.values()]
+    for items in S2_ITEMS.values():
+        for item, heads, _rows in items:
+            out += [item, *heads]
+    out += [S3_NOTE, S3_APPLICANTS_LABEL, S3_ORGANISATIONS_LABEL, S3_RESULTS_LABEL, *S3_COLUMN_LABELS.values(),
+            *S3_LABELS.values(), *(g for g, _ in S3_GROUPS), S3_GROUP_2021_OTHER[0]]
+    out += [S4_REVIEW_LABEL, S4_LITIGATION_LABEL, *S4_ROW_LABELS.values(), *S4_COLUMN_LABELS.values()]
+    return tuple(dict.fromkeys(out))
+
 
 #: Columns whose values are always floats (amounts).
 FLOAT_COLUMNS: frozenset[tuple[str, str]] = frozenset({("fees", "amount_wan")})
@@ -137,11 +234,6 @@ S2_PATTERNS: dict[str, re.Pattern[str]] = {
     "fees": re.compile(kw("行政事业性收费")),
     "procurement": re.compile(kw("政府集中采购")),
 }
-
-#: Table detection.
-RE_S2_2021 = re.compile("|".join(kw(w) for w in ("本年制发", "本年废止", "现行有效", "本年收费金额")))
-RE_S2_2019 = re.compile("|".join(kw(w) for w in ("本年新制作", "上一年项目", "对外公开总数", "采购项目数量", "本年增/减")))
-RE_S3_2021 = re.compile("|".join(kw(w) for w in ("逾期不补正", "逾期未按收费", "申请人无正当理由逾期")))
 
 #: Where each table starts / ends in running text.
 RE_S2_START = re.compile(kw("第二十条") + "|" + kw("信息内容"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..genre.numerals import halfwidth
+
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PINYIN_CHARS = "a-zü" + _TONED
 
@@ -70,13 +72,6 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
-# Full-width ASCII (digits, letters, a few symbols) -> ASCII. Chinese punctuation is kept
-# full-width: it is the canonical form in these documents.
-_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
-_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
-_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_FULLWIDTH.update({ord("％"): "%", ord("＋"): "+", ord("－"): "-", ord("／"): "/", ord("．"): ".",
-                   ord("｜"): "|", ord("＝"): "=", ord("＞"): ">"})
 _SPACES = {ord(c): " " for c in "\u00a0\u3000\u2002\u2003\u2009\u202f\t"}
 _ZERO_WIDTH = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff"}
 
@@ -98,7 +93,7 @@ def _paren(m: re.Match[str]) -> str:
 
 def normalise_punctuation(text: str) -> str:
     """Full-width ASCII -> ASCII; half-width ( ) : , ; among Chinese text -> full-width."""
-    text = text.translate(_FULLWIDTH)
+    text = halfwidth(text)
     text = _PAREN.sub(_paren, text)
     text = _COLON.sub("：", text)
     text = _COMMA.sub("，", text)

@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .. import __version__
 from ..reuse import ReuseDetector
-from ..reuse.detector import agency_key
+from ..reuse.documents import agency_key
 from .fonts import CJK_NOTE, CSS_FONTS
 
 

@@ -7,13 +7,14 @@
 >>> det.pairs_[["kind", "source_report_id"]].values.tolist()
 [['self', 'a']]
 """
+from ..genre.boilerplate import load_phrases, template_phrases
 from .align import Passage, align, residuals
-from .boilerplate import PhraseLexicon, StockPhraseMiner, load_phrases
+from .boilerplate import PhraseLexicon, StockPhraseMiner
 from .detector import ReuseDetector, ReuseDoc, likely_source
 from .lsh import CandidateIndex
 from .text import ReuseText, normalise, shingle_hashes
 
 __all__ = [
     "ReuseDetector", "ReuseDoc", "ReuseText", "CandidateIndex", "PhraseLexicon", "StockPhraseMiner",
-    "Passage", "align", "residuals", "load_phrases", "likely_source", "normalise", "shingle_hashes",
+    "Passage", "align", "residuals", "load_phrases", "template_phrases", "likely_source", "normalise", "shingle_hashes",
 ]

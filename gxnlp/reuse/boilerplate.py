@@ -1,8 +1,8 @@
 """The two kinds of shared text that are *not* copying: mandated template and stock phrases.
 
 (a) ``template``: headings, table labels, the 勾稽关系 note and the mandated opening
-formula, shipped as data (``data/template.txt``); (b) ``stock``: phrases of the genre,
-a shipped seed list (``data/stock_seed.txt``) plus character n-grams that a large share
+formula (:func:`gxnlp.genre.boilerplate.template_phrases`); (b) ``stock``: phrases of the genre,
+a shipped seed list (:func:`gxnlp.genre.boilerplate.stock_seed_phrases`) plus character n-grams that a large share
 of *different agencies* use, mined from the corpus by :class:`StockPhraseMiner`.
 
 >>> lex = PhraseLexicon(["本报告根据《中华人民共和国政府信息公开条例》"])
@@ -19,17 +19,11 @@ of *different agencies* use, mined from the corpus by :class:`StockPhraseMiner`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..genre import DATA_DIR
-from .text import normalise
-
-
-def load_phrases(name: str) -> list[str]:
-    """Phrases of a shipped list (``template`` or ``stock_seed``), comments and blanks skipped."""
-    text = (DATA_DIR / f"{name}.txt").read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+from .text import normalise, shingle_hashes
 
 
 class PhraseLexicon:
@@ -145,3 +139,36 @@ class StockPhraseMiner:
         hit = self.hashes_[pos] == needles
         out[order[hit]] = self.counts_[pos[hit]]
         return out
+
+
+@dataclass
+class StockRun:
+    """A mined stock phrase: its text as one report writes it, the reports and agencies using it."""
+
+    example: str
+    reports: set[int] = field(default_factory=set)
+    agencies: set[str] = field(default_factory=set)
+
+
+def apply_stock(states: list, stock_hashes: np.ndarray, ngram: int, min_chars: int) -> dict[str, StockRun]:
+    """Mask the mined stock phrases of every document (:class:`gxnlp.reuse.documents.DocumentState`:
+    sets ``stock_mask`` and ``mask``); return the runs of mined stock by normalised text."""
+    runs: dict[str, StockRun] = {}
+    for i, s in enumerate(states):
+        t = s.text
+        mined = shingle_mask(shingle_hashes(t.norm, ngram), stock_hashes, ngram, len(t.norm), min_chars)
+        mined &= ~s.template_mask
+        s.stock_mask = mined | s.seed_mask
+        s.mask = s.template_mask | s.stock_mask
+        if not mined.any():
+            continue
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], mined.astype(np.int8), [0]])))
+        for a, b in zip(edges[::2], edges[1::2]):
+            key = t.norm[a:b]
+            run = runs.get(key)
+            if run is None:
+                a0, a1 = t.span(a, b)
+                runs[key] = run = StockRun(t.text[a0:a1])
+            run.reports.add(i)
+            run.agencies.add(s.agency)
+    return runs

@@ -20,17 +20,47 @@ set()
 """
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .text import ReuseText, shingle_hashes
+from ..model import DEFAULT_SEED
 
 
 def _identity(x: int) -> int:
     return x
 
 
-class CandidateIndex:
+class _MinHashIndex:
+    """A datasketch LSH index fed with signatures computed in numpy by datasketch's own permutations."""
+
+    def __init__(self, ngram: int, num_perm: int, threshold: float, seed: int, min_shingles: int,
+                 max_bucket_docs: int | None):
+        self.ngram = ngram
+        self.num_perm = num_perm
+        self.threshold = threshold
+        self.seed = seed
+        self.min_shingles = min_shingles
+        self.max_bucket_docs = max_bucket_docs
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
+        if proto.scheme != "affine32":  # pragma: no cover - datasketch default since 2.0
+            raise RuntimeError(f"{type(self).__name__} expects datasketch's affine32 MinHash scheme")
+        self._a, self._b = proto.permutations
+        self.n_skipped_queries = 0
+
+    def _unless_crowded(self, hits: set[int]) -> set[int]:
+        """``hits``, or nothing when more documents than ``max_bucket_docs`` collide (a text everybody
+        shares: stock, not copying)."""
+        if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
+            self.n_skipped_queries += 1
+            return set()
+        return hits
+
+
+class CandidateIndex(_MinHashIndex):
     """Streaming LSH index of narrative windows; ``add`` returns the earlier docs that collide."""
 
     def __init__(
@@ -38,25 +68,15 @@ class CandidateIndex:
         ngram: int = 6,
         num_perm: int = 64,
         threshold: float = 0.5,
-        seed: int = 1,
+        seed: int = DEFAULT_SEED,
         window_chars: int = 60,
         stride: int = 1,
         min_shingles: int = 8,
         max_bucket_docs: int | None = None,
     ):
-        self.ngram = ngram
-        self.num_perm = num_perm
-        self.threshold = threshold
-        self.seed = seed
+        super().__init__(ngram, num_perm, threshold, seed, min_shingles, max_bucket_docs)
         self.window_chars = window_chars
         self.stride = stride
-        self.min_shingles = min_shingles
-        self.max_bucket_docs = max_bucket_docs
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
-        if self._proto.scheme != "affine32":  # pragma: no cover - datasketch default since 2.0
-            raise RuntimeError("CandidateIndex expects datasketch's affine32 MinHash scheme")
-        self._a, self._b = self._proto.permutations
         self.n_windows = 0
         self.n_skipped_queries = 0
 
@@ -109,10 +129,7 @@ class CandidateIndex:
             m = _Signature(sig)
             hits = {key >> 16 for key in self.lsh.query(m)}
             hits.discard(doc)
-            if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
-                self.n_skipped_queries += 1  # a window everybody shares: stock, not copying
-            else:
-                found |= hits
+            found |= self._unless_crowded(hits)
             self.lsh.insert((doc << 16) | w, m, check_duplication=False)
             self.n_windows += 1
         return found
@@ -143,27 +160,20 @@ class _Signature:
         return len(self.hashvalues)
 
 
-class DocumentIndex:
+class DocumentIndex(_MinHashIndex):
     """Streaming LSH over whole narratives: near-duplicate reports (a model text and its copies).
 
     Complements :class:`CandidateIndex` (local passages of rare text): a copy assembled from
     common sentences is only recognisable by the combination, i.e. the whole text.
     """
 
-    def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = 1,
+    def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = DEFAULT_SEED,
                  min_shingles: int = 20, max_bucket_docs: int | None = None, verify: float | None = 0.2):
+        super().__init__(ngram, num_perm, threshold, seed, min_shingles, max_bucket_docs)
         self.verify = verify
         self._sigs: dict[int, np.ndarray] = {}
         self.n_rejected = 0
-        self.ngram = ngram
-        self.num_perm = num_perm
-        self.threshold = threshold
-        self.min_shingles = min_shingles
-        self.max_bucket_docs = max_bucket_docs
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
         self.n_docs = 0
-        self.n_skipped_queries = 0
 
     def add(self, doc: int, t: ReuseText, mask: np.ndarray) -> set[int]:
         """Index document ``doc`` (shingles touching ``mask`` left out); return earlier colliding docs."""
@@ -177,13 +187,9 @@ class DocumentIndex:
         sel = h[~bad]
         if len(sel) < self.min_shingles:
             return set()
-        a, b = self._proto.permutations
-        sig = _permuted(sel, a, b).min(axis=0)
+        sig = _permuted(sel, self._a, self._b).min(axis=0)
         m = _Signature(sig)
-        hits = set(self.lsh.query(m))
-        if self.max_bucket_docs is not None and len(hits) > self.max_bucket_docs:
-            self.n_skipped_queries += 1
-            hits = set()
+        hits = self._unless_crowded(set(self.lsh.query(m)))
         if self.verify is not None and hits:
             # the usual LSH post-filter: keep collisions whose estimated Jaccard (share of
             # equal signature values) reaches ``verify``; band collisions alone are noisy
@@ -195,3 +201,28 @@ class DocumentIndex:
         self.lsh.insert(doc, m, check_duplication=False)
         self.n_docs += 1
         return hits
+
+
+def lsh_candidates(states: list, windows: CandidateIndex, documents: DocumentIndex | None = None,
+                   lsh_mask: str = "boilerplate") -> tuple[dict[tuple[int, int], int], dict[str, int]]:
+    """Candidate pairs ``(j, i)`` (``j < i``) of documents (:class:`gxnlp.reuse.documents.DocumentState`,
+    masks set) whose windows collide in ``windows`` or whose whole narratives collide in
+    ``documents``, with how many indexes proposed each; and the indexes' counters.
+
+    ``lsh_mask``: what the window signatures leave out, ``"boilerplate"`` (template and stock) or
+    ``"template"``; whole narratives always leave out the template only.
+    """
+    if lsh_mask not in ("boilerplate", "template"):
+        raise ValueError(f"lsh_mask must be 'boilerplate' or 'template', not {lsh_mask!r}")
+    cands: dict[tuple[int, int], int] = defaultdict(int)
+    for i, s in enumerate(states):
+        for j in windows.add(i, s.text, s.template_mask if lsh_mask == "template" else s.mask):
+            cands[(j, i)] += 1
+        if documents is not None:
+            for j in documents.add(i, s.text, s.template_mask):
+                cands[(j, i)] += 1
+    stats = {"windows": windows.n_windows, "skipped_queries": windows.n_skipped_queries,
+             "doc_skipped_queries": documents.n_skipped_queries if documents is not None else 0,
+             "doc_rejected_collisions": documents.n_rejected if documents is not None else 0,
+             "candidate_pairs": len(cands)}
+    return cands, stats

@@ -158,14 +158,14 @@ def _params(det) -> dict[str, Any]:
 
 def _items(det) -> Iterator[tuple]:
     p = _params(det)
-    for i, t in enumerate(det.texts_):
-        mask = det.template_masks_[i] if det.lsh_mask == "template" else det.masks_[i]
-        yield (i, t, mask, det.template_masks_[i], p)
+    for i, state in enumerate(det.documents_):
+        mask = state.template_mask if det.lsh_mask == "template" else state.mask
+        yield (i, state.text, mask, state.template_mask, p)
 
 
 def candidate_pairs(det, client=None, partitions: int | None = None) -> set[tuple[int, int]]:
-    """Candidate pairs ``(j, i)``, ``j < i``, of a detector whose texts and masks are prepared
-    (use as ``ReuseDetector.fit(docs, candidate_fn=candidate_pairs)``).
+    """Candidate pairs ``(j, i)``, ``j < i``, of a detector whose documents and masks are prepared
+    (``documents_``; use as ``ReuseDetector.fit(docs, candidate_fn=candidate_pairs)``).
 
     With a ``dask.distributed`` client the band records are shuffled across its workers
     (Dask Bag ``groupby``); without one the buckets are grouped in this process.

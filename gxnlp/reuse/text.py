@@ -15,14 +15,13 @@ so every match maps back to a span of the report's own text.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Sentence ends: 。！？；, line breaks, and 一是/二是 style enumerations are kept inside.
-_SENT_END = re.compile(r"[。！？!?；;\n]+")
+from ..text.sentences import sentence_bounds
+
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _BASE = np.uint64(0x100000001B3)
@@ -120,10 +119,10 @@ class ReuseText:
     def from_text(cls, text: str, min_sentence: int = 6) -> ReuseText:
         norm, offsets = normalise(text)
         sentences: list[Sentence] = []
-        prev = 0
-        for end in [m.end() for m in _SENT_END.finditer(text)] + [len(text)]:
-            ns, ne = (int(x) for x in np.searchsorted(offsets, [prev, end]))
-            prev = end
+        # sentences end at 。！？； and line breaks; 一是/二是 enumerations and colons stay inside
+        bounds = sentence_bounds(text, split_enumerations=False, split_colons=False)
+        for start, end in bounds:
+            ns, ne = (int(x) for x in np.searchsorted(offsets, [start, end]))
             if ne <= ns:
                 continue
             if sentences and sentences[-1].nend - sentences[-1].nstart < min_sentence:

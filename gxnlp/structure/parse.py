@@ -12,29 +12,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..genre.agencies import RE_BREADCRUMB_ORG, RE_SIGNATURE_DATE, RE_SIGNATURE_ORG
+from ..genre.numerals import CN_ORDINALS, CN_YEAR_DIGITS, cn_year
+from ..genre.sections import HEADING_PATTERNS, RE_PROBLEMS_UNNUMBERED, RE_TITLE
+from ..genre.templates import TABULAR_TEMPLATES, detect_template
 from ..ingest import chrome
 from ..model import SECTION_KEYS, Document, Report
 from .region import infer_region
 
-_NUM = "一二三四五六七八九十"
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
-
-#: Heading text -> canonical section. Searched in the heading text that follows a top-level
-#: number (一、 二、 …). Order matters: the first pattern that matches wins.
-HEADING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(p))
-    for key, p in (
-        ("problems", r"存在的(?:主要)?问题|主要问题(?:及|和|与)(?:改进|整改)|问题(?:及|和|与)改进"),
-        ("review_litigation", r"行政复议|复议(?:、|和|及|与)?(?:行政)?诉讼|申诉"),
-        ("requests", r"收到和处理政府信息公开申请|依申请公开|政府信息公开申请(?:的)?(?:受理|办理|处理|答复)(?:工作)?情况"),
-        ("active_disclosure", r"主动公开"),
-        ("overview", r"总体情况|概述|概况|基本情况"),
-        ("other", r"其他需要报告|其他需要说明|需要说明的事项|其他事项|需报告的其他事项|其他需报告|统计表$|情况统计表"),
-        # pre-2019: fees were charged on requests
-        ("requests", r"收费(?:及|和)?(?:减免)?(?:情况)?$|收费(?:及|和)减免"),
-    )
-)
+_NUM = CN_ORDINALS
 
 # A top-level heading: a Chinese number and 、 at a line start, or inline on flattened pages.
 _LINE_HEADING = re.compile(rf"^[ \t]*([{_NUM}]{{1,3}})[ \t]*[、.．][ \t]*(\S.*)$", re.M)
@@ -111,12 +97,10 @@ def _reflow(text: str) -> str:
     return "\n".join(out)
 
 
-_SIGNATURE = re.compile(r"^(?:\S{2,30}(?:人民政府|办公室|局|委员会|管委会|办事处|中心|厅|委|院|政府))$|^(?:\d{4}年\d{1,2}月\d{1,2}日?|\d{4}-\d{1,2}-\d{1,2})$")
-
-
 def _trim_signature(section: str) -> str:
     lines = section.rstrip().split("\n")
-    while lines and (not lines[-1].strip() or _SIGNATURE.match(lines[-1].strip())):
+    while lines and (not lines[-1].strip() or RE_SIGNATURE_ORG.match(lines[-1].strip())
+                     or RE_SIGNATURE_DATE.match(lines[-1].strip())):
         lines.pop()
     return "\n".join(lines)
 
@@ -167,7 +151,7 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
     # Headings lost (PDF extraction, flattened pages): look for the problems heading unnumbered.
     if sections["problems"] is None:
         after = max((spans[k][0] for k in spans), default=0)
-        m = re.compile(r"(?:存在的主要问题|存在的问题|主要问题)(?:及|和|与)?(?:改进|整改)?(?:情况|措施)?[:：]?").search(text, after)
+        m = RE_PROBLEMS_UNNUMBERED.search(text, after)
         if m:
             nxt = spans.get("other", (len(text), len(text)))[0]
             end = nxt if nxt > m.end() else len(text)
@@ -199,17 +183,15 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
 
 # ------------------------------------------------------------------ metadata
 
-_TITLE_LINE = re.compile(r"(?:政府信息公开|政务公开|政务信息公开|信息公开)\S{0,12}?报告")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年")
+_CN_YEAR = re.compile(rf"([{CN_YEAR_DIGITS}]{{4}})\s*年")
 
 
 def _cn_year(s: str) -> int | None:
     m = _CN_YEAR.search(s)
     if not m:
         return None
-    digits = "".join(_CN_DIGITS.get(c, "") for c in m.group(1))
-    return int(digits) if len(digits) == 4 else None
+    return cn_year(m.group(1))
 
 
 def find_title(doc: Document) -> str | None:
@@ -218,27 +200,24 @@ def find_title(doc: Document) -> str | None:
         return meta_title
     lines = [l.strip() for l in doc.text.split("\n")[:25]]
     for i, line in enumerate(lines):
-        if len(line) > 80 or not _TITLE_LINE.search(line):
+        if len(line) > 80 or not RE_TITLE.search(line):
             continue
-        if re.match(r"^(?:关于)?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年", line):
+        if re.match(rf"^(?:关于)?(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年", line):
             # "凉州区城市管理综合执法局\n2021年政务信息公开工作年度报告": the agency is on the line above.
             prev = next((l for l in reversed(lines[:i]) if l), "")
             if prev and len(prev) <= 40 and not re.search(r"[。，；：]", prev):
                 return prev + line
         return line
     head = doc.text[:600]
-    m = re.search(r"[^\s。，；：“”《》]{2,40}?(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?\S{0,8}?(?:政府信息公开|政务公开|信息公开)\S{0,8}?报告", head)
+    m = re.search(rf"[^\s。，；：“”《》]{{2,40}}?(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年度?\S{{0,8}}?(?:政府信息公开|政务公开|信息公开)\S{{0,8}}?报告", head)
     if m:
         return m.group(0)
     return meta_title or doc.meta.get("page_title")
 
 
-_ORG_END = re.compile(r"(?:局|委|办|政府|办公室|院|会|厅|所|中心|委员会|管委会|办事处|街道|镇|乡|公司|站|队)$")
-
-
 def find_agency(title: str | None, doc: Document) -> str | None:
     if title:
-        m = re.match(r"^(.*?)(?:关于)?\s*(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})\s*年", title)
+        m = re.match(rf"^(.*?)(?:关于)?\s*(?:(?:19|20)\d{{2}}|[{CN_YEAR_DIGITS}]{{4}})\s*年", title)
         if m and m.group(1).endswith("关于"):
             m = re.match(r"^(.*?)关于", title)
         if m and len(m.group(1).strip()) >= 2:
@@ -249,7 +228,7 @@ def find_agency(title: str | None, doc: Document) -> str | None:
     crumbs = doc.meta.get("breadcrumb")
     if crumbs:
         for part in reversed(re.split(r"\s*[>＞»]\s*", crumbs)):
-            if _ORG_END.search(part) and "公开" not in part:
+            if RE_BREADCRUMB_ORG.search(part) and "公开" not in part:
                 return part
     return None
 
@@ -295,38 +274,6 @@ def find_published(doc: Document, warnings: list[str] | None = None) -> str | No
     return None
 
 
-_T2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年收费金额|逾期不补正|逾期未按收费通知")
-_T2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|采购项目数量|采购总金额|其他对外管理服务事项")
-_SIX_SECTIONS = re.compile(r"收到和处理政府信息公开申请|本年新收政府信息公开申请")
-
-
-def detect_template(text: str, year: int | None, warnings: list[str]) -> str:
-    """``2021``, ``2019``, ``pre2019`` or ``unknown``, from the tables' labels first, then the year."""
-    by_table = None
-    if _T2021.search(text):
-        by_table = "2021"
-    elif _T2019.search(text):
-        by_table = "2019"
-    by_year = None
-    if year is not None:
-        by_year = "2021" if year >= 2021 else "2019" if year >= 2019 else "pre2019"
-    if by_table:
-        if by_year and by_year != by_table:
-            warnings.append(f"tables follow the {by_table} template although the report year {year} implies {by_year}")
-        return by_table
-    if _SIX_SECTIONS.search(text):
-        if by_year in ("2019", "2021"):
-            return by_year
-        warnings.append("six-section report without recognisable tables; template from year unknown")
-        return "unknown" if by_year is None else ("2019" if by_year == "pre2019" else by_year)
-    if by_year == "pre2019":
-        return "pre2019"
-    if by_year is None:
-        return "unknown"
-    warnings.append(f"report year {year} but no 2019/2021 template structure found")
-    return "unknown"
-
-
 def structure(doc: Document) -> Report:
     """Structure one Document into a Report (never raises on odd content: it warns)."""
     warnings = list(doc.warnings)
@@ -339,7 +286,7 @@ def structure(doc: Document) -> Report:
         warnings.append("agency not found")
     year = find_year(title, doc, preamble, warnings)
     template = detect_template(doc.text, year, warnings)
-    if template in ("2019", "2021"):
+    if template in TABULAR_TEMPLATES:
         for key in SECTION_KEYS:
             if sections[key] is None:
                 warnings.append(f"section {key} missing")

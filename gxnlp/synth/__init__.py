@@ -41,8 +41,8 @@ Truth files (``file`` is relative to OUT; ``report_id`` = first 16 hex of sha1 o
 """
 from __future__ import annotations
 
-from .writer import LAYOUT_WEIGHTS, TRUTH_FILES, generate, plan, template_of
+from .writer import LAYOUT_WEIGHTS, TRUTH_FILES, generate, plan
 
 LAYOUTS = tuple(LAYOUT_WEIGHTS)
 
-__all__ = ["generate", "plan", "template_of", "LAYOUTS", "TRUTH_FILES"]
+__all__ = ["generate", "plan", "LAYOUTS", "TRUTH_FILES"]

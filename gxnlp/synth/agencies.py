@@ -15,6 +15,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
+from ..model import DEFAULT_SEED
+
 #: province -> city -> counties (real names).
 GEOGRAPHY: dict[str, dict[str, list[str]]] = {
     "山东省": {
@@ -123,34 +126,34 @@ def _county_kind(county: str) -> str:
     return county[-1] if county[-1] in "区县市" else "县"
 
 
-def build_hierarchy(seed: int = 0) -> list[Agency]:
+def build_hierarchy(seed: int = DEFAULT_SEED) -> list[Agency]:
     """All agencies of the synthetic world, in a stable order (depends only on ``seed``)."""
     rng = random.Random(f"hierarchy:{seed}")
     out: list[Agency] = []
     for province, cities in GEOGRAPHY.items():
-        out.append(Agency(f"{province}|gov", f"{province}人民政府", "省政府", "我省", "政府办", "province",
+        out.append(Agency(f"{province}|gov", f"{province}人民政府", "省政府", "我省", GOV_OFFICE, "province",
                           province, None, None, "厅局", rng.choice(GOV_FIELDS), "省委、省政府"))
-        out.append(Agency(f"{province}|office", f"{province}人民政府办公厅", "省政府办公厅", "我厅", "政府办", "province",
+        out.append(Agency(f"{province}|office", f"{province}人民政府办公厅", "省政府办公厅", "我厅", GOV_OFFICE, "province",
                           province, None, None, "处室", rng.choice(GOV_FIELDS), "省委、省政府"))
         for dept, field in rng.sample(PROVINCE_DEPARTMENTS, 14):
             self_ref = "我委" if dept.endswith("委员会") else ("我局" if dept.endswith("局") else "我厅")
-            out.append(Agency(f"{province}|{dept}", f"{province}{dept}", f"省{dept}", self_ref, "部门", "province",
+            out.append(Agency(f"{province}|{dept}", f"{province}{dept}", f"省{dept}", self_ref, DEPARTMENT, "province",
                               province, None, None, "处室", field, "省委、省政府"))
         for city, counties in cities.items():
             cshort = _strip_suffix(city)
             group_c = f"{province}|{city}"
-            out.append(Agency(f"{group_c}|gov", f"{city}人民政府", "市政府", "我市", "政府办", "city",
+            out.append(Agency(f"{group_c}|gov", f"{city}人民政府", "市政府", "我市", GOV_OFFICE, "city",
                               province, city, None, "部门", rng.choice(GOV_FIELDS), "市委、市政府"))
-            out.append(Agency(f"{group_c}|office", f"{city}人民政府办公室", "市政府办公室", "我办", "政府办", "city",
+            out.append(Agency(f"{group_c}|office", f"{city}人民政府办公室", "市政府办公室", "我办", GOV_OFFICE, "city",
                               province, city, None, "科室", rng.choice(GOV_FIELDS), "市委、市政府"))
             for dept, field in rng.sample(LOCAL_DEPARTMENTS, 20):
                 if dept == "发展和改革局":
                     dept = "发展和改革委员会"
                 self_ref = "我委" if dept.endswith("委员会") else "我局"
-                out.append(Agency(f"{group_c}|{dept}", f"{city}{dept}", f"市{dept}", self_ref, "部门", "city",
+                out.append(Agency(f"{group_c}|{dept}", f"{city}{dept}", f"市{dept}", self_ref, DEPARTMENT, "city",
                                   province, city, None, "科室", field, "市委、市政府", group_c))
             zone = rng.choice(["经济技术开发区", "高新技术产业开发区"])
-            out.append(Agency(f"{group_c}|zone", f"{cshort}{zone}管理委员会", f"{zone[:2]}区管委会", "我委", "开发区",
+            out.append(Agency(f"{group_c}|zone", f"{cshort}{zone}管理委员会", f"{zone[:2]}区管委会", "我委", ZONE,
                               "city", province, city, None, "部门", "招商引资", "市委、市政府"))
             for county in counties:
                 kind = _county_kind(county)
@@ -158,20 +161,20 @@ def build_hierarchy(seed: int = 0) -> list[Agency]:
                 group = f"{province}|{city}|{county}"
                 prefix = city + county if rng.random() < 0.55 else county
                 parent = f"{kind}委、{kind}政府"
-                out.append(Agency(f"{group}|gov", f"{prefix}人民政府", f"{kind}政府", f"我{kind}", "政府办", "county",
+                out.append(Agency(f"{group}|gov", f"{prefix}人民政府", f"{kind}政府", f"我{kind}", GOV_OFFICE, "county",
                                   province, city, county, "部门", rng.choice(GOV_FIELDS), parent))
-                out.append(Agency(f"{group}|office", f"{prefix}人民政府办公室", f"{gshort}{kind}政府办公室", "我办", "政府办",
+                out.append(Agency(f"{group}|office", f"{prefix}人民政府办公室", f"{gshort}{kind}政府办公室", "我办", GOV_OFFICE,
                                   "county", province, city, county, "股室", rng.choice(GOV_FIELDS), parent))
                 for dept, field in rng.sample(LOCAL_DEPARTMENTS, rng.randint(14, 24)):
                     if dept == "生态环境局":
                         dept = "生态环境分局"
-                    out.append(Agency(f"{group}|{dept}", f"{prefix}{dept}", f"{kind}{dept}", "我局", "部门", "county",
+                    out.append(Agency(f"{group}|{dept}", f"{prefix}{dept}", f"{kind}{dept}", "我局", DEPARTMENT, "county",
                                       province, city, county, "股室", field, parent, group))
                 if rng.random() < 0.45:
                     zname = f"{gshort}经济开发区管理委员会"
                     if rng.random() < 0.3:
                         zname = _strip_suffix(province) + zname
-                    out.append(Agency(f"{group}|zone", zname, "开发区管委会", "我委", "开发区", "county",
+                    out.append(Agency(f"{group}|zone", zname, "开发区管委会", "我委", ZONE, "county",
                                       province, city, county, "部门", "招商引资", parent))
                 used: set[str] = set()
                 n_towns = rng.randint(6, 18)
@@ -188,11 +191,11 @@ def build_hierarchy(seed: int = 0) -> list[Agency]:
                             break
                     used.add(base)
                     if street:
-                        out.append(Agency(f"{group}|{nm}", f"{county}{nm}", f"{base}街道", "我街道", "乡镇/街道", "township",
+                        out.append(Agency(f"{group}|{nm}", f"{county}{nm}", f"{base}街道", "我街道", TOWNSHIP, "township",
                                           province, city, county, "科室", "基层治理", "区委、区政府" if kind == "区" else parent))
                     else:
                         town = nm
-                        out.append(Agency(f"{group}|{town}", f"{prefix}{town}人民政府", town, f"我{town[-1]}", "乡镇/街道",
+                        out.append(Agency(f"{group}|{town}", f"{prefix}{town}人民政府", town, f"我{town[-1]}", TOWNSHIP,
                                           "township", province, city, county, "站所", "基层治理", parent))
     return out
 

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable
 from functools import lru_cache
 
+from ..genre.table_keys import S4_LITIGATION_LABEL, S4_REVIEW_LABEL, S4_ROW_LABELS
 from .document import Block, Page, grid_positions
 
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -314,7 +315,8 @@ def _pdf_s3_lines(block: Block, rng: random.Random) -> list[str]:
 def _pdf_s4_lines(block: Block, rng: random.Random) -> list[str]:
     grid = block.grid
     vals = " ".join(c.text for c in grid[3])
-    return ["行政复议 行政诉讼", "未经复议直接起诉 复议后起诉",
+    return [f"{S4_REVIEW_LABEL} {S4_LITIGATION_LABEL}",
+            f"{S4_ROW_LABELS['litigation_direct']} {S4_ROW_LABELS['litigation_after_review']}",
             "结果 结果 其他结 尚未", "总计", "结 果 结果 其他 尚未 结果 结果 其他 尚未审",
             "维持 纠正 果 审结", "总计 总计", "维持 纠正 结果 审结 维持 纠正 结果 结", vals]
 

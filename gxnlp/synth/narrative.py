@@ -21,12 +21,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-import cn2an
-
+from ..genre.numerals import int_to_cn
 from . import phrases as P
 from .agencies import Agency
 
-CN_ORD = "一二三四五六七八九十"
 FORMS = ("yishi", "numbered", "subsections", "colon", "future")
 
 # Problem category -> measure categories that usually answer it.
@@ -185,7 +183,7 @@ def copy_narrative(rng: random.Random, model: Narrative, agency: Agency, strengt
 # ----------------------------------------------------------------------------- rendering
 
 def num(n: int, cn: bool) -> str:
-    return cn2an.an2cn(n) if cn and 0 < n < 100000 else str(n)
+    return int_to_cn(n) if cn and 0 < n < 100000 else str(n)
 
 
 def request_sentence(n: Narrative, ctx: dict[str, Any]) -> tuple[str, int | None]:
@@ -220,7 +218,7 @@ def render_overview(n: Narrative, ctx: dict[str, Any]) -> tuple[list[str], int |
 
 
 def _ord(i: int) -> str:
-    return CN_ORD[i] if i < len(CN_ORD) else str(i + 1)
+    return int_to_cn(i + 1) if i < 10 else str(i + 1)
 
 
 def render_problems(n: Narrative, ctx: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:

@@ -16,24 +16,21 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
 from ..genre.table_keys import S2_ROWS as S2_LAYOUT
-from ..genre.table_keys import S3_COLUMNS, S3_OTHER_2019 as OTHER_2019, S3_OTHER_2021 as OTHER_2021, S3_RESULT_ROWS_COMMON
+from ..genre.table_keys import S3_COLUMNS
 from ..genre.table_keys import S4_COLUMNS, S4_ROWS, s3_rows
 from ..genre.table_keys import s3_result_rows as result_rows
 
-# The canonical keys are gxnlp.tables.keys (the public contract); the row groups the
-# generator lays out under their group labels are slices of it.
+# The canonical keys are gxnlp.genre.table_keys (the public contract).
 APPLICANTS = S3_COLUMNS[:-1]
-DENIED = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("denied_"))
-UNABLE = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("unable_"))
-NOT_PROCESSED = tuple(r for r in S3_RESULT_ROWS_COMMON if r.startswith("not_processed_"))
 
 
 # Request volume by (agency_type, level): probability of zero requests, median when not zero.
 _VOLUME = {
-    ("政府办", "province"): (0.05, 400), ("政府办", "city"): (0.08, 150), ("政府办", "county"): (0.3, 12),
-    ("部门", "province"): (0.15, 40), ("部门", "city"): (0.4, 8), ("部门", "county"): (0.65, 3),
-    ("乡镇/街道", "township"): (0.8, 2), ("开发区", "city"): (0.5, 5), ("开发区", "county"): (0.7, 2),
+    (GOV_OFFICE, "province"): (0.05, 400), (GOV_OFFICE, "city"): (0.08, 150), (GOV_OFFICE, "county"): (0.3, 12),
+    (DEPARTMENT, "province"): (0.15, 40), (DEPARTMENT, "city"): (0.4, 8), (DEPARTMENT, "county"): (0.65, 3),
+    (TOWNSHIP, "township"): (0.8, 2), (ZONE, "city"): (0.5, 5), (ZONE, "county"): (0.7, 2),
 }
 
 _RESULT_WEIGHTS = {
@@ -120,9 +117,9 @@ def _wan(rng: random.Random, big: bool) -> Decimal:
 
 
 def draw_s2(rng: random.Random, template: str, agency_type: str, level: str) -> dict[str, dict[str, Any]]:
-    gov = agency_type == "政府办"
+    gov = agency_type == GOV_OFFICE
     big = level in ("province", "city")
-    enforce = agency_type == "部门" and rng.random() < 0.6
+    enforce = agency_type == DEPARTMENT and rng.random() < 0.6
 
     def cnt(p_zero: float, median: float) -> int:
         return 0 if rng.random() < p_zero else max(1, int(rng.lognormvariate(0, 1.0) * median))

@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..reuse.detector import ReuseDoc
+from ..model import DEFAULT_SEED
 
 SUBJ = ["我局", "我办", "本单位", "我委", "中心", "全局上下", "各科室", "办公室", "领导小组", "工作专班", "窗口单位", "各乡镇",
         "各街道", "下属单位", "执法大队", "服务中心", "信息科", "法规科", "综合科", "党组"]
@@ -131,7 +132,7 @@ def planted_corpus(
     cluster_size: tuple[int, int] = (3, 6),
     block: tuple[int, int] = (4, 6),
     min_shared: int = 2,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> tuple[list[ReuseDoc], list[tuple[str, str, str]]]:
     """Reports of ``n_agencies`` agencies over ``years`` and the true pairs ``(a_id, b_id, kind)``.
 

@@ -19,12 +19,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
+from ..genre.numerals import int_to_cn
+from ..genre.sections import SECTION_TITLES
+from ..genre.table_keys import S3_COLUMN_LABELS, S3_LABELS, S3_RESULTS_LABEL, S4_COLUMN_LABELS
+from ..genre.templates import template_for_year
 from . import phrases as P
 from .agencies import Agency, build_hierarchy
 from .document import Block, Page, s2_grid, s3_grid, s4_grid
 from .layouts import LAYOUTS
 from .narrative import Narrative, copy_narrative, draw_narrative, render_overview, render_problems
 from .numbers import PLANTABLE, draw_tables, format_value, iter_cells, plant_error, violations
+from ..model import DEFAULT_SEED
 
 YEARS = tuple(range(2016, 2025))
 _YEAR_WEIGHTS = (5, 6, 7, 10, 11, 13, 14, 15, 15)
@@ -35,10 +41,6 @@ LAYOUT_WEIGHTS = {
 GBK_LAYOUTS = ("pipe_rows", "cell_lines_pipe", "cell_lines_bare")
 ERROR_RATE = 0.08
 MISMATCH_RATE = 0.06
-
-
-def template_of(year: int) -> str:
-    return "pre2019" if year <= 2018 else ("2019" if year <= 2020 else "2021")
 
 
 @dataclass
@@ -61,9 +63,9 @@ class Unit:
 # ----------------------------------------------------------------------------- planning
 
 #: Share of reports by (agency_type, level): county departments dominate, as in real corpora.
-_KIND_SHARE = {("部门", "county"): 40, ("乡镇/街道", "township"): 18, ("政府办", "county"): 10,
-               ("开发区", "county"): 4, ("开发区", "city"): 2, ("部门", "city"): 14, ("政府办", "city"): 4,
-               ("政府办", "province"): 2, ("部门", "province"): 6}
+_KIND_SHARE = {(DEPARTMENT, "county"): 40, (TOWNSHIP, "township"): 18, (GOV_OFFICE, "county"): 10,
+               (ZONE, "county"): 4, (ZONE, "city"): 2, (DEPARTMENT, "city"): 14, (GOV_OFFICE, "city"): 4,
+               (GOV_OFFICE, "province"): 2, (DEPARTMENT, "province"): 6}
 
 
 def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
@@ -81,7 +83,7 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
 
     groups: dict[str, list[Agency]] = {}
     for a in agencies:
-        if a.group and a.agency_type == "部门":
+        if a.group and a.agency_type == DEPARTMENT:
             groups.setdefault(a.group, []).append(a)
     group_keys = sorted(k for k, v in groups.items() if len(v) >= 4)
     used: set[tuple[str, int]] = set()
@@ -149,7 +151,7 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
 def _ensure_coverage(units: list[Unit], rng: random.Random) -> None:
     """Every layout (and a GBK file) appears once the corpus is big enough to hold them."""
     slots = [s for u in units for s in u.slots]
-    tabular = [s for s in slots if template_of(s.year) != "pre2019"]
+    tabular = [s for s in slots if template_for_year(s.year) != "pre2019"]
     if len(tabular) < len(LAYOUT_WEIGHTS) + 1:
         return
     want = max(1, min(3, len(slots) // 100))
@@ -181,14 +183,15 @@ def _published(rng: random.Random, year: int) -> str:
     return f"{year + 1}-{month:02d}-{day:02d}"
 
 
+#: Misprinted labels (as real files have them): printed label -> the misprint.
 _TYPOS = {
-    "尚未审结": "尚未审六结",
-    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二部分公开区分处理的，只计这一情形不计其他情形）",
-    "三、本年度办理结果": "三、本年度办理结 果",
-    "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或重新 出具已获取信息",
-    "2.没有现成信息需要另行制作": "2.没有现成信息需要另行制做",
-    "商业企业": "商业 企业",
-    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申",
+    S4_COLUMN_LABELS["pending"]: "尚未审六结",
+    S3_LABELS["partially_granted"]: "（二部分公开区分处理的，只计这一情形不计其他情形）",
+    S3_RESULTS_LABEL: "三、本年度办理结 果",
+    S3_LABELS["not_processed_reconfirm"]: "5.要求行政机关确认或重新 出具已获取信息",
+    S3_LABELS["unable_needs_creation"]: "2.没有现成信息需要另行制做",
+    S3_COLUMN_LABELS["commercial"]: "商业 企业",
+    S3_LABELS["other_no_correction"]: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申",
 }
 _NULL_TOKENS = ("—", "/", "无", "", "-")
 
@@ -252,11 +255,6 @@ _PRE_HEADS = {
 }
 _PRE_ORDER = ("overview", "organisation", "active", "interp", "key_fields", "requests", "fees", "review",
               "security", "subordinate", "problems", "other")
-_CN = "一二三四五六七八九十"
-
-
-def _cn_index(i: int) -> str:
-    return _CN[i] if i < 10 else "十" + _CN[i - 10]
 
 
 def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, title: str):
@@ -275,7 +273,7 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
     from .narrative import request_sentence
 
     for i, sec in enumerate(sections):
-        blocks.append(Block("heading", f"{_cn_index(i)}、{rng.choice(_PRE_HEADS[sec])}"))
+        blocks.append(Block("heading", f"{int_to_cn(i + 1)}、{rng.choice(_PRE_HEADS[sec])}"))
         paras: list[str] = []
         if sec == "overview":
             paras = [narr.opening.format_map(ctx), "".join(s.format_map(ctx) for s in narr.overview["management"])]
@@ -322,7 +320,7 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
 
 def _other_text(rng: random.Random, ctx: dict) -> str:
     """六、其他需要报告的事项: the 信息处理费 sentences only exist from the 2021 report year on."""
-    options = [t for t in P.OTHER_SECTION if ctx["year"] >= 2021 or "信息处理费" not in t]
+    options = [t for t in P.OTHER_SECTION if template_for_year(ctx["year"]) == "2021" or "信息处理费" not in t]
     return rng.choice(options).format_map(ctx)
 
 
@@ -360,17 +358,16 @@ def _blocks_modern(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, t
     if intro:
         blocks.append(Block("para", intro))
     shift = 1 if rng.random() < 0.05 else 0
-    h = [rng.choice(["总体情况", "总体情况", "政府信息公开工作总体情况"]),
-         "主动公开政府信息情况", "收到和处理政府信息公开申请情况",
-         rng.choice(["政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议、行政诉讼情况",
-                     "因政府信息公开申请提起行政复议、行政诉讼情况"]),
-         rng.choice(["存在的主要问题及改进情况", "存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况",
-                     "存在的主要问题及改进措施"]),
-         rng.choice(["其他需要报告的事项", "其他需要报告的事项", "其他需要报告事项"])]
+    t = SECTION_TITLES  # the printed heading, twice as likely as each variant
+    h = [rng.choice([t["overview"], t["overview"], "政府信息公开工作总体情况"]),
+         t["active_disclosure"], t["requests"],
+         rng.choice([t["review_litigation"], t["review_litigation"], "因政府信息公开申请提起行政复议、行政诉讼情况"]),
+         rng.choice([t["problems"], t["problems"], "政府信息公开工作存在的主要问题及改进情况", "存在的主要问题及改进措施"]),
+         rng.choice([t["other"], t["other"], "其他需要报告事项"])]
 
     def head(i: int) -> Block:
         k = i + (shift if i >= 1 else 0)
-        return Block("heading", f"{_CN[k]}、{h[i]}")
+        return Block("heading", f"{int_to_cn(k + 1)}、{h[i]}")
 
     blocks.append(head(0))
     overview, stated = render_overview(narr, ctx)
@@ -414,7 +411,7 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
     """Build one report (bytes + truth) from its slot; ``source`` is the narrative it copies."""
     rng = random.Random(f"report:{seed}:{slot.index}")
     a, year = slot.agency, slot.year
-    template = template_of(year)
+    template = template_for_year(year)
     tables = draw_tables(rng, template if template != "pre2019" else "2019", a.agency_type, a.level)
     tables["template"] = "2019" if template == "pre2019" else template
     planted = None
@@ -517,7 +514,7 @@ def iter_built(n: int, seed: int) -> Iterator[list[Built]]:
         yield out
 
 
-def generate(out_dir: str | Path, n: int = 300, seed: int = 0,
+def generate(out_dir: str | Path, n: int = 300, seed: int = DEFAULT_SEED,
              progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     """Write ``n`` synthetic reports and their ground truth under ``out_dir``; returns a summary."""
     out = Path(out_dir)
@@ -590,4 +587,4 @@ def _write_clusters(unit: list[Built], fh: dict, counts: dict) -> None:
                 counts["pairs"] += 1
 
 
-__all__ = ["generate", "plan", "build_report", "iter_built", "template_of", "LAYOUT_WEIGHTS", "TRUTH_FILES"]
+__all__ = ["generate", "plan", "build_report", "iter_built", "LAYOUT_WEIGHTS", "TRUTH_FILES"]

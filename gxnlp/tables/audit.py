@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ..genre import table_keys as K
+from ..genre.numerals import cn_to_int
 
 FINDING_COLUMNS = ["source", "report_id", "rule", "table", "row", "column", "expected", "found", "message"]
 RULES = ("s3_column_balance", "s3_row_total", "s3_total_handled", "s4_group_total", "narrative_table_mismatch")
@@ -96,7 +97,7 @@ def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: 
 
     s3_rows = {r for (t, r, _c) in cells if t == "s3"}
     if s3_rows:
-        template = "2021" if s3_rows & set(K.S3_OTHER_2021) else "2019"
+        template = K.s3_template_of_rows(s3_rows)
         results = K.s3_result_rows(template)
         for row in K.s3_rows(template):
             if row not in s3_rows:
@@ -165,14 +166,7 @@ _OGI = re.compile(r"信息公开|依申请")
 
 
 def _to_int(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    try:
-        import cn2an
-
-        return int(cn2an.cn2an(s, "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
+    return int(s) if s.isdigit() else cn_to_int(s, mode="smart")
 
 
 def narrative_numbers(text: str) -> list[tuple[str, int, str]]:

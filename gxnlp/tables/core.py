@@ -14,23 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..genre.templates import TABULAR_TEMPLATES, tabular_template
 from ..model import Document, Report
 from .cells import EMPTY_MARKERS, normalize
 from .text import Tables, read_tables
 
 COLUMNS: list[str] = ["report_id", "template", "table", "row", "column", "value", "raw"]
 _LABEL = re.compile(r"[\u4e00-\u9fff]{2}")
-
-
-def _template_hint(template: str | None, year: int | None) -> str | None:
-    if template in ("2019", "2021"):
-        return template
-    if year is not None:
-        if year >= 2021:
-            return "2021"
-        if year >= 2019:
-            return "2019"
-    return None
 
 
 def render_grids(grids: list[list[list[str]]]) -> tuple[str, list[int]]:
@@ -94,7 +84,7 @@ def extract_records(obj: Document | Report, template: str | None = None,
         doc = obj
     else:
         raise TypeError(f"extract() takes a Document or a Report, not {type(obj).__name__}")
-    got = _read(doc, _template_hint(template, year))
+    got = _read(doc, tabular_template(template, year))
     tpl = got.template or "unknown"
     records: list[dict[str, Any]] = [
         {"report_id": doc.report_id, "template": tpl, "table": c.table, "row": c.row, "column": c.column,
@@ -102,7 +92,7 @@ def extract_records(obj: Document | Report, template: str | None = None,
         for c in got.cells
     ]
     warnings = [f"tables: {w}" for w in got.warnings]
-    if tpl in ("2019", "2021"):
+    if tpl in TABULAR_TEMPLATES:
         missing = [t for t in ("s2", "s3", "s4") if t not in got.found]
         if missing:
             warnings.append(f"tables: {'/'.join(missing)} not found in a {tpl}-template report")

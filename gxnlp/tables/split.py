@@ -11,7 +11,7 @@ the caller passes a ``check`` (does a group of cells satisfy its identity?) and 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -98,6 +98,41 @@ class SplitResult:
     violations: int
 
 
+def _min_over_groups(n_groups: int, done: Callable[[int], bool],
+                     readings: Callable[[int, int], Iterable[tuple[int, tuple[str, ...], Sequence, float]]],
+                     check: Callable[[Sequence], bool] | None) -> SplitResult | None:
+    """Dynamic programming over consecutive groups: ``readings(g, pos)`` yields each way to read group
+    ``g`` from position ``pos`` as ``(next_pos, pieces, checked_values, score)``; ``done(pos)`` says
+    whether the input is used up. Minimises (failed checks, summed score); counts the readings with
+    the minimal number of failed checks (capped at 10**6)."""
+
+    @lru_cache(maxsize=None)
+    def solve(g: int, pos: int):
+        if g == n_groups:
+            return (0, 0.0, (), 1) if done(pos) else None
+        best = None
+        counts: dict[int, int] = {}
+        for nxt, pieces, checked, sc in readings(g, pos):
+            sub = solve(g + 1, nxt)
+            if sub is None:
+                continue
+            viol = (0 if check is None or check(checked) else 1) + sub[0]
+            counts[viol] = min(10**6, counts.get(viol, 0) + sub[3])
+            cand = (viol, sc + sub[1], (pieces,) + sub[2])
+            if best is None or cand[:2] < best[:2]:
+                best = cand
+        if best is None:
+            return None
+        return (best[0], best[1], best[2], counts[best[0]])
+
+    res = solve(0, 0)
+    if res is None:
+        return None
+    viol, _, groups, n_fit = res
+    return SplitResult(pieces=list(groups), values=[tuple(_value(x) for x in grp) for grp in groups],
+                       n_fitting=n_fit, violations=viol)
+
+
 def best_split(
     tokens: Sequence[str],
     group_sizes: Sequence[int],
@@ -115,38 +150,12 @@ def best_split(
     sizes = tuple(group_sizes)
     budget = [NODE_BUDGET]
 
-    @lru_cache(maxsize=None)
-    def solve(g: int, p: int):
-        if g == len(sizes):
-            return (0, 0.0, (), 1) if s[p:].strip() == "" else None
-        best = None
-        counts: dict[int, int] = {}
+    def readings(g: int, p: int):
         for end, pieces in _groups_from(s, p, sizes[g], budget=budget):
-            sub = solve(g + 1, end)
-            if sub is None:
-                continue
             values = tuple(_value(x) for x in pieces)
-            v = 0 if check is None or check(values) else 1
-            viol = v + sub[0]
-            sc = score(pieces, values) + sub[1]
-            counts[viol] = min(10**6, counts.get(viol, 0) + sub[3])
-            cand = (viol, sc, (pieces,) + sub[2])
-            if best is None or cand[:2] < best[:2]:
-                best = cand
-        if best is None:
-            return None
-        return (best[0], best[1], best[2], counts[best[0]])
+            yield end, pieces, values, score(pieces, values)
 
-    res = solve(0, 0)
-    if res is None:
-        return None
-    viol, _, groups, n_fit = res
-    return SplitResult(
-        pieces=list(groups),
-        values=[tuple(_value(x) for x in grp) for grp in groups],
-        n_fitting=n_fit,
-        violations=viol,
-    )
+    return _min_over_groups(len(sizes), lambda p: s[p:].strip() == "", readings, check)
 
 
 # ------------------------------------------------------------------ empty cells dropped (PDF text)
@@ -180,36 +189,14 @@ def best_placement(tokens: Sequence[str], group_sizes: Sequence[int],
     toks = tuple(tokens)
     sizes = tuple(group_sizes)
 
-    @lru_cache(maxsize=None)
-    def solve(g: int, i: int):
-        if g == len(sizes):
-            return (0, 0.0, (), 1) if i == len(toks) else None
-        best = None
-        counts: dict[int, int] = {}
+    def readings(g: int, i: int):
         for j in range(i, min(len(toks), i + sizes[g]) + 1):
-            sub = solve(g + 1, j)
-            if sub is None:
-                continue
             for pieces in placements(toks[i:j], sizes[g]):
-                values = tuple(None if p == EMPTY else parse_value(p) for p in pieces)
+                values = (None if p == EMPTY else parse_value(p) for p in pieces)
                 filled = [0 if v is None else v for v in values]
-                v = 0 if check is None or check(filled) else 1
-                viol = v + sub[0]
-                sc = placement_score(pieces) + sub[1]
-                counts[viol] = min(10**6, counts.get(viol, 0) + sub[3])
-                cand = (viol, sc, (pieces,) + sub[2])
-                if best is None or cand[:2] < best[:2]:
-                    best = cand
-        if best is None:
-            return None
-        return (best[0], best[1], best[2], counts[best[0]])
+                yield j, pieces, filled, placement_score(pieces)
 
-    res = solve(0, 0)
-    if res is None:
-        return None
-    viol, _, groups, n_fit = res
-    return SplitResult(pieces=list(groups), values=[tuple(_value(x) for x in grp) for grp in groups],
-                       n_fitting=n_fit, violations=viol)
+    return _min_over_groups(len(sizes), lambda i: i == len(toks), readings, check)
 
 
 def total_splits(tokens: Sequence[str], n: int, cap: int = 50_000) -> list[tuple[str, ...]]:

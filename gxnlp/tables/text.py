@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass, field
 
 from ..genre import table_keys as K
+from ..genre import templates as T
 from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize, valid_piece
 from .split import (EMPTY, best_placement, best_split, placement_score, placements, row_total_ok, sumsq,
                     total_splits)
 
 #: Group labels of s3 (spanning several rows): removed from value regions.
-_S3_GROUP_LABELS = re.compile(
-    "|".join(K.kw(w) for w in ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理", "法人或其他组织"))
-)
+_S3_GROUP_LABELS = re.compile("|".join(K.kw(w) for w in K.s3_group_labels()))
 _ROW_LABEL_TAIL = re.compile(r"[^\d。，,；]{0,14}?数\s*量")
 _RE_S4_COLUMNS = re.compile(K.kw("维持") + "|" + K.kw("纠正"))
 _S4_HEADER_WORDS = re.compile("|".join(K.kw(w) for w in ("总计", "审结", "起诉", "维持", "纠正", "结果", "行政诉讼", "行政复议")))
@@ -435,16 +434,6 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
         out.cells.extend(_cells_from_pieces("s4", r, K.S4_COLUMNS, g))
 
 
-def detect_template(region_s2: str, region_s3: str) -> str | None:
-    if K.RE_S2_2021.search(region_s2):
-        return "2021"
-    if K.RE_S2_2019.search(region_s2):
-        return "2019"
-    if K.RE_S3_2021.search(region_s3):
-        return "2021"
-    return None
-
-
 def read_tables(text: str, template_hint: str | None = None, stops: list[int] | None = None) -> Tables:
     """Read s2, s3 and s4 from a report's text (any flattening).
 
@@ -480,8 +469,8 @@ def read_tables(text: str, template_hint: str | None = None, stops: list[int] | 
         h2 = m
     s2_from = h2.end() if h2 else 0
     m2 = K.RE_S2_START.search(t, s2_from, s2_limit)
-    while m2 is not None and not (K.RE_S2_2021.search(t, m2.start(), m2.start() + 400)
-                                  or K.RE_S2_2019.search(t, m2.start(), m2.start() + 400)):
+    while m2 is not None and not (T.RE_S2["2021"].search(t, m2.start(), m2.start() + 400)
+                                  or T.RE_S2["2019"].search(t, m2.start(), m2.start() + 400)):
         m2 = K.RE_S2_START.search(t, m2.end(), s2_limit)
     s2_start = m2.start() if m2 else None
     region_s2 = t[s2_start:s2_limit] if s2_start is not None else ""
@@ -514,15 +503,15 @@ def read_tables(text: str, template_hint: str | None = None, stops: list[int] | 
 
     # s2 only where its column headers are (a table, not prose mentioning 行政许可)
     head_s2 = region_s2[:400]
-    s2_template = "2021" if K.RE_S2_2021.search(head_s2) else ("2019" if K.RE_S2_2019.search(head_s2) else None)
+    s2_template = T.template_from_tables(head_s2, "")
     if s2_template is None:
         region_s2 = ""
-    template = detect_template(region_s2, region_s3) or template_hint
+    template = T.template_from_tables(region_s2, region_s3) or template_hint
     out.template = template
     if s2_start is not None and s2_template is not None:
         read_s2(t, s2_start, min(s2_limit, s2_start + 4000), s2_template, out)
     if s3_start is not None:
-        s3_template = "2021" if K.RE_S3_2021.search(region_s3) else "2019"
+        s3_template = T.s3_template(region_s3)
         read_s3(t, s3_start, s3_end, s3_template, out)
     if s4_start is not None:
         read_s4(t, s4_start, s4_end, out)

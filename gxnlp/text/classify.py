@@ -24,61 +24,20 @@ Example:
 """
 from __future__ import annotations
 
-import json
-import os
 import random
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from .segment import DATA_DIR
-
-TAXONOMY = DATA_DIR / "taxonomy.json"
-OTHER = "other"
-KINDS = ("problem", "measure")
-_KIND_KEY = {"problem": "problems", "measure": "measures"}
-
-
-@lru_cache(maxsize=8)
-def _load_taxonomy_file(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
-def load_taxonomy(taxonomy: str | os.PathLike | dict | None = None) -> dict[str, Any]:
-    """The taxonomy dict (default: the shipped one); validates ids and seed syntax."""
-    if isinstance(taxonomy, dict):
-        data = taxonomy
-    else:
-        data = json.loads(_load_taxonomy_file(str(taxonomy or TAXONOMY)))
-    for key in ("problems", "measures"):
-        if key not in data or not isinstance(data[key], list):
-            raise ValueError(f"taxonomy lacks a list {key!r}")
-        ids = [c.get("id") for c in data[key]]
-        if len(set(ids)) != len(ids) or not all(ids) or OTHER in ids:
-            raise ValueError(f"taxonomy {key}: ids must be unique, non-empty and not {OTHER!r}")
-    return data
-
-
-def categories(kind: str, taxonomy: Any = None) -> list[dict[str, Any]]:
-    """The categories of one kind (``problem`` | ``measure``)."""
-    if kind not in _KIND_KEY:
-        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-    return load_taxonomy(taxonomy)[_KIND_KEY[kind]]
-
-
-def _parse_seed(seed: str) -> tuple[str, float]:
-    term, _, w = seed.rpartition(":")
-    if term and re.fullmatch(r"\d+(?:\.\d+)?", w):
-        return term, float(w)
-    return seed, 1.0
+from ..genre.taxonomy import KINDS, OTHER, TAXONOMY, categories, load_taxonomy, parse_seed
+from ..model import DEFAULT_SEED
 
 
 def _lead_end(text: str, cap: int = 24) -> int:
@@ -104,7 +63,7 @@ class SeedTermClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Iterable[str] | None = None, y: Any = None) -> SeedTermClassifier:
         cats = categories(self.kind, self.taxonomy)
-        self.seeds_ = [[_parse_seed(s) for s in c.get("seeds", [])] for c in cats]
+        self.seeds_ = [[parse_seed(s) for s in c.get("seeds", [])] for c in cats]
         self.classes_ = np.array([c["id"] for c in cats] + [OTHER])
         return self
 
@@ -171,7 +130,7 @@ class LogRegClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "problem", taxonomy: Any = None, C: float = 4.0,
-                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.25, random_state: int = 0):
+                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.25, random_state: int = DEFAULT_SEED):
         self.kind = kind
         self.taxonomy = taxonomy
         self.C = C
@@ -210,7 +169,7 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, kind: str = "problem", taxonomy: Any = None, n_iter: int = 15,
-                 ngram_size: int = 2, threshold: float = 0.25, random_state: int = 0):
+                 ngram_size: int = 2, threshold: float = 0.25, random_state: int = DEFAULT_SEED):
         self.kind = kind
         self.taxonomy = taxonomy
         self.n_iter = n_iter
@@ -260,11 +219,13 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
 MODELS = {"seed": SeedTermClassifier, "logreg": LogRegClassifier, "textcat": TextcatClassifier}
 
 
-class StatementClassifier:
+class StatementClassifier(BaseEstimator):
     """One estimator per kind; ``classify(statements)`` sets ``category`` and ``score`` in place.
 
-    ``model`` is ``seed`` (default; no training), ``logreg`` or ``textcat``; ``fit(statements,
-    labels=None)`` trains the latter two per kind (on ``labels`` or on weak seed labels).
+    ``model`` is ``seed`` (default; needs no training data), ``logreg`` or ``textcat``; ``params``
+    are passed to each kind's estimator. ``fit(statements, labels=None)`` trains one estimator per
+    kind (on ``labels`` or, for logreg/textcat, on weak seed labels) into ``estimators_``. A seed
+    model classifies without an explicit ``fit`` (it fits on first use: it reads only the taxonomy).
 
     Example:
         >>> from gxnlp.text.statements import split_statements
@@ -273,32 +234,36 @@ class StatementClassifier:
         [('problem', 'request_handling'), ('measure', 'training_staff')]
     """
 
-    def __init__(self, model: str = "seed", taxonomy: Any = None, **params: Any):
-        if model not in MODELS:
-            raise ValueError(f"model must be one of {sorted(MODELS)}, not {model!r}")
+    def __init__(self, model: str = "seed", taxonomy: Any = None, params: dict[str, Any] | None = None):
         self.model = model
         self.taxonomy = taxonomy
         self.params = params
-        self.estimators: dict[str, Any] = {}
-        if model == "seed":
-            for kind in KINDS:
-                self.estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=taxonomy, **params).fit()
 
-    def fit(self, statements: Sequence[Any], labels: Sequence[str] | None = None) -> StatementClassifier:
+    def _estimator(self, kind: str) -> Any:
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {sorted(MODELS)}, not {self.model!r}")
+        return MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **(self.params or {}))
+
+    def fit(self, statements: Sequence[Any] = (), labels: Sequence[str] | None = None) -> StatementClassifier:
+        estimators = {}
         for kind in KINDS:
             idx = [i for i, s in enumerate(statements) if s.kind == kind]
             X = [statements[i].text for i in idx]
             y = None if labels is None else [labels[i] for i in idx]
-            est = MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **self.params)
-            self.estimators[kind] = est.fit(X, y)
+            estimators[kind] = self._estimator(kind).fit(X, y)
+        self.estimators_ = estimators
         return self
 
     def classify(self, statements: Sequence[Any]) -> Sequence[Any]:
+        if not hasattr(self, "estimators_"):
+            if self.model != "seed":
+                raise NotFittedError(f"StatementClassifier(model={self.model!r}) must be fitted before classify")
+            self.fit()
         for kind in KINDS:
             group = [s for s in statements if s.kind == kind]
             if not group:
                 continue
-            est = self.estimators[kind]
+            est = self.estimators_[kind]
             texts = [s.text for s in group]
             proba = est.predict_proba(texts)
             pred = est.predict(texts)

@@ -2,7 +2,7 @@
 
 Matching: a predicted statement matches a gold statement of the same report when their texts
 overlap on more than ``min_cover`` (default 0.5) of the gold statement's length (overlap = characters
-in common blocks of :class:`difflib.SequenceMatcher`, punctuation and whitespace ignored);
+in common blocks of the Indel (LCS) alignment of :mod:`rapidfuzz`, punctuation and whitespace ignored);
 matching is one-to-one (greedy, best overlap first). Kind is not required to agree for a match,
 but kind and category accuracy are reported over matched pairs.
 
@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from difflib import SequenceMatcher
 from typing import Any
+
+from rapidfuzz.distance import Indel
 
 _STRIP = re.compile(r"[\W_]+")
 
@@ -32,8 +33,7 @@ def overlap(gold: str, pred: str) -> float:
     g, p = _norm(gold), _norm(pred)
     if not g or not p:
         return 0.0
-    sm = SequenceMatcher(None, g, p, autojunk=False)
-    common = sum(b.size for b in sm.get_matching_blocks() if b.size >= 2)
+    common = sum(b.size for b in Indel.opcodes(g, p).as_matching_blocks() if b.size >= 2)
     return common / len(g)
 
 
@@ -104,9 +104,6 @@ def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[s
     out["misses"] = misses
     out["errors"] = errors
     return out
-
-
-
 
 
 def predict_file(path: Any) -> list[dict[str, Any]]:

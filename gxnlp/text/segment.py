@@ -49,105 +49,11 @@ from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span, Token
 from spacy.util import DummyTokenizer, get_words_and_spaces
 
-from ..genre import DATA_DIR
+from ..genre.lexicon import STOPWORDS_DOMAIN, STOPWORDS_GENERAL, USERDICT, read_wordlist
 from ..model import NARRATIVE_SECTIONS
+from .sentences import ENUM_RE, TERMINATORS, find_markers, marker_value, sentence_bounds
 
 jieba.setLogLevel(60)
-
-USERDICT = DATA_DIR / "userdict.txt"
-STOPWORDS_GENERAL = DATA_DIR / "stopwords_general.txt"
-STOPWORDS_DOMAIN = DATA_DIR / "stopwords_domain.txt"
-
-CN_NUM = "一二三四五六七八九十"
-#: Enumeration markers, longest alternatives first; group ``style`` names the numbering scheme.
-ENUM_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("shi", rf"(?:其)?[{CN_NUM}]{{1,3}}是(?=[^是])"),          # 一是 / 二是
-    ("paren_cn", rf"[（(][{CN_NUM}]{{1,3}}[）)]"),              # （一）
-    ("paren_num", r"[（(]\d{1,2}[）)]"),                         # （1）
-    ("num_dot", r"(?<![\d.])\d{1,2}(?:[.．、](?!\d)|\s*[)）])"),  # 1. / 1、 / 1)
-    ("cn_dun", rf"[{CN_NUM}]{{1,3}}、"),                       # 一、
-    ("circled", r"[①②③④⑤⑥⑦⑧⑨⑩]"),
-    ("ordinal", rf"第[{CN_NUM}]{{1,3}}[，,、]"),                 # 第一，
-)
-ENUM_RE = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in ENUM_PATTERNS))
-#: Where an enumeration marker may start a new unit: text start, after punctuation or whitespace.
-ENUM_LEFT = set("。；;！!？?：:，,\n \t\u3000\xa0\u200b”\"")
-TERMINATORS = "。！？；!?;"
-#: Heading words a marker may follow with no punctuation between (``（二）改进措施一是…``).
-_HEAD_END = re.compile(r"(?:问题|措施|情况|不足|如下|方面|举措|打算)$")
-CLOSERS = "”’」』）)\""
-
-
-def marker_value(marker: str) -> int | None:
-    """The ordinal of an enumeration marker: ``二是`` -> 2, ``（3）`` -> 3, ``①`` -> 1."""
-    m = re.search(r"\d+", marker)
-    if m:
-        return int(m.group())
-    if marker and marker[0] in "①②③④⑤⑥⑦⑧⑨⑩":
-        return "①②③④⑤⑥⑦⑧⑨⑩".index(marker[0]) + 1
-    cn = "".join(ch for ch in marker if ch in CN_NUM)
-    if not cn:
-        return None
-    if cn == "十":
-        return 10
-    if cn.startswith("十"):
-        return 10 + CN_NUM.index(cn[1]) + 1
-    if len(cn) >= 2 and cn[1] == "十":
-        return (CN_NUM.index(cn[0]) + 1) * 10 + (CN_NUM.index(cn[2]) + 1 if len(cn) > 2 else 0)
-    return CN_NUM.index(cn[0]) + 1
-
-
-def find_markers(text: str) -> list[tuple[int, int, str, str]]:
-    """Enumeration markers that start a unit: ``(start, end, style, marker)``.
-
-    A marker counts only at the start of the text or after punctuation/whitespace, so 统一是 or
-    2022.1 are not taken for markers.
-    """
-    out = []
-    for m in ENUM_RE.finditer(text):
-        s = m.start()
-        if s > 0 and text[s - 1] not in ENUM_LEFT and not _HEAD_END.search(text, max(0, s - 4), s):
-            continue
-        style = m.lastgroup or ""
-        out.append((s, m.end(), style, m.group()))
-    return out
-
-
-def sentence_bounds(text: str, split_enumerations: bool = True, split_newlines: bool = True,
-                    terminators: str = TERMINATORS) -> list[tuple[int, int]]:
-    """Character spans of sentences: after 。！？； (plus closing quotes), at enumeration markers
-    and at line breaks; whitespace-only spans are dropped."""
-    cuts = {0, len(text)}
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in terminators:
-            j = i + 1
-            while j < n and text[j] in CLOSERS:
-                j += 1
-            cuts.add(j)
-            i = j
-            continue
-        if split_newlines and ch == "\n":
-            cuts.add(i + 1)
-        i += 1
-    if split_enumerations:
-        for s, _e, _style, _m in find_markers(text):
-            cuts.add(s)
-    # a heading cue ending in a colon is its own unit (存在的问题： / 改进措施：)
-    for m in re.finditer(r"[：:]", text):
-        cuts.add(m.end())
-    ordered = sorted(cuts)
-    spans = []
-    for a, b in zip(ordered, ordered[1:]):
-        seg = text[a:b]
-        if seg.strip(" \t\n\u3000\xa0\u200b"):
-            # trim surrounding whitespace
-            lead = len(seg) - len(seg.lstrip(" \t\n\u3000\xa0\u200b"))
-            trail = len(seg) - len(seg.rstrip(" \t\n\u3000\xa0\u200b"))
-            spans.append((a + lead, b - trail))
-    return spans
 
 
 def _span_kind(span: Span) -> str:
@@ -260,17 +166,6 @@ def make_sentences(nlp: Language, name: str, terminators: str, split_enumeration
         return doc
 
     return component
-
-
-def read_wordlist(path: str | os.PathLike) -> list[str]:
-    """Words of a one-per-line list (``#`` comments and blank lines skipped)."""
-    out = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            line = line.strip()
-            if line and not line.startswith("#"):
-                out.append(line.split()[0])
-    return out
 
 
 @Language.factory("gxnlp_stopwords", default_config={"general": None, "domain": None})

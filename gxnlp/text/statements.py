@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .segment import ENUM_RE, find_markers, marker_value
+from ..genre.agencies import RE_SIGNATURE_ORG
+from .sentences import ENUM_RE, WS, marker_value, sentence_bounds
 
-WS = " \t\n\r\u3000\xa0\u200b"
 
 #: A unit that opens the measures part (heading, intro or future-tense sentence).
 MEASURE_CUE = re.compile(
@@ -59,7 +59,6 @@ JUNK = re.compile(
     r"^(?:点击下载|上一篇|下一篇|附件|扫一扫|打印|关闭|分享|【|相关链接|原文链接|\d{4}年\d{1,2}月\d{0,2}日?$|"
     r"[二〇○零一二三四五六七八九十]{4}年[〇○零一二三四五六七八九十]{1,2}月[〇○零一二三四五六七八九十]{0,3}日?$)"
 )
-SIGNATURE = re.compile(r"^[^，,。；;：:]{2,40}(?:政府|办公室|办公厅|局|委员会|委|中心|镇|乡|街道办事处|街道|管委会|院|厅|部)$")
 NEXT_SECTION = re.compile(
     r"(?:^|\n|\s|。)\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*"
     r"(?:其他需要报告|其它需要报告|需要说明|其他需要说明|政府信息公开情况统计表|[^\n。]{0,20}统计表|附表|附件)"
@@ -89,22 +88,8 @@ class Statement:
 
 
 def _units(text: str) -> list[tuple[int, int]]:
-    """Cut at 。！？, line breaks, colons and enumeration markers; trimmed, non-empty."""
-    cuts = {0, len(text)}
-    for m in re.finditer(r"[。！？!?][”’」』\"]*|\n|[：:]", text):
-        cuts.add(m.end())
-    for s, _e, _style, _mk in find_markers(text):
-        cuts.add(s)
-    out = []
-    pts = sorted(cuts)
-    for a, b in zip(pts, pts[1:]):
-        seg = text[a:b]
-        if not seg.strip(WS):
-            continue
-        a2 = a + len(seg) - len(seg.lstrip(WS))
-        b2 = b - (len(seg) - len(seg.rstrip(WS)))
-        out.append((a2, b2))
-    return out
+    """Cut at 。！？ (not ；: clauses stay together), line breaks, colons and enumeration markers."""
+    return sentence_bounds(text, terminators="。！？!?", closers="”’」』\"")
 
 
 def _end_of_section(text: str) -> int:
@@ -175,7 +160,7 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
         u = text[a:b]
         nxt = text[units[i + 1][0]:units[i + 1][1]] if i + 1 < n else ""
         next_is_item = bool(nxt) and _marker_at(nxt) is not None
-        if JUNK.match(u) or (SIGNATURE.match(u) and not re.search(r"[，,。；;]", u)):
+        if JUNK.match(u) or RE_SIGNATURE_ORG.match(u):
             close()
             continue
         mk = _marker_at(u)

@@ -25,7 +25,6 @@ Methods
 """
 from __future__ import annotations
 
-import json
 import math
 import re
 import warnings
@@ -42,7 +41,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from ..genre import DATA_DIR
+from ..genre.lexicon import (STOPWORDS_DOMAIN, STOPWORDS_GENERAL, STOPWORDS_TOPICS, USERDICT, USERDICT_TOPICS,
+                             read_wordlist)
+from ..genre.taxonomy import parse_seed, seed_terms
+from ..model import DEFAULT_SEED
 
 METHODS: tuple[str, ...] = ("nmf", "lda", "btm", "pt")
 KINDS: tuple[str, ...] = ("problem", "measure")
@@ -50,28 +52,6 @@ KINDS: tuple[str, ...] = ("problem", "measure")
 # ---------------------------------------------------------------------------
 # Tokens
 # ---------------------------------------------------------------------------
-
-#: Domain words jieba's dictionary splits wrongly; used until gxnlp/genre/data/userdict.txt lands.
-_FALLBACK_USERWORDS: tuple[str, ...] = (
-    "政务公开", "政府信息公开", "依申请公开", "主动公开", "政策解读", "新媒体", "政务新媒体", "门户网站",
-    "知晓率", "知晓度", "政民互动", "社会关切", "保密审查", "公开专栏", "信息公开", "工作人员",
-    "兼职", "时效性", "规范化", "标准化", "统筹协调", "监督检查", "绩效考核", "答复", "图解",
-)
-
-#: Words that carry no topic for this stage: genre glue, generic verbs, the words of the topic-neutral
-#: hedges that close many statements (与上级要求还有差距, 需要在今后工作中加以解决, 有待进一步改进),
-#: and 公开/信息 themselves. Added to the project's stopword lists in gxnlp/genre/data/ when present.
-_FALLBACK_STOPWORDS: frozenset[str] = frozenset(
-    """
-    的 了 和 与 及 或 等 在 对 为 是 将 把 被 从 以 于 也 都 而 并 其 之 中 上 下 个 有 无 不 没有 一些 部分 个别
-    进一步 加强 加大 提高 提升 强化 推进 推动 做好 做到 确保 不断 继续 持续 积极 切实 全面 有效 努力 坚持
-    存在 问题 不足 不够 有待 需要 仍然 仍 还 较 较为 比较 相对 一定 方面 工作 情况 方式 程度 水平 力度
-    我局 我办 我委 我镇 我区 我县 我市 本局 本单位 单位 部门 今后 下一步 目前 当前 今年 明年 一是 二是 三是 四是 五是
-    政府信息公开 信息公开 政务公开 公开 政府 信息 进行 开展 实现 落实 建立 完善 健全 规范 加快 严格 及时
-    上级 要求 差距 还有 加以 解决 加以解决 改进 加以改进 期待 期望 进一步提高 进一步改进 进一步加强 进一步完善
-    需 需要 仍需 现象 相关 有关 各项 整体 总体 以来 一年 全年 年度 本年 本年度
-    """.split()
-)
 
 _TOKEN_OK = re.compile(r"^[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9]*$")
 
@@ -82,27 +62,18 @@ def _jieba() -> Any:
 
     jieba.setLogLevel(60)
     tok = jieba.Tokenizer()
-    userdict = _data_path("userdict.txt")
-    if userdict is not None:
-        tok.load_userdict(str(userdict))
-    for w in _FALLBACK_USERWORDS:
+    tok.load_userdict(str(USERDICT))
+    for w in read_wordlist(USERDICT_TOPICS):
         tok.add_word(w, freq=2_000_000)
     return tok
 
 
-def _data_path(name: str):
-    p = DATA_DIR / name
-    return p if p.is_file() else None
-
-
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    """The stopwords used for topic modelling: the project's lists if shipped, plus the fallback."""
-    words = set(_FALLBACK_STOPWORDS)
-    for name in ("stopwords_general.txt", "stopwords_domain.txt"):
-        p = _data_path(name)
-        if p is not None:
-            words.update(w.strip() for w in p.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#"))
+    """The stopwords used for topic modelling: the general, domain and topic lists of :mod:`gxnlp.genre.lexicon`."""
+    words: set[str] = set()
+    for path in (STOPWORDS_TOPICS, STOPWORDS_GENERAL, STOPWORDS_DOMAIN):
+        words.update(read_wordlist(path))
     return frozenset(words)
 
 
@@ -244,6 +215,8 @@ def typical_examples(ordered: Sequence[str], n: int = 3, max_similarity: float =
 class _Fit:
     topic_word: np.ndarray  # (k, V) non-negative weights over the shared vocabulary
     doc_topic: np.ndarray  # (n, k) rows sum to 1 (or 0 for empty documents)
+    #: (tokens, counts) -> doc-topic weights of new documents; a picklable object (no closures),
+    #: so a fitted model pickles
     transform: Callable[[list[list[str]], sparse.csr_matrix], np.ndarray]
 
 
@@ -315,11 +288,16 @@ def _fit_nmf(tokens, counts, tfidf, k, seed, params) -> _Fit:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)  # refits are compared by top terms only
         W = model.fit_transform(X, W=W0, H=H0)
-    return _Fit(
-        model.components_,
-        _normalise_rows(W),
-        lambda toks, cnt: _normalise_rows(model.transform(tfidf.transform(cnt))),
-    )
+    return _Fit(model.components_, _normalise_rows(W), _NMFTransform(model, tfidf))
+
+
+@dataclass
+class _NMFTransform:
+    model: Any
+    tfidf: Any
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        return _normalise_rows(self.model.transform(self.tfidf.transform(cnt)))
 
 
 def _fit_lda(tokens, counts, tfidf, k, seed, params) -> _Fit:
@@ -336,13 +314,17 @@ def _fit_lda(tokens, counts, tfidf, k, seed, params) -> _Fit:
     theta = model.fit_transform(counts)
     empty = np.asarray(counts.sum(axis=1)).ravel() == 0
     theta[empty] = 0.0
-    return _Fit(model.components_, theta, lambda toks, cnt: _lda_transform(model, cnt))
+    return _Fit(model.components_, theta, _LDATransform(model))
 
 
-def _lda_transform(model, cnt):
-    theta = model.transform(cnt)
-    theta[np.asarray(cnt.sum(axis=1)).ravel() == 0] = 0.0
-    return theta
+@dataclass
+class _LDATransform:
+    model: Any
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        theta = self.model.transform(cnt)
+        theta[np.asarray(cnt.sum(axis=1)).ravel() == 0] = 0.0
+        return theta
 
 
 def _fit_btm(tokens, counts, tfidf, k, seed, params) -> _Fit:
@@ -350,26 +332,32 @@ def _fit_btm(tokens, counts, tfidf, k, seed, params) -> _Fit:
 
     vocab = params["_vocab"]
     index = {w: i for i, w in enumerate(vocab)}
-
-    def vec(toks):
-        return [np.array([index[w] for w in d if w in index], dtype=np.int32) for d in toks]
-
-    docs = vec(tokens)
+    docs = _btm_docs(tokens, index)
     biterms = btm.get_biterms(docs, win=params.get("window", 15), as_array=True)
     model = btm.BTM(
         counts, np.asarray(vocab), T=k, M=10, alpha=params.get("alpha", 50.0 / k), beta=params.get("beta", 0.01),
         seed=int(seed), win=params.get("window", 15),
     )
     model.fit(biterms, iterations=params.get("iterations", 150), verbose=False)
+    transform = _BTMTransform(model, index)
+    return _Fit(np.asarray(model.matrix_topics_words_, dtype=np.float64), transform(tokens, counts), transform)
 
-    def transform(toks, cnt):
-        d = vec(toks)
-        theta = np.asarray(model.transform(d, infer_type="sum_b", verbose=False), dtype=np.float64)
+
+def _btm_docs(toks, index: dict[str, int]) -> list[np.ndarray]:
+    return [np.array([index[w] for w in d if w in index], dtype=np.int32) for d in toks]
+
+
+@dataclass
+class _BTMTransform:
+    model: Any
+    index: dict[str, int]
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        d = _btm_docs(toks, self.index)
+        theta = np.asarray(self.model.transform(d, infer_type="sum_b", verbose=False), dtype=np.float64)
         theta = np.nan_to_num(theta)
         theta[[len(x) == 0 for x in d]] = 0.0
         return _normalise_rows(theta)
-
-    return _Fit(np.asarray(model.matrix_topics_words_, dtype=np.float64), transform(tokens, counts), transform)
 
 
 def _fit_pt(tokens, counts, tfidf, k, seed, params) -> _Fit:
@@ -396,24 +384,41 @@ def _fit_pt(tokens, counts, tfidf, k, seed, params) -> _Fit:
         if v >= 0:
             topic_word[:, j] = tw_model[:, v]
 
-    def transform(toks, cnt):
-        theta = np.zeros((len(toks), k))
-        docs, rows = [], []
-        for i, d in enumerate(toks):
-            words = [w for w in d if w in index]
-            if words:
-                docs.append(model.make_doc(words))
-                rows.append(i)
-        if docs:
-            dist, _ = model.infer(docs, iterations=params.get("infer_iterations", 50), workers=1, parallel=tp.ParallelScheme.NONE)
-            for i, doc in zip(rows, dist):
-                theta[i] = np.asarray(doc)
-        return _normalise_rows(theta)
-
     theta = np.zeros((len(tokens), k))
     for i, doc in zip(kept, model.docs):
         theta[i] = doc.get_topic_dist()
-    return _Fit(topic_word, _normalise_rows(theta), transform)
+    return _Fit(topic_word, _normalise_rows(theta), _PTTransform(model, index, k, params.get("infer_iterations", 50)))
+
+
+class _PTTransform:
+    """Inference with a fitted tomotopy PTModel; pickles through the model's own byte form."""
+
+    def __init__(self, model: Any, index: dict[str, int], k: int, iterations: int):
+        self.model, self.index, self.k, self.iterations = model, index, k, iterations
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "model": self.model.saves(full=True)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        import tomotopy as tp
+
+        self.__dict__.update(state, model=tp.PTModel.loads(state["model"]))
+
+    def __call__(self, toks, cnt) -> np.ndarray:
+        import tomotopy as tp
+
+        theta = np.zeros((len(toks), self.k))
+        docs, rows = [], []
+        for i, d in enumerate(toks):
+            words = [w for w in d if w in self.index]
+            if words:
+                docs.append(self.model.make_doc(words))
+                rows.append(i)
+        if docs:
+            dist, _ = self.model.infer(docs, iterations=self.iterations, workers=1, parallel=tp.ParallelScheme.NONE)
+            for i, doc in zip(rows, dist):
+                theta[i] = np.asarray(doc)
+        return _normalise_rows(theta)
 
 
 _BACKENDS = {"nmf": _fit_nmf, "lda": _fit_lda, "btm": _fit_btm, "pt": _fit_pt}
@@ -422,46 +427,6 @@ _BACKENDS = {"nmf": _fit_nmf, "lda": _fit_lda, "btm": _fit_btm, "pt": _fit_pt}
 # ---------------------------------------------------------------------------
 # Taxonomy labels
 # ---------------------------------------------------------------------------
-
-
-def load_taxonomy(path=None) -> dict[str, dict[str, list[str]]]:
-    """Seed terms per category: ``{"problem": {id: [terms]}, "measure": {id: [terms]}}``.
-
-    Reads ``gxnlp/genre/data/taxonomy.json`` (or ``path``); returns empty mappings when it is absent.
-    Accepts either ``{"problems": [{"id", "seeds"|"seed_terms"|"terms"|"keywords"}...], "measures": [...]}``
-    or the same keyed by id.
-    """
-    from pathlib import Path
-
-    p = Path(path) if path is not None else _data_path("taxonomy.json")
-    out: dict[str, dict[str, list[str]]] = {"problem": {}, "measure": {}}
-    if p is None or not Path(str(p)).is_file():
-        return out
-    data = json.loads(Path(str(p)).read_text(encoding="utf-8"))
-    for kind, keys in (("problem", ("problems", "problem")), ("measure", ("measures", "measure"))):
-        block = next((data[k] for k in keys if isinstance(data, dict) and k in data), None)
-        if block is None:
-            continue
-        items = block.items() if isinstance(block, dict) else ((c.get("id"), c) for c in block)
-        for cid, c in items:
-            if isinstance(c, list):
-                terms = c
-            else:
-                terms = next((c[f] for f in ("seed_terms", "seeds", "terms", "keywords") if f in c), [])
-            if cid:
-                out[kind][str(cid)] = [str(t) for t in terms]
-    return out
-
-
-def _parse_seed(seed: str) -> tuple[str, float]:
-    """``"解读:3"`` -> ("解读", 3.0); ``"网站"`` -> ("网站", 1.0) (the taxonomy's seed syntax)."""
-    term, _, w = str(seed).rpartition(":")
-    if term:
-        try:
-            return term, float(w)
-        except ValueError:
-            pass
-    return str(seed), 1.0
 
 
 def _seed_categories(texts: Sequence[str], kind: str | None) -> np.ndarray | None:
@@ -489,7 +454,7 @@ def category_overlap(topic_word: np.ndarray, vocab: Sequence[str], seeds: dict[s
     tw = _normalise_rows(topic_word)
     cols = {}
     for cid, terms in seeds.items():
-        parsed = [_parse_seed(t) for t in terms if t]
+        parsed = [parse_seed(t) for t in terms if t]
         weight = np.array([max((wt for t, wt in parsed if t and (t in w or (len(w) > 1 and w in t))), default=0.0)
                            for w in vocab])
         cols[cid] = tw @ weight
@@ -545,7 +510,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         k_range: tuple[int, int] = (4, 16),
         k_step: int = 1,
         seeds: Sequence[int] = (0, 1, 2),
-        random_state: int = 0,
+        random_state: int = DEFAULT_SEED,
         n_top: int = 8,
         subsample: float = 0.8,
         min_npmi: float = 0.0,
@@ -698,7 +663,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             if progress:
                 progress(1)
             self.selection_ = pd.DataFrame(columns=["k", "coherence", "stability", "good_topics", "score"])
-        self._final = final
+        self.backend_fit_ = final
         self.topic_word_ = final.topic_word
         self.doc_topic_ = final.doc_topic
         self.labels_ = self._labels(final.doc_topic)
@@ -730,7 +695,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         seeds = self.taxonomy
         statement_cats = None
         if seeds is None:
-            seeds = load_taxonomy().get(self.kind or "", {})
+            seeds = seed_terms(self.kind) if self.kind in KINDS else {}
             statement_cats = _seed_categories(texts, self.kind)
         overlap = category_overlap(self.topic_word_, self.vocabulary_, seeds)
         labels = self.labels_
@@ -779,7 +744,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         toks = (self.tokenizer or tokenize)([str(t) for t in texts])
         cnt = self.vectorizer_.transform(toks).tocsr()
         with threadpool_limits(limits=1):
-            return self._final.transform(toks, cnt)
+            return self.backend_fit_.transform(toks, cnt)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Most probable topic of each statement (-1 when it has no known term)."""
@@ -888,6 +853,5 @@ __all__ = [
     "topic_agreement",
     "topic_matches",
     "typical_examples",
-    "load_taxonomy",
     "category_overlap",
 ]

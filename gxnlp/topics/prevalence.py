@@ -4,95 +4,23 @@ Shares are of statements: the share of topic t in a group is (statements of the 
 assigned to t) / (all statements of those reports). Intervals are percentile bootstrap
 intervals that resample *reports* (the sampling unit; a report's statements move together).
 
-Example
--------
->>> agency_type("某县人民政府办公室"), agency_type("某镇人民政府"), agency_type("某高新区管委会")
-('政府办', '乡镇/街道', '开发区')
->>> agency_type("某市教育局")
-'部门'
+Agency type and level come from :mod:`gxnlp.structure.agency` (the dataset stores them; prevalence
+infers them only for frames that lack them).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-AGENCY_TYPES: tuple[str, ...] = ("政府办", "部门", "乡镇/街道", "开发区")
-
-_ZONE = re.compile(r"开发区|高新区|园区|管委会|管理委员会|实验区|保税区|试验区")
-_TOWN = re.compile(r"(?:镇|(?<!城)乡|街道|苏木)(?:人民政府|政府|办事处|党委|党工委)?(?:办公室)?$|街道办事处")
-_OFFICE = re.compile(r"政府办|办公[室厅]$|人民政府$")
-
-
-def agency_type(name: str | None) -> str | None:
-    """政府办 / 乡镇/街道 / 开发区 / 部门, inferred from an agency's name (None if no name).
-
-    Zones first (a 管委会 may have a 办公室), then townships (镇/乡/街道 as the agency's own
-    unit, so 住房和城乡建设局 stays a department), then government offices and governments.
-    """
-    if not name:
-        return None
-    name = re.sub(r"\s+", "", name)
-    if _ZONE.search(name):
-        return "开发区"
-    if _TOWN.search(name):
-        return "乡镇/街道"
-    if _OFFICE.search(name):
-        return "政府办"
-    return "部门"
-
-
-#: One administrative unit: 1–8 characters then a unit suffix, avoiding 城乡, 城市, 市场, zones.
-_UNIT = re.compile(
-    r"[\u4e00-\u9fff]{1,8}?(?:自治区|省|自治州|地区|(?<!城)市(?!场)|州|盟|自治县|县|旗|"
-    r"(?<!发|新|业|园|验|税)区|镇|(?<!城)乡|街道|苏木)"
-)
-_UNIT_LEVEL = {"省": "省", "自治区": "省", "市": "市", "州": "市", "盟": "市", "地区": "市", "自治州": "市",
-               "县": "县", "自治县": "县", "旗": "县", "区": "县", "镇": "乡镇", "乡": "乡镇", "街道": "乡镇", "苏木": "乡镇"}
-
-
-def agency_level(name: str | None) -> str | None:
-    """国家 / 省 / 市 / 县 / 乡镇 from the most local administrative unit leading the name (heuristic;
-    a county-level city named alone, e.g. 醴陵市, reads as 市).
-
-    >>> [agency_level(n) for n in ("山东省人民政府办公厅", "淄博市教育局", "淄博市张店区财政局",
-    ...                            "攸县住房和城乡建设局", "张店区某镇人民政府", "国务院办公厅", "徐州市邳州市卫生健康局")]
-    ['省', '市', '县', '县', '乡镇', '国家', '县']
-    """
-    if not name:
-        return None
-    name = re.sub(r"\s+", "", name)
-    if re.match(r"^(?:国务院|国家|中华人民共和国)", name):
-        return "国家"
-    pos, level = 0, None
-    while m := _UNIT.match(name, pos):
-        end = m.end()
-        if name[end:end + 1] in ("县", "市", "区", "旗") and name[end:end + 2] != "市场":
-            end += 1  # 金乡县, 苏州市: the unit character belonged to the name
-        unit = next(u for u in sorted(_UNIT_LEVEL, key=len, reverse=True) if name[:end].endswith(u))
-        # a 市 under a 市/州 (徐州市邳州市) is a county-level city
-        level = "县" if _UNIT_LEVEL[unit] == "市" and level == "市" else _UNIT_LEVEL[unit]
-        pos = end
-    return level
-
-
-def _level_with_region(agency: str | None, county: str | None = None, city: str | None = None) -> str | None:
-    """:func:`agency_level`, corrected by the report's region (from the gazetteer): an agency named
-    after its county-level city (永康市…) is at county level; a body whose name has no unit (a
-    development zone) takes the level of the most local division of its region."""
-    level = agency_level(agency)
-    has = lambda v: isinstance(v, str) and bool(v)  # noqa: E731
-    if level == "市" and has(county) and agency and county in agency:
-        return "县"
-    if level is None and agency:
-        return "县" if has(county) else "市" if has(city) else None
-    return level
+from ..genre.agencies import AGENCY_TYPES
+from ..structure.agency import agency_level, agency_type, level_with_region
+from ..model import DEFAULT_SEED
 
 
 def bootstrap_shares(
-    counts: np.ndarray, n_boot: int = 500, ci: float = 0.95, seed: int = 0
+    counts: np.ndarray, n_boot: int = 500, ci: float = 0.95, seed: int = DEFAULT_SEED
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Share of each topic in a (reports x topics) count matrix, with bootstrap bounds.
 
@@ -131,7 +59,7 @@ def prevalence(
     by: str | Sequence[str],
     n_boot: int = 500,
     ci: float = 0.95,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Topic shares per group of reports with bootstrap intervals.
 
@@ -171,7 +99,7 @@ def prevalence_contrast(
     b: Sequence[str],
     n_boot: int = 1000,
     ci: float = 0.95,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """Difference of topic shares between two sets of groups (b minus a), with a bootstrap interval
     that resamples reports within each side independently.
@@ -284,7 +212,7 @@ def report_frame(reports: pd.DataFrame, cells: pd.DataFrame | None = None) -> pd
     if "level" not in r or r["level"].isna().all():
         county = r["county"] if "county" in r else pd.Series(None, index=r.index)
         city = r["city"] if "city" in r else pd.Series(None, index=r.index)
-        r["level"] = [_level_with_region(a, c, ci) for a, c, ci in zip(r["agency"], county, city)]
+        r["level"] = [level_with_region(a, c, ci) for a, c, ci in zip(r["agency"], county, city)]
     if cells is not None and len(cells):
         tot = table_totals(cells)
         r = r.drop(columns=[c for c in tot.columns if c != "report_id" and c in r.columns]).merge(tot, on="report_id", how="left")
@@ -304,8 +232,6 @@ REPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
-
-
 #: The groupings the CLI reports, in order.
 GROUPINGS: tuple[str, ...] = ("agency_type", "level", "province", "year", "requests_band", "s4_band")
 
@@ -315,7 +241,7 @@ def prevalence_all(
     reports: pd.DataFrame,
     groupings: Sequence[str] = GROUPINGS,
     n_boot: int = 500,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """:func:`prevalence` for several groupings stacked: kind, by, group, topic, share, low, high, ...
 

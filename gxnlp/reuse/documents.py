@@ -1,0 +1,145 @@
+"""The documents of reuse detection: the input record (:class:`ReuseDoc`), who wrote it and when,
+and the one per-document record the detector fills stage by stage (:class:`DocumentState`).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..genre.agencies import RE_GOVERNMENT_SUFFIX
+from ..model import NARRATIVE_SECTIONS
+from .boilerplate import PhraseLexicon, StockPhraseMiner
+from .text import ReuseText, shingle_hashes
+
+
+@dataclass
+class ReuseDoc:
+    """The plain record reuse detection needs: an id, the narrative text and metadata."""
+
+    report_id: str
+    text: str
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None
+    source: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_report(cls, report: Any, sections: tuple[str, ...] = NARRATIVE_SECTIONS) -> ReuseDoc:
+        """Build from a :class:`gxnlp.model.Report` (its narrative sections joined)."""
+        text = "\n".join(report.sections.get(k) or "" for k in sections).strip()
+        return cls(
+            report_id=report.report_id,
+            text=text,
+            agency=report.agency,
+            year=report.year,
+            published=report.published,
+            source=report.source,
+            meta={"template": getattr(report, "template", None), "region": getattr(report, "region", None)},
+        )
+
+
+def _date_key(doc: ReuseDoc) -> tuple:
+    """Sort key of publication: published date if known, else the report year (+1: reports appear next year)."""
+    if doc.published:
+        return (str(doc.published)[:10],)
+    if doc.year:
+        return (f"{int(doc.year) + 1:04d}",)
+    return ()
+
+
+def likely_source(a: ReuseDoc, b: ReuseDoc) -> str | None:
+    """The report_id of the earlier of two reports (publication date, else report year), or None."""
+    ka, kb = _date_key(a), _date_key(b)
+    if ka and kb and ka != kb:
+        return a.report_id if ka < kb else b.report_id
+    if a.year and b.year and a.year != b.year:
+        return a.report_id if a.year < b.year else b.report_id
+    return None
+
+
+def agency_key(agency: str | None) -> str | None:
+    """The agency name compared for ``self`` vs ``cross`` reuse: spaces and the trailing
+    government / committee / general-office suffix removed, so ``平潭综合实验区管委会`` and
+    ``平潭综合实验区`` are one agency (a government's report is written by its office).
+
+    >>> agency_key("平潭综合实验区管委会"), agency_key("张店区人民政府"), agency_key("某县教育局")
+    ('平潭综合实验区', '张店区', '某县教育局')
+    """
+    if not agency:
+        return None
+    a = re.sub(r"\s+", "", agency)
+    return RE_GOVERNMENT_SUFFIX.sub("", a) or a
+
+
+def region_key(doc: ReuseDoc) -> tuple | None:
+    """(province, city, county) of a report when its county or city is known, else None."""
+    r = (doc.meta or {}).get("region") or {}
+    if not isinstance(r, dict) or not (r.get("county") or r.get("city")):
+        return None
+    return (r.get("province"), r.get("city"), r.get("county"))
+
+
+def doc_agency_key(doc: ReuseDoc) -> str:
+    """:func:`agency_key` of a document's agency; an unnamed agency is its own (``?report_id``)."""
+    return agency_key(doc.agency) or f"?{doc.report_id}"
+
+
+@dataclass
+class DocumentState:
+    """Everything reuse detection holds about one document: one record, filled stage by stage.
+
+    :func:`prepare_documents` sets the text and the template / seed-stock masks;
+    :func:`gxnlp.reuse.boilerplate.apply_stock` the mined stock (``stock_mask``, ``mask``);
+    :class:`gxnlp.reuse.verify.PairVerifier` the per-sentence inputs of alignment
+    (``residuals``, ``stock_flags``, ``narrative_chars``, ``sentence_logp``).
+    """
+
+    doc: ReuseDoc
+    text: ReuseText
+    #: :func:`doc_agency_key`: who wrote it, for self vs cross reuse and stock counting
+    agency: str
+    #: characters of ``text.norm`` inside mandated template text
+    template_mask: np.ndarray
+    #: characters inside a phrase of the shipped stock list (outside the template)
+    seed_mask: np.ndarray
+    #: all stock characters (seed list and mined), outside the template
+    stock_mask: np.ndarray | None = None
+    #: template or stock: left out of the LSH signatures
+    mask: np.ndarray | None = None
+    #: per sentence: its normalised characters outside the template
+    residuals: list[str] | None = None
+    #: per sentence: which residual characters are stock
+    stock_flags: list[np.ndarray] | None = None
+    #: normalised characters outside the template
+    narrative_chars: int = 0
+    #: per sentence: log of the share of agencies that use it
+    sentence_logp: np.ndarray | None = None
+
+    @property
+    def region(self) -> tuple | None:
+        return region_key(self.doc)
+
+
+def prepare_documents(docs: Iterable[ReuseDoc], template: PhraseLexicon, stock_seed: PhraseLexicon,
+                      miner: StockPhraseMiner) -> list[DocumentState]:
+    """Pass 1 (streaming): normalise, mask template and seed stock, count stock n-grams by agency
+    in ``miner``. A report id given twice is kept once."""
+    states: list[DocumentState] = []
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.report_id in seen:
+            continue  # the same file given twice
+        seen.add(doc.report_id)
+        t = ReuseText.from_text(doc.text or "")
+        t.offsets = t.offsets.astype(np.int32)
+        tm = template.mask(t.norm)
+        sm = stock_seed.mask(t.norm) & ~tm
+        agency = doc_agency_key(doc)
+        miner.partial_fit(shingle_hashes(t.norm, miner.ngram), agency)
+        states.append(DocumentState(doc, t, agency, tm, sm))
+    return states

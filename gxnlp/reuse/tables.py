@@ -1,0 +1,217 @@
+"""The outputs of reuse detection as tidy tables: pairs, per-report shares, clusters, stock phrases.
+
+Each is a function of the documents (:class:`gxnlp.reuse.documents.DocumentState`) and the kept
+pairs' passages, so each can be built and tested alone.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from .align import Passage
+from .boilerplate import PhraseLexicon, StockRun
+from .documents import DocumentState, likely_source
+
+Passages = dict[tuple[int, int], list[Passage]]
+
+SHARE_COLUMNS = ["report_id", "source", "agency", "year", "published", "text_chars", "template_chars", "stock_chars",
+                 "narrative_chars", "copied_chars", "copied_share", "self_chars", "self_share", "cross_chars",
+                 "cross_share", "from_earlier_chars", "from_earlier_share", "self_partners", "cross_partners",
+                 "likely_sources"]
+PAIR_COLUMNS = ["a_index", "b_index", "a_report_id", "b_report_id", "a_source", "b_source", "a_agency", "b_agency",
+                "a_year", "b_year", "kind", "copied_chars", "rare_chars", "a_copied_chars", "b_copied_chars", "a_share",
+                "b_share", "similarity", "source_report_id", "n_passages", "passages"]
+CLUSTER_COLUMNS = ["cluster_id", "size", "kind", "report_ids", "agencies", "years", "medoid_report_id",
+                   "model_text", "copied_chars"]
+STOCK_COLUMNS = ["phrase", "normalised", "origin", "n_reports", "n_agencies"]
+
+
+def _kind(a: DocumentState, b: DocumentState) -> str:
+    return "self" if a.agency == b.agency else "cross"
+
+
+def pairs_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
+    """One row per kept pair, with its passages."""
+    rows = []
+    for (i, j), ps in sorted(passages.items()):
+        sa, sb = states[i], states[j]
+        a, b = sa.doc, sb.doc
+        ac, bc = sum(p.a_chars for p in ps), sum(p.b_chars for p in ps)
+        rows.append({
+            "a_index": i, "b_index": j,
+            "a_report_id": a.report_id, "b_report_id": b.report_id,
+            "a_source": a.source, "b_source": b.source,
+            "a_agency": a.agency, "b_agency": b.agency, "a_year": a.year, "b_year": b.year,
+            "kind": _kind(sa, sb),
+            "copied_chars": min(ac, bc),
+            "rare_chars": min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps)),
+            "a_copied_chars": ac, "b_copied_chars": bc,
+            "a_share": round(ac / max(1, sa.narrative_chars), 4),
+            "b_share": round(bc / max(1, sb.narrative_chars), 4),
+            "similarity": round(sum(p.similarity * p.a_chars for p in ps) / max(1, ac), 4),
+            "source_report_id": likely_source(a, b),
+            "n_passages": len(ps),
+            "passages": [
+                {"a_text": sa.text.text[p.a_span[0]:p.a_span[1]],
+                 "b_text": sb.text.text[p.b_span[0]:p.b_span[1]],
+                 "a_start": p.a_span[0], "a_end": p.a_span[1], "b_start": p.b_span[0], "b_end": p.b_span[1],
+                 "a_chars": p.a_chars, "b_chars": p.b_chars, "similarity": p.similarity}
+                for p in ps
+            ],
+        })
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
+    """One row per report: how much of its narrative is copied (self / cross / from an earlier report)."""
+    n = len(states)
+    copied = [defaultdict(set) for _ in range(n)]  # kind -> matched sentence indices
+    partners = [defaultdict(set) for _ in range(n)]
+    for (i, j), ps in passages.items():
+        kind = _kind(states[i], states[j])
+        src = likely_source(states[i].doc, states[j].doc)
+        for p in ps:
+            for s in p.a_matched:
+                copied[i][kind].add(s)
+                if src == states[j].doc.report_id:
+                    copied[i]["from_earlier"].add(s)
+            for s in p.b_matched:
+                copied[j][kind].add(s)
+                if src == states[i].doc.report_id:
+                    copied[j]["from_earlier"].add(s)
+        partners[i][kind].add(j)
+        partners[j][kind].add(i)
+        if src == states[j].doc.report_id:
+            partners[i]["sources"].add(j)
+        elif src == states[i].doc.report_id:
+            partners[j]["sources"].add(i)
+    rows = []
+    for i, st in enumerate(states):
+        doc, res, nchar = st.doc, st.residuals, st.narrative_chars
+
+        def chars(sents: set[int]) -> int:
+            return sum(len(res[s]) for s in sents)
+
+        allc = chars(copied[i]["self"] | copied[i]["cross"])
+        row = {
+            "report_id": doc.report_id, "source": doc.source, "agency": doc.agency, "year": doc.year,
+            "published": doc.published,
+            "text_chars": len(st.text.norm),
+            "template_chars": int(st.template_mask.sum()),
+            "stock_chars": int(st.stock_mask.sum()),
+            "narrative_chars": nchar,
+            "copied_chars": allc,
+            "copied_share": round(allc / nchar, 4) if nchar else 0.0,
+        }
+        for kind in ("self", "cross", "from_earlier"):
+            c = chars(copied[i][kind])
+            row[f"{kind}_chars"] = c
+            row[f"{kind}_share"] = round(c / nchar, 4) if nchar else 0.0
+        row["self_partners"] = sorted(states[k].doc.report_id for k in partners[i]["self"])
+        row["cross_partners"] = sorted(states[k].doc.report_id for k in partners[i]["cross"])
+        row["likely_sources"] = sorted(states[k].doc.report_id for k in partners[i]["sources"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+
+
+def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
+    """Groups of reports connected by kept pairs, each with its medoid and the model text they share."""
+    n = len(states)
+    if not passages or n == 0:
+        return pd.DataFrame(columns=CLUSTER_COLUMNS)
+    ij = np.array(list(passages), dtype=np.int64)
+    g = coo_matrix((np.ones(len(ij)), (ij[:, 0], ij[:, 1])), shape=(n, n))
+    _, labels = connected_components(g, directed=False)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, lab in enumerate(labels):
+        members[lab].append(i)
+    groups = sorted((m for m in members.values() if len(m) > 1), key=lambda m: (-len(m), m[0]))
+    rows = []
+    for cid, mem in enumerate(groups):
+        weight = defaultdict(int)
+        support: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for (i, j), ps in passages.items():
+            if labels[i] != labels[mem[0]]:
+                continue
+            c = sum(p.a_chars for p in ps)
+            weight[i] += c
+            weight[j] += c
+            for p in ps:
+                for s in p.a_matched:
+                    support[i][s].add(j)
+                for s in p.b_matched:
+                    support[j][s].add(i)
+        medoid = max(mem, key=lambda k: (weight[k], -k))
+        need = max(1, math.ceil((len(mem) - 1) / 2))
+        t = states[medoid].text
+        sents = sorted(s for s, who in support[medoid].items() if len(who) >= need)
+        if not sents:  # a chain (each report copies the previous one): what the medoid shares at all
+            sents = sorted(support[medoid])
+        model = "".join(t.text[t.sentences[s].start:t.sentences[s].end] + ("" if t.text[t.sentences[s].end - 1:t.sentences[s].end] in "。；！？" else "。") for s in sents)
+        agencies = sorted({states[k].doc.agency or "" for k in mem})
+        rows.append({
+            "cluster_id": cid, "size": len(mem),
+            "kind": "self" if len({states[k].agency for k in mem}) == 1 else "cross",
+            "report_ids": [states[k].doc.report_id for k in mem],
+            "agencies": agencies,
+            "years": sorted({states[k].doc.year for k in mem if states[k].doc.year}),
+            "medoid_report_id": states[medoid].doc.report_id,
+            "model_text": model,
+            "copied_chars": sum(len(states[medoid].residuals[s]) for s in sents),
+        })
+    return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
+
+
+def stock_table(states: list[DocumentState], runs: dict[str, StockRun], threshold: int, min_chars: int,
+                stock_seed: PhraseLexicon) -> pd.DataFrame:
+    """Stock phrases: mined runs used by at least ``threshold`` agencies, then the shipped seed phrases found."""
+    rows = []
+    for key, run in runs.items():
+        if len(run.agencies) >= threshold and len(key) >= min_chars:
+            rows.append({"phrase": run.example.strip(), "normalised": key, "origin": "mined",
+                         "n_reports": len(run.reports), "n_agencies": len(run.agencies)})
+    rows.sort(key=lambda r: (-r["n_agencies"], -r["n_reports"], r["normalised"]))
+    seed_counts: dict[str, list] = {}
+    for i, s in enumerate(states):
+        for ph in stock_seed.find(s.text.norm):
+            rec = seed_counts.setdefault(ph, [set(), set()])
+            rec[0].add(i)
+            rec[1].add(s.agency)
+    for ph, (reps, ags) in sorted(seed_counts.items(), key=lambda kv: (-len(kv[1][1]), kv[0])):
+        rows.append({"phrase": ph, "normalised": ph, "origin": "seed", "n_reports": len(reps), "n_agencies": len(ags)})
+    return pd.DataFrame(rows, columns=STOCK_COLUMNS)
+
+
+def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: dict[str, StockRun], min_chars: int,
+                      template: PhraseLexicon, stock_seed: PhraseLexicon) -> Iterable[dict]:
+    """Pairs that share only template or stock text (``kind`` ``template`` or ``stock``; passages =
+    the shared phrases). Grows with the square of the corpus: for small corpora."""
+    have = set(passages)
+    phrases = []
+    for i, s in enumerate(states):
+        tpl = template.find(s.text.norm)
+        stk = stock_seed.find(s.text.norm)
+        mined = {k for k, run in runs.items() if i in run.reports and len(k) >= min_chars}
+        phrases.append((tpl, stk | mined))
+    for i in range(len(states)):
+        for j in range(i + 1, len(states)):
+            if (i, j) in have:
+                continue
+            tpl = phrases[i][0] & phrases[j][0]
+            stk = phrases[i][1] & phrases[j][1]
+            if not tpl and not stk:
+                continue
+            a, b = states[i].doc, states[j].doc
+            yield {
+                "a_source": a.source, "b_source": b.source, "a_report_id": a.report_id,
+                "b_report_id": b.report_id, "kind": "stock" if stk else "template",
+                "copied_chars": 0, "a_share": 0.0, "b_share": 0.0, "source_report_id": None,
+                "passages": [{"a_text": p, "b_text": p, "similarity": 1.0, "kind": k}
+                             for k, ps in (("template", tpl), ("stock", stk)) for p in sorted(ps)],
+            }

@@ -1,0 +1,134 @@
+"""Verification of candidate pairs: align their sentences and keep the pairs that share copied narrative.
+
+:class:`PairVerifier` prepares each document's alignment inputs once (residual sentences, stock
+flags, narrative length, the agency share of each sentence) and decides pair by pair.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .align import Passage, align, residuals, stock_flags
+from .boilerplate import StockPhraseMiner
+from .documents import DocumentState
+from .text import shingle_hashes
+
+
+@dataclass
+class Verdicts:
+    """What verification decided: the kept pairs' passages, the rejected pairs' ``(rare_chars, share)``,
+    and ``(rare_chars, share, surprisal)`` of every aligned candidate."""
+
+    passages: dict[tuple[int, int], list[Passage]] = field(default_factory=dict)
+    rejected: dict[tuple[int, int], tuple[int, float]] = field(default_factory=dict)
+    scores: dict[tuple[int, int], tuple[int, float, float]] = field(default_factory=dict)
+
+
+class PairVerifier:
+    """Decide candidate pairs of ``states`` (documents with their masks set).
+
+    A pair is kept when the copied text outside stock phrases reaches ``min_copied_chars``
+    or the copied share of *both* narratives reaches ``min_share`` — ``min_share_self`` for
+    two reports of the same agency (reusing one's own text is the common case) and
+    ``min_share_sibling`` for two agencies of one county (or city) in the same report
+    year (departments filling in one model report) *and* the matched sentences are
+    improbable together by chance: the sum over matched sentence pairs of ``-log`` the share
+    of agencies using the more common sentence (agency document frequency at sentence level,
+    :meth:`sentence_logp`) reaches ``chance_bits = log(n_pairs / max_chance_pairs)``, ``n_pairs``
+    being the number of report pairs of the corpus. Phrase-bank sentences that every tenth agency
+    writes cannot make a pair by their number alone, and the rule depends on the corpus size,
+    not on which pairs were aligned, so the LSH path and the all-pairs baseline agree.
+    """
+
+    def __init__(self, states: list[DocumentState], miner: StockPhraseMiner, *, min_similarity: float,
+                 min_sentence: int, min_passage: int, min_copied_chars: int, min_share: float,
+                 min_share_self: float, min_share_sibling: float, max_chance_pairs: float | None,
+                 stock_min_agencies: int, stock_df: float):
+        self.states = states
+        self.miner = miner
+        self.min_similarity = min_similarity
+        self.min_sentence = min_sentence
+        self.min_passage = min_passage
+        self.min_copied_chars = min_copied_chars
+        self.min_share = min_share
+        self.min_share_self = min_share_self
+        self.min_share_sibling = min_share_sibling
+        self.max_chance_pairs = max_chance_pairs
+        # a small corpus cannot show that a sentence is common: the share is taken over at least
+        # the number of agencies stock mining needs (stock_min_agencies / stock_df, 200 by default)
+        self.n_agencies = max(1, miner.n_agencies, math.ceil(stock_min_agencies / max(stock_df, 1e-9)))
+        for s in states:
+            # sentences are matched on their text outside the template; stock phrases inside
+            # them are counted apart ("rare" characters = outside template and stock)
+            s.residuals = residuals(s.text, s.template_mask)
+            s.stock_flags = stock_flags(s.text, s.template_mask, s.stock_mask)
+            s.narrative_chars = int((~s.template_mask).sum())
+            s.sentence_logp = self.sentence_logp(s)
+        n = len(states)
+        self.chance_bits = (math.log(max(1, n * (n - 1) // 2) / max_chance_pairs)
+                            if max_chance_pairs is not None else 0.0)
+
+    def sentence_logp(self, s: DocumentState) -> np.ndarray:
+        """Per sentence, ``log`` of the share of agencies that use it (agency document frequency
+        at sentence level): the median agency count of its stock n-grams outside the template,
+        over :attr:`n_agencies`. A sentence of one agency's own gives ``log(1 / n_agencies)``; a
+        phrase-bank sentence every fifth agency writes ``log(0.2)``; a sentence with no whole
+        shingle outside the template (a heading) ``0`` (no evidence)."""
+        t, template, n = s.text, s.template_mask, self.miner.ngram
+        h = shingle_hashes(t.norm, n)
+        out = np.zeros(len(t.sentences))
+        if len(h) == 0:
+            return out
+        bad = np.zeros(len(h), dtype=bool)
+        for k in range(n):
+            bad |= template[k : k + len(h)]
+        df = self.miner.agency_df(h)
+        for k, sent in enumerate(t.sentences):
+            lo, hi = sent.nstart, min(sent.nend - n + 1, len(h))
+            d = df[lo:hi][~bad[lo:hi]] if hi > lo else df[:0]  # a heading shorter than a shingle: no evidence
+            if len(d):
+                out[k] = math.log(max(1.0, float(np.median(d))) / self.n_agencies)
+        return out
+
+    def surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
+        """Evidence of copying in the aligned sentences: the sum over matched sentence pairs of
+        ``-log`` the agency share of the more common sentence of the two — ``-log`` of the
+        chance that an unrelated report holds them all (sentences taken as independent)."""
+        la, lb = self.states[i].sentence_logp, self.states[j].sentence_logp
+        return float(sum(-max(la[x], lb[y]) for p in ps for x, y in zip(p.a_matched, p.b_matched)))
+
+    def required_share(self, a: DocumentState, b: DocumentState) -> float:
+        if a.agency == b.agency:
+            return self.min_share_self
+        if a.doc.year == b.doc.year and a.region is not None and a.region == b.region:
+            return self.min_share_sibling
+        return self.min_share
+
+    def verify(self, candidates: Iterable[tuple[int, int]]) -> Verdicts:
+        """Align candidate pairs (document indices ``i < j``) and decide each."""
+        out = Verdicts()
+        for i, j in candidates:
+            a, b = self.states[i], self.states[j]
+            ps = align(a.text, b.text, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
+                       min_passage=self.min_passage, a_res=a.residuals, b_res=b.residuals,
+                       a_stock=a.stock_flags, b_stock=b.stock_flags)
+            if not ps:
+                continue
+            rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
+            surprisal = self.surprisal(i, j, ps)
+            share = min(sum(p.a_chars for p in ps) / max(1, a.narrative_chars),
+                        sum(p.b_chars for p in ps) / max(1, b.narrative_chars))
+            out.scores[(i, j)] = (rare, round(share, 4), round(surprisal, 2))
+            # own (non-stock) copied text is evidence by itself; a share of common sentences
+            # only when they are improbable together by chance
+            ok = rare >= self.min_copied_chars or (
+                share >= self.required_share(a, b)
+                and (self.max_chance_pairs is None or surprisal >= self.chance_bits))
+            if ok:
+                out.passages[(i, j)] = ps
+            else:
+                out.rejected[(i, j)] = (rare, round(share, 4))
+        return out

@@ -1,0 +1,94 @@
+"""Sentences and enumeration markers of Chinese narrative: the package's one sentence splitter.
+
+Light (no spaCy): reuse detection and statement extraction call it directly; the spaCy component
+``gxnlp_sentences`` (:mod:`gxnlp.text.segment`) sets sentence starts from it.
+
+>>> text = "存在的问题：一是依申请公开办理不规范；二是政务新媒体更新不及时。"
+>>> [text[a:b] for a, b in sentence_bounds(text)]
+['存在的问题：', '一是依申请公开办理不规范；', '二是政务新媒体更新不及时。']
+>>> marker_value("二是"), marker_value("（3）"), marker_value("十二、")
+(2, 3, 12)
+"""
+from __future__ import annotations
+
+import re
+
+from ..genre.numerals import CN_ORDINALS, cn_to_int
+
+CN_NUM = CN_ORDINALS
+#: Enumeration markers, longest alternatives first; group ``style`` names the numbering scheme.
+ENUM_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("shi", rf"(?:其)?[{CN_NUM}]{{1,3}}是(?=[^是])"),          # 一是 / 二是
+    ("paren_cn", rf"[（(][{CN_NUM}]{{1,3}}[）)]"),              # （一）
+    ("paren_num", r"[（(]\d{1,2}[）)]"),                         # （1）
+    ("num_dot", r"(?<![\d.])\d{1,2}(?:[.．、](?!\d)|\s*[)）])"),  # 1. / 1、 / 1)
+    ("cn_dun", rf"[{CN_NUM}]{{1,3}}、"),                       # 一、
+    ("circled", r"[①②③④⑤⑥⑦⑧⑨⑩]"),
+    ("ordinal", rf"第[{CN_NUM}]{{1,3}}[，,、]"),                 # 第一，
+)
+ENUM_RE = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in ENUM_PATTERNS))
+#: Where an enumeration marker may start a new unit: text start, after punctuation or whitespace.
+ENUM_LEFT = set("。；;！!？?：:，,\n \t\u3000\xa0\u200b”\"")
+TERMINATORS = "。！？；!?;"
+#: Heading words a marker may follow with no punctuation between (``（二）改进措施一是…``).
+_HEAD_END = re.compile(r"(?:问题|措施|情况|不足|如下|方面|举措|打算)$")
+#: Whitespace trimmed off a sentence.
+WS = " \t\n\r\u3000\xa0\u200b"
+CLOSERS = "”’」』）)\""
+
+
+def marker_value(marker: str) -> int | None:
+    """The ordinal of an enumeration marker: ``二是`` -> 2, ``（3）`` -> 3, ``①`` -> 1."""
+    m = re.search(r"\d+", marker)
+    if m:
+        return int(m.group())
+    if marker and marker[0] in "①②③④⑤⑥⑦⑧⑨⑩":
+        return "①②③④⑤⑥⑦⑧⑨⑩".index(marker[0]) + 1
+    cn = "".join(ch for ch in marker if ch in CN_NUM)
+    if not cn:
+        return None
+    value = cn_to_int(cn)
+    return value if value is not None else cn_to_int(cn[0])  # 一一是: a typo, read as its first numeral
+
+
+def find_markers(text: str) -> list[tuple[int, int, str, str]]:
+    """Enumeration markers that start a unit: ``(start, end, style, marker)``.
+
+    A marker counts only at the start of the text or after punctuation/whitespace, so 统一是 or
+    2022.1 are not taken for markers.
+    """
+    out = []
+    for m in ENUM_RE.finditer(text):
+        s = m.start()
+        if s > 0 and text[s - 1] not in ENUM_LEFT and not _HEAD_END.search(text, max(0, s - 4), s):
+            continue
+        style = m.lastgroup or ""
+        out.append((s, m.end(), style, m.group()))
+    return out
+
+
+def sentence_bounds(text: str, split_enumerations: bool = True, split_newlines: bool = True,
+                    terminators: str = TERMINATORS, split_colons: bool = True,
+                    closers: str = CLOSERS) -> list[tuple[int, int]]:
+    """Character spans of sentences: after a terminator (plus closing quotes), at enumeration
+    markers, at line breaks and after a colon (a heading cue such as 存在的问题： is its own unit);
+    spans trimmed of whitespace, whitespace-only spans dropped. The one sentence splitter of the
+    package: statements and reuse call it with their own options."""
+    cuts = {0, len(text)}
+    ends = [f"[{re.escape(terminators)}][{re.escape(closers)}]*"]
+    if split_newlines:
+        ends.append("\n")
+    if split_colons:
+        ends.append("[：:]")
+    for m in re.finditer("|".join(ends), text):
+        cuts.add(m.end())
+    if split_enumerations:
+        for s, _e, _style, _m in find_markers(text):
+            cuts.add(s)
+    ordered = sorted(cuts)
+    spans = []
+    for a, b in zip(ordered, ordered[1:]):
+        seg = text[a:b]
+        if seg.strip(WS):
+            spans.append((a + len(seg) - len(seg.lstrip(WS)), b - (len(seg) - len(seg.rstrip(WS)))))
+    return spans
