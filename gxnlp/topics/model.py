@@ -571,9 +571,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
             rows = np.sort(np.random.RandomState([self.random_state, 104729]).choice(n, self.fit_size, replace=False))
             sample_ids = [report_ids[i] for i in rows] if report_ids is not None else None
             self._fit([texts[i] for i in rows], sample_ids, progress, describe=False)
-            theta = np.vstack([self._final.transform(toks, self.vectorizer_.transform(toks).tocsr())
-                               for toks in ((self.tokenizer or tokenize)(texts[a:a + self.batch_size])
-                                            for a in range(0, n, self.batch_size))])
+            theta = np.vstack([self.transform(texts[a:a + self.batch_size]) for a in range(0, n, self.batch_size)])
             self.doc_topic_ = theta
             self.labels_ = self._labels(theta)
             self.topics_ = self._describe(texts, report_ids)
