@@ -33,6 +33,21 @@ class IngestError(GxnlpError):
 
 
 @dataclass
+class Grid:
+    """A table as the source lays it out: rows of cell texts, merged cells resolved.
+
+    ``kind`` says where the grid came from: ``html`` (``<table>``, rowspan/colspan filled),
+    ``docx`` (Word table), ``pdf_ruled`` (pdfplumber's table finder on ruling lines; ``None``
+    marks a position covered by a merged cell, ``""`` an empty cell) or ``pdf_words`` (rows
+    rebuilt from word positions for unruled tables). ``page`` is 1-based for PDFs.
+    """
+
+    kind: str
+    rows: list[list[str | None]]
+    page: int | None = None
+
+
+@dataclass
 class Document:
     """One ingested file: clean text plus what was learned while reading it.
 
@@ -40,6 +55,8 @@ class Document:
     digits/letters -> ASCII, web chrome stripped) with ``\\n`` line breaks. HTML tables are
     kept twice: rendered into ``text`` as ``a | b | c`` rows (so section finding and text
     extractors see them) and as resolved grids in ``html_tables`` (rowspan/colspan filled).
+    ``grids`` holds every table the file has as a grid, whatever the format (HTML, Word,
+    PDF ruled tables, PDF word rows), with its kind and page.
     """
 
     source: str
@@ -48,6 +65,7 @@ class Document:
     format: str
     encoding: str | None = None
     html_tables: list[list[list[str]]] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -102,6 +120,7 @@ __all__ = [
     "GxnlpError",
     "IngestError",
     "Document",
+    "Grid",
     "Report",
     "error_record",
     "asdict",

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from gxnlp.cli import app
 from gxnlp.genre import table_keys as K
-from gxnlp.tables.audit import FINDING_COLUMNS, check, narrative_numbers, to_frame
+from gxnlp.tables.audit import FINDING_COLUMNS, IDENTITY_RULES, check, narrative_numbers, to_frame
 
 REAL = ["seeds/000_f5cd13eb46b9e75a.txt", "seeds/001_8892f81a886242bc.txt", "seeds/002_88a498967a8a146f.txt",
         "seeds/003_186377574250ffb2.txt", "corpora/pdf/huaian_city_2024.pdf"] + [
@@ -86,7 +86,10 @@ def test_source_empty_cells_count_as_zero():
     frame = _frame(cells)
     for c in ["upheld", "corrected", "other", "pending"]:
         frame.loc[(frame.row == "review") & (frame.column == c), ["value", "raw"]] = [None, "/"]
-    assert [(f.rule, f.row, f.expected, f.found) for f in check(frame)] == [("s4_group_total", "review", 0, 2)]
+    assert [(f.rule, f.row, f.expected, f.found) for f in check(frame) if f.rule in IDENTITY_RULES] == [
+        ("s4_group_total", "review", 0, 2)]
+    blank = [f for f in check(frame) if f.rule == "cells_printed_blank"]
+    assert [(f.found, f.message) for f in blank] == [(4, "4 cells printed without a number (4 '/'); counted as 0")]
 
 
 def test_clean_synthetic_table_has_no_finding():
@@ -108,12 +111,29 @@ def test_each_rule_fires():
     }
 
 
-def test_null_cells_are_not_violations():
+def test_unread_cells_are_findings_never_silence():
+    """An unreadable cell is table_incomplete; the identities it is in are unverifiable (naming
+    the cells they need) unless the known parts already break them."""
     cells = _clean_s3()
     cells[("s3", "granted", "natural_person")] = None
     cells[("s4", "review", "upheld")] = None
-    found = {(f.rule, f.column) for f in check(_frame(cells))}
-    assert found == set()  # the identities touching the null cells cannot be checked
+    found = {(f.rule, f.table, f.row, f.column) for f in check(_frame(cells))}
+    assert found == {
+        ("table_incomplete", "s3", None, None), ("table_incomplete", "s4", None, None),
+        ("unverifiable", "s3", "granted", "total"), ("unverifiable", "s3", "total_handled", "natural_person"),
+        ("unverifiable", "s4", "review", "total"),
+    }
+    msgs = {f.rule + f.table: f.message for f in check(_frame(cells))}
+    assert "s3/granted/natural_person" in msgs["table_incompletes3"]
+    assert "needs s4/review/upheld" in msgs["unverifiables4"]
+
+
+def test_partial_identity_known_parts_exceed_total():
+    cells = _clean_s3()
+    cells[("s4", "review", "upheld")] = None
+    cells[("s4", "review", "other")] = 5          # 0 + 5 + 0 already exceeds the total 2
+    found = [(f.rule, f.row, f.expected, f.found) for f in check(_frame(cells)) if f.rule in IDENTITY_RULES]
+    assert found == [("s4_group_total", "review", ">=5", 2)]
 
 
 def test_narrative_numbers_arabic_and_chinese():
@@ -162,7 +182,9 @@ def test_cli_validate_and_tables(shared, tmp_path):
     out = tmp_path / "cells.parquet"
     res = runner.invoke(app, ["tables", str(shared / "corpora/pingtan"), "-f", "parquet", "-o", str(out), "-q", "-j", "1"])
     assert res.exit_code == 0
-    assert len(pd.read_parquet(out)) == 1396
+    got = pd.read_parquet(out)
+    assert (got["table"] != "pre2019").sum() == 1396  # the seven 2019-2025 reports
+    assert (got["table"] == "pre2019").sum() == 254   # the 2011-2018 statistics annexes: 17+16*5+15*2 rows, 2 columns
 
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
@@ -197,3 +219,42 @@ def test_identities_agree_with_the_html_tables(shared, year):
     from_html = {(f.rule, f.row, f.column, f.expected, f.found) for f in check(_frame(gold))}
     from_text = {(f.rule, f.row, f.column, f.expected, f.found) for f in check(extract(read_document(d / "page.txt")))}
     assert from_text == from_html
+
+
+def _report(sections: dict, template="2021"):
+    from gxnlp.model import SECTION_KEYS, Report
+
+    return Report(source="r.txt", report_id="r", title=None, agency=None, year=2023, published=None, region={},
+                  template=template, sections={k: sections.get(k) for k in SECTION_KEYS}, encoding=None)
+
+
+def test_report_rules_fees_and_problems():
+    from gxnlp.tables.audit import report_rules
+
+    cells = {("s3", "other_fee_unpaid", "total"): 2}
+    problems = "一是公开内容不够全面；二是政策解读形式单一。下一步将加强培训。"
+    silent = _report({"problems": problems, "other": "无。"})
+    assert [f.rule for f in report_rules(silent, cells, {"s2", "s3", "s4"})] == ["fees_unexplained"]
+    said = _report({"problems": problems, "other": "本年度收取信息处理费200元。"})
+    assert report_rules(said, cells, {"s2", "s3", "s4"}) == []
+    empty = _report({"problems": "无。", "other": "无。"})
+    assert [(f.rule, f.found) for f in report_rules(empty, {}, {"s2", "s3", "s4"})] == [("problems_section_empty", 1)]
+    missing = report_rules(_report({"problems": problems}), {}, {"s3"})
+    assert sorted((f.rule, f.table) for f in missing) == [("table_incomplete", "s2"), ("table_incomplete", "s4")]
+    assert report_rules(_report({"problems": problems}, template="pre2019"), {}, set()) == []
+
+
+def test_continuity_pairs_only_consecutive_single_reports():
+    from gxnlp.tables.continuity import agency_group, continuity_findings, series_entry
+
+    def entry(rid, year, over, fwd, agency="某县 人民政府"):
+        return series_entry(rid, f"{rid}.txt", agency, {"province": "福建省"}, year,
+                            {("s3", "carried_over", "total"): over, ("s3", "carried_forward", "total"): fwd})
+
+    series = [entry("a", 2020, 0, 3), entry("b", 2021, 3, 1), entry("c", 2022, 2, 0),   # 2022 breaks (1 -> 2)
+              entry("e", 2024, 5, 0),                                                 # 2023 missing: no pair
+              entry("f", 2021, 9, 9, agency="另一机关")]                                # another agency
+    assert [(f.report_id, f.expected, f.found) for f in continuity_findings(series)] == [("c", 1, 2)]
+    assert agency_group("某县人民政府", {"province": "福建省"}) == agency_group("某县 人民政府", {"province": "福建省"})
+    twice = series + [entry("c2", 2022, 1, 0)]  # two 2022 reports of one agency: which continues is unknown
+    assert [f.report_id for f in continuity_findings(twice)] == []

@@ -18,6 +18,7 @@ def build(
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    model: Path = typer.Option(None, "--model", help="A statement classifier written by gxnlp train (default: seed terms)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
 ) -> None:
@@ -28,6 +29,16 @@ def build(
     reports, or of an unsupported type, are skipped and recorded in the errors table; one
     summary line on stderr. A new database is removed again when the build cannot finish.
     """
+    if model is not None:
+        from ..text.classify import StatementClassifier
+
+        try:
+            StatementClassifier.load(model)
+        except (OSError, ValueError) as exc:
+            from rich.markup import escape
+
+            stderr.print(f"[red]bad model {escape(str(model))}:[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from exc
     summary = RunSummary()
     check_output_file(db)
     for target in (parquet, csv):
@@ -56,7 +67,7 @@ def build(
 
     try:
         stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              progress=counted, skipped=unsupported)
+                              progress=counted, skipped=unsupported, model=model)
     except BaseException:
         if created:  # nothing half-built is left behind
             for leftover in (db, db.with_name(db.name + ".wal")):

@@ -19,7 +19,8 @@ class StatementsFormat(str, Enum):
     table = "table"
 
 
-def statements_record(path: Path, taxonomy: str | None = None, threshold: float | None = None) -> dict[str, Any]:
+def statements_record(path: Path, taxonomy: str | None = None, threshold: float | None = None,
+                      model: str | None = None) -> dict[str, Any]:
     """One file -> ``{"source", "report_id", "statements": [...]}`` or ``{"source", "error"}``.
 
     Module-level so it runs in a process pool; failures become values.
@@ -32,7 +33,7 @@ def statements_record(path: Path, taxonomy: str | None = None, threshold: float 
         report = parse_path(path)
         sts = list(iter_statements(report))
         params = {} if threshold is None else {"threshold": threshold}
-        _classifier(taxonomy, tuple(params.items())).classify(sts)
+        _classifier(taxonomy, tuple(params.items()), model).classify(sts)
     except GxnlpError as exc:
         return error_record(str(path), exc)
     except (OSError, ValueError) as exc:
@@ -46,7 +47,7 @@ def statements_record(path: Path, taxonomy: str | None = None, threshold: float 
         "source": report.source, "report_id": report.report_id, "warnings": warnings,
         "statements": [
             {"source": s.source, "report_id": s.report_id, "kind": s.kind, "position": s.position,
-             "text": s.text, "category": s.category, "score": s.score}
+             "text": s.text, "category": s.category, "categories": s.categories, "score": s.score}
             for s in sts
         ],
     }
@@ -55,12 +56,19 @@ def statements_record(path: Path, taxonomy: str | None = None, threshold: float 
 _CLASSIFIERS: dict[tuple, Any] = {}
 
 
-def _classifier(taxonomy: str | None, params: tuple) -> Any:
+def _classifier(taxonomy: str | None, params: tuple, model: str | None = None) -> Any:
     from ..text.classify import StatementClassifier
 
-    key = (taxonomy, params)
+    key = (taxonomy, params, model)
     if key not in _CLASSIFIERS:
-        _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, params=dict(params) or None)
+        if model is not None:
+            clf = StatementClassifier.load(model)
+            for est in clf.estimators_.values():
+                if params:
+                    est.set_params(**dict(params))
+            _CLASSIFIERS[key] = clf
+        else:
+            _CLASSIFIERS[key] = StatementClassifier("seed", taxonomy=taxonomy, params=dict(params) or None)
     return _CLASSIFIERS[key]
 
 
@@ -69,7 +77,9 @@ def statements(
     format: StatementsFormat = typer.Option(StatementsFormat.jsonl, "--format", "-f",
                                             help="jsonl: one JSON object per statement; table: a readable table."),
     taxonomy: Path = typer.Option(None, "--taxonomy", help="A taxonomy JSON file (default: the shipped one)."),
-    threshold: float = typer.Option(None, "--threshold", help="Evidence below which a statement is 'other'."),
+    threshold: float = typer.Option(None, "--threshold", help="Evidence (seed model) or probability (--model) "
+                                    "below which a statement is 'other'."),
+    model: Path = typer.Option(None, "--model", help="A model directory written by gxnlp train (default: seed terms)."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
 ) -> None:
     """Split each report's problems section into problem and measure statements and classify them.
@@ -88,7 +98,13 @@ def statements(
             load_taxonomy(taxonomy)
         except (OSError, ValueError) as exc:
             fail(f"bad taxonomy {taxonomy}: {exc}")
-    func = partial(statements_record, taxonomy=str(taxonomy) if taxonomy else None, threshold=threshold)
+    if model is not None:
+        try:
+            _classifier(None, (), str(model))
+        except (OSError, ValueError) as exc:
+            fail(f"bad model {model}: {exc}")
+    func = partial(statements_record, taxonomy=str(taxonomy) if taxonomy else None, threshold=threshold,
+                   model=str(model) if model else None)
     n_statements = 0
     table = Table("file", "kind", "#", "category", "score", "text")
     for rec in track(process_map(func, files, workers=workers), len(files), "statements"):

@@ -17,12 +17,20 @@ def register(app: typer.Typer) -> None:
         n: int = typer.Option(300, "--n", min=1, help="Number of reports."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed: same n and seed give a byte-identical corpus."),
         force: bool = typer.Option(False, "--force", help="Replace OUT if it holds an earlier synthetic corpus."),
+        hard_pdf: bool = typer.Option(False, "--hard-pdf", help="Only PDFs with tables typeset as offices do "
+                                      "(ruled/unruled grids, wrapped and merged labels, typos, page breaks), in "
+                                      "agency series with planted continuity breaks (truth/continuity.jsonl)."),
+        phrases: str = typer.Option("seen", "--phrases", help="Problem/measure phrase banks: seen (default) or "
+                                    "heldout (phrases no classifier seed or stop word was tuned on; score on this)."),
     ) -> None:
         """Generate a demo corpus of annual reports with ground truth (cells, errors, statements, reuse)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         from ..synth import generate
 
+        if phrases not in ("seen", "heldout"):
+            typer.echo(f"error: --phrases must be seen or heldout, not {phrases!r}", err=True)
+            raise typer.Exit(2)
         if out.exists() and not out.is_dir():
             typer.echo(f"error: {out} is a file; give a folder for the corpus", err=True)
             raise typer.Exit(2)
@@ -41,7 +49,12 @@ def register(app: typer.Typer) -> None:
                       transient=True) as bar:
             task = bar.add_task("reports", total=n)
             try:
-                summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+                if hard_pdf:
+                    from ..synth.hard_pdf import generate as generate_hard
+
+                    summary = generate_hard(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+                else:
+                    summary = generate(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k), phrases=phrases)
             except OSError as exc:
                 typer.echo(f"error: cannot write the corpus into {out}: {exc.strerror or exc}", err=True)
                 raise typer.Exit(2) from exc

@@ -26,7 +26,7 @@ def topics(
     k: Optional[int] = typer.Option(None, "--k", help="Number of topics (default: chosen by coherence and stability)."),
     kind: str = typer.Option("both", "--kind", help="problem | measure | both"),
     out: Optional[Path] = typer.Option(None, "--out", help="Write topics.csv, statement_topics.csv, report_topics.csv, "
-                                        "prevalence.csv, contrast.csv, selection.csv and topics.html here."),
+                                        "prevalence.csv, effects.csv, selection.csv and topics.html here."),
     fmt: str = typer.Option("table", "--format", help="table | jsonl"),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed (same corpus + seed -> same topics)."),
     method: str = typer.Option("nmf", "--method", help="nmf | lda | btm | pt"),
@@ -41,6 +41,8 @@ def topics(
                                               "by gxnlp.tables when available)."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Parallel workers for parsing (default: CPUs)."),
     n_boot: int = typer.Option(500, "--n-boot", help="Bootstrap resamples for prevalence intervals."),
+    min_agencies: int = typer.Option(5, "--min-agencies", help="Fewest distinct agencies a covariate level needs "
+                                     "for an effect estimate (fewer: 'too few')."),
 ) -> None:
     """Topic models of the problem and measure statements of annual reports.
 
@@ -123,7 +125,7 @@ def topics(
                 "kind": t["kind"], "topic": int(t["topic"]), "label": t["label"], "top_terms": list(t["top_terms"]),
                 "share": round(float(t["share"]), 4),
                 "reports": None if pd.isna(t["reports"]) else round(float(t["reports"]), 4),
-                "examples": list(t["examples"]),
+                "examples": list(t["examples"]), "representative": t["representative"],
             }, ensure_ascii=False))
     else:
         _print_table(result, Console())
@@ -132,10 +134,11 @@ def topics(
         from ._common import atomic_dir
 
         with atomic_dir(out) as staging:
-            _write_outputs(staging, result, report_frame(reports, cells), n_boot=n_boot, seed=seed)
+            _write_outputs(staging, result, report_frame(reports, cells), n_boot=n_boot, seed=seed,
+                           min_agencies=min_agencies)
     n_topics = len(result.topics)
     summary.finish(detail=f"{n_topics} topics" + (f"; wrote topics.csv, statement_topics.csv, report_topics.csv, "
-                                                  f"prevalence.csv, contrast.csv, selection.csv, topics.html to {out}"
+                                                  f"prevalence.csv, effects.csv, selection.csv, topics.html to {out}"
                                                   if out is not None else ""))
 
 
@@ -157,10 +160,9 @@ def _print_table(result, console) -> None:
         console.print(table)
 
 
-def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
-    import pandas as pd
-
-    from ..topics.prevalence import prevalence_all, prevalence_contrast
+def _write_outputs(out: Path, result, reports, n_boot: int, seed: int, min_agencies: int = 5) -> None:
+    from ..topics.effects import estimate_effects
+    from ..topics.prevalence import prevalence_all
     from ..report.topics import render_html
 
     out.mkdir(parents=True, exist_ok=True)
@@ -179,21 +181,8 @@ def _write_outputs(out: Path, result, reports, n_boot: int, seed: int) -> None:
     rt.to_csv(out / "report_topics.csv", index=False)
     prev = prevalence_all(result.statement_topics, reports, n_boot=n_boot, seed=seed)
     prev.to_csv(out / "prevalence.csv", index=False)
-    contrasts = []
-    for by, name, (label_a, a), (label_b, b) in CONTRASTS:
-        if by in reports and reports[by].notna().any():
-            c = prevalence_contrast(result.statement_topics, reports, by, a, b, n_boot=max(n_boot, 200), seed=seed)
-            contrasts.append(c.assign(contrast=name, label_a=label_a, label_b=label_b)
-                             [["contrast", "label_a", "label_b", *c.columns]])
-    contrast = pd.concat(contrasts, ignore_index=True) if contrasts else pd.DataFrame()
-    contrast.to_csv(out / "contrast.csv", index=False)
+    effects = estimate_effects(result.statement_topics, reports, min_agencies=min_agencies, n_boot=n_boot, seed=seed)
+    effects.to_csv(out / "effects.csv", index=False)
     result.selection.to_csv(out / "selection.csv", index=False)
-    (out / "topics.html").write_text(render_html(result, reports, prev, contrast=contrast, title="gxnlp topics"),
+    (out / "topics.html").write_text(render_html(result, reports, prev, effects=effects, title="gxnlp topics"),
                                      encoding="utf-8")
-
-
-#: Contrasts written to contrast.csv: (grouping column, name, side a, side b).
-CONTRASTS = (
-    ("requests_band", "requests received (s3): ≥10 vs none", ("no requests", ("0",)), ("≥10 requests", ("10–99", "100+"))),
-    ("s4_band", "reviews and lawsuits (s4): any vs none", ("none", ("0",)), ("≥1", ("1–4", "5+"))),
-)

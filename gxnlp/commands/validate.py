@@ -10,6 +10,7 @@ from rich.table import Table
 
 from ..pipeline import process_map
 from ..tables.audit import validate_record
+from ..tables.continuity import continuity_findings
 from ._common import RunSummary, echo_json, track
 
 
@@ -24,7 +25,10 @@ def validate(
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores; 1 = in this process)."),
 ) -> None:
     """Check every report's tables: s3 column balance, row totals, total handled, s4 group totals,
-    and the totals the narrative states (收到…申请N件, 行政复议N件, 行政诉讼N件).
+    and the totals the narrative states (收到…申请N件, 行政复议N件, 行政诉讼N件); cells that could not
+    be read, identities that cannot be checked, cells printed blank, fee notices with no word on
+    fees in section 6, an empty problems section; over several reports, each agency's
+    consecutive years (this year's 上年结转 = last year's 结转下年度).
 
     One JSON object per finding (source, report_id, rule, table, row, column, expected, found,
     message); a clean report prints nothing. Unreadable files print an "error" record (exit
@@ -36,6 +40,15 @@ def validate(
     records = track(process_map(validate_record, files, workers=workers), len(files), "validating")
     n_findings = 0
     table = Table("file", "rule", "cell", "expected", "found")
+    series = []
+
+    def show(f: dict) -> None:
+        if format is ValidateFormat.jsonl:
+            echo_json(f)
+        else:
+            table.add_row(Path(f["source"] or "").name, f["rule"], f"{f['table']}/{f['row']}/{f['column']}",
+                          str(f["expected"]), str(f["found"]))
+
     for rec in records:
         if not summary.add(rec):
             if format is ValidateFormat.jsonl:
@@ -43,13 +56,14 @@ def validate(
             else:
                 table.add_row(Path(rec["source"]).name, "[red]error[/red]", escape(rec["error"]), "", "")
             continue
+        series.append(rec["series"])
         for f in rec["findings"]:
             n_findings += 1
-            if format is ValidateFormat.jsonl:
-                echo_json(f)
-            else:
-                table.add_row(Path(f["source"]).name, f["rule"], f"{f['table']}/{f['row']}/{f['column']}",
-                                str(f["expected"]), str(f["found"]))
+            show(f)
+    # corpus-level: one agency's consecutive years (二、上年结转 = last year's 四、结转下年度)
+    for f in continuity_findings(series):
+        n_findings += 1
+        show(f.to_dict())
     if format is ValidateFormat.table:
         from rich.console import Console
 

@@ -19,7 +19,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -99,8 +99,11 @@ EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics",
 
 # --------------------------------------------------------------------------- per document
 
-def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
-    """Everything gxnlp computes from one file, as rows per table. Never raises."""
+def analyse_path(path: str | os.PathLike, model: str | None = None) -> dict[str, Any]:
+    """Everything gxnlp computes from one file, as rows per table. Never raises.
+
+    ``model`` is a statement-classifier directory (``gxnlp train``); None = the seed terms.
+    """
     from ..structure.parse import parse_path
 
     source = str(path)
@@ -119,21 +122,21 @@ def analyse_path(path: str | os.PathLike) -> dict[str, Any]:
     out: dict[str, list[dict[str, Any]]] = {"reports": [row]}
     for name, stage in DOCUMENT_STAGES.items():
         try:
-            out.update(stage(report))
+            out.update(stage(report, model=model))
         except Exception as exc:  # noqa: BLE001 - a stage failing on one report is a warning on it
             row["warnings"] = json.dumps(rec["warnings"] + [f"{name} failed: {type(exc).__name__}: {exc}"],
                                          ensure_ascii=False)
     return out
 
 
-@lru_cache(maxsize=1)
-def _classifier():
+@lru_cache(maxsize=4)
+def _classifier(model: str | None = None):
     from ..text.classify import StatementClassifier
 
-    return StatementClassifier()
+    return StatementClassifier.load(model) if model else StatementClassifier()
 
 
-def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
+def tables_stage(report, **_options: Any) -> dict[str, list[dict[str, Any]]]:
     """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
     from ..tables import cell_rows
     from ..tables.audit import finding_rows
@@ -142,11 +145,11 @@ def tables_stage(report) -> dict[str, list[dict[str, Any]]]:
     return {"cells": cells, "findings": finding_rows(report, cells)}
 
 
-def statements_stage(report) -> dict[str, list[dict[str, Any]]]:
-    """Problem and measure statements with their category (seed-term classifier)."""
+def statements_stage(report, model: str | None = None, **_options: Any) -> dict[str, list[dict[str, Any]]]:
+    """Problem and measure statements with their category (seed terms, or the model directory ``model``)."""
     from ..text.statements import iter_statements
 
-    statements = _classifier().classify(list(iter_statements(report)))
+    statements = _classifier(model).classify(list(iter_statements(report)))
     return {"statements": [{"report_id": s.report_id, "kind": s.kind, "position": s.position, "text": s.text,
                             "category": s.category, "score": s.score, "topic": None} for s in statements]}
 
@@ -200,11 +203,16 @@ def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
     con.unregister("_rows")
 
 
-def _stages_version() -> str:
-    """Identifies what the per-document stages compute: a change re-processes every file."""
+def _stages_version(model: str | os.PathLike | None = None) -> str:
+    """Identifies what the per-document stages compute: a change (or another model) re-processes every file."""
     from .. import __version__
 
-    return f"{__version__}:{','.join(DOCUMENT_STAGES)}"
+    version = f"{__version__}:{','.join(DOCUMENT_STAGES)}"
+    if model is not None:
+        from ..text.classify import MODEL_FILE
+
+        version += ":model=" + hashlib.sha1((Path(model) / MODEL_FILE).read_bytes()).hexdigest()[:16]
+    return version
 
 
 def _file_key(path: Path) -> tuple[int, float]:
@@ -226,6 +234,7 @@ def build(
     chunk_size: int = 32,
     corpus_stages: bool = True,
     seed: int = DEFAULT_SEED,
+    model: str | os.PathLike | None = None,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     skipped: Iterable[dict[str, Any]] = (),
     _abort_after_chunks: int | None = None,
@@ -241,14 +250,16 @@ def build(
     ``errors`` table with an id made from their path (their content is never read).
     """
     stats = BuildStats()
+    if model is not None:
+        _classifier(str(model))  # a bad model directory fails here, before any file is processed
     con = _connect(db)
     known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
-    if state.get("stages") == _stages_version():
+    if state.get("stages") == _stages_version(model):
         done = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
     else:  # built by another version of the stages: everything is recomputed
         done = set()
-        con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version()])
+        con.execute("INSERT OR REPLACE INTO build_state VALUES ('stages', ?)", [_stages_version(model)])
     todo: list[Path] = []
     file_rows: list[dict[str, Any]] = []
     queued: set[str] = set()
@@ -272,7 +283,8 @@ def build(
         con.execute("COMMIT")
     if scheduler == "processes" and len(todo) < 8:
         workers = 1  # a pool costs more than it saves on a handful of files
-    results = process_map(analyse_path, todo, workers=workers, scheduler=scheduler)
+    analyse = partial(analyse_path, model=str(model)) if model is not None else analyse_path
+    results = process_map(analyse, todo, workers=workers, scheduler=scheduler)
     if progress is not None:
         results = progress(results, len(todo), "analysing")
     buffer: list[dict[str, Any]] = []
@@ -306,7 +318,7 @@ def build(
     con.execute("COMMIT")
     fingerprint = hashlib.sha1(
         ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
-        + f"|seed={seed}|{_stages_version()}|{','.join(CORPUS_STAGES)}".encode()
+        + f"|seed={seed}|{_stages_version(model)}|{','.join(CORPUS_STAGES)}".encode()
     ).hexdigest()
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
@@ -364,8 +376,33 @@ def reuse_stage(con, seed: int) -> None:
     _reuse(con, seed)
 
 
+def continuity_stage(con, seed: int) -> None:
+    """Cross-year continuity of each agency's carried requests: ``findings`` rows of rule
+    ``cross_year_continuity`` (rewritten whenever the set of reports changes)."""
+    from ..tables.audit import _fmt
+    from ..tables.continuity import RULE, continuity_findings, series_entry
+
+    con.execute("DELETE FROM findings WHERE rule = ?", [RULE])
+    reports = con.execute("SELECT report_id, source, agency, province, city, county, year FROM reports").fetchall()
+    cells: dict[str, dict] = {}
+    for rid, table, row, column, value in con.execute(
+            "SELECT report_id, \"table\", \"row\", \"column\", value FROM cells WHERE \"table\" = 's3' "
+            "AND \"row\" IN ('carried_over', 'carried_forward')").fetchall():
+        v = None if value is None else (int(value) if float(value).is_integer() else value)
+        cells.setdefault(rid, {})[(table, row, column)] = v
+    entries = [series_entry(rid, src, agency, {"province": p, "city": c, "county": k}, year, cells.get(rid, {}))
+               for rid, src, agency, p, c, k, year in reports]
+    rows = []
+    for f in continuity_findings(entries):
+        d = f.to_dict()
+        d["expected"], d["found"] = _fmt(f.expected), _fmt(f.found)
+        rows.append(d)
+    _insert(con, "findings", rows)
+
+
 #: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage}
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage,
+                                                        "continuity": continuity_stage}
 
 
 # --------------------------------------------------------------------------- load
@@ -423,9 +460,18 @@ class Dataset:
         meta = self.reports[["report_id", "source", "agency", "agency_type", "level", "year", "published", "province", "city",
                              "county", "template"]].copy()
         cells = self.cells
-        for name, (table, row, column) in KEY_FIGURES.items():
-            sel = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["column"] == column)]
-            meta = meta.merge(sel[["report_id", "value"]].rename(columns={"value": name}), on="report_id", how="left")
+        from ..genre.table_keys import PRE2019_PANEL
+
+        for name, key in KEY_FIGURES.items():
+            # a 2008-2018 report's statistics annex fills the same column where it counts the same thing
+            for table, row, column in (key, PRE2019_PANEL.get(key)) if key in PRE2019_PANEL else (key,):
+                sel = cells[(cells["table"] == table) & (cells["row"] == row) & (cells["column"] == column)]
+                sel = sel[["report_id", "value"]].rename(columns={"value": name})
+                if name in meta.columns:
+                    meta = meta.merge(sel.rename(columns={name: "_pre"}), on="report_id", how="left")
+                    meta[name] = meta[name].fillna(meta.pop("_pre"))
+                else:
+                    meta = meta.merge(sel, on="report_id", how="left")
         findings = self.findings
         counts = findings.groupby("report_id").size().rename("findings") if len(findings) else pd.Series(name="findings", dtype=int)
         meta = meta.merge(counts, left_on="report_id", right_index=True, how="left")

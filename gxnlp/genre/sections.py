@@ -48,3 +48,16 @@ RE_PROBLEMS_UNNUMBERED = re.compile(r"(?:存在的主要问题|存在的问题|�
 #: A line that names the report (its title).
 RE_TITLE = re.compile(r"(?:政府信息公开|政务公开|政务信息公开|信息公开)\S{0,12}?报告")
 
+# Where the problems section is when its numbered heading is lost (gxnlp.structure.parse.locate_problems).
+PROBLEMS_WORDS = r"(?:工作中)?(?:存在的主要问题|存在的问题|存在的不足|主要问题|存在问题|问题和不足|不足之处)"
+#: An unnumbered heading line: 存在的主要问题及改进情况 / 政府信息公开工作存在的主要问题和改进措施.
+RE_PROBLEMS_HEADING_LINE = re.compile(rf"^[ \t#*]*(?![（(]?[一二三四五六七八九十\d]{{1,2}}[）)、.．])[^\n。；，]{{0,16}}?{PROBLEMS_WORDS}(?:及|和|与)?(?:改进|整改)?(?:情况|措施)?[:：]?[ \t*]*$", re.M)
+#: A sub-heading standing alone: （一）主要问题 / 1.存在的问题 / （一）工作中存在的主要问题.
+RE_PROBLEMS_SUBHEADING = re.compile(
+    rf"^[ \t#*]*(?:[（(][一1][）)]|[一1][、.．])\s*{PROBLEMS_WORDS}[^\n。]{{0,12}}?[:：]?[ \t*]*$", re.M)
+#: The subheading of the measures half, to tell a lone measures part: （二）改进情况 / 改进措施.
+RE_MEASURES_SUBHEADING = re.compile(
+    r"^[ \t#*]*(?:[（(][二2][）)]|[二2][、.．])\s*(?:改进|整改|完善)(?:情况|措施|方向)|^[ \t#*]*(?:下一步工作(?:打算|计划)|改进措施)[:：]?\s*$", re.M)
+#: Wording that opens a problems paragraph: 但仍存在一些不足 / 还存在以下问题.
+RE_PROBLEMS_WORDING = re.compile(
+    r"(?:但|然而|不过|同时)?[^。\n]{0,30}?(?:仍|还|也|依然)?(?:存在|有)(?:着)?(?:一些|一定的?|以下|如下|不少)?(?:的)?(?:不足|问题|差距|短板)")

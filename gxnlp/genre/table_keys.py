@@ -245,3 +245,65 @@ RE_S4_HEADING = re.compile(
 RE_AFTER_S4 = re.compile(
     r"(?:[五六]\s*[、.]\s*)?(?:" + kw("存在的主要问题") + "|" + kw("政府信息公开工作存在") + "|" + kw("其他需要报告") + ")"
 )
+
+#: Row labels as the templates print them (2019 and 2021 wording), per canonical row key: what
+#: a row label is compared with (:mod:`gxnlp.tables.labels`). The first is written back when a
+#: grid row is rendered for the text reader, so it must match the row's pattern above.
+ROW_LABELS: dict[str, tuple[str, ...]] = {
+    key: tuple(dict.fromkeys(x for x in (S2_LABELS.get(key), S2_LABELS_2019.get(key), S3_LABELS.get(key)) if x))
+    for key in (*S2_LABELS, *S3_LABELS)
+}
+#: a cell that cuts the long label short
+ROW_LABELS["partially_granted"] += ("（二）部分公开",)
+
+
+def table_row_order(template: str) -> tuple[tuple[str, str], ...]:
+    """(table, row) of the labelled rows in the order the template prints them (s2 then s3)."""
+    return tuple(("s2", key) for key, _cols in S2_ROWS[template]) + tuple(("s3", key) for key in s3_rows(template))
+
+#: The pre-2019 statistics annex (see ``table_keys_pre2019.md``): row key -> printed labels,
+#: the longest first (a longer label wins where one contains another).
+PRE2019_TABLE = "pre2019"
+PRE2019_COLUMNS: tuple[str, ...] = ("year", "cumulative")
+PRE2019_ROWS: dict[str, tuple[str, ...]] = {
+    "proactive_total": ("主动公开政府信息数", "主动公开信息数", "主动公开文件数"),
+    "proactive_website": ("政府网站公开数", "网站公开数", "网站公开"),
+    "proactive_gazette": ("政府公报公开数", "政府公报公开"),
+    "requests_total": ("受理政府信息依申请公开总数", "受理依申请公开信息总数", "受理政府信息公开申请数", "依申请公开信息总数",
+                       "依申请公开申请数"),
+    "requests_in_person": ("当面申请数",),
+    "requests_letter_fax": ("信函、传真申请数", "信函传真申请数"),
+    "requests_fax": ("传真申请数",),
+    "requests_email": ("电子邮件申请数",),
+    "requests_online": ("网上申请数",),
+    "requests_letter": ("信函申请数",),
+    "requests_other_form": ("其它形式申请数", "其他形式申请数"),
+    "replies_total": ("对申请的答复总数", "对申请的答复数"),
+    "replies_partial": ("同意部分公开答复数",),
+    "replies_granted": ("同意公开答复数",),
+    "replies_denied": ("否决公开答复数", "不予公开答复数"),
+    "replies_other": ("其他类型答复数",),
+    "fee_waiver_yuan": ("政府信息公开收费减免金额", "收费减免金额"),
+    "fees_yuan": ("依申请公开收费金额", "政府信息公开收费金额"),
+    "complaints": ("接受行政诉讼、举报数", "行政申诉、举报数", "行政申诉数"),
+    "review": ("行政复议数",),
+    "litigation": ("行政诉讼数",),
+}
+#: total row -> its part rows (per column: total = sum of the parts printed).
+PRE2019_SUMS: dict[str, tuple[str, ...]] = {
+    "proactive_total": ("proactive_website", "proactive_gazette"),
+    "requests_total": ("requests_in_person", "requests_fax", "requests_email", "requests_online", "requests_letter",
+                       "requests_letter_fax", "requests_other_form"),
+    "replies_total": ("replies_granted", "replies_partial", "replies_denied", "replies_other"),
+}
+#: Where the annex starts: its title followed by the column header.
+RE_PRE2019_STATS = re.compile(kw("统计表") + r"[^。]{0,30}?" + kw("指标名称"))
+
+#: A 2019+ cell and the pre-2019 annex cell that counts the same thing this year: how 2008-2018
+#: reports join the same panel (``Dataset.wide``).
+PRE2019_PANEL: dict[tuple[str, str, str], tuple[str, str, str]] = {
+    ("s3", "new_requests", "total"): ("pre2019", "requests_total", "year"),
+    ("s3", "granted", "total"): ("pre2019", "replies_granted", "year"),
+    ("s3", "partially_granted", "total"): ("pre2019", "replies_partial", "year"),
+    ("s4", "review", "total"): ("pre2019", "review", "year"),
+}

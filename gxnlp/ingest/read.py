@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import chrome
 from . import normalize
-from ..model import Document, IngestError
+from ..model import Document, Grid, IngestError
 
 #: Files larger than this are refused (a report is tens of KB; a 50 MB "report" is a mistake).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -390,13 +390,23 @@ def html_to_text(html: str, warnings: list[str]) -> tuple[str, list[list[list[st
 
 # --------------------------------------------------------------------------- PDF and docx
 
-def pdf_to_text(data: bytes, warnings: list[str]) -> str:
+def pdf_to_text(data: bytes, warnings: list[str], grids: list[Grid] | None = None) -> str:
+    """The PDF's text, page by page; ``grids`` (when given) receives its tables as grids
+    (ruled tables and word-position rows, :mod:`gxnlp.ingest.pdf_grids`)."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+
+    from .pdf_grids import pdf_grids
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [(page.extract_text() or "") for page in pdf.pages]
+            if grids is not None and any(p.strip() for p in pages):
+                try:
+                    grids.extend(pdf_grids(pdf))
+                except Exception as exc:  # a damaged page must not lose the text route
+                    warnings.append(f"PDF tables could not be read as grids ({type(exc).__name__}: {exc}); "
+                                    "text only")
     except PDFSyntaxError as exc:
         raise IngestError("unreadable", f"not a readable PDF ({exc})") from exc
     except Exception as exc:  # pdfminer raises many types on damaged or encrypted files
@@ -477,8 +487,9 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
     encoding: str | None = None
     if fmt == "zip":
         raise IngestError("unsupported", "a ZIP archive, not a .docx report")
+    pdf_tables: list[Grid] = []
     if fmt == "pdf":
-        raw = pdf_to_text(data, warnings)
+        raw = pdf_to_text(data, warnings, pdf_tables)
     elif fmt == "docx":
         raw, grids = docx_to_text(data, warnings)
     else:
@@ -496,6 +507,9 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         text = normalize.close_pdf_number_gaps(text)
     if fmt == "html":
         grids = [[[_normalise_cell(c) for c in row] for row in grid] for grid in grids]
+    all_grids = [Grid(fmt, g) for g in grids] + [
+        Grid(g.kind, [[None if c is None else normalize.normalise(c) for c in row] for row in g.rows], g.page)
+        for g in pdf_tables]
     text, page_meta = chrome.strip_chrome(text, warnings)
     for k, v in page_meta.items():
         meta.setdefault(k, v)
@@ -514,6 +528,7 @@ def read_document(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Do
         format=fmt,
         encoding=encoding,
         html_tables=grids,
+        grids=all_grids,
         meta=meta,
         warnings=warnings,
     )

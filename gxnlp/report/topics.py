@@ -184,8 +184,10 @@ def render_html(
     prevalence: pd.DataFrame | None = None,
     title: str = "gxnlp topics",
     contrast: pd.DataFrame | None = None,
+    effects: pd.DataFrame | None = None,
 ) -> str:
-    """The HTML page: per kind, the k search, the topics table and the prevalence plots.
+    """The HTML page: per kind, the k search, the topics table, the prevalence plots and the
+    covariate effects (:func:`gxnlp.topics.effects.estimate_effects`).
 
     ``prevalence`` is a tidy frame from :func:`gxnlp.topic_prevalence.prevalence` with a ``by``
     column naming the grouping (as the CLI writes it).
@@ -201,9 +203,9 @@ def render_html(
         parts.append(f"<p>{n_st} statements, method <b>{_e(model.method)}</b>, k = {model.k_}.</p>")
         sel = result.selection[result.selection["kind"] == kind]
         if len(sel):
-            parts.append("<figure>" + _selection_plot(sel, model.k_) + "<figcaption><small>k = the smallest k with the most good topics "
-                         "(NPMI &gt; 0 and top terms found again with Jaccard ≥ 0.5 in refits on 80% "
-                         "subsamples)</small></figcaption></figure>")
+            parts.append("<figure>" + _selection_plot(sel, model.k_) + "<figcaption><small>k maximises good topics minus "
+                         "bad ones (good: NPMI &gt; 0 and top terms found again with Jaccard ≥ 0.5 in refits on 80% "
+                         "subsamples; ties to the smaller k); topics with NPMI ≤ 0 are not shown</small></figcaption></figure>")
         parts.append("<figure>" + _share_plot(topics, kind) + "</figure>")
         parts.append("<table><tr><th>topic</th><th>label</th><th>top terms</th><th>category</th><th>statements</th>"
                      "<th>reports</th><th>NPMI</th><th>typical statements</th></tr>")
@@ -230,7 +232,9 @@ def render_html(
                 else:
                     parts.append(f"<h3>{_e(name)}</h3><figure>{_prevalence_plot(p, group, kind)}</figure>")
                 parts.append(_prevalence_table(p, group, kind, dict(zip(topics["topic"], topics["label"]))))
-        if contrast is not None and len(contrast):
+        if effects is not None and len(effects):
+            parts.append(_effects_section(effects, kind, dict(zip(topics["topic"], topics["label"]))))
+        elif contrast is not None and len(contrast):
             parts.append(_contrast_tables(contrast, kind, dict(zip(topics["topic"], topics["label"]))))
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -273,6 +277,56 @@ def _contrast_tables(contrast: pd.DataFrame, kind: str, labels: dict) -> str:
                          f"<td class=num>{_pct(r['share_a'])}</td><td class=num>{_pct(r['share_b'])}</td>"
                          f"<td class=num>{'<b>' + d + '</b>' if sig else d}</td></tr>")
         parts.append("</table>")
+    return "".join(parts)
+
+
+def _effects_plot(e: pd.DataFrame, kind: str, labels: dict) -> str:
+    plt = _plt()
+    e = e.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7, 0.28 * len(e) + 1))
+    y = np.arange(len(e))
+    scale = np.where(e["covariate"] == "year", 100.0, 100.0)
+    est, lo, hi = e["estimate"] * scale, e["low"] * scale, e["high"] * scale
+    err = np.vstack([(est - lo).clip(lower=0), (hi - est).clip(lower=0)]).astype(float)
+    colors = ["#e45756" if s else "#4c78a8" for s in e["significant"]]
+    ax.errorbar(est, y, xerr=np.nan_to_num(err), fmt="none", ecolor="#888", lw=0.8)
+    ax.scatter(est, y, c=colors, s=14, zorder=3)
+    ax.axvline(0, color="#999", lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{kind[0].upper()}{r.topic} · {r.covariate}={r.level}" for r in e.itertuples()], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("percentage points vs reference (per year for year); 95% interval, agencies resampled")
+    return _svg(fig)
+
+
+def _effects_section(effects: pd.DataFrame, kind: str, labels: dict) -> str:
+    e = effects[(effects["kind"] == kind) & effects["topic"].isin(list(labels))]
+    if e.empty:
+        return ""
+    ok = e[e["status"] == "ok"]
+    few = e[e["status"] != "ok"].drop_duplicates(["covariate", "level"])
+    min_agencies = effects.attrs.get("min_agencies", "the minimum of")
+    parts = ["<h3>Effects of report covariates <small>(regression of each report's topic shares on one covariate at a "
+             "time, like STM estimateEffect; 95% intervals from a bootstrap that resamples agencies; "
+             "<b>bold</b>: Benjamini–Hochberg q &lt; 0.05 over all comparisons)</small></h3>"]
+    if len(ok):
+        parts.append("<figure>" + _effects_plot(ok, kind, labels) + "</figure>")
+        parts.append("<table><tr><th>topic</th><th>covariate</th><th>level vs reference</th><th>estimate</th>"
+                     "<th>q</th><th>agencies</th></tr>")
+        for _, r in ok.iterrows():
+            unit = " pp/year" if r["covariate"] == "year" else " pp"
+            d = (f"{100 * r['estimate']:+.1f}{unit} <small>[{100 * r['low']:+.1f}, {100 * r['high']:+.1f}]</small>")
+            ref = "" if r["reference"] is None or (isinstance(r["reference"], float) and np.isnan(r["reference"])) \
+                else f" vs {r['reference']}"
+            parts.append(f"<tr><td>{_e(kind[0].upper())}{_e(r['topic'])} <small>{_e(labels.get(r['topic'], ''))}</small></td>"
+                         f"<td>{_e(r['covariate'])}</td><td>{_e(str(r['level']) + ref)}</td>"
+                         f"<td class=num>{'<b>' + d + '</b>' if r['significant'] else d}</td>"
+                         f"<td class=num>{r['q']:.3f}</td><td class=num>{int(r['n_agencies'])}</td></tr>")
+        parts.append("</table>")
+    if len(few):
+        items = ", ".join(f"{_e(r['covariate'])}={_e(r['level'])} ({int(r['n_agencies'])} agencies)" for _, r in few.iterrows())
+        parts.append(f"<p><small>Too few agencies for an estimate (a level needs {_e(min_agencies)} agencies, and "
+                     f"a covariate two such levels to compare): {items}.</small></p>")
     return "".join(parts)
 
 

@@ -47,6 +47,8 @@ def has_report_title(report: Report) -> bool:
     candidates = [doc.meta.get("title"), doc.meta.get("page_title")] if doc is not None else []
     lines = [line.strip() for line in (doc.text if doc is not None else "").split("\n") if line.strip()]
     titles = {c for c in candidates + lines[:TITLE_LINES] if c and is_report_title(c)}
+    if not titles and report.title and is_report_title(report.title):
+        titles = {report.title}  # a title the parser joined from two lines
     return 0 < len(titles) <= MAX_DISTINCT_TITLES
 
 

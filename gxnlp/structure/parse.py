@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..genre.agencies import RE_BREADCRUMB_ORG, RE_SIGNATURE_DATE, RE_SIGNATURE_ORG
 from ..genre.numerals import CN_ORDINALS, CN_YEAR_DIGITS, cn_year
-from ..genre.sections import HEADING_PATTERNS, RE_PROBLEMS_UNNUMBERED, RE_TITLE
+from ..genre.sections import (HEADING_PATTERNS, RE_MEASURES_SUBHEADING, RE_PROBLEMS_HEADING_LINE, RE_PROBLEMS_SUBHEADING,
+                              RE_PROBLEMS_WORDING, RE_TITLE)
 from ..genre.templates import TABULAR_TEMPLATES, detect_template
 from ..ingest import chrome
 from ..model import SECTION_KEYS, Document, Report
@@ -148,20 +149,21 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
             sections[key] = "\n".join(parts).strip()
         else:
             sections[key] = None
-    # Headings lost (PDF extraction, flattened pages): look for the problems heading unnumbered.
+    # Headings lost (PDF extraction, flattened pages, renumbered): locate the problems section from
+    # what remains -- an unnumbered heading, a sub-heading standing alone, or its wording after the tables.
     if sections["problems"] is None:
-        after = max((spans[k][0] for k in spans), default=0)
-        m = RE_PROBLEMS_UNNUMBERED.search(text, after)
-        if m:
+        found = locate_problems(text, spans)
+        if found is not None:
+            start, body, how = found
             nxt = spans.get("other", (len(text), len(text)))[0]
-            end = nxt if nxt > m.end() else len(text)
-            prev = [k for k in spans if spans[k][1] > m.start() and spans[k][0] < m.start()]
-            for k in prev:  # cut the section the unnumbered heading fell into
-                spans[k] = (spans[k][0], m.start())
-                sections[k] = text[spans[k][0]: m.start()].strip()
-            spans["problems"] = (m.end(), end)
-            sections["problems"] = text[m.end(): end].strip()
-            warnings.append("section problems inferred: its heading has no section number")
+            end = nxt if nxt > body else len(text)
+            prev = [k for k in spans if spans[k][1] > start and spans[k][0] < start]
+            for k in prev:  # cut the section the problems text fell into
+                spans[k] = (spans[k][0], start)
+                sections[k] = text[spans[k][0]: start].strip()
+            spans["problems"] = (body, end)
+            sections["problems"] = text[body: end].strip()
+            warnings.append(f"section problems found {how} (no numbered heading)")
     if doc.format == "pdf":
         for key in ("overview", "problems", "other"):
             if sections.get(key):
@@ -181,6 +183,40 @@ def split_sections(doc: Document, warnings: list[str]) -> tuple[dict[str, str | 
     return sections, spans, preamble
 
 
+def locate_problems(text: str, spans: dict[str, tuple[int, int]]) -> tuple[int, int, str] | None:
+    """Where the problems section is when its numbered heading is missing: ``(start, body, how)``.
+
+    Looked for after the start of the last earlier section found (the tables of s3/s4 come
+    before it) and before 其他需要报告的事项: an unnumbered heading line, then a sub-heading
+    standing alone (（一）主要问题, with or without （二）改进情况 after it), then the wording of a
+    problems paragraph (…但仍存在一些不足…). ``how`` says which, for the warning.
+    """
+    earlier = [spans[k][0] for k in ("overview", "active_disclosure", "requests", "review_litigation") if k in spans]
+    lo = max(earlier, default=0)
+    hi = spans["other"][0] if "other" in spans and spans["other"][0] > lo else len(text)
+    window = text[lo:hi]
+    m = RE_PROBLEMS_HEADING_LINE.search(window)
+    if m:
+        label = m.group().strip(" \t#*")
+        return lo + m.start(), lo + m.end(), f"from its unnumbered heading {label!r}"
+    m = RE_PROBLEMS_SUBHEADING.search(window)
+    if m:
+        label = m.group().strip(" \t#*")
+        return lo + m.start(), lo + m.start() + len(m.group()) - len(m.group().lstrip(" \t#*")), \
+            f"from its sub-heading {label!r} standing alone"
+    m = RE_MEASURES_SUBHEADING.search(window)
+    for w in RE_PROBLEMS_WORDING.finditer(window):
+        # a paragraph after the tables that speaks of problems (not a table row, not inside the tables)
+        para_start = window.rfind("\n", 0, w.start()) + 1
+        para = window[para_start: window.find("\n", w.end()) if "\n" in window[w.end():] else len(window)]
+        if "|" in para or re.search(r"\d+\s+\d+\s+\d+", para):
+            continue
+        if m is not None and para_start > m.start():
+            break
+        return lo + para_start, lo + para_start, f"from its wording {w.group().strip()!r} after the tables"
+    return None
+
+
 # ------------------------------------------------------------------ metadata
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -198,10 +234,19 @@ def find_title(doc: Document) -> str | None:
     meta_title = doc.meta.get("title")
     if meta_title and "报告" in meta_title:
         return meta_title
-    lines = [l.strip() for l in doc.text.split("\n")[:25]]
+    lines = [l.strip().strip("#*").strip() for l in doc.text.split("\n")[:25]]
     for i, line in enumerate(lines):
-        if len(line) > 80 or not RE_TITLE.search(line):
+        if len(line) > 80:
             continue
+        if not RE_TITLE.search(line):
+            # a title printed over two lines: "…2023年政府信息公开" / "工作年度报告"
+            nxt = next((l for l in lines[i + 1:i + 3] if l), "")
+            joined = line + nxt
+            if (nxt and len(joined) <= 80 and "报告" in nxt and not re.search(r"[。，；：]", joined)
+                    and re.search(r"公开|政务|年度?$|(?:19|20)\d{2}\s*年", line) and RE_TITLE.search(joined)):
+                line = joined
+            else:
+                continue
         if re.match(rf"^(?:关于)?(?:\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年", line):
             # "凉州区城市管理综合执法局\n2021年政务信息公开工作年度报告": the agency is on the line above.
             prev = next((l for l in reversed(lines[:i]) if l), "")

@@ -17,6 +17,8 @@ True
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +64,26 @@ class Narrative:
     pre2019_sections: list[str] = field(default_factory=list)
 
 
+_ACTIVE_BANK = ["seen"]
+
+
+@contextmanager
+def use_phrases(bank: str) -> Iterator[None]:
+    """Draw problem and measure statements from the phrase bank ``bank`` (``seen`` | ``heldout``)."""
+    if bank not in P.BANKS:
+        raise ValueError(f"phrase bank must be one of {sorted(P.BANKS)}, not {bank!r}")
+    previous = _ACTIVE_BANK[0]
+    _ACTIVE_BANK[0] = bank
+    try:
+        yield
+    finally:
+        _ACTIVE_BANK[0] = previous
+
+
+def _banks() -> tuple[dict[str, list[str]], dict[str, list[str]], list[str], list[str]]:
+    return P.BANKS[_ACTIVE_BANK[0]]
+
+
 def _bind(rng: random.Random, template: str, agency: Agency, plat: str) -> str:
     return template.replace("{u}", agency.unit).replace("{plat}", plat).replace("{field}", agency.field) \
         .replace("{stock}", rng.choice(P.STOCK))
@@ -105,7 +127,8 @@ def _draw_problems(rng: random.Random, agency: Agency, plat: str) -> tuple[list,
         c = rng.choices(cats, weights=[_PROBLEM_WEIGHTS[x] for x in cats])[0]
         if c not in chosen:
             chosen.append(c)
-    problems = [(c, _statement(rng, P.PROBLEMS, c, agency, plat, P.PROBLEM_TAILS)) for c in chosen]
+    problem_bank, measure_bank, problem_tails, measure_tails = _banks()
+    problems = [(c, _statement(rng, problem_bank, c, agency, plat, problem_tails)) for c in chosen]
     mcats: list[str] = []
     for c in chosen:
         m = _ANSWERS[c] if rng.random() < 0.75 else rng.choice(list(P.MEASURES))
@@ -115,7 +138,7 @@ def _draw_problems(rng: random.Random, agency: Agency, plat: str) -> tuple[list,
         m = rng.choice(list(P.MEASURES))
         if m not in mcats:
             mcats.append(m)
-    measures = [(c, _statement(rng, P.MEASURES, c, agency, plat, P.MEASURE_TAILS)) for c in mcats]
+    measures = [(c, _statement(rng, measure_bank, c, agency, plat, measure_tails)) for c in mcats]
     return problems, measures
 
 
@@ -159,7 +182,8 @@ def copy_narrative(rng: random.Random, model: Narrative, agency: Agency, strengt
     if n.problems and rng.random() < 0.6 * strength:
         i = rng.randrange(len(n.problems))
         cat = n.problems[i][0]
-        n.problems[i] = (cat, _statement(rng, P.PROBLEMS, cat, agency, plat, P.PROBLEM_TAILS, {n.problems[i][1]}))
+        problem_bank, _mb, problem_tails, _mt = _banks()
+        n.problems[i] = (cat, _statement(rng, problem_bank, cat, agency, plat, problem_tails, {n.problems[i][1]}))
         edits.append(f"rephrased problem {i}")
     if len(n.measures) > 2 and rng.random() < 0.4 * strength:
         i = rng.randrange(len(n.measures))
@@ -167,7 +191,8 @@ def copy_narrative(rng: random.Random, model: Narrative, agency: Agency, strengt
         edits.append(f"dropped measure {i}")
     if rng.random() < 0.5 * strength:
         cat = rng.choice([c for c in P.MEASURES if c not in {m[0] for m in n.measures}])
-        n.measures.append((cat, _statement(rng, P.MEASURES, cat, agency, plat, P.MEASURE_TAILS)))
+        _pb, measure_bank, _pt, measure_tails = _banks()
+        n.measures.append((cat, _statement(rng, measure_bank, cat, agency, plat, measure_tails)))
         edits.append(f"added measure {cat}")
     if rng.random() < 0.6 * strength:
         topic = rng.choice(list(n.overview))

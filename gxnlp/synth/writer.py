@@ -515,8 +515,19 @@ def iter_built(n: int, seed: int) -> Iterator[list[Built]]:
 
 
 def generate(out_dir: str | Path, n: int = 300, seed: int = DEFAULT_SEED,
-             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
-    """Write ``n`` synthetic reports and their ground truth under ``out_dir``; returns a summary."""
+             progress: Callable[[int], None] | None = None, phrases: str = "seen") -> dict[str, Any]:
+    """Write ``n`` synthetic reports and their ground truth under ``out_dir``; returns a summary.
+
+    ``phrases`` picks the problem/measure phrase banks: ``seen`` (default) or ``heldout`` (phrases
+    the classifier and stop lists were never developed on: the corpus to score on).
+    """
+    from .narrative import use_phrases
+
+    with use_phrases(phrases):
+        return _generate(out_dir, n, seed, progress)
+
+
+def _generate(out_dir: str | Path, n: int, seed: int, progress: Callable[[int], None] | None) -> dict[str, Any]:
     out = Path(out_dir)
     truth = out / "truth"
     truth.mkdir(parents=True, exist_ok=True)

@@ -4,15 +4,20 @@ numbers the narrative states against the tables.
 Rules: ``s3_column_balance`` (一 + 二 = 三（七）总计 + 四, per column), ``s3_row_total`` (总计 = the six
 applicant columns), ``s3_total_handled`` (（七）总计 = the sum of the results, per column),
 ``s4_group_total`` (总计 = 维持 + 纠正 + 其他 + 尚未审结), ``narrative_table_mismatch``
-(收到…申请N件 / 行政复议N件 / 行政诉讼N件 vs the tables). An identity with an empty (null) cell
-cannot be checked and is skipped; a clean report gives no finding.
+(收到…申请N件 / 行政复议N件 / 行政诉讼N件 vs the tables). The audit never goes quiet: a cell that
+could not be read is ``table_incomplete``; an identity with unread cells is still checked as far
+as the known cells allow, else ``unverifiable`` naming the cells it needs; ``cells_printed_blank``
+counts the cells printed blank, ``/``, ``—``; :func:`report_rules` adds ``fees_unexplained`` and
+``problems_section_empty``; :mod:`gxnlp.tables.continuity` the corpus-level
+``cross_year_continuity``. A clean, complete report gives no finding.
 
 >>> import pandas as pd
 >>> cells = pd.DataFrame([
 ...     {"report_id": "r", "table": "s4", "row": "review", "column": c, "value": v}
 ...     for c, v in zip(["upheld", "corrected", "other", "pending", "total"], [1, 0, 2, 0, 4])])
->>> [(f.rule, f.expected, f.found) for f in check(cells)]
-[('s4_group_total', 3, 4)]
+>>> [(f.rule, f.row, f.expected, f.found) for f in check(cells)]  # doctest: +NORMALIZE_WHITESPACE
+[('s4_group_total', 'review', 3, 4), ('unverifiable', 'litigation_direct', 's4_group_total', None),
+ ('unverifiable', 'litigation_after_review', 's4_group_total', None), ('table_incomplete', None, 15, 5)]
 """
 from __future__ import annotations
 
@@ -26,7 +31,14 @@ from ..genre import table_keys as K
 from ..genre.numerals import cn_to_int
 
 FINDING_COLUMNS = ["source", "report_id", "rule", "table", "row", "column", "expected", "found", "message"]
-RULES = ("s3_column_balance", "s3_row_total", "s3_total_handled", "s4_group_total", "narrative_table_mismatch")
+#: Identities of one report's tables; a failure is a violation of the source (or a misreading).
+IDENTITY_RULES = ("s3_column_balance", "s3_row_total", "s3_total_handled", "s4_group_total")
+#: What the audit says instead of staying quiet: cells that could not be read, identities that
+#: cannot be checked for want of cells, cells printed blank, and the report-level rules.
+COMPLETENESS_RULES = ("table_incomplete", "unverifiable", "cells_printed_blank")
+REPORT_RULES = ("fees_unexplained", "problems_section_empty")
+CORPUS_RULES = ("cross_year_continuity",)
+RULES = IDENTITY_RULES + ("narrative_table_mismatch",) + COMPLETENESS_RULES + REPORT_RULES + CORPUS_RULES
 
 
 @dataclass
@@ -46,9 +58,9 @@ class Finding:
 
 
 def _num(v):
-    if v is None or (isinstance(v, float) and v != v):
+    if v is None or (isinstance(v, float) and v != v):  # None or NaN
         return None
-    if isinstance(v, (int, float, str)):
+    if isinstance(v, (int, float)):
         return v
     try:
         if pd.isna(v):
@@ -76,12 +88,16 @@ def _sum(values):
 
 
 def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: str | None = None,
-                narrative_text: str | None = None, raw: dict[tuple[str, str, str], Any] | None = None) -> list[Finding]:
+                narrative_text: str | None = None, raw: dict[tuple[str, str, str], Any] | None = None,
+                template_hint: str | None = None) -> list[Finding]:
     """Findings for one report's cells ``{(table, row, column): value}``.
 
     A null cell the source prints as empty (``raw`` is "", ``—``, ``/``, ``无``) counts as 0, as
-    the tables mean it; a cell that could not be read (no raw text, or no ``raw`` given) makes
-    the identities it is in uncheckable, so they are skipped, never reported.
+    the tables mean it. A cell that could not be read (no raw text, or no ``raw`` given) is a
+    ``table_incomplete`` finding; an identity it is in is still checked as far as the known cells
+    allow (known parts that already exceed the other side are a violation) and otherwise
+    reported ``unverifiable``, naming the cells it needs. Cells printed blank, ``/`` or ``—``
+    are counted (``cells_printed_blank``).
     """
     out: list[Finding] = []
     raw = raw or {}
@@ -95,6 +111,32 @@ def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: 
     def add(rule, table, row, column, expected, found, message):
         out.append(Finding(source, report_id, rule, table, row, column, expected, found, message))
 
+    def identity(rule, table, row, column, left, right, what):
+        """``sum(left) == sum(right)`` over cell keys; checked as far as the known cells allow."""
+        lv = [get(*k) for k in left]
+        rv = [get(*k) for k in right]
+        unknown_l = [k for k, v in zip(left, lv) if v is None]
+        unknown_r = [k for k, v in zip(right, rv) if v is None]
+        sl = sum(v for v in lv if v is not None)
+        sr = sum(v for v in rv if v is not None)
+        if not unknown_l and not unknown_r:
+            if not _eq(sl, sr):
+                add(rule, table, row, column, sl, sr, what(_fmt(sl), _fmt(sr)))
+            return
+        # counts are never negative: a side whose known part already exceeds the other side's
+        # complete sum cannot be made to agree by any value of its unread cells
+        if not unknown_r and sl > sr + 1e-6:
+            add(rule, table, row, column, f">={_fmt(sl)}", sr,
+                what(f">={_fmt(sl)}", _fmt(sr)) + f" (already, with {_cells_text(unknown_l)} unread)")
+            return
+        if not unknown_l and sr > sl + 1e-6:
+            add(rule, table, row, column, sl, f">={_fmt(sr)}",
+                what(_fmt(sl), f">={_fmt(sr)}") + f" (already, with {_cells_text(unknown_r)} unread)")
+            return
+        needed = unknown_l + unknown_r
+        add("unverifiable", table, row, column, rule, None,
+            f"{rule} for {table} {row or ''}/{column or ''} cannot be checked: needs {_cells_text(needed)}")
+
     s3_rows = {r for (t, r, _c) in cells if t == "s3"}
     if s3_rows:
         template = K.s3_template_of_rows(s3_rows)
@@ -102,31 +144,79 @@ def check_cells(cells: dict[tuple[str, str, str], Any], report_id: str, source: 
         for row in K.s3_rows(template):
             if row not in s3_rows:
                 continue
-            parts = _sum(get("s3", row, c) for c in K.S3_COLUMNS[:-1])
-            total = get("s3", row, "total")
-            if parts is not None and total is not None and not _eq(parts, total):
-                add("s3_row_total", "s3", row, "total", parts, total,
-                    f"s3 {row}: the six applicant columns sum to {_fmt(parts)}, 总计 says {_fmt(total)}")
+            identity("s3_row_total", "s3", row, "total",
+                     [("s3", row, c) for c in K.S3_COLUMNS[:-1]], [("s3", row, "total")],
+                     lambda a, b, row=row: f"s3 {row}: the six applicant columns sum to {a}, 总计 says {b}")
         for col in K.S3_COLUMNS:
-            lhs = _sum([get("s3", "new_requests", col), get("s3", "carried_over", col)])
-            rhs = _sum([get("s3", "total_handled", col), get("s3", "carried_forward", col)])
-            if lhs is not None and rhs is not None and not _eq(lhs, rhs):
-                add("s3_column_balance", "s3", "total_handled", col, lhs, rhs,
-                    f"s3 {col}: 一+二 = {_fmt(lhs)} but 三（七）总计+四 = {_fmt(rhs)}")
-            if all(("s3", r, col) in cells for r in results):
-                handled = _sum(get("s3", r, col) for r in results)
-                th = get("s3", "total_handled", col)
-                if handled is not None and th is not None and not _eq(handled, th):
-                    add("s3_total_handled", "s3", "total_handled", col, handled, th,
-                        f"s3 {col}: the results sum to {_fmt(handled)}, （七）总计 says {_fmt(th)}")
-    for group in K.S4_ROWS:
-        parts = _sum(get("s4", group, c) for c in K.S4_COLUMNS[:-1])
-        total = get("s4", group, "total")
-        if parts is not None and total is not None and not _eq(parts, total):
-            add("s4_group_total", "s4", group, "total", parts, total,
-                f"s4 {group}: 维持+纠正+其他+尚未审结 = {_fmt(parts)}, 总计 says {_fmt(total)}")
+            identity("s3_column_balance", "s3", "total_handled", col,
+                     [("s3", "new_requests", col), ("s3", "carried_over", col)],
+                     [("s3", "total_handled", col), ("s3", "carried_forward", col)],
+                     lambda a, b, col=col: f"s3 {col}: 一+二 = {a} but 三（七）总计+四 = {b}")
+            if any(("s3", r, col) in cells for r in results):  # an absent result row is an unread one
+                identity("s3_total_handled", "s3", "total_handled", col,
+                         [("s3", r, col) for r in results], [("s3", "total_handled", col)],
+                         lambda a, b, col=col: f"s3 {col}: the results sum to {a}, （七）总计 says {b}")
+    if any(t == "s4" for (t, _r, _c) in cells):
+        for group in K.S4_ROWS:
+            identity("s4_group_total", "s4", group, "total",
+                     [("s4", group, c) for c in K.S4_COLUMNS[:-1]], [("s4", group, "total")],
+                     lambda a, b, group=group: f"s4 {group}: 维持+纠正+其他+尚未审结 = {a}, 总计 says {b}")
+    out.extend(_completeness(cells, raw, report_id, source, template_hint))
     if narrative_text:
         out.extend(_narrative(narrative_text, get, report_id, source))
+    return out
+
+
+def _cells_text(keys, limit: int = 12) -> str:
+    names = [f"{t}/{r}/{c}" for t, r, c in keys]
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def expected_cells(table: str, template: str) -> list[tuple[str, str, str]]:
+    """Every cell a table of the template has."""
+    if table == "s2":
+        return [("s2", r, c) for r, cols in K.S2_ROWS[template] for c in cols]
+    if table == "s3":
+        return [("s3", r, c) for r in K.s3_rows(template) for c in K.S3_COLUMNS]
+    return [("s4", r, c) for r in K.S4_ROWS for c in K.S4_COLUMNS]
+
+
+def _completeness(cells, raw, report_id, source, template_hint) -> list[Finding]:
+    """``table_incomplete`` (per table: the cells missing or unreadable) and
+    ``cells_printed_blank`` (per report: how many cells are printed empty, ``/``, ``—``, ``无``)."""
+    out = []
+    tables = {t for (t, _r, _c) in cells}
+    s3_template = "2021" if {r for (t, r, _c) in cells if t == "s3"} & set(K.S3_OTHER_2021) else "2019"
+    s2_rows = {r for (t, r, _c) in cells if t == "s2"}
+    s2_cols = {c for (t, _r, c) in cells if t == "s2"}
+    if s2_rows & {"other_services", "procurement"} or s2_cols & {"made", "published", "previous", "change"}:
+        s2_template = "2019"
+    elif s2_cols & {"issued", "repealed", "in_force", "amount_wan"}:
+        s2_template = "2021"
+    else:
+        s2_template = template_hint if template_hint in ("2019", "2021") else "2021"
+    for table in ("s2", "s3", "s4"):
+        if table not in tables:
+            continue
+        tpl = s3_template if table == "s3" else s2_template
+        gaps = [k for k in expected_cells(table, tpl)
+                if k not in cells or (_num(cells[k]) is None and not isinstance(raw.get(k), str))]
+        if gaps:
+            out.append(Finding(source, report_id, "table_incomplete", table, None, None, len(expected_cells(table, tpl)),
+                               len(expected_cells(table, tpl)) - len(gaps),
+                               f"{table}: {len(gaps)} cells could not be read: {_cells_text(gaps)}"))
+    blank: dict[str, int] = {}
+    for k, v in cells.items():
+        r = raw.get(k)
+        if _num(v) is None and isinstance(r, str):
+            mark = r.strip() or "blank"
+            blank[mark] = blank.get(mark, 0) + 1
+    if blank:
+        n = sum(blank.values())
+        detail = ", ".join(f"{c} {m!r}" if m != "blank" else f"{c} blank" for m, c in sorted(blank.items()))
+        out.append(Finding(source, report_id, "cells_printed_blank", None, None, None, None, n,
+                           f"{n} cells printed without a number ({detail}); counted as 0"))
     return out
 
 
@@ -244,7 +334,8 @@ def check(cells_df: pd.DataFrame, narrative_text: str | dict[str, str] | None = 
                if "raw" in grp.columns else None)
         source = grp["source"].iloc[0] if "source" in grp.columns else default_source
         text = narrative_text.get(report_id) if isinstance(narrative_text, dict) else narrative_text
-        findings.extend(check_cells(cells, str(report_id), source, text, raw))
+        template = grp["template"].iloc[0] if "template" in grp.columns else None
+        findings.extend(check_cells(cells, str(report_id), source, text, raw, template_hint=template))
     return findings
 
 
@@ -253,22 +344,74 @@ def to_frame(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame([f.to_dict() for f in findings], columns=FINDING_COLUMNS)
 
 
+_FEE_WORDS = re.compile(r"信息处理费|收费|收取|费用")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: Below this many Chinese characters a problems section says nothing.
+MIN_PROBLEMS_CHARS = 15
+
+
+def report_rules(report, cells: dict[tuple[str, str, str], Any], found_tables: set[str]) -> list[Finding]:
+    """Rules on the whole report: tables missing from a 2019/2021 report (``table_incomplete``),
+    a fee notice with no word on fees in section 6 (``fees_unexplained``), a problems section that
+    is missing or says nothing (``problems_section_empty``)."""
+    out: list[Finding] = []
+    rid, src = report.report_id, report.source
+    if report.template in ("2019", "2021"):
+        for table in ("s2", "s3", "s4"):
+            if table not in found_tables:
+                n = len(expected_cells(table, report.template))
+                out.append(Finding(src, rid, "table_incomplete", table, None, None, n, 0,
+                                   f"{table}: table not found in a {report.template}-template report ({n} cells unread)"))
+        fee_notices = _num(cells.get(("s3", "other_fee_unpaid", "total")))
+        other = (report.sections or {}).get("other") or ""
+        if fee_notices and fee_notices > 0 and not _FEE_WORDS.search(other):
+            out.append(Finding(src, rid, "fees_unexplained", "s3", "other_fee_unpaid", "total", None, fee_notices,
+                               f"{_fmt(fee_notices)} requests ended unpaid after a fee notice, but section 6 "
+                               "says nothing of 信息处理费 (fees charged)"))
+    problems = (report.sections or {}).get("problems")
+    chars = len(_CJK.findall(problems or ""))
+    if chars < MIN_PROBLEMS_CHARS:
+        out.append(Finding(src, rid, "problems_section_empty", None, None, None, None, chars,
+                           "no problems section (存在的主要问题及改进情况)" if problems is None else
+                           f"the problems section has {chars} Chinese characters: {problems.strip()[:40]!r}"))
+    return out
+
+
+def report_findings(report, df: pd.DataFrame | list[dict[str, Any]]) -> list[Finding]:
+    """Every finding on one report: its tables' identities and completeness, the narrative's
+    numbers, and the report-level rules. ``df``: the cells frame, or its records (the dataset's
+    per-document path, without pandas)."""
+    if isinstance(df, list):
+        text = report.document.text if report.document is not None else None
+        values = {(r["table"], r["row"], r["column"]): _num(r["value"]) for r in df}
+        return check_records(df, text, report.source) + report_rules(report, values, {r["table"] for r in df})
+    df.attrs["source"] = report.source
+    text = report.document.text if report.document is not None else None
+    findings = check(df, text) if not df.empty else []
+    cells = {(r.table, r.row, r.column): _num(r.value) for r in df.itertuples()} if not df.empty else {}
+    return findings + report_rules(report, cells, set(df["table"]) if not df.empty else set())
+
+
 def validate_record(path) -> dict[str, Any]:
-    """Read one file and audit its tables: ``{"source", "report_id", "findings", "warnings"}`` or
-    ``{"source", "error"}``. The narrative checked is the whole document text."""
+    """Read one file and audit its tables: ``{"source", "report_id", "findings", "warnings", "series"}``
+    or ``{"source", "error"}``. The narrative checked is the whole document text; ``series`` is
+    what the corpus-level continuity rule needs (:mod:`gxnlp.tables.continuity`)."""
     from ..model import error_record
     from ..structure.parse import parse_path
     from . import extract_with_warnings
+    from .continuity import series_entry
 
     try:
         report = parse_path(path)
         df, warnings = extract_with_warnings(report)
-        df.attrs["source"] = str(path)
-        findings = check(df, report.document.text if report.document else None) if not df.empty else []
+        report.source = str(path)
+        findings = report_findings(report, df)
+        cells = {(r.table, r.row, r.column): r.value for r in df.itertuples()}
+        series = series_entry(report.report_id, str(path), report.agency, report.region, report.year, cells)
     except Exception as exc:  # one bad file never stops a corpus
         return error_record(str(path), exc)
     return {"source": str(path), "report_id": report.report_id, "findings": [f.to_dict() for f in findings],
-            "warnings": warnings}
+            "warnings": warnings, "series": series}
 
 
 def check_records(records: list[dict[str, Any]], narrative_text: str | None = None,
@@ -285,16 +428,10 @@ def check_records(records: list[dict[str, Any]], narrative_text: str | None = No
 def finding_rows(report, cells: list[dict[str, Any]] | pd.DataFrame) -> list[dict[str, Any]]:
     """The audit of one report's extracted cells (records, or a cells frame) for the dataset
     (expected/found as text)."""
-    if isinstance(cells, pd.DataFrame):
-        cells = cells.to_dict("records")
-    if not cells:
-        return []
-    text = report.document.text if report.document is not None else None
     rows = []
-    for f in check_records(cells, text, report.source):
+    for f in report_findings(report, cells):
         d = f.to_dict()
         d["expected"] = None if f.expected is None else _fmt(f.expected)
         d["found"] = None if f.found is None else _fmt(f.found)
         rows.append(d)
     return rows
-

@@ -14,9 +14,13 @@ from typing import Any
 
 import pandas as pd
 
+from ..genre import table_keys as K
 from ..genre.templates import TABULAR_TEMPLATES, tabular_template
-from ..model import Document, Report
+from ..model import Document, Grid, Report
+from .audit import IDENTITY_RULES, check_cells, expected_cells
 from .cells import EMPTY_MARKERS, normalize
+from .grid import read_grids
+from .pre2019 import read_pre2019
 from .text import Tables, read_tables
 
 COLUMNS: list[str] = ["report_id", "template", "table", "row", "column", "value", "raw"]
@@ -53,20 +57,99 @@ def render_grids(grids: list[list[list[str]]]) -> tuple[str, list[int]]:
     return "".join(parts), stops
 
 
-def _read(doc: Document, hint: str | None) -> Tables:
-    got = Tables()
-    if doc.html_tables:
+#: Readings in order of preference when they are equally consistent: a table's own grid first.
+ROUTES: tuple[str, ...] = ("grid", "grid_text", "words", "text")
+_TABLE_CELLS = {"s4": len(K.S4_ROWS) * len(K.S4_COLUMNS)}
+
+
+def readings(doc: Document, hint: str | None) -> dict[str, Tables]:
+    """The readings of the document's tables: ``grid`` (its HTML/Word/ruled PDF tables read as
+    grids), ``grid_text`` (HTML/Word grids flattened to text rows, when ``grid`` lacks a table),
+    ``words`` (PDF rows rebuilt from word positions) and ``text`` (the running text; for HTML
+    and Word, whose text renders the same grids, only when the grids lack a table)."""
+    grids = list(doc.grids) or [Grid("html", g) for g in doc.html_tables]
+    structured = [g for g in grids if g.kind != "pdf_words"]
+    out: dict[str, Tables] = {}
+    if structured:
+        out["grid"] = read_grids(structured, hint)
+    if doc.html_tables and not {"s2", "s3", "s4"} <= out.get("grid", Tables()).found:
         gtext, stops = render_grids(doc.html_tables)
-        got = read_tables(gtext, hint, stops=stops)
-    missing = {"s2", "s3", "s4"} - got.found
-    if missing and doc.text:
-        tt = read_tables(doc.text, hint)
-        for table in sorted(missing & tt.found):
-            got.cells.extend(c for c in tt.cells if c.table == table)
-            got.found.add(table)
-            got.warnings.extend(w for w in tt.warnings if w.startswith(table))
-        got.template = got.template or tt.template
-    got.template = got.template or hint
+        out["grid_text"] = read_tables(gtext, hint, stops=stops)
+    words = [g for g in grids if g.kind == "pdf_words"]
+    if words:
+        out["words"] = read_grids(words, hint)
+    # the running text of an HTML/Word file renders the same grids: read only for what they lack
+    found = set().union(*(t.found for t in out.values())) if out else set()
+    if doc.text and (doc.format not in ("html", "docx") or not {"s2", "s3", "s4"} <= found):
+        out["text"] = read_tables(doc.text, hint)
+    return out
+
+
+def _table_score(tables: Tables, table: str, route: str) -> tuple:
+    """Lower is better: identity failures, then cells that could not be read, then preference."""
+    cells = {(c.table, c.row, c.column): c.value for c in tables.cells if c.table == table}
+    raw = {(c.table, c.row, c.column): c.raw for c in tables.cells if c.table == table}
+    # an identity that a reading cannot check (cells it did not read) counts against it like a failure:
+    # a reading must not win by losing the cells that would break an identity
+    fails = sum(1 for f in check_cells(cells, "-", raw=raw) if f.rule in IDENTITY_RULES + ("unverifiable",)) \
+        if table != "s2" else 0
+    template = "2021" if any(r in K.S3_OTHER_2021 for (_t, r, _c) in cells) else (tables.template or "2021")
+    if table == "s3" and not any(r in K.S3_OTHER_2021 for (_t, r, _c) in cells) and \
+            any(r == "other_handling" for (_t, r, _c) in cells):
+        template = "2019"
+    expected = expected_cells(table, template if template in ("2019", "2021") else "2021")
+    unread = sum(1 for k in expected if cells.get(k) is None and raw.get(k) is None)
+    return (fails, unread, -len(cells), ROUTES.index(route)), fails, unread
+
+
+def _why(best: tuple, other: tuple, other_name: str) -> str:
+    if best[0] < other[0]:
+        return f"{'its identities hold' if best[0] == 0 else f'{best[0]} identities fail or cannot be checked'} " \
+               f"(in the {other_name} reading {other[0]} fail or cannot be checked)"
+    if best[1] < other[1]:
+        return f"fewer unread cells ({best[1]} vs {other[1]} in the {other_name} reading)"
+    return "equally consistent; the table's own structure is preferred"
+
+
+def _read(doc: Document, hint: str | None) -> Tables:
+    """The tables from the reading that satisfies the identities, table by table; where
+    readings disagree on a cell, a warning says which won and why."""
+    cands = readings(doc, hint)
+    got = Tables()
+    for table in ("s3", "s2", "s4"):
+        having = [name for name, t in cands.items() if table in t.found]
+        if len(having) == 1:  # one reading: nothing to choose between
+            scored = [(((0,), 0, 0), having[0])]
+        else:
+            scored = sorted(((_table_score(cands[name], table, name), name) for name in having),
+                            key=lambda x: x[0][0])
+        if not scored:
+            continue
+        (score, fails, unread), name = scored[0]
+        chosen = cands[name]
+        got.found.add(table)
+        mine = {(c.row, c.column): c.value for c in chosen.cells if c.table == table}
+        got.cells.extend(c for c in chosen.cells if c.table == table)
+        got.warnings.extend(w for w in chosen.warnings if w.startswith(table))
+        if table == "s3" or got.template is None:
+            got.template = chosen.template
+        for (oscore, ofails, ounread), other in scored[1:]:
+            theirs = {(c.row, c.column): c.value for c in cands[other].cells if c.table == table}
+            diff = [k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)]
+            if diff:
+                k = sorted(diff)[0]
+                got.warnings.append(
+                    f"{table}: the {name} and {other} readings disagree on {len(diff)} cells (e.g. {k[0]}/{k[1]}: "
+                    f"{mine.get(k)!r} vs {theirs.get(k)!r}); kept {name}: "
+                    f"{_why((fails, unread), (ofails, ounread), other)}")
+    for name, t in cands.items():
+        if name in ("grid", "words") and any(c.table in got.found for c in t.cells):
+            got.warnings.extend(w for w in t.warnings if w.startswith("unmatched row label"))
+    got.template = got.template or next((t.template for t in cands.values() if t.template), None) or hint
+    if not got.found and doc.text:
+        old = read_pre2019(doc.text)  # a 2008-regulation report's statistics annex
+        if old.found:
+            return old
     return got
 
 

@@ -22,7 +22,7 @@ from .split import (EMPTY, best_placement, best_split, placement_score, placemen
 #: Group labels of s3 (spanning several rows): removed from value regions.
 _S3_GROUP_LABELS = re.compile("|".join(K.kw(w) for w in K.s3_group_labels()))
 _ROW_LABEL_TAIL = re.compile(r"[^\d。，,；]{0,14}?数\s*量")
-_RE_S4_COLUMNS = re.compile(K.kw("维持") + "|" + K.kw("纠正"))
+_RE_S4_COLUMNS = re.compile(K.kw("维持") + "|" + K.kw("纠正") + "|" + K.kw("直接起诉") + "|" + K.kw("复议后起诉"))
 _S4_HEADER_WORDS = re.compile("|".join(K.kw(w) for w in ("总计", "审结", "起诉", "维持", "纠正", "结果", "行政诉讼", "行政复议")))
 
 
@@ -410,6 +410,12 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
         strs = _token_strings(tokens)
         if _separated(tokens, 15):
             res = best_placement(strs, [5, 5, 5], check=row_total_ok)
+            if (res is None or res.violations) and _splittable(tokens, 15):
+                # partly separated runs (``31015 20002 0 0 0 0 0``): split inside each run, the
+                # spaces that are there stay cell boundaries
+                split = best_split(strs, [5, 5, 5], check=row_total_ok)
+                if split is not None and (res is None or split.violations < res.violations):
+                    res = split
         elif not _splittable(tokens, 15):
             res = None
         else:

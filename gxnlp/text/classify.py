@@ -24,9 +24,12 @@ Example:
 """
 from __future__ import annotations
 
+import json
+import os
 import random
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -216,16 +219,160 @@ class TextcatClassifier(_ThresholdMixin, ClassifierMixin, BaseEstimator):
         return self._with_other(p, self.classes_)
 
 
-MODELS = {"seed": SeedTermClassifier, "logreg": LogRegClassifier, "textcat": TextcatClassifier}
+def _label_set(value: Any) -> tuple[str, ...] | None:
+    """A user label cell as a tuple of labels; None when empty (unlabelled). ``a;b`` / ``a，b`` give two."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, str):
+        parts = [p.strip() for p in re.split(r"[;；,，|]", value)]
+    else:
+        parts = [str(p).strip() for p in value]
+    parts = [p for p in parts if p]
+    return tuple(dict.fromkeys(parts)) or None
+
+
+class WeakLabelClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-label classifier with calibrated probabilities, trained on weak and/or user labels.
+
+    The taxonomy's seed terms act as labelling functions: each seed found in a statement votes for
+    its category with its weight (x ``lead_boost`` in the lead clause). A statement gets the weak
+    labels whose vote reaches ``vote_threshold`` and ``vote_share`` of its strongest vote; when no
+    category does, the labelling functions abstain and the statement does not train the model.
+    User labels (``y[i]`` a label, ``"a;b"`` or a list) override the votes; ``None``/empty leaves
+    statement ``i`` to the labelling functions, and ``other`` makes it a negative for every category.
+    Labels absent from the taxonomy (a user's new category) are learned like any other.
+
+    The model is one-vs-rest: TF-IDF over jieba words + character n-grams, one LogisticRegression
+    per category, calibrated by ``CalibratedClassifierCV`` (``calibration``, ``cv`` folds) when the
+    category has at least ``cv`` positive and negative examples. Categories with fewer than
+    ``min_positives`` examples are not learned. ``predict_proba`` gives independent per-category
+    probabilities (a statement can belong to several); :meth:`predict_sets` the categories at or
+    above ``threshold`` (``("other",)`` when none is); :meth:`predict` the most probable category,
+    or ``other`` below ``threshold``.
+    """
+
+    def __init__(self, kind: str = "problem", taxonomy: Any = None, C: float = 4.0,
+                 char_ngrams: tuple[int, int] = (1, 3), threshold: float = 0.5, vote_threshold: float = 1.5,
+                 vote_share: float = 0.6, lead_boost: float = 2.0, calibration: str | None = "sigmoid",
+                 cv: int = 3, min_positives: int = 2, keep_votes: bool = True, random_state: int = 0):
+        self.kind = kind
+        self.taxonomy = taxonomy
+        self.C = C
+        self.char_ngrams = char_ngrams
+        self.threshold = threshold
+        self.vote_threshold = vote_threshold
+        self.vote_share = vote_share
+        self.lead_boost = lead_boost
+        self.calibration = calibration
+        self.cv = cv
+        self.min_positives = min_positives
+        self.keep_votes = keep_votes
+        self.random_state = random_state
+
+    def _votes(self, X: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+        lf = SeedTermClassifier(kind=self.kind, taxonomy=self.taxonomy, lead_boost=self.lead_boost).fit()
+        return lf.scores(X), [str(c) for c in lf.classes_[:-1]]
+
+    def weak_labels(self, X: Sequence[str]) -> list[tuple[str, ...] | None]:
+        """The labelling functions' verdict per text: the voted categories, or None (abstain)."""
+        votes, ids = self._votes(X)
+        out: list[tuple[str, ...] | None] = []
+        for row in votes:
+            top = row.max() if row.size else 0.0
+            if top < self.vote_threshold:
+                out.append(None)
+                continue
+            out.append(tuple(ids[j] for j in np.argsort(-row) if row[j] >= max(self.vote_threshold, self.vote_share * top)))
+        return out
+
+    def fit(self, X: Sequence[str], y: Sequence[Any] | None = None) -> WeakLabelClassifier:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.model_selection import StratifiedKFold
+
+        X = list(X)
+        user = [None] * len(X) if y is None else [_label_set(v) for v in y]
+        if len(user) != len(X):
+            raise ValueError(f"{len(X)} texts but {len(user)} labels")
+        weak = self.weak_labels(X)
+        rows = [(t, u if u is not None else w) for t, u, w in zip(X, user, weak)]
+        rows = [(t, labs) for t, labs in rows if labs is not None]
+        if not rows:
+            raise ValueError("no statement has a label or a labelling-function vote to train on")
+        known = [c["id"] for c in categories(self.kind, self.taxonomy)]
+        extra = sorted({lab for _t, labs in rows for lab in labs} - set(known) - {OTHER})
+        labels = [lab for lab in known + extra if sum(lab in labs for _t, labs in rows) >= self.min_positives]
+        if not labels:
+            raise ValueError(f"no category has {self.min_positives} labelled examples")
+        self.features_ = FeatureUnion([
+            ("words", TfidfVectorizer(analyzer=jieba_tokens, sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char", ngram_range=tuple(self.char_ngrams), sublinear_tf=True)),
+        ]).fit(X)
+        F = self.features_.transform([t for t, _labs in rows])
+        self.estimators_ = []
+        for lab in labels:
+            target = np.array([lab in labs for _t, labs in rows], dtype=int)
+            base = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced", random_state=self.random_state)
+            n_min = int(min(target.sum(), len(target) - target.sum()))
+            if n_min == 0:
+                raise ValueError(f"category {lab!r} has no negative examples")
+            if self.calibration and n_min >= self.cv >= 2:
+                folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+                est = CalibratedClassifierCV(base, method=self.calibration, cv=folds)
+            else:
+                est = base
+            self.estimators_.append(est.fit(F, target))
+        self.classes_ = np.array(labels)
+        self.n_train_ = len(rows)
+        return self
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        X = list(X)
+        F = self.features_.transform(X)
+        p = np.column_stack([est.predict_proba(F)[:, 1] for est in self.estimators_]).reshape(F.shape[0], -1)
+        if self.keep_votes:
+            # the labelling functions still vote at prediction time: their evidence (a vote at
+            # vote_threshold counts 0.63) and the model's probability combine as a noisy-or
+            votes, ids = self._votes(X)
+            col = {c: j for j, c in enumerate(ids)}
+            for k, lab in enumerate(self.classes_):
+                if lab in col:
+                    p_lf = 1.0 - np.exp(-(votes[:, col[lab]] / self.vote_threshold) ** 2)
+                    p[:, k] = 1.0 - (1.0 - p[:, k]) * (1.0 - p_lf)
+        return p
+
+    def predict_sets(self, X: Iterable[str]) -> list[tuple[str, ...]]:
+        p = self.predict_proba(X)
+        out = []
+        for row in p:
+            idx = [j for j in np.argsort(-row) if row[j] >= self.threshold]
+            out.append(tuple(self.classes_[j] for j in idx) or (OTHER,))
+        return out
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        p = self.predict_proba(X)
+        out = self.classes_[p.argmax(axis=1)].astype(object)
+        out[p.max(axis=1) < self.threshold] = OTHER
+        return out
+
+
+MODELS = {"seed": SeedTermClassifier, "logreg": LogRegClassifier, "textcat": TextcatClassifier,
+          "weak": WeakLabelClassifier}
+
+
+MODEL_FILE = "classifier.joblib"
+MODEL_META = "model.json"
 
 
 class StatementClassifier(BaseEstimator):
-    """One estimator per kind; ``classify(statements)`` sets ``category`` and ``score`` in place.
+    """One estimator per kind; ``classify(statements)`` sets ``category``, ``categories`` and ``score`` in place.
 
-    ``model`` is ``seed`` (default; needs no training data), ``logreg`` or ``textcat``; ``params``
-    are passed to each kind's estimator. ``fit(statements, labels=None)`` trains one estimator per
-    kind (on ``labels`` or, for logreg/textcat, on weak seed labels) into ``estimators_``. A seed
-    model classifies without an explicit ``fit`` (it fits on first use: it reads only the taxonomy).
+    ``model`` is ``seed`` (default; needs no training data), ``logreg``, ``textcat`` or ``weak``
+    (multi-label, calibrated, trained on seed-term votes and user labels); ``params`` are passed to
+    each kind's estimator. ``fit(statements, labels=None)`` trains one estimator per kind (on
+    ``labels`` or on weak seed labels; for ``weak`` a ``None`` label leaves that statement to the
+    labelling functions) into ``estimators_``. A seed model classifies without an explicit ``fit``
+    (it fits on first use: it reads only the taxonomy). :meth:`save`/:meth:`load` write and read a
+    model directory (``gxnlp train`` makes one; load only directories you trust: the model is a pickle).
 
     Example:
         >>> from gxnlp.text.statements import split_statements
@@ -244,13 +391,21 @@ class StatementClassifier(BaseEstimator):
             raise ValueError(f"model must be one of {sorted(MODELS)}, not {self.model!r}")
         return MODELS[self.model](kind=kind, taxonomy=self.taxonomy, **(self.params or {}))
 
-    def fit(self, statements: Sequence[Any] = (), labels: Sequence[str] | None = None) -> StatementClassifier:
+    def fit(self, statements: Sequence[Any] = (), labels: Sequence[Any] | None = None) -> StatementClassifier:
         estimators = {}
         for kind in KINDS:
             idx = [i for i, s in enumerate(statements) if s.kind == kind]
             X = [statements[i].text for i in idx]
             y = None if labels is None else [labels[i] for i in idx]
-            estimators[kind] = self._estimator(kind).fit(X, y)
+            if self.model not in ("weak", "seed") and y is not None and any(_label_set(v) is None for v in y):
+                raise ValueError(f"model {self.model!r} needs a label for every statement (use 'weak' for partial labels)")
+            try:
+                estimators[kind] = self._estimator(kind).fit(X, y)
+            except ValueError:
+                if self.model != "weak" or (y is not None and any(_label_set(v) is not None for v in y)):
+                    raise
+                # too few seed-term votes of this kind to train on: the seed terms classify it
+                estimators[kind] = SeedTermClassifier(kind=kind, taxonomy=self.taxonomy).fit()
         self.estimators_ = estimators
         return self
 
@@ -267,12 +422,43 @@ class StatementClassifier(BaseEstimator):
             texts = [s.text for s in group]
             proba = est.predict_proba(texts)
             pred = est.predict(texts)
+            sets = est.predict_sets(texts) if hasattr(est, "predict_sets") else [(str(lab),) for lab in pred]
             classes = list(est.classes_)
-            for s, lab, p in zip(group, pred, proba):
+            for s, lab, p, labs in zip(group, pred, proba, sets):
                 s.category = str(lab)
+                s.categories = [str(x) for x in labs]
                 s.score = round(float(p[classes.index(lab)] if lab in classes else 1.0 - p.max()), 4)
         return statements
 
+    def save(self, directory: str | os.PathLike) -> Path:
+        """Write the model to ``directory`` (created): the estimators and a readable ``model.json``."""
+        import joblib
+
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, out / MODEL_FILE)
+        meta = {"model": self.model, "params": self.params,
+                "classes": {k: [str(c) for c in e.classes_] for k, e in self.estimators_.items()},
+                "n_train": {k: int(getattr(e, "n_train_", 0)) for k, e in self.estimators_.items()}}
+        (out / MODEL_META).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        return out
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> StatementClassifier:
+        """A model written by :meth:`save`; ``ValueError`` with the reason when it is not one."""
+        import joblib
+
+        path = Path(directory) / MODEL_FILE
+        if not path.is_file():
+            raise ValueError(f"{directory} is not a gxnlp model directory (no {MODEL_FILE}; make one with gxnlp train)")
+        try:
+            obj = joblib.load(path)
+        except Exception as exc:  # noqa: BLE001 - any unpickling failure is a bad model file
+            raise ValueError(f"cannot read the model in {directory}: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(obj, cls):
+            raise ValueError(f"{path} does not hold a StatementClassifier")
+        return obj
+
 
 __all__ = ["TAXONOMY", "OTHER", "load_taxonomy", "categories", "SeedTermClassifier", "LogRegClassifier",
-           "TextcatClassifier", "StatementClassifier", "jieba_tokens"]
+           "TextcatClassifier", "WeakLabelClassifier", "StatementClassifier", "jieba_tokens"]

@@ -106,6 +106,47 @@ def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[s
     return out
 
 
+def category_report(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[str, Any]],
+                    key: str = "report_id", min_cover: float = 0.5) -> dict[str, Any]:
+    """Per-category precision/recall/F1, macro averages and the confusion matrix over matched statements.
+
+    Categories are ``kind:category`` (``problem:platform`` and ``measure:platform`` are different
+    classes). A gold statement that no prediction matches counts as predicted ``kind:<missed>``, so
+    recall also pays for splitting errors. ``confusion`` is a dict ``{gold: {predicted: n}}``.
+    """
+    from sklearn.metrics import precision_recall_fscore_support
+
+    by_g: dict[str, list] = defaultdict(list)
+    by_p: dict[str, list] = defaultdict(list)
+    for g in gold:
+        by_g[g[key]].append(g)
+    for p in pred:
+        by_p[p[key]].append(p)
+    y_true, y_pred = [], []
+    for doc in by_g:
+        gs, ps = by_g[doc], by_p.get(doc, [])
+        pairs = {i: j for i, j, _c in match(gs, ps, min_cover)}
+        for i, g in enumerate(gs):
+            y_true.append(f"{g['kind']}:{g['category']}")
+            j = pairs.get(i)
+            y_pred.append(f"{ps[j]['kind']}:{ps[j].get('category')}" if j is not None else f"{g['kind']}:<missed>")
+    labels = sorted(set(y_true))
+    p, r, f, n = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+    confusion: dict[str, dict[str, int]] = {}
+    for t, q in zip(y_true, y_pred):
+        confusion.setdefault(t, {}).setdefault(q, 0)
+        confusion[t][q] += 1
+    return {
+        "n": len(y_true),
+        "accuracy": round(sum(t == q for t, q in zip(y_true, y_pred)) / len(y_true), 4) if y_true else None,
+        "macro_precision": round(float(p.mean()), 4), "macro_recall": round(float(r.mean()), 4),
+        "macro_f1": round(float(f.mean()), 4),
+        "per_category": {lab: {"precision": round(float(a), 4), "recall": round(float(b), 4), "f1": round(float(c), 4),
+                               "support": int(d)} for lab, a, b, c, d in zip(labels, p, r, f, n)},
+        "confusion": confusion,
+    }
+
+
 def predict_file(path: Any) -> list[dict[str, Any]]:
     """Statements (with seed categories) of one file, as dicts; ``[]`` when the file fails."""
     from ..model import GxnlpError
@@ -154,4 +195,4 @@ def evaluate_corpus(corpus: str | Any, truth: str | Any | None = None, workers: 
             pred.append(s)
     return score_statements(gold, pred, key="file")
 
-__all__ = ["overlap", "match", "score_statements", "predict_file", "evaluate_corpus"]
+__all__ = ["overlap", "match", "score_statements", "category_report", "predict_file", "evaluate_corpus"]

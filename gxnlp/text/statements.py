@@ -39,6 +39,8 @@ MEASURE_CUE = re.compile(
 )
 #: A unit that opens the problems part.
 PROBLEM_CUE = re.compile(r"(?:存在|有)(?:着)?(?:一些|一定的?|个别|少数|不少|以下|如下)(?:的)?(?:不足|问题|差距|短板|薄弱)|存在(?:的)?(?:主要)?(?:问题|不足)|存在问题|问题和不足|不足之处|主要表现(?:在|为)|薄弱环节|(?:问题|不足)(?:主要)?(?:有|是)")
+#: A bare problems sub-heading: （一）主要问题 / （一）问题与不足.
+PROBLEM_LABEL = re.compile(r"(?:当前|目前|工作中)?(?:主要|突出|存在的?)?(?:问题|不足)(?:[和与及](?:不足|问题|差距))?[:：]?")
 #: A generic intro (no content of its own) when nothing specific follows the 存在.
 INTRO_CUE = re.compile(r"(?:成效|成绩|进展|成果|提升|进步)[^。]{0,20}?(?:但|然而|不过)|(?:以下|如下|几个方面|几方面)[^。]{0,12}$|[：:]$")
 GENERIC_PROBLEM = re.compile(
@@ -70,7 +72,8 @@ class Statement:
     """One problem or measure statement of a report's problems section.
 
     ``start``/``end`` are character offsets into the section text; ``position`` counts from 1 within
-    the kind. ``category``/``score`` are filled by :mod:`gxnlp.classify`.
+    the kind. ``category`` (the most probable), ``categories`` (every category above the
+    threshold) and ``score`` are filled by :mod:`gxnlp.text.classify`.
     """
 
     report_id: str
@@ -82,6 +85,7 @@ class Statement:
     end: int
     category: str | None = None
     score: float | None = None
+    categories: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -158,6 +162,8 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
     n = len(units)
     for i, (a, b) in enumerate(units):
         u = text[a:b]
+        prev = text[units[i - 1][0]:units[i - 1][1]] if i else ""
+        after_intro = prev.rstrip(WS).endswith(("：", ":"))
         nxt = text[units[i + 1][0]:units[i + 1][1]] if i + 1 < n else ""
         next_is_item = bool(nxt) and _marker_at(nxt) is not None
         if JUNK.match(u) or RE_SIGNATURE_ORG.match(u):
@@ -182,7 +188,8 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
                 st.saw_measure_cue = True
                 st.last_style = None
                 continue
-            if is_label and PROBLEM_CUE.search(body_stripped) and not re.search(r"改进|措施", body_stripped):
+            if is_label and (PROBLEM_CUE.search(body_stripped) or PROBLEM_LABEL.fullmatch(body_stripped)) \
+                    and not re.search(r"改进|措施", body_stripped):
                 close()
                 st.kind = "problem"
                 st.last_style = None
@@ -272,8 +279,12 @@ def split_statements(text: str | None, report_id: str = "", source: str = "") ->
             if next_is_item:
                 st.last_style = None
                 continue
-        for x, y in _split_clauses(u, a, "；;"):
-            emit(st.kind, x, y)
+        clauses = _split_clauses(u, a, "；;")
+        for x, y in clauses:
+            # when ； separates the items, a comma inside one is not a list separator
+            items = _predicate_items(text[x:y], x, after_intro) if st.kind == "problem" and len(clauses) == 1 else None
+            for x2, y2 in items or [(x, y)]:
+                emit(st.kind, x2, y2)
         st.last_style = None
     close()
 
@@ -330,6 +341,56 @@ def dewrap(text: str, min_lines: int = 3) -> tuple[str, list[int] | None]:
                 omap.append(pos)
             pos += 1
     return "".join(out_chars), omap
+
+
+#: The predicate that closes one item of an unmarked deficiency list (``A不足，B有待提升，C尚需完善``).
+DEFICIENCY_END = re.compile(
+    r"(?:(?:有待|尚待|尚需|还需|仍需|亟需|亟待|需要|还要|仍要|需)(?:进一步|继续|持续|不断)?(?:加强|提升|提高|完善|改进|规范|深化|拓展|丰富|健全|强化|优化|加大|拓宽|改善|落实|增强)"
+    r"|不够[\u4e00-\u9fff]{0,4}|不足|不高|不强|不到位|不及时|不完善|不规范|不全面|不充分|不平衡|不健全|不明显|不畅通?|不佳"
+    r"|较弱|偏弱|薄弱|欠缺|滞后|单一|较少|偏少|较低|偏低|有限|缺乏[\u4e00-\u9fff]{1,6})"
+    r"(?:的(?:问题|现象|情况))?$"
+)
+_LIST_TAIL = re.compile(r"等(?:方面)?(?:的)?(?:问题|不足|情况)?[。；;！!]?$")
+
+
+#: Some sign of a deficiency anywhere in a clause (for items of an evident list).
+DEFICIENCY_ANY = re.compile(r"不|未|没有|缺|少|弱|低|差|待|需|滞后|单一|有限|欠|偏|难|倾向|问题|现象")
+
+
+def _predicate_items(piece: str, start: int, after_intro: bool) -> list[tuple[int, int]] | None:
+    """Items of an unmarked list of deficiencies; None if the piece is not such a list.
+
+    Items are separated by ， (or by 、 when there is no ，: the list separators nest ；>，>、).
+    An evident list -- closed by ``等``, or three or more items after an intro colon, or two
+    、-joined items after an intro colon -- needs each item to name a deficiency somewhere; three
+    or more items elsewhere must each close with a deficiency predicate (不足, 有待提升, 尚需完善 …).
+    Two ，-joined clauses without ``等`` are one statement with an inner comma
+    (``网站更新不及时，部分栏目内容陈旧``), as a reader takes them.
+    """
+    body = piece.rstrip(WS + "。；;！!")
+    tail = _LIST_TAIL.search(body)
+    has_etc = tail is not None and tail.group().startswith("等")
+    if tail:
+        body = body[:tail.start()]
+    sep = "，," if re.search(r"[，,]", body) else "、"
+    parts = [(m.start(), m.end()) for m in re.finditer(rf"[^{sep}]+", body)]
+    parts = [(x, y) for x, y in parts if body[x:y].strip(WS)]
+    n = len(parts)
+    evident = has_etc or (after_intro and (n >= 3 or sep == "、"))
+    if n < 2 or (n < 3 and not evident):
+        return None
+    for x, y in parts:
+        clause = body[x:y].strip(WS)
+        if len(re.sub(r"[\W\d_]", "", clause)) < 4:
+            return None
+        if not (DEFICIENCY_ANY.search(clause) if evident else DEFICIENCY_END.search(clause)):
+            return None
+    out = []
+    for x, y in parts:
+        seg = body[x:y]
+        x2 = x + len(seg) - len(seg.lstrip(WS))
+        out.append((start + x2, start + x2 + len(seg.strip(WS))))
+    return out
 
 
 def _marker_at(u: str) -> tuple[str, int, int] | None:

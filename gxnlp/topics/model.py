@@ -117,6 +117,33 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=1)
+def _stock_lexicon() -> Any:
+    from ..genre.boilerplate import load_phrases, stock_seed_phrases
+    from ..reuse.boilerplate import PhraseLexicon
+
+    # the shipped template file, not the table labels: a statement may well name 依申请公开 or 行政许可
+    return PhraseLexicon(stock_seed_phrases() + load_phrases("template"))
+
+
+def strip_stock(texts: Iterable[str]) -> list[str]:
+    """Each text without the genre's stock and template phrases (what the reuse module knows as
+    shared-by-everyone text), so topics are about substance. A text that is all stock becomes ''.
+
+    >>> strip_stock(["坚持以公开为常态、不公开为例外，政策解读形式单一"])[0].endswith("政策解读形式单一")
+    True
+    """
+    from ..reuse.text import normalise
+
+    lex = _stock_lexicon()
+    out = []
+    for text in texts:
+        norm, _ = normalise(text)
+        mask = lex.mask(norm) if norm else np.zeros(0, dtype=bool)
+        out.append("".join(c for c, m in zip(norm, mask) if not m) if mask.any() else text)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Measures: coherence and stability
 # ---------------------------------------------------------------------------
@@ -480,10 +507,14 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
     n_top : top terms per topic (for labels, coherence and stability).
     kind : "problem" or "measure" — picks the taxonomy block used for labels.
     params : extra backend parameters (e.g. ``{"doc_topic_prior": 0.05}`` for lda).
-    search_size : the search over k (its fits and refits) runs on a random sample of at most
-        this many statements (None: all); the chosen k is then fitted on all statements. The
-        search is most of the cost and its outcome (coherence, stability) is a corpus-level
-        property a few thousand statements measure; a corpus below the size is unaffected.
+    min_topic_size : a topic needs this many statements: k never exceeds n / min_topic_size.
+    max_select : the k search runs on a random subsample of at most this many statements (the
+        final model is fitted on all), so choosing k stays affordable at 500,000 statements.
+    drop_stock : remove the genre's stock and template phrases (gxnlp/genre/data/stock_seed.txt,
+        template.txt) from each statement before modelling; a statement that is nothing but
+        stock text gets no topic.
+    drop_incoherent : leave out topics whose NPMI is <= ``min_npmi`` (or with fewer than 2 statements);
+        None (default) = when k is chosen here, not when the caller fixed ``k``.
     fit_size : the model is fitted on a random sample of at most this many statements (None:
         all) and then applied to every statement in batches of ``batch_size``, so memory for
         tokens, count matrices and the factorisation stays bounded however many statements
@@ -499,7 +530,9 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         at least one statement of the topic), examples (most typical statements first).
     selection_ : DataFrame, one row per candidate k: k, coherence (mean NPMI), stability (mean
         matched Jaccard), good_topics, score (empty if k given). See :meth:`selection_score`.
-    k_ : chosen number of topics. labels_ : topic of each training statement (-1: no known term).
+    k_ : number of topics fitted. labels_ : topic of each training statement (-1: no known term, or its
+    topic was dropped). dropped_topics_ : topics fitted but not reported because they are incoherent
+    (NPMI <= ``min_npmi``) or have fewer than 2 statements; their statements get topic -1.
     doc_topic_ : (n, k_) weights of the training statements. vocabulary_ : terms.
     """
 
@@ -521,10 +554,17 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         taxonomy: dict[str, list[str]] | None = None,
         params: dict[str, Any] | None = None,
         tokenizer: Callable[[Iterable[str]], list[list[str]]] | None = None,
-        search_size: int | None = 4000,
+        min_topic_size: int = 5,
+        max_select: int = 20000,
+        drop_stock: bool = True,
+        drop_incoherent: bool | None = None,
         fit_size: int | None = 50000,
         batch_size: int = 10000,
     ):
+        self.drop_incoherent = drop_incoherent
+        self.min_topic_size = min_topic_size
+        self.max_select = max_select
+        self.drop_stock = drop_stock
         self.method = method
         self.k = k
         self.k_range = k_range
@@ -541,7 +581,6 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         self.taxonomy = taxonomy
         self.params = params
         self.tokenizer = tokenizer
-        self.search_size = search_size
         self.fit_size = fit_size
         self.batch_size = batch_size
 
@@ -584,7 +623,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         if not texts:
             raise ValueError("no statements to model")
         tokenize_ = self.tokenizer or tokenize
-        self.tokens_ = tokenize_(texts)
+        self.tokens_ = tokenize_(strip_stock(texts) if self.drop_stock else texts)
         n = len(texts)
         min_df = self.min_df if n >= 10 * self.min_df else 1
         vec = CountVectorizer(analyzer=_identity, min_df=min_df, max_df=self.max_df if n >= 20 else 1.0)
@@ -617,26 +656,23 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         rows_ = []
         if self.k is None:
             lo, hi = self.k_range
-            # a topic needs a few statements and a term of its own: small inputs search small k
-            hi = max(1, min(hi, live_docs // 3, len(self.vocabulary_) - 1))
+            # never more topics than the data supports: each topic needs min_topic_size statements
+            hi = max(1, min(hi, live_docs // max(1, self.min_topic_size),
+                            len(self.vocabulary_) - 1))
             lo = max(1, min(lo, hi))
-            search = None  # rows of the search sample (None: every statement)
-            if self.search_size and n > self.search_size:
-                search = np.sort(np.random.RandomState([self.random_state, 7919]).choice(n, self.search_size, replace=False))
-            n_search = n if search is None else len(search)
-            size = min(n_search, max(1, int(round(self.subsample * n_search))))
-            subsets = {s: np.sort(np.random.RandomState([self.random_state, s]).choice(n_search, size, replace=False))
+            rng = np.random.RandomState([self.random_state, 7])
+            base = np.arange(n) if n <= self.max_select else np.sort(rng.choice(n, self.max_select, replace=False))
+            size = min(len(base), max(1, int(round(self.subsample * len(base)))))
+            subsets = {s: np.sort(np.random.RandomState([self.random_state, s]).choice(base, size, replace=False))
                        for s in self.seeds}
-            if search is not None:
-                subsets = {s: search[r] for s, r in subsets.items()}
             if self.method == "nmf":
                 subset_svd.update({s: _svd(self.tfidf_.transform(counts[r]), hi) for s, r in subsets.items()})
-                if search is not None:
-                    subset_svd["search"] = _svd(self.tfidf_.transform(counts[search]), hi)
+                if len(base) < n:
+                    subset_svd["base"] = _svd(self.tfidf_.transform(counts[base]), hi)
             for k in range(lo, hi + 1, max(1, self.k_step)):
-                ref = fit_one(k, self.random_state) if search is None else fit_one(k, self.random_state, search, "search")
+                ref = fit_one(k, self.random_state) if len(base) == n else fit_one(k, self.random_state, base, "base")
                 ref_top = self._top(ref.topic_word)
-                coh = npmi_coherence(ref_top, counts)
+                coh = npmi_coherence(ref_top, counts[base])
                 stab = []
                 if progress:
                     progress(1)
@@ -648,22 +684,32 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
                 stab_t = np.mean(stab, axis=0) if stab else np.ones(k)
                 good = int(((coh > self.min_npmi) & (stab_t >= self.min_stability)).sum())
                 rows_.append({"k": k, "coherence": float(coh.mean()), "stability": float(stab_t.mean()),
-                              "good_topics": good, "_fit": ref})
+                              "good_topics": good, "coherent_stability": float(np.mean(stab_t * (coh > self.min_npmi))),
+                              "_fit": ref})
             sel = pd.DataFrame(rows_)
             sel["score"] = self.selection_score(sel)
             best = int(sel["score"].idxmax())  # first maximum: the smallest such k
             self.k_ = int(sel.loc[best, "k"])
-            final = sel.loc[best, "_fit"] if search is None else fit_one(self.k_, self.random_state)
+            final = sel.loc[best, "_fit"] if len(base) == n else fit_one(self.k_, self.random_state)
             self.selection_ = sel.drop(columns="_fit")
         else:
             self.k_ = int(self.k)
             final = fit_one(self.k_, self.random_state)
             if progress:
                 progress(1)
-            self.selection_ = pd.DataFrame(columns=["k", "coherence", "stability", "good_topics", "score"])
+            self.selection_ = pd.DataFrame(columns=["k", "coherence", "stability", "good_topics",
+                                                    "coherent_stability", "score"])
         self.backend_fit_ = final
         self.topic_word_ = final.topic_word
         self.doc_topic_ = final.doc_topic
+        self.dropped_topics_: list[int] = []
+        self.labels_ = self._labels(final.doc_topic)
+        coh = npmi_coherence(self._top(self.topic_word_), self._counts)
+        sizes = np.bincount(self.labels_[self.labels_ >= 0], minlength=self.k_)
+        drop = self.k is None if self.drop_incoherent is None else self.drop_incoherent
+        min_size = min(2, int((self.labels_ >= 0).sum()))
+        self.dropped_topics_ = ([t for t in range(self.k_) if (coh[t] <= self.min_npmi and self.k_ > 1) or sizes[t] < min_size]
+                                if drop else [])
         self.labels_ = self._labels(final.doc_topic)
         if describe:
             self.topics_ = self._describe(texts, report_ids)
@@ -672,18 +718,19 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
 
     @staticmethod
     def selection_score(selection: pd.DataFrame) -> pd.Series:
-        """The criterion k maximises: the number of *good* topics, coherent (mean pairwise NPMI of
-        its top terms, from co-occurrence within statements, above ``min_npmi``) and reproducible
-        (its top terms matched with mean Jaccard >= ``min_stability`` across refits on random
-        subsamples). Ties go to the smallest k. Extra topics that are incoherent or unstable
-        add nothing, so k stops growing where the corpus stops supporting distinct themes.
+        """The criterion k maximises: good topics minus bad ones. A topic is good when it is
+        reproducible (its top terms found again, mean best-match Jaccard >= ``min_stability``, in
+        refits on random subsamples; Greene et al. 2014) and coherent (mean pairwise NPMI of its top
+        terms above ``min_npmi``). Every topic must earn its place: a k whose extra topics are
+        unstable or incoherent scores lower, so k stops where the corpus stops supporting distinct
+        themes (ties go to the smallest k); k is also capped by the corpus size (``min_topic_size``).
         """
-        return selection["good_topics"].astype(float)
+        return 2 * selection["good_topics"].astype(float) - selection["k"].astype(float)
 
-    @staticmethod
-    def _labels(theta: np.ndarray) -> np.ndarray:
+    def _labels(self, theta: np.ndarray) -> np.ndarray:
         lab = np.argmax(theta, axis=1)
         lab[theta.sum(axis=1) <= 0] = -1
+        lab[np.isin(lab, getattr(self, "dropped_topics_", []))] = -1
         return lab
 
     def _describe(self, texts: list[str], report_ids) -> pd.DataFrame:
@@ -702,6 +749,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         n_reports = len(set(rid.tolist())) if rid is not None else 0
         recs = []
         for t in range(k):
+            if t in self.dropped_topics_:
+                continue
             terms = [self.vocabulary_[i] for i in top[t]]
             members = np.flatnonzero(labels == t)
             order = members[np.argsort(-self.doc_topic_[members, t], kind="stable")]
@@ -731,8 +780,11 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
                 "n_reports": len(set(rid[members].tolist())) if rid is not None else 0,
                 "reports": (len(set(rid[members].tolist())) / n_reports) if rid is not None and n_reports else float("nan"),
                 "examples": examples,
+                "representative": examples[0] if examples else "",
             })
-        return pd.DataFrame(recs)
+        cols = ["topic", "label", "top_terms", "category", "category_overlap", "coherence", "n_statements", "share",
+                "n_reports", "reports", "examples", "representative"]
+        return pd.DataFrame(recs, columns=cols)
 
     # -- inference ---------------------------------------------------------------
     def transform(self, texts: Sequence[str]) -> np.ndarray:
@@ -851,5 +903,6 @@ __all__ = [
     "topic_agreement",
     "topic_matches",
     "typical_examples",
+    "strip_stock",
     "category_overlap",
 ]
