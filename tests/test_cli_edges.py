@@ -31,6 +31,8 @@ COMMANDS = {
     "topics": ["topics", "--k", "2", "--n-boot", "10"],
     "report": ["report", "--out", "{tmp}/r.html", "--no-audit"],
     "build": ["build", "--db", "{tmp}/x.duckdb"],
+    "panel": ["panel", "--out", "{tmp}/panel"],
+    "review": ["review", "--file", "{tmp}/reviews.csv"],
     "label": ["label", "--out", "{tmp}/to_label.xlsx"],
 }
 
@@ -126,8 +128,9 @@ def test_url_commands_refuse_paths_without_a_traceback(args, mixed, tmp_path):
 
 def test_every_command_is_covered():
     names = {c.name or c.callback.__name__ for c in app.registered_commands}
+    # compare takes exactly two report files, not a corpus (its bad inputs are tested in test_panel.py);
     # train reads a labelled sheet, not report paths (its errors: tests/test_labelling.py)
-    assert names <= set(COMMANDS) | {"fetch", "crawl", "synth", "version", "train"}, names - set(COMMANDS)
+    assert names <= set(COMMANDS) | {"fetch", "crawl", "synth", "version", "train", "compare"}, names - set(COMMANDS)
 
 
 def test_a_run_that_fails_creates_no_output_folders(tmp_path):

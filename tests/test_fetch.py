@@ -159,6 +159,14 @@ SITE_LISTINGS = {"/ndbg/index.html", "/ndbg/index_1.html", "/ndbg/index_2.html"}
 NEVER_REQUESTED = {"/private/report.html", "/zcwj/notice.html", "/", "/ndbg/offsite.html"}
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """The test site's server: a client hanging up mid-response (timeouts, aborted downloads) is expected here,
+    and the server thread's traceback would otherwise land in the captured output of the command under test."""
+
+    def handle_error(self, request, client_address):
+        pass
+
+
 class Site:
     """The generated site on a local port, with a log of (path, host header, time, headers) per request."""
 
@@ -166,7 +174,7 @@ class Site:
         self.routes = build_site()
         self.hits: list[tuple[str, str, float, dict]] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.port = self.server.server_port
         self.base = f"http://127.0.0.1:{self.port}"

@@ -18,6 +18,7 @@ def build(
     xlsx: Path = typer.Option(None, "--xlsx", help="Also export an Excel workbook."),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: all cores)."),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of the corpus-level models (reuse, topics)."),
+    aliases: Path = typer.Option(None, "--aliases", help="Alias table of agency names (CSV name,canonical) for agency_key."),
     model: Path = typer.Option(None, "--model", help="A statement classifier written by gxnlp train (default: seed terms)."),
     scheduler: str = typer.Option("processes", "--scheduler", help="processes (local pool), sync, or dask "
                                   "(connects to DASK_SCHEDULER_ADDRESS if set, else starts a local cluster)."),
@@ -67,7 +68,8 @@ def build(
 
     try:
         stats = build_dataset(files, db, parquet=parquet, workers=workers, scheduler=scheduler, seed=seed,
-                              progress=counted, skipped=unsupported, model=model)
+                              aliases=aliases, progress=counted, skipped=unsupported,
+                              model=model)
     except BaseException:
         if created:  # nothing half-built is left behind
             for leftover in (db, db.with_name(db.name + ".wal")):

@@ -17,6 +17,8 @@ def register(app: typer.Typer) -> None:
         n: int = typer.Option(300, "--n", min=1, help="Number of reports."),
         seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Random seed: same n and seed give a byte-identical corpus."),
         force: bool = typer.Option(False, "--force", help="Replace OUT if it holds an earlier synthetic corpus."),
+        panel: bool = typer.Option(False, "--panel", help="Write agency series instead (--n agencies, 2019–2024): name "
+                                   "changes, missing years, promises kept and not, carry-over breaks, with panel truth."),
         hard_pdf: bool = typer.Option(False, "--hard-pdf", help="Only PDFs with tables typeset as offices do "
                                       "(ruled/unruled grids, wrapped and merged labels, typos, page breaks), in "
                                       "agency series with planted continuity breaks (truth/continuity.jsonl)."),
@@ -45,6 +47,11 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"error: {out} does not look like a synthetic corpus; refusing to delete it", err=True)
                 raise typer.Exit(2)
             shutil.rmtree(out)
+        if panel:
+            from ..synth.panel import generate_panel
+
+            typer.echo(json.dumps(generate_panel(out, n_agencies=n, seed=seed), ensure_ascii=False))
+            return
         with Progress(TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       transient=True) as bar:
             task = bar.add_task("reports", total=n)

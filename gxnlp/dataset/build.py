@@ -55,7 +55,7 @@ SCHEMA: dict[str, Table] = {
         ("path", TEXT), ("size", BIGINT), ("mtime", DOUBLE), ("report_id", TEXT),
     ), primary_key="path"),
     "reports": Table((
-        ("report_id", TEXT), ("source", TEXT), ("title", TEXT), ("agency", TEXT), ("agency_type", TEXT),
+        ("report_id", TEXT), ("source", TEXT), ("title", TEXT), ("agency", TEXT), ("agency_key", TEXT), ("agency_type", TEXT),
         ("level", TEXT), ("year", INTEGER), ("published", TEXT), ("province", TEXT), ("city", TEXT),
         ("county", TEXT), ("template", TEXT), ("encoding", TEXT), ("warnings", TEXT),
     ) + tuple((k, TEXT) for k in SECTION_KEYS), primary_key="report_id"),
@@ -83,6 +83,32 @@ SCHEMA: dict[str, Table] = {
         ("kind", TEXT), ("topic", INTEGER), ("label", TEXT), ("top_terms", TEXT), ("share", DOUBLE),
         ("reports", INTEGER),
     )),
+    "panel_agencies": Table((
+        ("agency_key", TEXT), ("names", TEXT), ("years", TEXT), ("n_reports", INTEGER), ("first_year", INTEGER),
+        ("last_year", INTEGER), ("promises", INTEGER), ("kept", INTEGER), ("follow_through", DOUBLE),
+    )),
+    "panel_coverage": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("status", TEXT), ("n_reports", INTEGER), ("report_ids", TEXT),
+    )),
+    "panel_deltas": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("previous_year", INTEGER), ("report_id", TEXT),
+        ("previous_report_id", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT), ("previous", DOUBLE),
+        ("value", DOUBLE), ("delta", DOUBLE),
+    )),
+    "panel_continuity": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT),
+        ("row", TEXT), ("column", TEXT), ("expected", DOUBLE), ("found", DOUBLE), ("message", TEXT),
+    )),
+    "panel_statements": Table((
+        ("agency_key", TEXT), ("compared_years", TEXT), ("kind", TEXT), ("year", INTEGER), ("text", TEXT),
+        ("category", TEXT), ("status", TEXT), ("similarity", DOUBLE), ("previous_text", TEXT), ("category_status", TEXT),
+    )),
+    "panel_promises": Table((
+        ("agency_key", TEXT), ("year", INTEGER), ("next_year", INTEGER), ("report_id", TEXT), ("next_report_id", TEXT),
+        ("position", INTEGER), ("text", TEXT), ("category", TEXT), ("explicit", "BOOLEAN"), ("kept", "BOOLEAN"),
+        ("cover", DOUBLE), ("evidence", TEXT), ("evidence_category", TEXT),
+    )),
+    "panel_metrics": Table((("agency_key", TEXT), ("year", INTEGER), ("metric", TEXT), ("value", DOUBLE))),
     "build_state": Table((("key", TEXT), ("value", TEXT),), primary_key="key"),
 }
 #: The scheduler of the running build, for corpus stages that can distribute (reuse candidates).
@@ -91,13 +117,26 @@ CORPUS_SCHEDULER: contextvars.ContextVar[str] = contextvars.ContextVar("gxnlp_co
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
-CORPUS_TABLES = ("reuse", "report_reuse", "topics")
+CORPUS_TABLES = ("reuse", "report_reuse", "topics", "panel_agencies", "panel_coverage", "panel_deltas", "panel_continuity",
+                 "panel_statements", "panel_promises", "panel_metrics")
 #: What every export holds (CSV, Parquet, Excel, and the DuckDB file, which also keeps its own
 #: bookkeeping tables ``files`` and ``build_state``): the wide view first, then the long tables.
-EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics", "reuse", "report_reuse", "errors")
+EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics", "reuse", "report_reuse", "errors",
+                 "panel_metrics", "panel_promises", "panel_agencies", "panel_coverage", "panel_statements",
+                 "panel_deltas", "panel_continuity")
 
 
 # --------------------------------------------------------------------------- per document
+
+def _agency_key(agency, region):
+    """Per report, the key of :mod:`gxnlp.panel.identity` (the panel stage refines it over the corpus)."""
+    from ..panel.identity import agency_key
+
+    try:
+        return agency_key(agency, region)
+    except Exception:  # noqa: BLE001 - a name the gazetteer chokes on keeps no key
+        return None
+
 
 def analyse_path(path: str | os.PathLike, model: str | None = None) -> dict[str, Any]:
     """Everything gxnlp computes from one file, as rows per table. Never raises.
@@ -115,6 +154,7 @@ def analyse_path(path: str | os.PathLike, model: str | None = None) -> dict[str,
     rec = report.to_dict()
     row = {
         "report_id": rec["report_id"], "source": source, "title": rec["title"], "agency": rec["agency"],
+        "agency_key": _agency_key(rec["agency"], rec["region"]),
         "agency_type": agency_type(rec["agency"]), "level": agency_level(rec["agency"]), "year": rec["year"], "published": rec["published"],
         **rec["region"], "template": rec["template"], "encoding": rec["encoding"],
         "warnings": json.dumps(rec["warnings"], ensure_ascii=False), **rec["sections"],
@@ -234,6 +274,7 @@ def build(
     chunk_size: int = 32,
     corpus_stages: bool = True,
     seed: int = DEFAULT_SEED,
+    aliases: str | os.PathLike | None = None,
     model: str | os.PathLike | None = None,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     skipped: Iterable[dict[str, Any]] = (),
@@ -247,12 +288,16 @@ def build(
     is a fault-injection point for tests: the process dies (``os._exit``) after that many
     committed chunks, as a killed build would. ``skipped`` are ``{"source", "error"}`` records of
     files that were not read (unsupported types found in the input folders): they go to the
-    ``errors`` table with an id made from their path (their content is never read).
+    ``errors`` table with an id made from their path (their content is never read). ``aliases``: the
+    user's alias table of agency names (CSV ``name,canonical``) for ``agency_key``; its content is part
+    of the corpus fingerprint.
     """
     stats = BuildStats()
     if model is not None:
         _classifier(str(model))  # a bad model directory fails here, before any file is processed
     con = _connect(db)
+    alias_text = Path(aliases).read_text(encoding="utf-8-sig") if aliases else ""
+    con.execute("INSERT OR REPLACE INTO build_state VALUES ('aliases', ?)", [alias_text])
     known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if state.get("stages") == _stages_version(model):
@@ -319,6 +364,7 @@ def build(
     fingerprint = hashlib.sha1(
         ",".join(sorted(r[0] for r in con.execute("SELECT report_id FROM reports").fetchall())).encode()
         + f"|seed={seed}|{_stages_version(model)}|{','.join(CORPUS_STAGES)}".encode()
+        + hashlib.sha1(alias_text.encode("utf-8")).hexdigest().encode()
     ).hexdigest()
     state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
     if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
@@ -400,8 +446,17 @@ def continuity_stage(con, seed: int) -> None:
     _insert(con, "findings", rows)
 
 
-#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables.
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "reuse": reuse_stage,
+def panel_stage(con, seed: int) -> None:
+    """Agency panels: ``reports.agency_key`` over the corpus (similar names joined, the alias table of
+    ``build(..., aliases=)`` applied) and the ``panel_*`` tables."""
+    from .panel_stage import panel_stage as _panel
+
+    _panel(con, seed)
+
+
+#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables (panel before reuse:
+#: reuse reads the agency keys the panel stage resolves).
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "panel": panel_stage, "reuse": reuse_stage,
                                                         "continuity": continuity_stage}
 
 
@@ -454,10 +509,33 @@ class Dataset:
     report_reuse = property(lambda self: self.table("report_reuse"))
     topics = property(lambda self: self.table("topics"))
     errors = property(lambda self: self.table("errors"))
+    panel_agencies = property(lambda self: self.table("panel_agencies"))
+    panel_coverage = property(lambda self: self.table("panel_coverage"))
+    panel_promises = property(lambda self: self.table("panel_promises"))
+    panel_statements = property(lambda self: self.table("panel_statements"))
+    panel_deltas = property(lambda self: self.table("panel_deltas"))
+    panel_continuity = property(lambda self: self.table("panel_continuity"))
+
+    def panel(self) -> pd.DataFrame:
+        """The agency panel as one long DataFrame ``agency_key, year, metric, value`` (copied-from-earlier
+        share, follow-through, promises, key table figures, statement counts, findings, missing years …)."""
+        return self.table("panel_metrics").sort_values(["agency_key", "year", "metric"], kind="stable").reset_index(drop=True)
+
+    def coverage(self) -> pd.DataFrame:
+        """Agencies × years: present / missing / duplicate (see :func:`gxnlp.panel.coverage.coverage_matrix`)."""
+        from ..panel.coverage import coverage_matrix
+
+        return coverage_matrix(self.reports[["report_id", "agency_key", "year"]])
+
+    def reviewed_findings(self, reviews: str | os.PathLike) -> pd.DataFrame:
+        """The audit findings with ``status`` / ``reason`` from a review CSV (see ``gxnlp review``)."""
+        from ..panel.review import apply_reviews
+
+        return apply_reviews(self.findings, reviews)
 
     def wide(self) -> pd.DataFrame:
         """One row per report: metadata, s2/s3/s4 key figures, category counts, topic shares, reuse share."""
-        meta = self.reports[["report_id", "source", "agency", "agency_type", "level", "year", "published", "province", "city",
+        meta = self.reports[["report_id", "source", "agency", "agency_key", "agency_type", "level", "year", "published", "province", "city",
                              "county", "template"]].copy()
         cells = self.cells
         from ..genre.table_keys import PRE2019_PANEL

@@ -16,14 +16,14 @@ from ..model import DEFAULT_SEED
 
 
 def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
-    cur = con.execute("SELECT report_id, source, agency, year, published, template, province, city, county, "
+    cur = con.execute("SELECT report_id, source, agency, agency_key, year, published, template, province, city, county, "
                       "overview, problems FROM reports ORDER BY report_id")
     while rows := cur.fetchmany(batch):
-        for rid, source, agency, year, published, template, province, city, county, overview, problems in rows:
+        for rid, source, agency, key, year, published, template, province, city, county, overview, problems in rows:
             text = "\n".join(x for x in (overview, problems) if x)
             region = {"province": province, "city": city, "county": county}
             yield ReuseDoc(rid, text, agency=agency, year=year, published=published, source=source,
-                           meta={"template": template, "region": region})
+                           meta={"template": template, "region": region, "agency_key": key})
 
 
 def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -51,7 +51,11 @@ class ReuseDetector(BaseEstimator):
     instead of the LSH candidates (the exact baseline, quadratic); ``max_chance_pairs``:
     a pair's matched sentences must be rare enough together that fewer than this many
     unrelated pairs of the corpus are expected to share such a set by chance (see
-    :meth:`verify`; ``None`` turns the test off).
+    :meth:`verify`; ``None`` turns the test off); ``min_short_chars``: a shorter copy (a
+    problem-and-measure pair of about 40 characters) makes a pair from this many characters outside
+    stock phrases when its sentences are verbatim and pass the same chance test (``None``: only
+    ``min_copied_chars``). Agency keys are those of :mod:`gxnlp.panel.identity`, resolved over the
+    corpus for documents that do not carry ``meta["agency_key"]``.
 
     After :meth:`fit` (which can be called again, on another corpus): ``pairs_``,
     ``report_shares_``, ``clusters_``, ``stock_phrases_`` (pandas DataFrames); ``documents_``,
@@ -88,6 +92,7 @@ class ReuseDetector(BaseEstimator):
         min_share_sibling: float = 0.25,
         candidates: str = "lsh",
         max_chance_pairs: float | None = 20.0,
+        min_short_chars: int | None = 30,
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -115,6 +120,7 @@ class ReuseDetector(BaseEstimator):
         self.min_share_sibling = min_share_sibling
         self.candidates = candidates
         self.max_chance_pairs = max_chance_pairs
+        self.min_short_chars = min_short_chars
 
     def _check_params(self) -> None:
         if self.candidates not in ("lsh", "all"):
@@ -137,6 +143,7 @@ class ReuseDetector(BaseEstimator):
         # stock mining: n-grams counted by agency in pass 1, masked in pass 2
         self.miner_ = StockPhraseMiner(self.stock_ngram, self.stock_df, self.stock_min_agencies)
         self.documents_ = prepare_documents(docs, self.template_, self.stock_seed_, self.miner_)
+        self._resolve_agencies()
         self.stock_hashes_ = self.miner_.finalize()
         self.stock_runs_ = apply_stock(self.documents_, self.stock_hashes_, self.stock_ngram, self.stock_min_chars)
         # candidates
@@ -155,7 +162,8 @@ class ReuseDetector(BaseEstimator):
             self.documents_, self.miner_, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
             min_passage=self.min_passage, min_copied_chars=self.min_copied_chars, min_share=self.min_share,
             min_share_self=self.min_share_self, min_share_sibling=self.min_share_sibling,
-            max_chance_pairs=self.max_chance_pairs, stock_min_agencies=self.stock_min_agencies, stock_df=self.stock_df)
+            max_chance_pairs=self.max_chance_pairs, stock_min_agencies=self.stock_min_agencies, stock_df=self.stock_df,
+            min_short_chars=self.min_short_chars)
         self.chance_bits_ = self.verifier_.chance_bits
         self.verify(self.candidates_)
         # outputs
@@ -172,6 +180,21 @@ class ReuseDetector(BaseEstimator):
         (:func:`.shuffle.band_candidates`) and the Dask shuffle are checked against."""
         cands, self.streaming_stats_ = lsh_candidates(self.documents_, *self._indexes(), lsh_mask=self.lsh_mask)
         return set(cands)
+
+    def _resolve_agencies(self) -> None:
+        """Agency keys over the corpus (:class:`gxnlp.panel.identity.AgencyResolver`: renamed bodies of
+        one region joined) for the documents that do not carry one, so ``self`` pairs are those the
+        panel sees as one agency."""
+        todo = [s for s in self.documents_ if not (s.doc.meta or {}).get("agency_key") and s.doc.agency]
+        if not todo:
+            return
+        from ..panel.identity import AgencyResolver
+
+        keys = AgencyResolver().fit([{"agency": s.doc.agency, "year": s.doc.year,
+                                      "region": (s.doc.meta or {}).get("region")} for s in todo]).keys_
+        for s, k in zip(todo, keys):
+            if k:
+                s.agency = k
 
     def _indexes(self) -> tuple[CandidateIndex, DocumentIndex | None]:
         windows = CandidateIndex(

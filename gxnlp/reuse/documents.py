@@ -3,15 +3,14 @@ and the one per-document record the detector fills stage by stage (:class:`Docum
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..genre.agencies import RE_GOVERNMENT_SUFFIX
 from ..model import NARRATIVE_SECTIONS
+from ..panel.identity import agency_key
 from .boilerplate import PhraseLexicon, StockPhraseMiner
 from .text import ReuseText, shingle_hashes
 
@@ -62,20 +61,6 @@ def likely_source(a: ReuseDoc, b: ReuseDoc) -> str | None:
     return None
 
 
-def agency_key(agency: str | None) -> str | None:
-    """The agency name compared for ``self`` vs ``cross`` reuse: spaces and the trailing
-    government / committee / general-office suffix removed, so ``平潭综合实验区管委会`` and
-    ``平潭综合实验区`` are one agency (a government's report is written by its office).
-
-    >>> agency_key("平潭综合实验区管委会"), agency_key("张店区人民政府"), agency_key("某县教育局")
-    ('平潭综合实验区', '张店区', '某县教育局')
-    """
-    if not agency:
-        return None
-    a = re.sub(r"\s+", "", agency)
-    return RE_GOVERNMENT_SUFFIX.sub("", a) or a
-
-
 def region_key(doc: ReuseDoc) -> tuple | None:
     """(province, city, county) of a report when its county or city is known, else None."""
     r = (doc.meta or {}).get("region") or {}
@@ -85,8 +70,14 @@ def region_key(doc: ReuseDoc) -> tuple | None:
 
 
 def doc_agency_key(doc: ReuseDoc) -> str:
-    """:func:`agency_key` of a document's agency; an unnamed agency is its own (``?report_id``)."""
-    return agency_key(doc.agency) or f"?{doc.report_id}"
+    """Who wrote a document: the agency key of :mod:`gxnlp.panel.identity` (precomputed in
+    ``meta["agency_key"]`` by the dataset, with the user's alias table; else from the name and region),
+    so ``self`` pairs are those of one agency across renamings; an unnamed agency is its own (``?report_id``)."""
+    meta = doc.meta or {}
+    if meta.get("agency_key"):
+        return meta["agency_key"]
+    region = meta.get("region") if isinstance(meta.get("region"), dict) else None
+    return agency_key(doc.agency, region) or f"?{doc.report_id}"
 
 
 @dataclass

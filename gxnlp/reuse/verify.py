@@ -46,7 +46,7 @@ class PairVerifier:
     def __init__(self, states: list[DocumentState], miner: StockPhraseMiner, *, min_similarity: float,
                  min_sentence: int, min_passage: int, min_copied_chars: int, min_share: float,
                  min_share_self: float, min_share_sibling: float, max_chance_pairs: float | None,
-                 stock_min_agencies: int, stock_df: float):
+                 stock_min_agencies: int, stock_df: float, min_short_chars: int | None = None):
         self.states = states
         self.miner = miner
         self.min_similarity = min_similarity
@@ -57,6 +57,7 @@ class PairVerifier:
         self.min_share_self = min_share_self
         self.min_share_sibling = min_share_sibling
         self.max_chance_pairs = max_chance_pairs
+        self.min_short_chars = min_short_chars
         # a small corpus cannot show that a sentence is common: the share is taken over at least
         # the number of agencies stock mining needs (stock_min_agencies / stock_df, 200 by default)
         self.n_agencies = max(1, miner.n_agencies, math.ceil(stock_min_agencies / max(stock_df, 1e-9)))
@@ -100,6 +101,22 @@ class PairVerifier:
         la, lb = self.states[i].sentence_logp, self.states[j].sentence_logp
         return float(sum(-max(la[x], lb[y]) for p in ps for x, y in zip(p.a_matched, p.b_matched)))
 
+    def short_copy(self, i: int, j: int, ps: list[Passage]) -> bool:
+        """A short copy (a problem and its measure, ~40 characters): the sentences of one passage
+        matched verbatim (numbers folded), with ``min_short_chars`` characters outside stock phrases,
+        whose sentences alone pass the chance test. Near matches do not count: two phrase-bank
+        sentences with a word changed turn up by chance; verbatim copies of rare sentences do not."""
+        if self.min_short_chars is None or self.max_chance_pairs is None:
+            return False
+        a, b = self.states[i], self.states[j]
+        for p in ps:
+            same = [(x, y) for x, y in zip(p.a_matched, p.b_matched) if a.residuals[x] == b.residuals[y]]
+            chars = sum(int((~a.stock_flags[x]).sum()) for x, _ in same)
+            if chars >= self.min_short_chars and float(
+                    sum(-max(a.sentence_logp[x], b.sentence_logp[y]) for x, y in same)) >= self.chance_bits:
+                return True
+        return False
+
     def required_share(self, a: DocumentState, b: DocumentState) -> float:
         if a.agency == b.agency:
             return self.min_share_self
@@ -122,11 +139,11 @@ class PairVerifier:
             share = min(sum(p.a_chars for p in ps) / max(1, a.narrative_chars),
                         sum(p.b_chars for p in ps) / max(1, b.narrative_chars))
             out.scores[(i, j)] = (rare, round(share, 4), round(surprisal, 2))
-            # own (non-stock) copied text is evidence by itself; a share of common sentences
-            # only when they are improbable together by chance
+            # own (non-stock) copied text is evidence by itself; a short copy, or a share of common
+            # sentences, only when the matched sentences are improbable together by chance
             ok = rare >= self.min_copied_chars or (
                 share >= self.required_share(a, b)
-                and (self.max_chance_pairs is None or surprisal >= self.chance_bits))
+                and (self.max_chance_pairs is None or surprisal >= self.chance_bits)) or self.short_copy(i, j, ps)
             if ok:
                 out.passages[(i, j)] = ps
             else:

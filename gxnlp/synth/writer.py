@@ -9,6 +9,7 @@ truth lines appended, so memory stays flat however large ``n`` is.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import json
 import random
@@ -53,6 +54,11 @@ class Slot:
     cluster: str | None = None
     cluster_kind: str | None = None
     source: int | None = None  # index of the report whose narrative this one copies
+    #: panel corpora (:mod:`gxnlp.synth.panel`): the name printed this year, this year's 上年结转 per
+    #: applicant column, and sentences of the overview reporting last year's promises as done
+    display_name: str | None = None
+    carried_over: dict[str, int] | None = None
+    done: list[str] | None = None
 
 
 @dataclass
@@ -171,6 +177,29 @@ def _ensure_coverage(units: list[Unit], rng: random.Random) -> None:
 
 
 # ----------------------------------------------------------------------------- one report
+
+def set_carried_over(tables: dict, carried: dict[str, int]) -> None:
+    """Set 二、上年结转 per applicant column, keeping every identity: the difference is handled
+    (予以公开 and （七）总计 change with it)."""
+    s3 = tables["s3"]
+    results = [r for r in s3 if r not in ("new_requests", "carried_over", "total_handled", "carried_forward")]
+    for col, v in carried.items():
+        d = v - s3["carried_over"][col]
+        s3["carried_over"][col] = v
+        if d >= 0:
+            s3["granted"][col] += d
+            s3["total_handled"][col] += d
+            continue
+        need = -d  # fewer requests to handle: take them from the results, then from the carried forward
+        for r in results:
+            take = min(need, s3[r][col])
+            s3[r][col] -= take
+            s3["total_handled"][col] -= take
+            need -= take
+        s3["carried_forward"][col] -= need
+    for row in s3:
+        s3[row]["total"] = sum(s3[row][c] for c in s3[row] if c != "total")
+
 
 def _index_no(rng: random.Random, year: int) -> str:
     alnum = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -371,6 +400,8 @@ def _blocks_modern(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, t
 
     blocks.append(head(0))
     overview, stated = render_overview(narr, ctx)
+    if slot.done:
+        overview = overview + ["".join(slot.done)]
     blocks += [Block("subheading" if p.startswith("（") and len(p) < 20 else "para", p) for p in overview]
     if shift:
         blocks.append(Block("heading", "二、重点领域信息公开情况"))
@@ -411,9 +442,13 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
     """Build one report (bytes + truth) from its slot; ``source`` is the narrative it copies."""
     rng = random.Random(f"report:{seed}:{slot.index}")
     a, year = slot.agency, slot.year
+    if slot.display_name:
+        a = dataclasses.replace(a, name=slot.display_name)
     template = template_for_year(year)
     tables = draw_tables(rng, template if template != "pre2019" else "2019", a.agency_type, a.level)
     tables["template"] = "2019" if template == "pre2019" else template
+    if slot.carried_over is not None:
+        set_carried_over(tables, slot.carried_over)
     planted = None
     if template != "pre2019" and rng.random() < ERROR_RATE:
         rule = rng.choice(PLANTABLE)

@@ -1,0 +1,1 @@
+"""Agency panels: one agency across years (identity, coverage, comparison, promises, review)."""

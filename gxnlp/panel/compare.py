@@ -1,0 +1,123 @@
+"""Two reports of one agency side by side: table deltas, the carry-over continuity check, and
+problems / measures new, repeated and dropped (by category and by text).
+
+>>> import pandas as pd
+>>> from gxnlp.panel.records import PanelReport
+>>> cells = lambda fw, co: pd.DataFrame([("s3", "carried_forward", "total", fw), ("s3", "carried_over", "total", co)],
+...                                     columns=["table", "row", "column", "value"])
+>>> a = PanelReport("a", None, "甲局", 2021, cells=cells(3, 0))
+>>> b = PanelReport("b", None, "甲局", 2022, cells=cells(0, 2))
+>>> [(f["column"], f["expected"], f["found"]) for f in continuity(a, b)]
+[('total', 3.0, 2.0)]
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+from .records import PanelReport
+
+CONTINUITY_RULE = "s3_carry_over_continuity"
+#: Two statements are the same when their texts (punctuation, numbers and enumerators dropped)
+#: are this similar (rapidfuzz ratio, 0–100).
+SAME_TEXT = 75.0
+
+_NOISE = re.compile(r"[\s，,。；;：:、！!？?“”\"‘’'（）()《》【】\d#０-９]+")
+
+
+def norm_text(text: str | None) -> str:
+    return _NOISE.sub("", text or "")
+
+
+def table_deltas(prev: PanelReport, cur: PanelReport) -> pd.DataFrame:
+    """One row per cell present in both reports: ``table, row, column, previous, value, delta``
+    (section-2 keys differ between the 2019 and 2021 templates; only shared keys are compared)."""
+    cols = ["table", "row", "column", "previous", "value", "delta"]
+    if prev.cells.empty or cur.cells.empty:
+        return pd.DataFrame(columns=cols)
+    a = prev.cells[["table", "row", "column", "value"]].rename(columns={"value": "previous"})
+    m = a.merge(cur.cells[["table", "row", "column", "value"]], on=["table", "row", "column"])
+    m["delta"] = m["value"] - m["previous"]
+    return m[cols].reset_index(drop=True)
+
+
+def continuity(prev: PanelReport, cur: PanelReport) -> list[dict[str, Any]]:
+    """Findings where this year's 二、上年结转 differs from last year's 四、结转下年度继续办理
+    (per applicant column); nothing when either is missing or the years are not consecutive."""
+    if prev.year is None or cur.year is None or cur.year - prev.year != 1:
+        return []
+    out = []
+    columns = sorted(set(prev.cells.get("column", pd.Series(dtype=str))) | set(cur.cells.get("column", pd.Series(dtype=str))))
+    for col in columns:
+        fw = prev.cell("s3", "carried_forward", col)
+        co = cur.cell("s3", "carried_over", col)
+        if fw is None or co is None or abs(fw - co) < 1e-9:
+            continue
+        out.append({"report_id": cur.report_id, "source": cur.source, "rule": CONTINUITY_RULE, "table": "s3",
+                    "row": "carried_over", "column": col, "expected": fw, "found": co,
+                    "message": f"上年结转 {co:g} ≠ {prev.year} 年报告的结转下年度继续办理 {fw:g} ({prev.report_id})"})
+    return out
+
+
+def statement_changes(prev: PanelReport, cur: PanelReport) -> pd.DataFrame:
+    """Problems and measures of ``cur`` marked ``new`` or ``repeated`` (a statement of ``prev`` of the
+    same kind with nearly the same text) and those of ``prev`` not repeated marked ``dropped``;
+    ``category_status`` says the same by category (a category named in both years is repeated)."""
+    rows = []
+    for kind in ("problem", "measure"):
+        a = [s for s in prev.statements if s["kind"] == kind]
+        b = [s for s in cur.statements if s["kind"] == kind]
+        na, nb = [norm_text(s["text"]) for s in a], [norm_text(s["text"]) for s in b]
+        used: set[int] = set()
+        cats_a = {s.get("category") for s in a}
+        cats_b = {s.get("category") for s in b}
+        for j, s in enumerate(b):
+            scores = [(fuzz.ratio(nb[j], x), i) for i, x in enumerate(na)]
+            best, i = max(scores) if scores else (0.0, -1)
+            same = best >= SAME_TEXT
+            if same:
+                used.add(i)
+            rows.append({"kind": kind, "year": cur.year, "text": s["text"], "category": s.get("category"),
+                         "status": "repeated" if same else "new", "similarity": round(best / 100, 3),
+                         "previous_text": a[i]["text"] if same else None,
+                         "category_status": "repeated" if s.get("category") in cats_a else "new"})
+        for i, s in enumerate(a):
+            if i in used:
+                continue
+            rows.append({"kind": kind, "year": prev.year, "text": s["text"], "category": s.get("category"),
+                         "status": "dropped", "similarity": None, "previous_text": None,
+                         "category_status": "repeated" if s.get("category") in cats_b else "dropped"})
+    return pd.DataFrame(rows, columns=["kind", "year", "text", "category", "status", "similarity", "previous_text",
+                                       "category_status"])
+
+
+def copied_from_earlier(det: Any, reports: list[PanelReport]) -> dict[str, dict[str, Any]]:
+    """Per report id, the share of its narrative copied from the same agency's earlier reports, from a
+    fitted :class:`gxnlp.reuse.ReuseDetector` (the pairs ``gxnlp reuse`` lists as ``self`` whose
+    source is the earlier report): ``{"share", "chars", "sources"}``."""
+    key_of = {r.report_id: r.agency_key for r in reports}
+    year_of = {r.report_id: r.year for r in reports}
+    index = {d.report_id: i for i, d in enumerate(det.docs_)}
+    sents: dict[str, set[int]] = {}
+    sources: dict[str, set[str]] = {}
+    for r in det.pairs_.itertuples():
+        if r.kind != "self" or key_of.get(r.a_report_id) != key_of.get(r.b_report_id):
+            continue
+        ps = det.passages_[(r.a_index, r.b_index)]
+        for later, earlier, side in ((r.b_report_id, r.a_report_id, "b"), (r.a_report_id, r.b_report_id, "a")):
+            if r.source_report_id != earlier or year_of.get(earlier) == year_of.get(later):
+                continue
+            for p in ps:
+                sents.setdefault(later, set()).update(p.b_matched if side == "b" else p.a_matched)
+            sources.setdefault(later, set()).add(earlier)
+    out = {}
+    for rid, i in index.items():
+        s = sents.get(rid, set())
+        state = det.documents_[i]
+        chars = sum(len(state.residuals[k]) for k in s)
+        n = state.narrative_chars
+        out[rid] = {"share": round(chars / n, 4) if n else 0.0, "chars": chars, "sources": sorted(sources.get(rid, ()))}
+    return out

@@ -1,0 +1,102 @@
+"""``PanelReport``: what the panel needs of one report (metadata, sections, cells, statements, findings),
+built from a parsed :class:`gxnlp.model.Report` or from the rows of a built dataset."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from ..model import SECTION_KEYS
+
+
+@dataclass
+class PanelReport:
+    report_id: str
+    source: str | None
+    agency: str | None
+    year: int | None
+    published: str | None = None
+    region: dict[str, str | None] = field(default_factory=dict)
+    sections: dict[str, str | None] = field(default_factory=dict)
+    cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["table", "row", "column", "value"]))
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    agency_key: str | None = None
+
+    def cell(self, table: str, row: str, column: str) -> float | None:
+        lookup = self.__dict__.get("_lookup")
+        if lookup is None:
+            c = self.cells
+            lookup = {} if c.empty else {
+                (t, r, k): float(v) for t, r, k, v in zip(c["table"], c["row"], c["column"], c["value"]) if not pd.isna(v)}
+            self.__dict__["_lookup"] = lookup
+        return lookup.get((table, row, column))
+
+
+@lru_cache(maxsize=1)
+def _classifier():
+    from ..text.classify import StatementClassifier
+
+    return StatementClassifier()
+
+
+def from_report(report: Any) -> PanelReport:
+    """Everything the panel uses of one parsed report (tables, audit, classified statements)."""
+    from ..tables import cell_rows
+    from ..tables.audit import finding_rows
+    from ..text.statements import iter_statements
+
+    try:
+        cells = cell_rows(report)
+        findings = finding_rows(report, cells)
+    except Exception:  # noqa: BLE001 - a report without readable tables still has narrative
+        cells, findings = pd.DataFrame(columns=["table", "row", "column", "value"]), []
+    statements = [{"kind": s.kind, "position": s.position, "text": s.text, "category": s.category}
+                  for s in _classifier().classify(list(iter_statements(report)))]
+    return PanelReport(
+        report_id=report.report_id, source=report.source, agency=report.agency, year=report.year,
+        published=report.published, region=dict(report.region or {}),
+        sections={k: (report.sections or {}).get(k) for k in SECTION_KEYS},
+        cells=cells[["table", "row", "column", "value"]] if not cells.empty else cells,
+        statements=statements, findings=findings,
+    )
+
+
+def from_path(path: Any) -> PanelReport | dict[str, Any]:
+    """A :class:`PanelReport` of one file, or ``{"source", "error"}`` (picklable, for process pools)."""
+    from ..model import error_record
+    from ..structure.parse import parse_path
+
+    try:
+        return from_report(parse_path(path))
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops a corpus
+        return error_record(str(path), exc)
+
+
+def from_dataset(con) -> list[PanelReport]:
+    """The stored reports of a dataset connection (DuckDB) as :class:`PanelReport` records."""
+    reports = con.execute("SELECT * FROM reports ORDER BY report_id").df()
+    cells = con.execute('SELECT report_id, "table", "row", "column", value FROM cells').df()
+    st = con.execute("SELECT report_id, kind, position, text, category FROM statements ORDER BY report_id, kind, position").df()
+    fd = con.execute("SELECT * FROM findings").df()
+    cells_by = dict(tuple(cells.groupby("report_id"))) if len(cells) else {}
+    st_by = dict(tuple(st.groupby("report_id"))) if len(st) else {}
+    fd_by = dict(tuple(fd.groupby("report_id"))) if len(fd) else {}
+    out = []
+    reports = reports.astype(object).where(reports.notna(), None)
+    for r in reports.to_dict("records"):
+        rid = r["report_id"]
+        c = cells_by.get(rid)
+        out.append(PanelReport(
+            report_id=rid, source=r.get("source"), agency=r.get("agency"),
+            year=None if pd.isna(r.get("year")) else int(r["year"]), published=r.get("published"),
+            region={k: r.get(k) for k in ("province", "city", "county")},
+            sections={k: r.get(k) for k in SECTION_KEYS},
+            cells=c.drop(columns=["report_id"]) if c is not None else pd.DataFrame(columns=["table", "row", "column", "value"]),
+            statements=st_by[rid].drop(columns=["report_id"]).to_dict("records") if rid in st_by else [],
+            findings=fd_by[rid].to_dict("records") if rid in fd_by else [],
+            agency_key=r.get("agency_key"),
+        ))
+    return out

@@ -1,0 +1,180 @@
+"""``build_panel``: every agency with its reports across years, compared year over year.
+
+Input: :class:`~gxnlp.panel.records.PanelReport` records (from files or from a dataset). Output: a
+:class:`Panel` of tidy DataFrames — the ``panel_*`` tables of the dataset:
+
+- ``agencies``: agency_key, names, years, n_reports, promises, kept, follow_through;
+- ``coverage``: agency_key, year, status (present / missing / duplicate), n_reports;
+- ``deltas``: agency_key, year, previous_year, report_id, previous_report_id, table, row, column, previous, value, delta;
+- ``continuity``: the findings of the carry-over check (rule ``s3_carry_over_continuity``);
+- ``statements``: problems and measures new / repeated / dropped per consecutive pair of years;
+- ``promises``: agency_key, year, next_year, report_id, next_report_id, position, text, category,
+  explicit, kept, cover, evidence;
+- ``metrics``: the long table agency_key, year, metric, value (``Dataset.panel()``).
+
+For each agency key the versions of one year are reduced to one (the latest published, then the
+longest); consecutive *reported* years are compared (a missing year is skipped, and the carry-over
+check then does not apply).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .compare import continuity, copied_from_earlier, statement_changes, table_deltas
+from .coverage import coverage_long
+from .identity import AgencyResolver
+from .promises import PromiseTracker, done_text, promises_of
+from .records import PanelReport
+
+METRIC_CELLS = {
+    "s3_new_requests": ("s3", "new_requests", "total"),
+    "s3_carried_over": ("s3", "carried_over", "total"),
+    "s3_total_handled": ("s3", "total_handled", "total"),
+    "s3_carried_forward": ("s3", "carried_forward", "total"),
+    "s4_review_total": ("s4", "review", "total"),
+    "s4_litigation_direct_total": ("s4", "litigation_direct", "total"),
+}
+
+
+@dataclass
+class Panel:
+    agencies: pd.DataFrame
+    coverage: pd.DataFrame
+    deltas: pd.DataFrame
+    continuity: pd.DataFrame
+    statements: pd.DataFrame
+    promises: pd.DataFrame
+    metrics: pd.DataFrame
+    reports: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The ``panel_*`` tables (list-valued columns joined with ``;``)."""
+        out = {}
+        for name in ("agencies", "coverage", "deltas", "continuity", "statements", "promises", "metrics", "reports"):
+            df = getattr(self, name).copy()
+            for c in df.columns:
+                if df[c].map(lambda v: isinstance(v, (list, tuple))).any():
+                    df[c] = df[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+            out[f"panel_{name}"] = df
+        return out
+
+
+def _pick(versions: list[PanelReport]) -> PanelReport:
+    return max(versions, key=lambda r: (str(r.published or ""), sum(len(v or "") for v in r.sections.values()), r.report_id))
+
+
+def assign_keys(reports: list[PanelReport], aliases: Any = None) -> AgencyResolver:
+    resolver = AgencyResolver(aliases=aliases).fit(
+        [{"agency": r.agency, "year": r.year, "region": r.region} for r in reports])
+    for r, k in zip(reports, resolver.keys_):
+        r.agency_key = k
+    return resolver
+
+
+def build_panel(reports: Iterable[PanelReport], *, aliases: Any = None, detector: Any = None, seed: int = 1,
+                min_years: int = 1, progress=None) -> Panel:
+    """Compare every agency's reports year over year. ``detector``: a fitted
+    :class:`gxnlp.reuse.ReuseDetector` over the same reports (fitted here when not given)."""
+    reports = [r for r in reports if r.year is not None]
+    resolver = assign_keys(reports, aliases)
+    if detector is None:
+        from ..reuse.detector import ReuseDetector, ReuseDoc
+
+        docs = [ReuseDoc(r.report_id, "\n".join(x for x in (r.sections.get("overview"), r.sections.get("problems")) if x),
+                         agency=r.agency, year=r.year, published=r.published, source=r.source,
+                         meta={"region": r.region, "agency_key": r.agency_key}) for r in reports]
+        detector = ReuseDetector(seed=seed).fit(docs)
+    copied = copied_from_earlier(detector, reports)
+    tracker = PromiseTracker().fit(done_text(r.sections) for r in reports)
+    rep_df = pd.DataFrame([{"report_id": r.report_id, "source": r.source, "agency": r.agency, "agency_key": r.agency_key,
+                            "year": r.year, "published": r.published} for r in reports],
+                          columns=["report_id", "source", "agency", "agency_key", "year", "published"])
+    by_key: dict[str, dict[int, list[PanelReport]]] = {}
+    for r in reports:
+        if r.agency_key:
+            by_key.setdefault(r.agency_key, {}).setdefault(int(r.year), []).append(r)
+    deltas, cont, stmts, proms, metrics, agencies = [], [], [], [], [], []
+    keys = sorted(by_key)
+    for key in (progress(keys, len(keys), "agencies") if progress else keys):
+        years = by_key[key]
+        if len(years) < min_years:
+            continue
+        series = [_pick(years[y]) for y in sorted(years)]
+        for r in series:
+            metrics.append((key, r.year, "copied_from_earlier_share", copied.get(r.report_id, {}).get("share", 0.0)))
+            metrics.append((key, r.year, "n_versions", float(len(years[r.year]))))
+            metrics.append((key, r.year, "findings", float(len(r.findings))))
+            for kind in ("problem", "measure"):
+                metrics.append((key, r.year, f"n_{kind}s", float(sum(s["kind"] == kind for s in r.statements))))
+            for name, (t, row, col) in METRIC_CELLS.items():
+                v = r.cell(t, row, col)
+                if v is not None:
+                    metrics.append((key, r.year, name, v))
+        n_prom = n_kept = 0
+        for prev, cur in zip(series, series[1:]):
+            d = table_deltas(prev, cur)
+            if not d.empty:
+                d.insert(0, "agency_key", key)
+                d.insert(1, "year", cur.year)
+                d.insert(2, "previous_year", prev.year)
+                d.insert(3, "report_id", cur.report_id)
+                d.insert(4, "previous_report_id", prev.report_id)
+                deltas.append(d)
+            for f in continuity(prev, cur):
+                cont.append({"agency_key": key, "year": cur.year, **f})
+            sc = statement_changes(prev, cur)
+            if not sc.empty:
+                sc.insert(0, "agency_key", key)
+                sc.insert(1, "compared_years", f"{prev.year}-{cur.year}")
+                stmts.append(sc)
+            for k in ("new", "repeated", "dropped"):
+                metrics.append((key, cur.year, f"statements_{k}", float((sc["status"] == k).sum()) if not sc.empty else 0.0))
+            if cur.year - prev.year != 1:
+                continue  # a promise is for the next year: a gap leaves it unchecked
+            evidence = done_text(cur.sections)
+            year_kept = year_n = 0
+            for p in promises_of(prev.statements, prev.sections.get("problems")):
+                m = tracker.match(p, evidence)
+                proms.append({"agency_key": key, "year": prev.year, "next_year": cur.year, "report_id": prev.report_id,
+                              "next_report_id": cur.report_id, "position": p.get("position"), "text": p["text"],
+                              "category": p.get("category"), "explicit": p["explicit"], "kept": m["kept"],
+                              "cover": m["cover"], "evidence": m["evidence"], "evidence_category": m["category"]})
+                year_n += 1
+                year_kept += m["kept"]
+            if year_n:
+                metrics.append((key, prev.year, "promises", float(year_n)))
+                metrics.append((key, prev.year, "promises_kept", float(year_kept)))
+                metrics.append((key, prev.year, "follow_through", year_kept / year_n))
+            n_prom += year_n
+            n_kept += year_kept
+        names = sorted({r.agency for ys in years.values() for r in ys if r.agency})
+        agencies.append({"agency_key": key, "names": names, "years": sorted(years), "n_reports": sum(map(len, years.values())),
+                         "first_year": min(years), "last_year": max(years), "promises": n_prom, "kept": n_kept,
+                         "follow_through": round(n_kept / n_prom, 4) if n_prom else None})
+    cov = coverage_long(rep_df)
+    for r in cov.itertuples():
+        if r.agency_key in by_key and r.status == "missing":
+            metrics.append((r.agency_key, r.year, "missing", 1.0))
+    return Panel(
+        agencies=pd.DataFrame(agencies, columns=["agency_key", "names", "years", "n_reports", "first_year", "last_year",
+                                                 "promises", "kept", "follow_through"]),
+        coverage=cov,
+        deltas=pd.concat(deltas, ignore_index=True) if deltas else pd.DataFrame(
+            columns=["agency_key", "year", "previous_year", "report_id", "previous_report_id", "table", "row", "column",
+                     "previous", "value", "delta"]),
+        continuity=pd.DataFrame(cont, columns=["agency_key", "year", "report_id", "source", "rule", "table", "row", "column",
+                                               "expected", "found", "message"]),
+        statements=pd.concat(stmts, ignore_index=True) if stmts else pd.DataFrame(
+            columns=["agency_key", "compared_years", "kind", "year", "text", "category", "status", "similarity",
+                     "previous_text", "category_status"]),
+        promises=pd.DataFrame(proms, columns=["agency_key", "year", "next_year", "report_id", "next_report_id", "position",
+                                              "text", "category", "explicit", "kept", "cover", "evidence",
+                                              "evidence_category"]),
+        metrics=pd.DataFrame(metrics, columns=["agency_key", "year", "metric", "value"]).sort_values(
+            ["agency_key", "year", "metric"], kind="stable").reset_index(drop=True),
+        reports=rep_df.sort_values(["agency_key", "year", "report_id"], na_position="last").reset_index(drop=True),
+    )
