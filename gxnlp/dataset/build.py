@@ -178,10 +178,10 @@ def _classifier(model: str | None = None):
 
 def tables_stage(report, **_options: Any) -> dict[str, list[dict[str, Any]]]:
     """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
-    from ..tables import cell_rows
     from ..tables.audit import finding_rows
+    from ..tables.core import extract_records
 
-    cells = cell_rows(report)
+    cells = extract_records(report)[0]  # plain records: no DataFrame on the per-document path
     return {"cells": cells, "findings": finding_rows(report, cells)}
 
 

@@ -229,7 +229,6 @@ def tables_record(path) -> dict[str, Any]:
             "cells": cell_dicts(df, str(path)), "warnings": warnings}
 
 
-def cell_rows(report: Report) -> list[dict[str, Any]]:
-    """The cells of one report for the dataset (``gxnlp.dataset``): :func:`extract`'s rows as
-    plain records (no DataFrame on the per-document path)."""
-    return extract_records(report)[0]
+def cell_rows(report: Report) -> pd.DataFrame:
+    """The cells of one report for the dataset (``gxnlp.dataset``): :func:`extract`'s frame."""
+    return extract(report)
