@@ -6,6 +6,12 @@ Pingtan series), via ingest + structure, repeated ``--repeat`` times. Baseline a
 measured in the same run:
 
   baseline   jieba.lcut, one process (domain dictionary loaded, so the dictionaries are the same)
+  rjieba     rjieba's cut with the same dictionary (not always jieba's tokens: see gxnlp.text.segment)
+  cut        gxnlp.text.segment.jieba_cut: rjieba where it gives jieba's tokens, jieba elsewhere
+             (its cache of jieba-segmented pieces warm: the texts repeat --repeat times)
+  cut-cold   the same with that cache emptied before every text (no piece reused)
+  cut-jieba  the same function with backend="jieba" (python jieba only)
+  gxnlp-jieba the spaCy pipeline with the jieba-only tokenizer (the pipeline before rjieba)
   gxnlp-1    Segmenter pipeline, one process, cache bypassed
   gxnlp-all  the same through gxnlp.pipeline.process_map on all cores (workers=os.cpu_count())
   cached     Segmenter.segment_text on texts already segmented (in-memory LRU hits)
@@ -36,6 +42,10 @@ def gx_segment(text: str) -> int:
 
 def jieba_segment(text: str) -> int:
     return len(jieba.lcut(text))
+
+
+def gx_segment_jieba(text: str) -> int:
+    return len(make_nlp(overrides={"nlp.tokenizer.backend": "jieba"})(text))
 
 
 def narrative_texts(shared: Path) -> list[str]:
@@ -80,7 +90,16 @@ def main() -> None:
     make_nlp()
     jieba_segment("预热")
     gx_segment("预热")
+    from gxnlp.text.segment import _jieba_piece, _rjieba, jieba_cut
+
+    fast = _rjieba()
+    gx_segment_jieba("预热")
     r_base = timed("baseline", lambda ts: [jieba_segment(t) for t in ts], texts)
+    r_rj = timed("rjieba", lambda ts: [fast.cut(t) for t in ts], texts)
+    r_cold = timed("cut-cold", lambda ts: [(_jieba_piece.cache_clear(), jieba_cut(t)) for t in ts], texts)
+    r_cut = timed("cut", lambda ts: [jieba_cut(t) for t in ts], texts)
+    r_cutj = timed("cut-jieba", lambda ts: [jieba_cut(t, "jieba") for t in ts], texts)
+    r_gxj = timed("gxnlp-jieba", lambda ts: [gx_segment_jieba(t) for t in ts], texts)
     r_one = timed("gxnlp-1", lambda ts: [gx_segment(t) for t in ts], texts)
     r_all = timed("gxnlp-all", lambda ts: list(process_map(gx_segment, ts, workers=args.workers)), texts)
     seg = Segmenter(memory_cache=len(base) + 1)
@@ -88,6 +107,12 @@ def main() -> None:
         seg.segment_text(t, report_id=str(i), section="x")
     r_cache = timed("cached", lambda ts: [seg.segment_text(t, report_id=str(i % len(base)), section="x")
                                           for i, t in enumerate(ts)], texts)
+    same = sum(jieba_cut(t) == jieba.lcut(t) for t in base)
+    rj_same = sum(fast.cut(t) == jieba.lcut(t) for t in base)
+    print(f"tokens identical to jieba.lcut: jieba_cut {same}/{len(base)} texts, plain rjieba {rj_same}/{len(base)}")
+    for label in ("rjieba", "cut-cold", "cut", "cut-jieba", "gxnlp-jieba", "gxnlp-1"):
+        print(f"ratio {label:<11} / jieba.lcut = {CPU[label] / CPU['baseline']:.2f} (cpu time)  "
+              f"{CPU[label] / 1e6:.2f} M chars/s of CPU")
     print(f"ratio gxnlp-1 / jieba.lcut   = {r_one / r_base:.2f}  (cpu time: {CPU['gxnlp-1'] / CPU['baseline']:.2f})")
     print(f"ratio gxnlp-all / jieba.lcut = {r_all / r_base:.2f}  (workers={args.workers})")
     print(f"ratio cached / jieba.lcut    = {r_cache / r_base:.2f}")

@@ -62,11 +62,18 @@ class Pass:
         self.options = options
 
     @cached_property
-    def tables(self):
-        """(cells frame, warnings) of :func:`gxnlp.tables.core.extract_with_warnings`."""
-        from .tables.core import extract_with_warnings
+    def cell_records(self):
+        """(cells as plain records, warnings, template, source) of :func:`gxnlp.tables.core.extract_records`."""
+        from .tables.core import extract_records
 
-        return extract_with_warnings(self.report)
+        return extract_records(self.report)
+
+    @cached_property
+    def tables(self):
+        """(cells frame, warnings): :attr:`cell_records` as a frame, built only for the stages that want one."""
+        from .tables.core import cells_frame
+
+        return cells_frame(*self.cell_records)
 
     @cached_property
     def split_statements(self) -> list[Any]:
@@ -127,11 +134,11 @@ def audit_stage(p: Pass) -> dict[str, Any]:
     from .tables.audit import report_findings
     from .tables.continuity import series_entry
 
-    df, warnings = p.tables
+    records, warnings, _, _ = p.cell_records
     report = p.report
     report.source = p.source
-    findings = report_findings(report, df)
-    cells = {(r.table, r.row, r.column): r.value for r in df.itertuples()}
+    findings = report_findings(report, records)
+    cells = {(r["table"], r["row"], r["column"]): r["value"] for r in records}
     series = series_entry(report.report_id, p.source, report.agency, report.region, report.year, cells)
     return {"source": p.source, "report_id": report.report_id, "findings": [f.to_dict() for f in findings],
             "warnings": warnings, "series": series}

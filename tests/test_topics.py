@@ -333,6 +333,25 @@ def test_prevalence_contrast_zero_vs_many_requests():
     assert c.loc[0, "n_reports_a"] == 15 and c.loc[0, "n_reports_b"] == 15
 
 
+def test_fit_on_a_sample_then_applied_in_batches():
+    """Above ``fit_size`` the model is fitted on a sample and applied to every statement in
+    batches; the topics it finds on a clearly separated corpus are the same ones."""
+    import random
+
+    from gxnlp.topics.model import StatementTopicModel
+
+    themes = [["政策解读", "图解", "解读形式"], ["网站", "栏目", "更新"], ["业务培训", "人员", "队伍"]]
+    rng = random.Random(0)
+    texts = ["".join(rng.sample(themes[i % 3], 3)) + "不足" for i in range(300)]
+    full = StatementTopicModel(k=3, fit_size=None).fit(texts)
+    sampled = StatementTopicModel(k=3, fit_size=120, batch_size=50).fit(texts)
+    assert sampled.doc_topic_.shape == (300, 3) and len(sampled.tokens_) == 120
+    # the same partition of the statements (topic numbers may differ)
+    pairs = set(zip(full.labels_.tolist(), sampled.labels_.tolist()))
+    assert len(pairs) == 3
+    assert sampled.topics_["n_statements"].sum() == 300
+
+
 def test_effects_resample_agencies_and_say_too_few():
     from gxnlp.topics.effects import TOO_FEW, estimate_effects
 

@@ -13,6 +13,7 @@ stored narrative whenever the set of reports changed.
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import os
@@ -111,6 +112,8 @@ SCHEMA: dict[str, Table] = {
     "panel_metrics": Table((("agency_key", TEXT), ("year", INTEGER), ("metric", TEXT), ("value", DOUBLE))),
     "build_state": Table((("key", TEXT), ("value", TEXT),), primary_key="key"),
 }
+#: The scheduler of the running build, for corpus stages that can distribute (reuse candidates).
+CORPUS_SCHEDULER: contextvars.ContextVar[str] = contextvars.ContextVar("gxnlp_corpus_scheduler", default="sync")
 
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
@@ -189,9 +192,8 @@ def tables_stage(p) -> dict[str, list[dict[str, Any]]]:
     """Cells of sections 2–4 and their audit (the table is extracted once for both)."""
     from ..tables.audit import finding_rows
 
-    cells = p.tables[0]
-    return {"cells": cells.drop(columns=["source"], errors="ignore").to_dict("records"),
-            "findings": finding_rows(p.report, cells)}
+    cells = p.cell_records[0]  # plain records: no DataFrame on the per-document path
+    return {"cells": cells, "findings": finding_rows(p.report, cells)}
 
 
 def statements_stage(p) -> dict[str, list[dict[str, Any]]]:
@@ -420,9 +422,13 @@ def build(
         state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
         if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
             con.execute("BEGIN TRANSACTION")
-            for name, stage in CORPUS_STAGES.items():
-                stage(con, seed)
-                stats.corpus_stages.append(name)
+            token = CORPUS_SCHEDULER.set(scheduler)
+            try:
+                for name, stage in CORPUS_STAGES.items():
+                    stage(con, seed)
+                    stats.corpus_stages.append(name)
+            finally:
+                CORPUS_SCHEDULER.reset(token)
             con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
             con.execute("COMMIT")
     finally:

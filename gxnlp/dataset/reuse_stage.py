@@ -2,7 +2,8 @@
 
 Registered in :data:`gxnlp.dataset.CORPUS_STAGES` as ``"reuse"``; reads the stored
 reports (metadata and the narrative sections) in batches, so the corpus is never loaded
-as files again, and rewrites both tables.
+as files again, and rewrites both tables. In a ``--scheduler dask`` build the candidate
+pairs come from a shuffle of LSH band keys on the cluster (:mod:`gxnlp.reuse.shuffle`).
 """
 from __future__ import annotations
 
@@ -39,7 +40,23 @@ def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
     """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``."""
     from .build import _insert
 
-    det = ReuseDetector(seed=seed).fit(iter_stored_docs(con))
+    from .build import CORPUS_SCHEDULER
+
+    candidate_fn = None
+    if CORPUS_SCHEDULER.get() == "dask":  # band buckets shuffled across the cluster, not indexed here
+        from dask.distributed import default_client
+
+        from ..reuse.shuffle import candidate_pairs
+
+        try:
+            client = default_client()
+        except ValueError:  # no cluster after all: the in-process index gives the same pairs
+            client = None
+        if client is not None:
+            def candidate_fn(det):
+                return candidate_pairs(det, client)
+
+    det = ReuseDetector(seed=seed).fit(iter_stored_docs(con), candidate_fn=candidate_fn)
     pairs, shares = tables(det)
     con.execute("DELETE FROM reuse")
     con.execute("DELETE FROM report_reuse")

@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from dataclasses import replace
@@ -299,19 +300,159 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5",
                "thead", "tfoot", "figure", "address"}
 
 
-def table_grid(table) -> list[list[str]]:
+_DROP = frozenset(_DROP_TAGS)
+_CHROME_EXEMPT = frozenset({"html", "body", "table", "tr", "td", "th"})
+# Tags whose strings are not page text (a parser's string containers), and tags that keep
+# whitespace-only strings as they are; every other whitespace-only string counts as one
+# space, or one newline if it has one.
+_STRING_CONTAINERS = frozenset({"rt", "rp", "style", "script", "template"})
+_PRESERVE_WS = frozenset({"pre", "textarea"})
+_ASCII_SPACES = " \n\t\x0c\r"
+_NONSPACE = re.compile(r"\S+")
+_WS_RUN = re.compile(r"\s+")
+
+
+def _collapse(s: str | None, preserve: bool) -> str | None:
+    if not s or preserve or s.strip(_ASCII_SPACES):
+        return s
+    return "\n" if "\n" in s else " "
+
+
+def _parse_html(html: str):
+    """The page's element tree (libxml2's HTML parser, fed as a push parser), or None if empty."""
+    from lxml import etree
+
+    if html.startswith("\ufeff"):
+        html = html[1:]
+    for markup, encoding in ((html, None), (html.encode("utf-8"), "utf-8")):
+        parser = etree.HTMLParser(recover=True, encoding=encoding)
+        try:
+            parser.feed(markup)
+            return parser.close()
+        except etree.XMLSyntaxError:  # nothing parseable (an empty or whitespace-only page)
+            return None
+        except (UnicodeDecodeError, LookupError, etree.ParserError, ValueError):
+            continue  # lxml refuses some str input (an XML encoding declaration): parse UTF-8 bytes
+    raise IngestError("unreadable", "the HTML parser rejected this page")
+
+
+class _Page:
+    """An HTML page's element tree with the edits ``html_to_text`` makes, kept aside (elements
+    dropped, tables replaced by their rendering) so text nodes are never merged."""
+
+    def __init__(self, root):
+        self.root = root
+        self.dead: set = set()
+        self.replaced: dict = {}
+        self._context: dict = {}
+        self.cell_texts: dict = {}
+
+    def context(self, el) -> tuple[str | None, bool]:
+        """(innermost string container, whitespace preserved) for ``el``'s own text."""
+        memo = self._context
+        chain = []
+        node = el
+        while node is not None and node not in memo:
+            chain.append(node)
+            node = node.getparent()
+        container, preserve = memo[node] if node is not None else (None, False)
+        for node in reversed(chain):
+            tag = node.tag
+            if tag in _STRING_CONTAINERS:
+                container = tag
+            preserve = preserve or tag in _PRESERVE_WS
+            memo[node] = (container, preserve)
+        return container, preserve
+
+    def strings(self, top, final: bool = False) -> list[str]:
+        """The strings ``top.get_text()`` joins: those of ``top``'s own kind (page text, or the
+        container's kind when ``top`` is one), in document order. ``final`` adds the newline
+        around block elements and for ``<br>``."""
+        want = top.tag if top.tag in _STRING_CONTAINERS else None
+        container, preserve = self.context(top)
+        if not len(top) and not final:  # a leaf (most table cells)
+            return [_collapse(top.text, preserve)] if top.text and container == want and top not in self.dead else []
+        out: list[str] = []
+        dead, replaced = self.dead, self.replaced
+        stack: list = [(top, container, preserve)]
+        while stack:
+            item = stack.pop()
+            if item.__class__ is str:
+                out.append(item)
+                continue
+            el, c, p = item
+            tag = el.tag
+            if tag.__class__ is not str or el in dead:
+                continue
+            if el in replaced:
+                if want is None:
+                    out.append(replaced[el])
+                continue
+            if final and tag == "br":
+                if want is None:
+                    out.append("\n")
+                continue
+            if tag in _STRING_CONTAINERS:
+                c = tag
+            p = p or tag in _PRESERVE_WS
+            block = final and tag in _BLOCK_TAGS and want is None
+            todo: list = []
+            if block:
+                todo.append("\n")
+            if el.text and c == want:
+                todo.append(_collapse(el.text, p))
+            for child in el:
+                todo.append((child, c, p))
+                if child.tail and c == want:
+                    todo.append(_collapse(child.tail, p))
+            if block:
+                todo.append("\n")
+            stack.extend(reversed(todo))
+        return out
+
+    def text(self, el, sep: str = "", strip: bool = False) -> str:
+        parts = self.strings(el)
+        if strip:
+            parts = [s for s in (x.strip() for x in parts) if s]
+        return sep.join(parts)
+
+
+def _string_of(el) -> str | None:
+    """An element's only string, as a page title is read (None when it has several children)."""
+    children: list = []
+    if el.text:
+        children.append(_collapse(el.text, False))
+    for child in el:
+        children.append(child)
+        if child.tail:
+            children.append(_collapse(child.tail, False))
+    if len(children) != 1:
+        return None
+    only = children[0]
+    if isinstance(only, str):
+        return only
+    if not isinstance(only.tag, str):  # a comment or processing instruction is a string too
+        text = only.text or ""
+        if only.tag.__name__ == "ProcessingInstruction":
+            text = f"{only.target} {text}"
+        return _collapse(text, False)
+    return _string_of(only)
+
+
+def table_grid(page: _Page, table) -> list[list[str]]:
     """Resolve an HTML ``<table>`` into a rectangular grid, filling rowspan/colspan cells."""
     grid: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
-    rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
-    for r, tr in enumerate(rows):
+    for r, tr in enumerate(_table_rows(page, table)):
         row: list[str] = []
         c = 0
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in tr:
+            if cell.tag not in ("td", "th") or cell in page.dead:
+                continue
             while (r, c) in pending:
                 row.append(pending.pop((r, c)))
                 c += 1
-            text = re.sub(r"\s+", " ", cell.get_text(" ", strip=True)).strip()
+            text = _cell_text(page, cell)
             try:
                 rowspan = max(1, min(int(cell.get("rowspan", 1) or 1), 500))
                 colspan = max(1, min(int(cell.get("colspan", 1) or 1), 100))
@@ -330,66 +471,93 @@ def table_grid(table) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in grid]
 
 
-def _render_rows(table) -> str:
+def _cell_text(page: _Page, cell) -> str:
+    text = page.cell_texts.get(cell)
+    if text is None:
+        text = page.cell_texts[cell] = _WS_RUN.sub(" ", page.text(cell, " ", strip=True)).strip()
+    return text
+
+
+def _table_rows(page: _Page, table) -> list:
+    """The table's live ``<tr>`` elements (not those of a nested table, nor dropped ones)."""
+    rows = []
+    for tr in table.iter("tr"):
+        node, live = tr, True
+        while node is not table:
+            if node in page.dead or node in page.replaced or (node is not tr and node.tag == "table"):
+                live = False
+                break
+            node = node.getparent()
+        if live:
+            rows.append(tr)
+    return rows
+
+
+def _render_rows(page: _Page, table) -> str:
     """The table as the page prints it, one ``a | b | c |`` line per row, each cell once."""
     lines = []
-    for tr in table.find_all("tr"):
-        if tr.find_parent("table") is not table:
-            continue
-        cells = [re.sub(r"\s+", " ", c.get_text(" ", strip=True)).strip() for c in tr.find_all(["td", "th"], recursive=False)]
+    for tr in _table_rows(page, table):
+        cells = [_cell_text(page, c) for c in tr if c.tag in ("td", "th") and c not in page.dead]
         lines.append(" | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def html_to_text(html: str, warnings: list[str]) -> tuple[str, list[list[list[str]]], dict[str, str]]:
     """Page text with chrome elements removed and tables rendered as ``a | b | c`` rows."""
-    from bs4 import BeautifulSoup, NavigableString
-
-    soup = BeautifulSoup(html, "lxml")
+    root = _parse_html(html)
     meta: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        meta["page_title"] = soup.title.string.strip()
-    for m in soup.find_all("meta"):
-        name = (m.get("name") or "").lower()
-        if name in {"articletitle", "title"} and m.get("content"):
-            meta.setdefault("title", m["content"].strip())
-        elif name in {"contentsource", "source"} and m.get("content"):
-            meta.setdefault("source_org", m["content"].strip())
-        elif name in {"pubdate", "publishdate", "firstpublishedtime"} and m.get("content"):
-            meta.setdefault("published", m["content"].strip())
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body", "table", "tr", "td", "th"):
-            continue
-        attrs = " ".join([" ".join(tag.get("class") or []), tag.get("id") or ""])
-        if attrs.strip() and _CHROME_ATTR.search(attrs) and len(tag.get_text(strip=True)) < 300:
-            tag.decompose()
-    grids: list[list[list[str]]] = []
-    # Innermost tables first so a layout table wrapping the report is not flattened whole.
-    tables = soup.find_all("table")
-    for table in reversed(tables):
-        if table.decomposed:
-            continue
-        if table.find("table"):
-            continue  # a layout table: its inner tables are handled; keep its other text
-        grid = table_grid(table)
-        if not grid:
-            table.decompose()
-            continue
-        grids.append(grid)
-        table.replace_with(NavigableString("\n" + _render_rows(table) + "\n"))
-    grids.reverse()
-    for br in soup.find_all("br"):
-        br.replace_with(NavigableString("\n"))
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before(NavigableString("\n"))
-        tag.insert_after(NavigableString("\n"))
-    body = soup.body or soup
-    text = body.get_text()
+    if root is None:
+        text = ""
+    else:
+        elements = [el for el in root.iter() if el.tag.__class__ is str]
+        page = _Page(root)
+        title = next((el for el in elements if el.tag == "title"), None)
+        title_text = _string_of(title) if title is not None else None
+        if title_text:
+            meta["page_title"] = title_text.strip()
+        for m in elements:
+            if m.tag != "meta":
+                continue
+            name = (m.get("name") or "").lower()
+            content = m.get("content")
+            if name in {"articletitle", "title"} and content:
+                meta.setdefault("title", content.strip())
+            elif name in {"contentsource", "source"} and content:
+                meta.setdefault("source_org", content.strip())
+            elif name in {"pubdate", "publishdate", "firstpublishedtime"} and content:
+                meta.setdefault("published", content.strip())
+        dead = page.dead
+        for el in elements:
+            if el.tag in _DROP:
+                dead.add(el)
+        for el in elements:
+            # parents come before their children: a dropped parent drops the child
+            if el in dead or el.getparent() in dead:
+                dead.add(el)
+                continue
+            if el.tag in _CHROME_EXEMPT:
+                continue
+            cls, ident = el.get("class"), el.get("id")
+            if cls is None and ident is None:
+                continue
+            attrs = " ".join(_NONSPACE.findall(cls or "")) + " " + (ident or "")
+            if attrs.strip() and _CHROME_ATTR.search(attrs) and len(page.text(el, strip=True)) < 300:
+                dead.add(el)
+        grids: list[list[list[str]]] = []
+        # Innermost tables first: a table's cells then hold its inner tables' rendering.
+        for table in reversed([el for el in elements if el.tag == "table" and el not in dead]):
+            grid = table_grid(page, table)
+            if not grid:
+                dead.add(table)
+                continue
+            grids.append(grid)
+            page.replaced[table] = "\n" + _render_rows(page, table) + "\n"
+        grids.reverse()
+        body = next((el for el in elements if el.tag == "body"), root)
+        text = "".join(page.strings(body, final=True))
     if not re.search(r"</html\s*>|</body\s*>", html[-4096:], re.I):
         warnings.append("HTML looks truncated (no closing </body> or </html>); text may be incomplete")
-    return text, grids, meta
+    return text, (grids if root is not None else []), meta
 
 
 # --------------------------------------------------------------------------- PDF and docx
@@ -457,6 +625,12 @@ def docx_to_text(data: bytes, warnings: list[str]) -> tuple[str, list[list[list[
 
 # --------------------------------------------------------------------------- entry point
 
+@lru_cache(maxsize=1 << 16)
+def _normalise_cell(cell: str) -> str:
+    """Table cells repeat (labels, 0): each distinct one is normalised once per process."""
+    return normalize.normalise(cell)
+
+
 def read_document(path: str | Path, *, max_bytes: int | None = None, limits: Limits | None = None) -> Document:
     """Read one report file into a normalised :class:`Document`.
 
@@ -520,7 +694,7 @@ def read_document(path: str | Path, *, max_bytes: int | None = None, limits: Lim
     if fmt == "pdf":
         text = normalize.close_pdf_number_gaps(text)
     if fmt == "html":
-        grids = [[[normalize.normalise(c) for c in row] for row in grid] for grid in grids]
+        grids = [[[_normalise_cell(c) for c in row] for row in grid] for grid in grids]
     all_grids = [Grid(fmt, g) for g in grids] + [
         Grid(g.kind, [[None if c is None else normalize.normalise(c) for c in row] for row in g.rows], g.page)
         for g in pdf_tables]

@@ -132,9 +132,12 @@ class StockPhraseMiner:
         out = np.zeros(len(hashes), dtype=np.int32)
         if len(hashes) == 0 or len(self.hashes_) == 0:
             return out
-        pos = np.searchsorted(self.hashes_, hashes).clip(0, len(self.hashes_) - 1)
-        hit = self.hashes_[pos] == hashes
-        out[hit] = self.counts_[pos[hit]]
+        # looked up in sorted order: the big array is then read front to back (far fewer cache misses)
+        order = np.argsort(hashes, kind="stable")
+        needles = hashes[order]
+        pos = np.searchsorted(self.hashes_, needles).clip(0, len(self.hashes_) - 1)
+        hit = self.hashes_[pos] == needles
+        out[order[hit]] = self.counts_[pos[hit]]
         return out
 
 

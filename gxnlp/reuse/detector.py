@@ -27,6 +27,7 @@ from ..model import DEFAULT_SEED
 from .boilerplate import PhraseLexicon, StockPhraseMiner, apply_stock
 from .documents import DocumentState, ReuseDoc, agency_key, likely_source, prepare_documents
 from .lsh import CandidateIndex, DocumentIndex, lsh_candidates
+from .shuffle import band_candidates
 from .tables import SHARE_COLUMNS, boilerplate_pairs, clusters_table, pairs_table, shares_table, stock_table
 from .text import ReuseText
 from .verify import PairVerifier
@@ -152,8 +153,9 @@ class ReuseDetector(BaseEstimator):
         elif self.candidates == "all":  # the exact baseline: every pair is aligned
             n = len(self.documents_)
             cands = {(i, j): 1 for i in range(n) for j in range(i + 1, n)}
-        else:
-            cands, self.index_stats_ = lsh_candidates(self.documents_, *self._indexes(), lsh_mask=self.lsh_mask)
+        else:  # the streaming indexes' pairs, found by sorting band values (no query per window)
+            cands = dict.fromkeys(sorted(band_candidates(self)), 1)
+            self.index_stats_ = {"candidate_pairs": len(cands)}
         self.candidates_ = sorted(cands)
         # verification
         self.verifier_ = PairVerifier(
@@ -171,6 +173,13 @@ class ReuseDetector(BaseEstimator):
         self.stock_phrases_ = stock_table(self.documents_, self.stock_runs_, self.miner_.threshold_,
                                           self.stock_min_chars, self.stock_seed_)
         return self
+
+    def streaming_candidates(self) -> set[tuple[int, int]]:
+        """The candidate pairs of the streaming indexes of :mod:`.lsh` (datasketch MinHashLSH, one
+        query and insert per window) on the fitted documents: the reference the band sort
+        (:func:`.shuffle.band_candidates`) and the Dask shuffle are checked against."""
+        cands, self.streaming_stats_ = lsh_candidates(self.documents_, *self._indexes(), lsh_mask=self.lsh_mask)
+        return set(cands)
 
     def _resolve_agencies(self) -> None:
         """Agency keys over the corpus (:class:`gxnlp.panel.identity.AgencyResolver`: renamed bodies of

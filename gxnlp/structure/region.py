@@ -21,6 +21,26 @@ def _cpca():
     return cpca
 
 
+def _address(name: str, umap: dict[str, str]) -> dict[str, str | None]:
+    """cpca's record for one name ({省, 市, 区, adcode}), without building a DataFrame per call."""
+    one = getattr(_cpca(), "_get_one_addr", None)
+    if one is None:  # pragma: no cover - another cpca version: its public (pandas) API
+        return _cpca().transform([name], umap=umap).iloc[0].to_dict()
+    return one(name, False, umap)
+
+
+def _addresses_in(text: str) -> list[dict[str, str | None]]:
+    """Every address cpca finds in a longer text (records with an adcode)."""
+    extract = getattr(_cpca(), "_extract_addrs", None)
+    if extract is None:  # pragma: no cover - another cpca version: its public (pandas) API
+        try:
+            return _cpca().transform_text_with_addrs(text, pos_sensitive=False).to_dict("records")
+        except KeyError:  # cpca fails on a text with no place names at all
+            return []
+    return [r for r in extract(text, False, {}, truncate_pos=False, new_entry_when_not_belong=True)
+            if r["adcode"] is not None]
+
+
 def _name(code6: str) -> str | None:
     info = _cpca().ad_2_addr_dict.get(code6 + "000000")
     return info.name if info else None
@@ -77,7 +97,7 @@ def infer_region(names: list[str | None], context: str = "", warnings: list[str]
         local: list[str] = []
         umap = _resolve_ties(name, context + name, local)
         ambiguous = {k for k, v in umap.items() if not v}
-        row = _cpca().transform([name], umap={k: v for k, v in umap.items() if v}).iloc[0]
+        row = _address(name, {k: v for k, v in umap.items() if v})
         region = {
             "province": row["省"] if isinstance(row["省"], str) else None,
             "city": row["市"] if isinstance(row["市"], str) else None,
@@ -113,13 +133,9 @@ def _from_text(text: str, warnings: list[str]) -> dict[str, str | None]:
     """The county-level division named most often in ``text`` (ties: first named)."""
     from collections import Counter
 
-    try:
-        found = _cpca().transform_text_with_addrs(text, pos_sensitive=False)
-    except KeyError:  # cpca fails on a text with no place names at all
-        return dict(EMPTY_REGION)
     counties = Counter()
     regions: dict[str, dict[str, str | None]] = {}
-    for _, row in found.iterrows():
+    for row in _addresses_in(text):
         # cpca also matches abbreviations inside words (开平 in 公开平台): require the full name.
         if isinstance(row["区"], str) and isinstance(row["省"], str) and row["区"] in text:
             key = row["adcode"]

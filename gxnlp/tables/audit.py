@@ -389,9 +389,14 @@ def report_rules(report, cells: dict[tuple[str, str, str], Any], found_tables: s
     return out
 
 
-def report_findings(report, df: pd.DataFrame) -> list[Finding]:
+def report_findings(report, df: pd.DataFrame | list[dict[str, Any]]) -> list[Finding]:
     """Every finding on one report: its tables' identities and completeness, the narrative's
-    numbers, and the report-level rules."""
+    numbers, and the report-level rules. ``df``: the cells frame, or its records (the dataset's
+    per-document path, without pandas)."""
+    if isinstance(df, list):
+        text = report.document.text if report.document is not None else None
+        values = {(r["table"], r["row"], r["column"]): _num(r["value"]) for r in df}
+        return check_records(df, text, report.source) + report_rules(report, values, {r["table"] for r in df})
     df.attrs["source"] = report.source
     text = report.document.text if report.document is not None else None
     findings = check(df, text) if not df.empty else []
@@ -408,10 +413,22 @@ def validate_record(path) -> dict[str, Any]:
     return stage_record(path, "audit")
 
 
-def finding_rows(report, df: pd.DataFrame) -> list[dict[str, Any]]:
-    """The audit of one report's extracted cells ``df`` for the dataset (expected/found as text)."""
+def check_records(records: list[dict[str, Any]], narrative_text: str | None = None,
+                  source: str | None = None) -> list[Finding]:
+    """Findings for one report's cell records (:func:`gxnlp.tables.core.extract_records`): the
+    same as :func:`check` on their frame, on plain dicts."""
+    if not records:
+        return []
+    cells = {(r["table"], r["row"], r["column"]): _num(r["value"]) for r in records}
+    raw = {(r["table"], r["row"], r["column"]): (r["raw"] if isinstance(r.get("raw"), str) else None) for r in records}
+    return check_cells(cells, str(records[0]["report_id"]), source, narrative_text, raw)
+
+
+def finding_rows(report, cells: list[dict[str, Any]] | pd.DataFrame) -> list[dict[str, Any]]:
+    """The audit of one report's extracted cells (records, or a cells frame) for the dataset
+    (expected/found as text)."""
     rows = []
-    for f in report_findings(report, df):
+    for f in report_findings(report, cells):
         d = f.to_dict()
         d["expected"] = None if f.expected is None else _fmt(f.expected)
         d["found"] = None if f.found is None else _fmt(f.found)

@@ -153,8 +153,10 @@ def _read(doc: Document, hint: str | None) -> Tables:
     return got
 
 
-def extract_with_warnings(obj: Document | Report, template: str | None = None, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """Cells of sections 2-4 and the warnings raised while reading them."""
+def extract_records(obj: Document | Report, template: str | None = None,
+                    year: int | None = None) -> tuple[list[dict[str, Any]], list[str], str, str]:
+    """Cells of sections 2-4 as plain records (:data:`COLUMNS`), the warnings raised while
+    reading them, the template and the source; :func:`extract_with_warnings` without pandas."""
     if isinstance(obj, Report):
         doc = obj.document
         if doc is None:
@@ -172,15 +174,25 @@ def extract_with_warnings(obj: Document | Report, template: str | None = None, y
          "value": c.value, "raw": c.raw}
         for c in got.cells
     ]
-    df = pd.DataFrame.from_records(records, columns=COLUMNS)
-    df["value"] = pd.Series([r["value"] for r in records], dtype=object, index=df.index)
     warnings = [f"tables: {w}" for w in got.warnings]
     if tpl in TABULAR_TEMPLATES:
         missing = [t for t in ("s2", "s3", "s4") if t not in got.found]
         if missing:
             warnings.append(f"tables: {'/'.join(missing)} not found in a {tpl}-template report")
+    return records, warnings, tpl, doc.source
+
+
+def extract_with_warnings(obj: Document | Report, template: str | None = None, year: int | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Cells of sections 2-4 and the warnings raised while reading them."""
+    return cells_frame(*extract_records(obj, template, year))
+
+
+def cells_frame(records: list[dict[str, Any]], warnings: list[str], tpl: str, source: str) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`extract_records`'s output as a cells frame (``attrs``: warnings, source, template)."""
+    df = pd.DataFrame.from_records(records, columns=COLUMNS)
+    df["value"] = pd.Series([r["value"] for r in records], dtype=object, index=df.index)
     df.attrs["warnings"] = warnings
-    df.attrs["source"] = doc.source
+    df.attrs["source"] = source
     df.attrs["template"] = tpl
     return df, warnings
 

@@ -45,8 +45,9 @@ import jieba
 import numpy
 import spacy
 from spacy.language import Language
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.tokens import Doc, Span, Token
+from spacy.util import DummyTokenizer, get_words_and_spaces
 
 from ..genre.lexicon import STOPWORDS_DOMAIN, STOPWORDS_GENERAL, USERDICT, read_wordlist
 from ..model import NARRATIVE_SECTIONS
@@ -82,10 +83,33 @@ def _span_marker(span: Span) -> str | None:
 
 
 _NO_STOP: tuple[frozenset, frozenset] = (frozenset(), frozenset())
+_TEXT_KEY = ("gxnlp", "text")
 
 
 def _doc_terms(doc: Doc) -> list[str]:
     return [t.text for t in doc if t._.is_content]
+
+
+def content_terms(texts: Iterable[str], nlp: Language | None = None) -> list[list[str]]:
+    """``Doc._.terms`` of each text without building Docs: the flags are the words' lexeme
+    attributes, so the result is the pipeline's (checked in tests/test_segment_fast.py)."""
+    nlp = nlp or make_nlp()
+    general, domain = nlp.get_pipe("gxnlp_stopwords")(Doc(nlp.vocab)).user_data["gxnlp_stopwords"]
+    backend = getattr(nlp.tokenizer, "backend", "auto")
+    vocab = nlp.vocab
+    out = []
+    for text in texts:
+        words, _ = words_and_spaces([w for w in jieba_cut(text, backend) if w], text)
+        terms = []
+        for w in words:
+            if len(w) < 2 or w in general or w in domain or not w.strip():
+                continue
+            lex = vocab[w]
+            if lex.is_space or lex.is_punct or lex.like_num or ENUM_RE.fullmatch(w) is not None:
+                continue
+            terms.append(w)
+        out.append(terms)
+    return out
 
 
 def _is_content(tok: Token) -> bool:
@@ -122,19 +146,23 @@ def make_sentences(nlp: Language, name: str, terminators: str, split_enumeration
         n = len(doc)
         if not n:
             return doc
-        idx = [t.idx for t in doc]
-        first = [False] * n
+        cols = doc.to_array([IDX, IS_SPACE]).astype("int64")
+        idx, space = cols[:, 0], cols[:, 1].astype(bool)
+        first = numpy.zeros(n, dtype=bool)
         first[0] = True
-        for a, _b in sentence_bounds(doc.text, split_enumerations, split_newlines, terminators):
+        text = doc.user_data.pop(_TEXT_KEY, None)
+        if text is None or len(text) != idx[-1] + len(doc[-1].text_with_ws):
+            text = doc.text
+        for a, _b in sentence_bounds(text, split_enumerations, split_newlines, terminators):
             # the token containing the boundary starts the sentence (the next one, if it is a space)
-            i = bisect_right(idx, a) - 1
-            while i < n - 1 and doc[i].is_space:
+            i = int(numpy.searchsorted(idx, a, side="right")) - 1
+            while i < n - 1 and space[i]:
                 i += 1
             if i >= 0:
                 first[i] = True
-        arr = numpy.array([[1 if f and not (tok.is_space and tok.i) else -1] for tok, f in zip(doc, first)],
-                          dtype="int64").astype("uint64")
-        doc.from_array([SENT_START], arr)
+        space[0] = False  # the first token starts a sentence even if it is a space
+        starts = numpy.where(first & ~space, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
+        doc.from_array([SENT_START], starts)
         return doc
 
     return component
@@ -155,6 +183,146 @@ def make_stopwords(nlp: Language, name: str, general: str | None, domain: str | 
 
 
 _LOADED_DICTS: dict[str, str] = {}
+#: Words added to jieba's dictionary, in order: replayed into the fast segmenter's own copy.
+_ADDED_WORDS: list[tuple[str, int | None, str | None]] = []
+
+
+def _add_word(word: str, freq: int | None = None, tag: str | None = None) -> None:
+    jieba.add_word(word, freq=freq, tag=tag)
+    _jieba_piece.cache_clear()
+    _ADDED_WORDS.append((word, freq, tag))
+    if _rjieba.cache_info().currsize:
+        fast = _rjieba()
+        if fast is not None:
+            fast.add_word(word, freq, tag)
+
+
+# --------------------------------------------------------------------------- fast segmentation
+# rjieba (jieba-rs: the same dictionary and algorithm, compiled) gives jieba's tokens on almost
+# all text, 20x faster. Where it does not: runs of jieba's "block" characters that hold one of
+# + # & . _ % - (jieba splits www.a.gov.cn and 1-12 apart, jieba-rs keeps them whole), and
+# CJK characters outside U+4E00–U+9FD5 (jieba yields them one by one, jieba-rs joins them
+# to words). jieba segments each block on its own, so exactly those pieces go to jieba and the
+# text between them to rjieba: the tokens are jieba's (tests/test_segment_fast.py checks every
+# real narrative in ../shared and the demo corpus).
+
+#: Characters jieba groups into blocks it segments with its dictionary (jieba.re_han_default).
+_JIEBA_BLOCK_CHAR = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]")
+#: Characters where jieba-rs and jieba differ (see above).
+_RJIEBA_UNSAFE = re.compile("[+#&._%\\-\u3400-\u4DBF\u9FD6-\u9FFF\uF900-\uFAFF\U00020000-\U0010FFFF]")
+
+
+@lru_cache(maxsize=1)
+def _rjieba():
+    """rjieba's segmenter with every word added to jieba so far, or None if not installed."""
+    try:
+        import rjieba
+    except ImportError:
+        return None
+    fast = rjieba.Jieba()
+    for word, freq, tag in _ADDED_WORDS:
+        fast.add_word(word, freq, tag)
+    return fast
+
+
+@lru_cache(maxsize=1 << 15)
+def _jieba_piece(piece: str) -> tuple[str, ...]:
+    """jieba's tokens of a piece rjieba would segment differently (they repeat: 2021-2035, 12.5%)."""
+    return tuple(jieba.lcut(piece))
+
+
+def jieba_cut(text: str, backend: str = "auto") -> list[str]:
+    """jieba's tokens of ``text`` (``jieba.lcut``, HMM on) with the loaded dictionaries.
+
+    ``backend``: ``"auto"`` uses rjieba for all text where it gives jieba's tokens and jieba for
+    the rest (see above); ``"jieba"`` uses jieba only.
+
+    >>> jieba_cut("2021-2035年规划，访问www.gov.cn")
+    ['2021', '-', '2035', '年', '规划', '，', '访问', 'www', '.', 'gov', '.', 'cn']
+    """
+    fast = _rjieba() if backend == "auto" else None
+    if fast is None:
+        return jieba.lcut(text)
+    if not _RJIEBA_UNSAFE.search(text):
+        return fast.cut(text)
+    out: list[str] = []
+    pos, n = 0, len(text)
+    block = _JIEBA_BLOCK_CHAR.match
+    for m in _RJIEBA_UNSAFE.finditer(text):
+        start, end = m.start(), m.end()
+        if start < pos:
+            continue  # inside the previous piece
+        if block(text, start):  # the whole jieba block around it
+            while start > pos and block(text, start - 1):
+                start -= 1
+            while end < n and block(text, end):
+                end += 1
+        if start > pos:
+            out.extend(fast.cut(text[pos:start]))
+        out.extend(_jieba_piece(text[start:end]))
+        pos = end
+    if pos < n:
+        out.extend(fast.cut(text[pos:]))
+    return out
+
+
+def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
+    """spaCy's ``get_words_and_spaces`` for words that spell ``text`` exactly (jieba's do), in
+    one pass: whitespace words are dropped, one space after a word becomes its trailing space,
+    other whitespace stays a token."""
+    if "".join(words) != text:
+        return get_words_and_spaces(words, text)
+    out_words: list[str] = []
+    out_spaces: list[bool] = []
+    n = len(text)
+    at = done = 0  # where the next word starts; how far the text is covered
+    for word in words:
+        if word.isspace():
+            at += len(word)
+            continue
+        if at > done:
+            out_words.append(text[done:at])
+            out_spaces.append(False)
+        out_words.append(word)
+        at += len(word)
+        if at < n and text[at] == " ":
+            out_spaces.append(True)
+            done = at + 1
+        else:
+            out_spaces.append(False)
+            done = at
+    if done < n:
+        out_words.append(text[done:])
+        out_spaces.append(False)
+    return out_words, out_spaces
+
+
+class JiebaTokenizer(DummyTokenizer):
+    """spaCy tokenizer giving jieba's words (as ``spacy.zh.ChineseTokenizer`` with segmenter
+    jieba), computed by :func:`jieba_cut`."""
+
+    segmenter = "jieba"  # the segmentation it gives, named as spaCy's ChineseTokenizer names it
+
+    def __init__(self, vocab, backend: str = "auto"):
+        if backend not in ("auto", "jieba"):
+            raise ValueError(f"unknown segmentation backend {backend!r}: use auto or jieba")
+        self.vocab = vocab
+        self.backend = backend
+
+    def __call__(self, text: str) -> Doc:
+        words, spaces = words_and_spaces([w for w in jieba_cut(text, self.backend) if w], text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[_TEXT_KEY] = text  # Doc.text rebuilds it token by token; the sentence splitter reads it here
+        return doc
+
+
+@spacy.registry.tokenizers("gxnlp.JiebaTokenizer.v1")
+def create_jieba_tokenizer(backend: str = "auto"):
+    def make(nlp: Language) -> JiebaTokenizer:
+        return JiebaTokenizer(nlp.vocab, backend)
+
+    return make
+
 
 
 def load_userdict(path: str | os.PathLike | None = None, words: Iterable[str] = ()) -> str:
@@ -173,13 +341,13 @@ def load_userdict(path: str | os.PathLike | None = None, words: Iterable[str] = 
                 parts = line.split()
                 freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
                 tag = parts[2] if len(parts) > 2 else None
-                jieba.add_word(parts[0], freq=freq, tag=tag)
+                _add_word(parts[0], freq, tag)
                 lines.append(line)
         _LOADED_DICTS[p] = hashlib.sha1("\n".join(lines).encode()).hexdigest()[:12]
     extra = sorted(set(words))
     for w in extra:
         if (f"+{w}") not in _LOADED_DICTS:
-            jieba.add_word(w)
+            _add_word(w)
             _LOADED_DICTS[f"+{w}"] = w
     return hashlib.sha1("|".join(f"{k}={v}" for k, v in sorted(_LOADED_DICTS.items())).encode()).hexdigest()[:12]
 

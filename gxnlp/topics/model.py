@@ -102,7 +102,9 @@ def tokenize(texts: Iterable[str]) -> list[list[str]]:
     stop = stopwords()
     nlp = _nlp()
     if nlp is not None:
-        return [[w for w in doc._.terms if w not in stop and _TOKEN_OK.match(w)] for doc in nlp.pipe(texts)]
+        from ..text.segment import content_terms
+
+        return [[w for w in terms if w not in stop and _TOKEN_OK.match(w)] for terms in content_terms(texts, nlp)]
     tok = _jieba()
     out = []
     for text in texts:
@@ -513,6 +515,10 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         stock text gets no topic.
     drop_incoherent : leave out topics whose NPMI is <= ``min_npmi`` (or with fewer than 2 statements);
         None (default) = when k is chosen here, not when the caller fixed ``k``.
+    fit_size : the model is fitted on a random sample of at most this many statements (None:
+        all) and then applied to every statement in batches of ``batch_size``, so memory for
+        tokens, count matrices and the factorisation stays bounded however many statements
+        there are (``tokens_`` then holds the sample's tokens).
 
     Attributes
     ----------
@@ -552,6 +558,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         max_select: int = 20000,
         drop_stock: bool = True,
         drop_incoherent: bool | None = None,
+        fit_size: int | None = 50000,
+        batch_size: int = 10000,
     ):
         self.drop_incoherent = drop_incoherent
         self.min_topic_size = min_topic_size
@@ -573,6 +581,8 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         self.taxonomy = taxonomy
         self.params = params
         self.tokenizer = tokenizer
+        self.fit_size = fit_size
+        self.batch_size = batch_size
 
     # -- fitting -----------------------------------------------------------------
     def _backend(self):
@@ -593,9 +603,21 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(limits=1):
-            return self._fit(texts, report_ids, progress)
+            texts = [str(t) for t in texts]
+            if not self.fit_size or len(texts) <= self.fit_size:
+                return self._fit(texts, report_ids, progress)
+            n = len(texts)
+            rows = np.sort(np.random.RandomState([self.random_state, 104729]).choice(n, self.fit_size, replace=False))
+            sample_ids = [report_ids[i] for i in rows] if report_ids is not None else None
+            self._fit([texts[i] for i in rows], sample_ids, progress, describe=False)
+            theta = np.vstack([self.transform(texts[a:a + self.batch_size]) for a in range(0, n, self.batch_size)])
+            self.doc_topic_ = theta
+            self.labels_ = self._labels(theta)
+            self.topics_ = self._describe(texts, report_ids)
+            del self._counts
+            return self
 
-    def _fit(self, texts, report_ids, progress):
+    def _fit(self, texts, report_ids, progress, describe: bool = True):
         backend = self._backend()
         texts = [str(t) for t in texts]
         if not texts:
@@ -689,8 +711,9 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         self.dropped_topics_ = ([t for t in range(self.k_) if (coh[t] <= self.min_npmi and self.k_ > 1) or sizes[t] < min_size]
                                 if drop else [])
         self.labels_ = self._labels(final.doc_topic)
-        self.topics_ = self._describe(texts, report_ids)
-        del self._counts
+        if describe:
+            self.topics_ = self._describe(texts, report_ids)
+            del self._counts
         return self
 
     @staticmethod

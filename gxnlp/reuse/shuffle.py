@@ -1,0 +1,292 @@
+"""Reuse candidates as a shuffle of LSH band keys, so no process holds the LSH index.
+
+The streaming indexes of :mod:`.lsh` (``CandidateIndex`` over sentence windows,
+``DocumentIndex`` over whole narratives) keep every band bucket of the corpus in one
+process. Here the same buckets are formed by grouping ``(band key, window)`` records by key
+— a Dask Bag ``groupby`` (a shuffle across workers) or, with no client, a dict in this
+process — and the streaming rules are replayed from the groups:
+
+* a window of document ``i`` collides with the windows of earlier documents ``j < i``
+  sharing one of its band buckets (datasketch's banding: ``b`` bands of ``r`` values);
+* a window whose query reaches more than ``max_bucket_docs`` earlier documents is shared by
+  everybody (stock text) and yields nothing;
+* a whole-narrative signature keeps a colliding earlier document only when the share of
+  equal signature values reaches ``verify``.
+
+So the candidate pairs are exactly those of :meth:`ReuseDetector._candidates`
+(tests/test_reuse_shuffle.py checks it on the demo corpus, in process and on a 2-worker
+LocalCluster). Interface: :func:`candidate_pairs` takes a fitted-up-to-masks detector
+(``candidate_fn`` of :meth:`ReuseDetector.fit`) and returns the set of pairs.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from .lsh import CandidateIndex, _permuted
+from .text import shingle_hashes
+
+_M61 = (1 << 61) - 1
+
+
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's choice of (bands, rows) for a threshold (the same buckets as MinHashLSH)."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def _band_keys(sigs: np.ndarray, b: int, r: int, kind: int) -> np.ndarray:
+    """One integer key per (signature, band): a polynomial hash of the band's ``r`` values, the
+    band number and the index kind mixed in. Equal bands give equal keys; the band's values
+    travel with the record, so a hash collision never makes a candidate."""
+    s = sigs[:, : b * r].astype(np.uint64).reshape(len(sigs), b, r)
+    with np.errstate(over="ignore"):
+        h = np.full((len(sigs), b), np.uint64(1469598103934665603 + kind))
+        for c in range(r):
+            h = (h ^ s[:, :, c]) * np.uint64(1099511628211)
+        h ^= np.arange(b, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return (h >> np.uint64(2)).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- records per document
+
+def document_records(item: tuple[int, Any, np.ndarray, np.ndarray, dict[str, Any]]) -> list[tuple]:
+    """``(key, kind, doc, window, band values, doc signature or None)`` records of one document.
+
+    ``item`` = (doc number, ReuseText, mask for windows, mask for the whole narrative, params).
+    """
+    doc, text, mask, doc_mask, p = item
+    out: list[tuple] = []
+    index = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
+                           window_chars=p["window_chars"], stride=p["stride"])
+    sigs = index.signatures(text, mask)
+    b, r = p["bands"]
+    if len(sigs):
+        keys = _band_keys(sigs, b, r, 0)
+        for w in range(len(sigs)):
+            for band in range(b):
+                out.append((int(keys[w, band]), 0, doc, w, sigs[w, band * r:(band + 1) * r].tobytes(), None))
+    if p["doc_threshold"] is not None:
+        h = shingle_hashes(text.norm, p["ngram"])
+        if len(h):
+            bad = np.zeros(len(h), dtype=bool)
+            for j in range(p["ngram"]):
+                bad |= doc_mask[j: j + len(h)]
+            sel = h[~bad]
+            if len(sel) >= 20:  # DocumentIndex.min_shingles
+                a, bb = p["doc_permutations"]
+                sig = _permuted(sel, a, bb).min(axis=0)
+                db, dr = p["doc_bands"]
+                keys = _band_keys(sig.reshape(1, -1), db, dr, 1)[0]
+                for band in range(db):
+                    out.append((int(keys[band]), 1, doc, 0, sig[band * dr:(band + 1) * dr].tobytes(), sig))
+    return out
+
+
+def bucket_hits(group: tuple[int, list[tuple]], cap: int | None, verify: float | None) -> list[tuple]:
+    """For each record of one bucket: the earlier documents in it (at most ``cap + 1`` of them,
+    enough to know the query is over the cap), with the verify flag for narrative signatures.
+
+    Returns ``((kind, doc, window), [(earlier doc, kept after verification), ...])`` items."""
+    _key, records = group
+    by_band: dict[tuple[int, bytes], list[tuple]] = defaultdict(list)
+    for rec in records:
+        by_band[(rec[1], rec[4])].append(rec)
+    out = []
+    for (kind, _band), recs in by_band.items():
+        docs = sorted({rec[2] for rec in recs})
+        sigs = {rec[2]: rec[5] for rec in recs} if kind == 1 else {}
+        for rec in recs:
+            i = rec[2]
+            earlier = docs[: np.searchsorted(docs, i)]
+            if cap is not None and len(earlier) > cap + 1:
+                earlier = earlier[: cap + 1]
+            if not len(earlier):
+                continue
+            if kind == 1:
+                out.append(((kind, i, rec[3]), [(j, verify is None or bool(np.mean(sigs[j] == sigs[i]) >= verify))
+                                                for j in earlier]))
+            else:
+                out.append(((kind, i, rec[3]), [(j, True) for j in earlier]))
+    return out
+
+
+def _merge(a: dict, b: dict) -> dict:
+    for j, v in b.items():
+        a.setdefault(j, v)
+    return a
+
+
+def _query_key(hit: tuple) -> tuple[int, int, int]:
+    return hit[0]
+
+
+def _add_hits(acc: dict | None, hit: tuple) -> dict:
+    return _merge(dict(acc) if acc else {}, dict(hit[1]))
+
+
+def _merge_hits(a: dict | None, b: dict | None) -> dict:
+    return _merge(dict(a) if a else {}, b or {})
+
+
+def query_pairs(item: tuple[tuple[int, int, int], dict[int, bool]], cap: int | None) -> list[tuple[int, int]]:
+    """The candidate pairs one window (or narrative) query gives, by the streaming rules."""
+    (_kind, i, _w), hits = item
+    if cap is not None and len(hits) > cap:
+        return []
+    return [(j, i) for j, kept in hits.items() if kept]
+
+
+# --------------------------------------------------------------------------- drivers
+
+def _params(det) -> dict[str, Any]:
+    from datasketch import MinHash
+
+    from .lsh import _identity
+
+    proto = MinHash(num_perm=det.doc_num_perm, seed=det.seed, hashfunc=_identity)
+    return {"ngram": det.ngram, "num_perm": det.num_perm, "threshold": det.threshold, "seed": det.seed,
+            "window_chars": det.window_chars, "stride": det.stride, "bands": _bands(det.threshold, det.num_perm),
+            "doc_threshold": det.doc_threshold,
+            "doc_bands": _bands(det.doc_threshold or 0.5, det.doc_num_perm), "doc_permutations": proto.permutations}
+
+
+def _items(det) -> Iterator[tuple]:
+    p = _params(det)
+    for i, state in enumerate(det.documents_):
+        mask = state.template_mask if det.lsh_mask == "template" else state.mask
+        yield (i, state.text, mask, state.template_mask, p)
+
+
+def candidate_pairs(det, client=None, partitions: int | None = None) -> set[tuple[int, int]]:
+    """Candidate pairs ``(j, i)``, ``j < i``, of a detector whose documents and masks are prepared
+    (``documents_``; use as ``ReuseDetector.fit(docs, candidate_fn=candidate_pairs)``).
+
+    With a ``dask.distributed`` client the band records are shuffled across its workers
+    (Dask Bag ``groupby``); without one the buckets are grouped in this process.
+    """
+    cap, verify = det.max_bucket_docs, 0.2  # DocumentIndex(verify=0.2), as the detector builds it
+    if client is None:
+        return _local_pairs(_items(det), cap, verify)
+    import dask.bag as db
+
+    items = list(_items(det))
+    n_part = partitions or max(2, min(256, len(items) // 200 + 1))
+    records = db.from_sequence(items, npartitions=n_part).map(document_records).flatten()
+    buckets = records.groupby(lambda rec: rec[0], shuffle="tasks", npartitions=n_part)
+    hits = buckets.map(bucket_hits, cap, verify).flatten()
+    queries = hits.foldby(_query_key, _add_hits, None, _merge_hits, None)
+    pairs = queries.map(query_pairs, cap).flatten().distinct()
+    return set(client.compute(pairs, sync=True) if hasattr(client, "compute") else pairs.compute())
+
+
+def _local_pairs(items: Iterable[tuple], cap: int | None, verify: float | None) -> set[tuple[int, int]]:
+    groups: dict[int, list[tuple]] = defaultdict(list)
+    for item in items:
+        for rec in document_records(item):
+            groups[rec[0]].append(rec)
+    queries: dict[tuple[int, int, int], dict[int, Any]] = defaultdict(dict)
+    for group in groups.items():
+        for key, hits in bucket_hits(group, cap, verify):
+            _merge(queries[key], dict(hits))
+    pairs: set[tuple[int, int]] = set()
+    for item in queries.items():
+        pairs.update(query_pairs(item, cap))
+    return pairs
+
+
+# --------------------------------------------------------------------------- in process, vectorised
+
+def _collisions(sigs: np.ndarray, docs: np.ndarray, b: int, r: int, cap: int | None) -> np.ndarray:
+    """(earlier doc, doc) pairs of the streaming rule over signature rows ``sigs`` of documents
+    ``docs`` (non-decreasing): each row queries the rows of earlier documents sharing one of
+    its ``b`` bands of ``r`` values; a row reaching more than ``cap`` documents gives nothing."""
+    n = len(sigs)
+    if n < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    limit = None if cap is None else cap + 2  # enough earlier documents to know a row is over the cap
+    rows_out, earlier_out = [], []
+    skipped = np.zeros(n, dtype=bool)
+    for band in range(b):
+        block = sigs[:, band * r:(band + 1) * r]
+        order = np.lexsort(block.T[::-1])
+        sorted_block = block[order]
+        new = np.ones(n, dtype=bool)
+        new[1:] = (sorted_block[1:] != sorted_block[:-1]).any(axis=1)
+        starts = np.flatnonzero(new)
+        sizes = np.diff(np.append(starts, n))
+        for s, size in zip(starts[sizes > 1], sizes[sizes > 1]):
+            members = order[s:s + size]
+            member_docs = docs[members]
+            uniq = np.unique(member_docs)
+            if len(uniq) < 2:
+                continue
+            before = np.searchsorted(uniq, member_docs)  # earlier documents in this bucket
+            if limit is not None:
+                skipped[members[before > cap]] = True
+                uniq = uniq[:limit]
+            k, e = np.nonzero(uniq[None, :] < member_docs[:, None])
+            rows_out.append(members[k])
+            earlier_out.append(uniq[e])
+    if not rows_out:
+        return np.zeros((0, 2), dtype=np.int64)
+    rows = np.concatenate(rows_out)
+    earlier = np.concatenate(earlier_out)
+    pairs = np.unique(np.stack([rows, earlier], axis=1), axis=0)
+    keep = ~skipped[pairs[:, 0]]
+    if cap is not None:
+        row_ids, counts = np.unique(pairs[:, 0], return_counts=True)
+        over = np.zeros(n, dtype=bool)
+        over[row_ids[counts > cap]] = True
+        keep &= ~over[pairs[:, 0]]
+    pairs = pairs[keep]
+    return np.unique(np.stack([pairs[:, 1], docs[pairs[:, 0]]], axis=1), axis=0)
+
+
+def band_candidates(det) -> set[tuple[int, int]]:
+    """The streaming indexes' candidate pairs, computed for the whole corpus at once: band
+    buckets by sorting signature bands (numpy), no per-window index queries."""
+    p = _params(det)
+    index = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
+                           window_chars=p["window_chars"], stride=p["stride"])
+    win_sigs, win_docs, doc_sigs, doc_ids = [], [], [], []
+    a, bb = p["doc_permutations"]
+    for i, text, mask, doc_mask, _p in _items(det):
+        sigs = index.signatures(text, mask)
+        if len(sigs):
+            win_sigs.append(sigs)
+            win_docs.append(np.full(len(sigs), i, dtype=np.int64))
+        if p["doc_threshold"] is None:
+            continue
+        h = shingle_hashes(text.norm, p["ngram"])
+        if not len(h):
+            continue
+        bad = np.zeros(len(h), dtype=bool)
+        for j in range(p["ngram"]):
+            bad |= doc_mask[j: j + len(h)]
+        sel = h[~bad]
+        if len(sel) >= 20:  # DocumentIndex.min_shingles
+            doc_sigs.append(_permuted(sel, a, bb).min(axis=0))
+            doc_ids.append(i)
+    cap = det.max_bucket_docs
+    out: set[tuple[int, int]] = set()
+    if win_sigs:
+        b, r = p["bands"]
+        out.update(map(tuple, _collisions(np.concatenate(win_sigs), np.concatenate(win_docs), b, r, cap).tolist()))
+    if doc_sigs:
+        sigs = np.stack(doc_sigs)
+        ids = np.asarray(doc_ids, dtype=np.int64)
+        db_, dr = p["doc_bands"]
+        pairs = _collisions(sigs, ids, db_, dr, cap)
+        if len(pairs):
+            row = {d: k for k, d in enumerate(doc_ids)}
+            ja = np.array([row[j] for j in pairs[:, 0]])
+            ia = np.array([row[i] for i in pairs[:, 1]])
+            verified = (sigs[ja] == sigs[ia]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
+            out.update(map(tuple, pairs[verified].tolist()))
+    return out
