@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gxnlp.dataset.build import SCHEMA, build
+from gxnlp.dataset.build import build
+from gxnlp.dataset.schema import SCHEMA
 from gxnlp.pipeline import iter_files
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"

@@ -99,7 +99,7 @@ def test_load_missing_dataset_is_a_clear_error(tmp_path):
 def test_every_export_holds_the_same_tables(tmp_path):
     import duckdb
 
-    from gxnlp.dataset.build import EXPORT_TABLES
+    from gxnlp.dataset.schema import EXPORT_TABLES
 
     corpus = tmp_path / "corpus"
     _copy(_demo_files(6), corpus)

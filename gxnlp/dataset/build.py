@@ -13,7 +13,6 @@ stored narrative whenever the set of reports changed.
 """
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import json
 import os
@@ -27,104 +26,10 @@ import pandas as pd
 
 from ..ingest.read import report_id_of
 from ..limits import DEFAULT_LIMITS, Limits
-from ..model import DEFAULT_SEED, SECTION_KEYS, GxnlpError
+from ..model import DEFAULT_SEED, GxnlpError
 from ..pipeline import FileProblem, iter_files
 from ..structure.agency import agency_level, agency_type
-
-
-@dataclass(frozen=True)
-class Table:
-    """One table of the dataset: typed columns (name, DuckDB type) and its primary key, if any."""
-
-    columns: tuple[tuple[str, str], ...]
-    primary_key: str | None = None
-
-    @property
-    def column_names(self) -> list[str]:
-        return [name for name, _type in self.columns]
-
-    def ddl(self) -> str:
-        cols = [f'"{name}" {sql_type}' + (" PRIMARY KEY" if name == self.primary_key else "")
-                for name, sql_type in self.columns]
-        return ", ".join(cols)
-
-
-TEXT, BIGINT, DOUBLE, INTEGER = "VARCHAR", "BIGINT", "DOUBLE", "INTEGER"
-#: The tables of the dataset, declared once: the DDL, the insert columns and the exports read them.
-SCHEMA: dict[str, Table] = {
-    "files": Table((
-        ("path", TEXT), ("size", BIGINT), ("mtime", DOUBLE), ("report_id", TEXT),
-    ), primary_key="path"),
-    "reports": Table((
-        ("report_id", TEXT), ("source", TEXT), ("title", TEXT), ("agency", TEXT), ("agency_key", TEXT), ("agency_type", TEXT),
-        ("level", TEXT), ("year", INTEGER), ("published", TEXT), ("province", TEXT), ("city", TEXT),
-        ("county", TEXT), ("template", TEXT), ("encoding", TEXT), ("warnings", TEXT),
-    ) + tuple((k, TEXT) for k in SECTION_KEYS), primary_key="report_id"),
-    "errors": Table((("report_id", TEXT), ("source", TEXT), ("error", TEXT),), primary_key="report_id"),
-    "cells": Table((
-        ("report_id", TEXT), ("template", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT),
-        ("value", DOUBLE), ("raw", TEXT),
-    )),
-    "findings": Table((
-        ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT), ("row", TEXT),
-        ("column", TEXT), ("expected", TEXT), ("found", TEXT), ("message", TEXT),
-    )),
-    "statements": Table((
-        ("report_id", TEXT), ("kind", TEXT), ("position", INTEGER), ("text", TEXT), ("category", TEXT),
-        ("score", DOUBLE), ("topic", INTEGER),
-    )),
-    "reuse": Table((
-        ("a_report_id", TEXT), ("b_report_id", TEXT), ("kind", TEXT), ("copied_chars", INTEGER),
-        ("a_share", DOUBLE), ("b_share", DOUBLE), ("passages", TEXT),
-    )),
-    "report_reuse": Table((
-        ("report_id", TEXT), ("copied_share", DOUBLE), ("self_share", DOUBLE), ("cross_share", DOUBLE),
-    ), primary_key="report_id"),
-    "topics": Table((
-        ("kind", TEXT), ("topic", INTEGER), ("label", TEXT), ("top_terms", TEXT), ("share", DOUBLE),
-        ("reports", INTEGER),
-    )),
-    "panel_agencies": Table((
-        ("agency_key", TEXT), ("names", TEXT), ("years", TEXT), ("n_reports", INTEGER), ("first_year", INTEGER),
-        ("last_year", INTEGER), ("promises", INTEGER), ("kept", INTEGER), ("follow_through", DOUBLE),
-    )),
-    "panel_coverage": Table((
-        ("agency_key", TEXT), ("year", INTEGER), ("status", TEXT), ("n_reports", INTEGER), ("report_ids", TEXT),
-    )),
-    "panel_deltas": Table((
-        ("agency_key", TEXT), ("year", INTEGER), ("previous_year", INTEGER), ("report_id", TEXT),
-        ("previous_report_id", TEXT), ("table", TEXT), ("row", TEXT), ("column", TEXT), ("previous", DOUBLE),
-        ("value", DOUBLE), ("delta", DOUBLE),
-    )),
-    "panel_continuity": Table((
-        ("agency_key", TEXT), ("year", INTEGER), ("report_id", TEXT), ("source", TEXT), ("rule", TEXT), ("table", TEXT),
-        ("row", TEXT), ("column", TEXT), ("expected", DOUBLE), ("found", DOUBLE), ("message", TEXT),
-    )),
-    "panel_statements": Table((
-        ("agency_key", TEXT), ("compared_years", TEXT), ("kind", TEXT), ("year", INTEGER), ("text", TEXT),
-        ("category", TEXT), ("status", TEXT), ("similarity", DOUBLE), ("previous_text", TEXT), ("category_status", TEXT),
-    )),
-    "panel_promises": Table((
-        ("agency_key", TEXT), ("year", INTEGER), ("next_year", INTEGER), ("report_id", TEXT), ("next_report_id", TEXT),
-        ("position", INTEGER), ("text", TEXT), ("category", TEXT), ("explicit", "BOOLEAN"), ("kept", "BOOLEAN"),
-        ("cover", DOUBLE), ("evidence", TEXT), ("evidence_category", TEXT),
-    )),
-    "panel_metrics": Table((("agency_key", TEXT), ("year", INTEGER), ("metric", TEXT), ("value", DOUBLE))),
-    "build_state": Table((("key", TEXT), ("value", TEXT),), primary_key="key"),
-}
-#: The scheduler of the running build, for corpus stages that can distribute (reuse candidates).
-CORPUS_SCHEDULER: contextvars.ContextVar[str] = contextvars.ContextVar("gxnlp_corpus_scheduler", default="sync")
-
-#: Tables filled per document (deleted and re-inserted together with their report).
-PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
-#: Tables recomputed over the whole corpus.
-CORPUS_TABLES = ("reuse", "report_reuse", "topics", "panel_agencies", "panel_coverage", "panel_deltas", "panel_continuity",
-                 "panel_statements", "panel_promises", "panel_metrics")
-#: What every export holds (CSV, Parquet, Excel, and the DuckDB file, which also keeps its own
-#: bookkeeping tables ``files`` and ``build_state``): the wide view first, then the long tables.
-EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics", "reuse", "report_reuse", "errors",
-                 "panel_metrics", "panel_promises", "panel_agencies", "panel_coverage", "panel_statements",
-                 "panel_deltas", "panel_continuity")
+from .schema import CORPUS_SCHEDULER, EXPORT_TABLES, PER_REPORT_TABLES, SCHEMA, _insert
 
 
 # --------------------------------------------------------------------------- per document
@@ -253,20 +158,6 @@ def _connect(db: str | os.PathLike):
                 con.execute("DELETE FROM build_state WHERE key = 'stages'") if "build_state" in existing else None
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({table.ddl()})")
     return con
-
-
-def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    columns = SCHEMA[table].column_names
-    frame = pd.DataFrame(rows).reindex(columns=columns)
-    if "value" in frame:
-        frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    con.register("_rows", frame)
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"INSERT OR REPLACE INTO {table} ({quoted}) SELECT {quoted} FROM _rows" if SCHEMA[table].primary_key
-                else f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM _rows")
-    con.unregister("_rows")
 
 
 def _stages_version(model: str | os.PathLike | None = None) -> str:

@@ -6,9 +6,13 @@ reuse detector fitted on the stored narrative with the build's seed, as the reus
 """
 from __future__ import annotations
 
+import pandas as pd
+
+from ..model import DEFAULT_SEED
 from ..panel.identity import parse_aliases
 from ..panel.records import from_dataset
 from ..panel.series import build_panel
+from .schema import _insert
 
 
 def _aliases(con) -> dict[str, str] | None:
@@ -16,14 +20,10 @@ def _aliases(con) -> dict[str, str] | None:
     return parse_aliases(rows[0][0], "the build's alias table") if rows and rows[0][0] else None
 
 
-def panel_stage(con, seed: int = 0) -> None:
-    from .build import _insert
-
+def panel_stage(con, seed: int = DEFAULT_SEED) -> None:
     reports = from_dataset(con)
     panel = build_panel(reports, aliases=_aliases(con), seed=seed)
     keys = [(r.report_id, r.agency_key) for r in reports]
-    import pandas as pd
-
     con.register("_keys", pd.DataFrame(keys, columns=["report_id", "agency_key"]))
     con.execute("UPDATE reports SET agency_key = k.agency_key FROM _keys k WHERE reports.report_id = k.report_id")
     con.unregister("_keys")

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..reuse.detector import ReuseDetector, ReuseDoc
 from ..model import DEFAULT_SEED
+from .schema import CORPUS_SCHEDULER, _insert
 
 
 def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
@@ -38,10 +39,6 @@ def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any
 
 def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
     """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``."""
-    from .build import _insert
-
-    from .build import CORPUS_SCHEDULER
-
     candidate_fn = None
     if CORPUS_SCHEDULER.get() == "dask":  # band buckets shuffled across the cluster, not indexed here
         from dask.distributed import default_client

@@ -9,7 +9,8 @@ import pandas as pd
 
 from hostile import DEMO
 
-from gxnlp.dataset.build import SCHEMA, build, load
+from gxnlp.dataset.build import build, load
+from gxnlp.dataset.schema import SCHEMA
 
 TABLES = [t for t in SCHEMA if t not in ("build_state", "files")]
 
