@@ -236,6 +236,8 @@ class AgencyResolver(BaseEstimator):
         for k in sorted(years.keys() | names.keys()):
             by_region[k.split(":", 1)[0]].append(k)
         parent = {k: k for k in names}
+        # years reported by each group, kept on its root (the joins test them pair by pair)
+        group_years = {k: set(years[k]) for k in names}
 
         def find(k: str) -> str:
             while parent[k] != k:
@@ -262,13 +264,12 @@ class AgencyResolver(BaseEstimator):
                     if not gov_office and (not ka or not kb or ka.group() != kb.group()
                                            or min(len(ba), len(bb)) < self.min_body_chars):
                         continue
-                    group_a = {y for k in names if find(k) == ra for y in years[k]}
-                    group_b = {y for k in names if find(k) == rb for y in years[k]}
-                    if group_a & group_b:
+                    if group_years[ra] & group_years[rb]:
                         continue
                     score = 100.0 if gov_office else fuzz.ratio(ba, bb)
                     if score >= self.min_similarity:
                         parent[rb] = ra
+                        group_years[ra] |= group_years.pop(rb)
                         self.merged_.append((a, b, round(score, 1)))
         self.keys_ = [find(k) if k else None for k in base]
         self.names_ = defaultdict(set)
