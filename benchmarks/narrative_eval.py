@@ -7,7 +7,7 @@ Data (say which, and whether the code was developed on it):
   splitter and the seed terms were developed on these: in-sample.
 * ``real-test``: the frozen test part (seeds 000-004 and the Huai'an PDF: six agencies other than
   Pingtan; split in tests/gold/statements_split.json). Caveat: the splitter and seeds had been
-  refined on the five seed reports *before* the split was made (see notes/narrative.md), so only
+  refined on the five seed reports *before* the split was made (see docs/narrative.md), so only
   the Huai'an statements are fully unseen; nothing was tuned on this part after the split.
 * ``demo-seen``: ``gxnlp synth --n 300 --seed 0`` (the phrase banks the seeds were developed with):
   in-sample.

@@ -5,7 +5,7 @@
 Reports: agency identity (pairs of reports of one true agency that share a key, and the reverse),
 coverage (missing years and duplicate versions found), carry-over breaks found, promise tracking
 (accuracy of kept / not kept per promise; per-agency follow-through rate vs the truth's), and the
-time of each step. Seeds other than the ones the code was developed on are held out (see notes/panel.md).
+time of each step. Seeds other than the ones the code was developed on are held out (see docs/panel.md).
 """
 from __future__ import annotations
 

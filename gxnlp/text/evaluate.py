@@ -59,15 +59,18 @@ def match(gold: list[Mapping[str, Any]], pred: list[Mapping[str, Any]], min_cove
     return pairs
 
 
+def _grouped(items: Iterable[Mapping[str, Any]], key: str) -> dict[str, list]:
+    """Items grouped by their ``key`` value (a report id), in input order."""
+    groups: dict[str, list] = defaultdict(list)
+    for item in items:
+        groups[item[key]].append(item)
+    return groups
+
+
 def score_statements(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[str, Any]],
                      key: str = "report_id", min_cover: float = 0.5) -> dict[str, Any]:
     """Recall/precision of statements and kind/category accuracy on matched pairs, per kind."""
-    by_g: dict[str, list] = defaultdict(list)
-    by_p: dict[str, list] = defaultdict(list)
-    for g in gold:
-        by_g[g[key]].append(g)
-    for p in pred:
-        by_p[p[key]].append(p)
+    by_g, by_p = _grouped(gold, key), _grouped(pred, key)
     n_gold = sum(len(v) for v in by_g.values())
     n_pred = sum(len(v) for v in by_p.values())
     matched = 0
@@ -116,12 +119,7 @@ def category_report(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[st
     """
     from sklearn.metrics import precision_recall_fscore_support
 
-    by_g: dict[str, list] = defaultdict(list)
-    by_p: dict[str, list] = defaultdict(list)
-    for g in gold:
-        by_g[g[key]].append(g)
-    for p in pred:
-        by_p[p[key]].append(p)
+    by_g, by_p = _grouped(gold, key), _grouped(pred, key)
     y_true, y_pred = [], []
     for doc in by_g:
         gs, ps = by_g[doc], by_p.get(doc, [])

@@ -3,7 +3,7 @@ structure, tables, validate, statements and reuse raise nothing, and a file eith
 or an error record with one of the documented codes (never a Python exception's name).
 
 CI runs a few dozen examples per target; ``GXNLP_HYPOTHESIS_PROFILE=nightly`` runs 10,000
-(notes/reliability.md records the nightly counts and the crashes they found).
+(docs/reliability.md records the nightly counts and the crashes they found).
 """
 from __future__ import annotations
 
