@@ -236,6 +236,8 @@ class AgencyResolver(BaseEstimator):
         for k in sorted(years.keys() | names.keys()):
             by_region[k.split(":", 1)[0]].append(k)
         parent = {k: k for k in names}
+        # years reported by each group, kept on its root (the joins test them pair by pair)
+        group_years = {k: set(years[k]) for k in names}
 
         def find(k: str) -> str:
             while parent[k] != k:
@@ -243,13 +245,23 @@ class AgencyResolver(BaseEstimator):
             return k
 
         self.merged_ = []
+        body = {k: k.split(":", 1)[1] for k in names}
+        kind = {k: (m.group() if (m := BODY_KIND.search(b)) else None) for k, b in body.items()}
         for reg, keys in sorted(by_region.items()):
             # most reported body first: it names the group
             keys = sorted(keys, key=lambda k: (-len(years[k]), k))
+            # without the government-office rule only bodies of one kind can join: test only those
+            same_kind: dict[str | None, list[str]] = defaultdict(list)
+            place = {}
+            for k in keys:
+                place[k] = len(same_kind[kind[k]])
+                same_kind[kind[k]].append(k)
             for i, a in enumerate(keys):
-                ba = a.split(":", 1)[1]
-                for b in keys[i + 1:]:
-                    bb = b.split(":", 1)[1]
+                ba = body[a]
+                later = keys[i + 1:] if self.join_office else (
+                    same_kind[kind[a]][place[a] + 1:] if kind[a] else [])
+                for b in later:
+                    bb = body[b]
                     ra, rb = find(a), find(b)
                     if ra == rb:
                         continue
@@ -258,17 +270,15 @@ class AgencyResolver(BaseEstimator):
                     gov_office = self.join_office and (
                         {ba, bb} == {ba.removesuffix(OFFICE) + GOVERNMENT, ba.removesuffix(OFFICE) + OFFICE}
                         or {ba, bb} == {bb.removesuffix(OFFICE) + GOVERNMENT, bb.removesuffix(OFFICE) + OFFICE})
-                    ka, kb = BODY_KIND.search(ba), BODY_KIND.search(bb)
-                    if not gov_office and (not ka or not kb or ka.group() != kb.group()
+                    if not gov_office and (not kind[a] or kind[a] != kind[b]
                                            or min(len(ba), len(bb)) < self.min_body_chars):
                         continue
-                    group_a = {y for k in names if find(k) == ra for y in years[k]}
-                    group_b = {y for k in names if find(k) == rb for y in years[k]}
-                    if group_a & group_b:
+                    if group_years[ra] & group_years[rb]:
                         continue
                     score = 100.0 if gov_office else fuzz.ratio(ba, bb)
                     if score >= self.min_similarity:
                         parent[rb] = ra
+                        group_years[ra] |= group_years.pop(rb)
                         self.merged_.append((a, b, round(score, 1)))
         self.keys_ = [find(k) if k else None for k in base]
         self.names_ = defaultdict(set)
