@@ -241,3 +241,52 @@ def test_gold_split_covers_every_real_gold_file_once(shared):
     gold_files = {p.name for p in file_gold.__globals__["GOLD_DIR"].glob("*.json")} - {"split.json", "pingtan_pre2019.json"}
     pingtan = {f"pingtan:{d.name[2:6]}" for d in (shared / "corpora" / "pingtan").glob("py20*") if (d / "tables.json").exists()}
     assert dev | held == gold_files | pingtan
+
+
+def _tr(*cells: str) -> str:
+    return "<tr>" + "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _s2_s4_html(tmp_path, s2_heads: list[str], s4_results: list[str]):
+    """An HTML report whose s2 item 第二十条第（五）项 and s4 print their columns in the given orders;
+    the s4 groups are printed 复议后起诉 before 未经复议直接起诉."""
+    from gxnlp.ingest.read import read_document
+
+    s2 = ("<table>" + _tr('<td colspan="4">第二十条第（五）项</td>') + _tr("信息内容", *s2_heads)
+          + _tr("行政许可", "7", "30", "2") + _tr("其他对外管理服务事项", "1", "5", "0") + "</table>")
+    s4 = ("<table>" + _tr('<td colspan="5">行政复议</td>', '<td colspan="10">行政诉讼</td>')
+          + _tr(*(f'<td rowspan="2">{h}</td>' for h in s4_results),
+                '<td colspan="5">复议后起诉</td>', '<td colspan="5">未经复议直接起诉</td>')
+          + _tr("总计", "结果维持", "结果纠正", "其他结果", "尚未审结", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+          + _tr("1", "3", "0", "0", "4", "6", "2", "1", "0", "0", "3", "0", "0", "0", "3") + "</table>")
+    path = tmp_path / "r.html"
+    path.write_text(f"<html><body><p>二、主动公开政府信息情况</p>{s2}<p>四、政府信息公开行政复议、行政诉讼情况</p>{s4}"
+                    "</body></html>", encoding="utf-8")
+    df, warnings = extract_with_warnings(read_document(path), template="2019")
+    return {(r.table, r.row, r.column): r.value for r in df.itertuples()}, warnings
+
+
+S2_S4_EXPECTED = {("s2", "licensing", "previous"): 30, ("s2", "licensing", "change"): 2,
+                  ("s2", "licensing", "decisions"): 7, ("s2", "other_services", "decisions"): 1,
+                  ("s4", "review", "upheld"): 3, ("s4", "review", "corrected"): 1, ("s4", "review", "total"): 4,
+                  ("s4", "litigation_after_review", "total"): 6, ("s4", "litigation_after_review", "upheld"): 2,
+                  ("s4", "litigation_after_review", "corrected"): 1, ("s4", "litigation_direct", "upheld"): 3,
+                  ("s4", "litigation_direct", "total"): 3}
+
+
+def test_permuted_s2_and_s4_columns_read_by_their_headers(tmp_path):
+    got, warnings = _s2_s4_html(tmp_path, ["处理决定数量", "上一年项目数量", "本年增/减"],
+                                ["结果纠正", "结果维持", "其他结果", "尚未审结", "总计"])
+    assert {k: got.get(k) for k in S2_S4_EXPECTED} == S2_S4_EXPECTED
+    assert any(w.startswith("tables: s2/licensing: columns printed in the order decisions, previous, change")
+               for w in warnings), warnings
+    assert any("s4: columns printed in the order review/corrected, review/upheld" in w for w in warnings), warnings
+
+
+def test_header_typo_still_read_by_meaning_and_unknown_header_quoted(tmp_path):
+    got, warnings = _s2_s4_html(tmp_path, ["处理决定数", "上一年项目数", "本年增/减"],   # typos: characters dropped
+                                ["结果纠正", "结杲维持", "其他结果", "尚未审结", "总计"])  # 杲 for 果
+    assert {k: got.get(k) for k in S2_S4_EXPECTED} == S2_S4_EXPECTED
+    got, warnings = _s2_s4_html(tmp_path, ["处理决定数量", "上一年项目数量", "备注说明"],
+                                ["结果纠正", "结果维持", "其他结果", "尚未审结", "总计"])
+    assert any("'备注说明' names no column" in w for w in warnings), warnings

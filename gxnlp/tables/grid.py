@@ -80,6 +80,8 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
             warnings.append(f"{t}/{r}: label {rows[i][1][-1]!r} read as {K.ROW_LABELS[r][0]!r} "
                             f"(similarity {m.score:.0f})")
     order = _s3_column_orders(grids, rows, where, key_of, warnings)
+    row_order = {**_s2_row_orders(grids, rows, where, key_of, al.template, warnings),
+                 **_s4_row_orders(grids, rows, where, warnings)}
     parts: list[str] = []
     stops: list[int] = []
     pos = 0
@@ -92,12 +94,16 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
         if i in key_of:
             if key_of[i][0] == "s3" and order.get(gi) and len(values) == len(K.S3_COLUMNS):
                 values = [values[j] for j in order[gi]]
+            elif i in row_order:
+                values = [values[j] for j in row_order[i]]
             line = " | ".join([normalize(K.ROW_LABELS[key_of[i][1]][0])] + [v or "∅" for v in values]) + " |"
         elif _has_values(values) and inside(i):
             continue
         elif not _has_values(values) and s3_span and s3_span[0] < i < s3_span[1]:
             continue  # a header repeated where the table crosses a page, or a group label
         else:
+            if i in row_order:
+                values = [values[j] for j in row_order[i]]
             line = " | ".join(labels + [v or "∅" for v in values]) + " |"
         parts.append(line + "\n")
         pos += len(line) + 1
@@ -105,8 +111,9 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
     return "".join(parts), stops, warnings, (al.template if al.matches else None)
 
 
-def _column_key(text: str) -> str | None:
-    """The s3 column a header cell names, by similarity (None below 70)."""
+def _column_key(text: str, labels: dict[str, str] | None = None) -> str | None:
+    """The column a header cell names among ``labels`` (key -> printed label; s3's by default),
+    by similarity (None below 70)."""
     from rapidfuzz import fuzz
 
     from .labels import normalise_label
@@ -114,8 +121,47 @@ def _column_key(text: str) -> str | None:
     t = normalise_label(text)
     if not t:
         return None
-    score, key = max((fuzz.ratio(t, normalise_label(lab)), k) for k, lab in K.S3_COLUMN_LABELS.items())
+    labels = K.S3_COLUMN_LABELS if labels is None else labels
+    score, key = max((fuzz.ratio(t, normalise_label(lab)), k) for k, lab in labels.items())
     return key if score >= 70 else None
+
+
+def _header_above(grid: Grid, row: int, j: int, labels: dict[str, str], left: bool = False) -> tuple[str | None, str | None]:
+    """(key, nearest header text) of value column ``j`` of ``grid.rows[row]``: the nearest header
+    cell above naming one of ``labels``; with ``left``, a merged (None) header position takes the
+    cell it is merged into (a group label spanning several columns)."""
+    seen = None
+    for hr in reversed(grid.rows[:row]):
+        k = j
+        while left and 0 < k < len(hr) and hr[k] is None:
+            k -= 1
+        if k < len(hr) and hr[k]:
+            if (name := _column_key(hr[k], labels)):
+                return name, hr[k]
+            if seen is None and not _is_value_cell(hr[k]):
+                seen = hr[k]
+    return None, seen
+
+
+def _column_order(table: str, grid: Grid, row: int, columns: tuple, header_names, warnings: list[str]) -> list[int] | None:
+    """The permutation putting the value columns of ``grid.rows[row]`` in ``columns`` order, read
+    from the headers above (None when they do not name every column once); warns on a permuted
+    order and quotes a header that names nothing while the others do."""
+    raw = grid.rows[row]
+    cols = [j for j, c in enumerate(raw) if c is not None][-len(columns):]
+    found = [header_names(grid, row, j) for j in cols]
+    names = [n for n, _t in found]
+    if any(names) and None in names:
+        for n, text in found:
+            if n is None and text:
+                warnings.append(f"{table}: column header {text!r} names no column; columns taken in template order")
+    if None in names or len(set(names)) != len(columns):
+        return None
+    perm = [names.index(k) for k in columns]
+    if perm != list(range(len(columns))):
+        shown = ["/".join(n) if isinstance(n, tuple) else n for n in names]
+        warnings.append(f"{table}: columns printed in the order " + ", ".join(shown) + "; read by their headers")
+    return perm
 
 
 def _s3_column_orders(grids, rows, where, key_of, warnings) -> dict[int, list[int]]:
@@ -124,29 +170,71 @@ def _s3_column_orders(grids, rows, where, key_of, warnings) -> dict[int, list[in
     their order is not the template's); a grid without headers continues the previous order."""
     out: dict[int, list[int]] = {}
     last: list[int] | None = None
+    names_of = lambda g, r, j: _header_above(g, r, j, K.S3_COLUMN_LABELS)  # noqa: E731
     for gi, grid in enumerate(grids):
         first = next((i for i, (g, _l, _v) in enumerate(rows) if g == gi and key_of.get(i, ("",))[0] == "s3"), None)
         if first is None:
             continue
-        raw = grid.rows[where[first]]
-        labels, _values = split_row(raw)
-        cols = [j for j, c in enumerate(raw) if c is not None][-len(K.S3_COLUMNS):]
-        names = []
-        for j in cols:
-            name = None
-            for hr in reversed(grid.rows[: where[first]]):
-                if j < len(hr) and hr[j] and (name := _column_key(hr[j])):
-                    break
-            names.append(name)
-        if None in names or len(set(names)) != len(K.S3_COLUMNS):
-            if last is not None and not any(names):
+        cols = [j for j, c in enumerate(grid.rows[where[first]]) if c is not None][-len(K.S3_COLUMNS):]
+        perm = _column_order("s3", grid, where[first], K.S3_COLUMNS, names_of, warnings)
+        if perm is None:
+            if last is not None and not any(names_of(grid, where[first], j)[0] for j in cols):
                 out[gi] = last
             continue
-        perm = [names.index(k) for k in K.S3_COLUMNS]
         if perm != list(range(len(K.S3_COLUMNS))):
-            warnings.append("s3: columns printed in the order " + ", ".join(names) + "; read by their headers")
             out[gi] = perm
         last = perm
+    return out
+
+
+def _s2_row_orders(grids, rows, where, key_of, template, warnings) -> dict[int, list[int]]:
+    """Per s2 row (index into ``rows``), the permutation putting its value columns in canonical
+    order, read from the item's column headers above it (template order when they do not name
+    every column)."""
+    out: dict[int, list[int]] = {}
+    if template not in K.S2_ITEMS:
+        return out
+    columns_of = dict(K.S2_ROWS[template])
+    labels_of = {key: dict(zip(columns_of[key], heads)) for _item, heads, keys in K.S2_ITEMS[template] for key in keys}
+    for i, (t, key) in key_of.items():
+        if t != "s2" or key not in labels_of or len(columns_of[key]) < 2:
+            continue
+        gi = rows[i][0]
+        if len(rows[i][2]) != len(columns_of[key]):
+            continue
+        names_of = lambda g, r, j, lab=labels_of[key]: _header_above(g, r, j, lab)  # noqa: E731
+        perm = _column_order(f"s2/{key}", grids[gi], where[i], columns_of[key], names_of, warnings)
+        if perm is not None and perm != list(range(len(perm))):
+            out[i] = perm
+    return out
+
+
+_S4_CELLS: tuple[tuple[str, str], ...] = tuple((r, c) for r in K.S4_ROWS for c in K.S4_COLUMNS)
+
+
+def _s4_names(grid: Grid, row: int, j: int) -> tuple[tuple[str, str] | None, str | None]:
+    """The (s4 row, s4 column) a value column stands under: the result header above it and the
+    group header (行政复议 / 未经复议直接起诉 / 复议后起诉) spanning it."""
+    col, text = _header_above(grid, row, j, K.S4_COLUMN_LABELS)
+    group, gtext = _header_above(grid, row, j, K.S4_ROW_LABELS, left=True)
+    if col is None or group is None:
+        return None, text if col is None else gtext
+    return (group, col), text
+
+
+def _s4_row_orders(grids, rows, where, warnings) -> dict[int, list[int]]:
+    """Per row of 15 values under an s4 header, the permutation putting them in canonical order,
+    read from the two-level header above (template order when it does not name every cell)."""
+    out: dict[int, list[int]] = {}
+    for i, (gi, _labels, values) in enumerate(rows):
+        if len(values) != len(_S4_CELLS) or not _has_values(values):
+            continue
+        grid = grids[gi]
+        if not any(c and _column_key(c, K.S4_COLUMN_LABELS) for hr in grid.rows[: where[i]] for c in hr):
+            continue
+        perm = _column_order("s4", grid, where[i], _S4_CELLS, _s4_names, warnings)
+        if perm is not None and perm != list(range(len(perm))):
+            out[i] = perm
     return out
 
 
