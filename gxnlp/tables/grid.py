@@ -9,6 +9,8 @@ table detection; a header repeated inside a table (a table crossing a page break
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 
 from ..genre import table_keys as K
@@ -126,6 +128,24 @@ def _column_key(text: str, labels: dict[str, str] | None = None) -> str | None:
     return key if score >= 70 else None
 
 
+def _label_fragment(text: str) -> bool:
+    """Whether a header cell is a piece of a printed column label (a header split over two grid
+    rows, as 本年新 / 制作数量 or 尚未 / 审结): such a piece names no column by itself, but it is no
+    unknown header either."""
+    from .labels import normalise_label
+
+    t = normalise_label(text)
+    return bool(t) and any(t in normalise_label(label) for label in _printed_column_labels())
+
+
+@lru_cache(maxsize=1)
+def _printed_column_labels() -> tuple[str, ...]:
+    """Every printed column label of s2, s3 and s4, and the s4 group labels."""
+    labels = set(K.S3_COLUMN_LABELS.values()) | set(K.S4_COLUMN_LABELS.values()) | set(K.S4_ROW_LABELS.values())
+    labels |= {column for items in K.S2_ITEMS.values() for _item, columns, _rows in items for column in columns}
+    return tuple(sorted(labels))
+
+
 def _header_above(grid: Grid, row: int, j: int, labels: dict[str, str], left: bool = False) -> tuple[str | None, str | None]:
     """(key, nearest header text) of value column ``j`` of ``grid.rows[row]``: the nearest header
     cell above naming one of ``labels``; with ``left``, a merged (None) header position takes the
@@ -153,7 +173,7 @@ def _column_order(table: str, grid: Grid, row: int, columns: tuple, header_names
     names = [n for n, _t in found]
     if any(names) and None in names:
         for n, text in found:
-            if n is None and text:
+            if n is None and text and not _label_fragment(text):
                 warnings.append(f"{table}: column header {text!r} names no column; columns taken in template order")
     if None in names or len(set(names)) != len(columns):
         return None
