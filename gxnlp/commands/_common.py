@@ -200,14 +200,8 @@ def _temporary_beside(path: Path, suffix: str) -> tuple[int, str]:
 def atomic_output(path: Path, mode: str = "w", **kwargs) -> Iterator[Any]:
     """Write ``path`` through a temporary file beside it, renamed into place only on success, so a
     failed or interrupted run never leaves a half-written or empty output."""
-    fd, tmp = _temporary_beside(path, ".part")
-    try:
-        with open(tmp, mode, **kwargs) as handle:
-            yield handle
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as handle:
+        yield handle
 
 
 @contextmanager
