@@ -136,6 +136,11 @@ def test_unknown_or_unreadable_headers_keep_the_template_order():
     # PDF text that broke every label over two lines column-wise: unreadable, silently template order
     pdf = "申请人情况\n法人或其他组织\n自然人 总计\n商业 科研 社会公 法律服 其他\n企业 机构 益组织 务机构"
     assert s3_order(pdf) == (None, [])
+    # PDF text printing the two-row headers 自然人 / 总计 on a line between the group label and its
+    # members (a real city report's layout): the two readings disagree, so nothing is permuted
+    centred = ("（本列数据的勾稽关系为：第一项加第二项之和， 法人或其他组织\n等于第三项加第四项之和）\n自然人 总计\n"
+               "商业企 科研机 社会公益 法律服务\n其他\n业 构 组织 机构")
+    assert s3_order(centred) == (None, [])
     # no header at all
     assert s3_order("") == (None, []) and s4_order("") == (None, []) and s2_order("", "licensing", "2019") == (None, [])
     # the same, read end to end: the values are taken in template order

@@ -341,7 +341,7 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
         if sec in ("overview", "organisation", "active", "problems"):
             narrative_lines += paras
         blocks += [Block("para", p) for p in paras if p]
-    if rng.random() < 0.4:  # the old combined statistics table (numbers not in cells.csv: no canonical keys)
+    if rng.random() < 0.4:  # the old combined statistics table (cells.csv: table pre2019)
         blocks.append(Block("heading", rng.choice(["附：政府信息公开情况统计表", "附表：政府信息公开情况统计表"])))
         blocks.append(Block("table", grid=_pre2019_stats_grid(rng, ctx), table="pre2019_stats", ncols=4))
     sections_truth = {"overview": True, "active_disclosure": True, "requests": True, "review_litigation": True,
@@ -363,22 +363,25 @@ def _pre2019_stats_grid(rng: random.Random, ctx: dict) -> list:
     online = rng.randint(0, n_req)
     denied = sum(s3[r]["total"] for r in s3 if r.startswith("denied_"))
     rows = [
-        ("主动公开政府信息数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
-        ("其中：政府网站公开数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
-        ("受理政府信息公开申请数", "件", n_req, n_req * rng.randint(1, 6)),
-        ("其中：当面申请数", "件", n_req - online, None),
-        ("网上申请数", "件", online, None),
-        ("对申请的答复总数", "件", handled, None),
-        ("其中：同意公开答复数", "件", s3["granted"]["total"], None),
-        ("同意部分公开答复数", "件", s3["partially_granted"]["total"], None),
-        ("不予公开答复数", "件", denied, None),
-        ("政府信息公开收费金额", "元", 0, 0),
-        ("行政复议数", "件", ctx["R"], None),
-        ("行政诉讼数", "件", ctx["L"], None),
+        ("proactive_total", "主动公开政府信息数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
+        ("proactive_website", "其中：政府网站公开数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
+        ("requests_total", "受理政府信息公开申请数", "件", n_req, n_req * rng.randint(1, 6)),
+        ("requests_in_person", "其中：当面申请数", "件", n_req - online, None),
+        ("requests_online", "网上申请数", "件", online, None),
+        ("replies_total", "对申请的答复总数", "件", handled, None),
+        ("replies_granted", "其中：同意公开答复数", "件", s3["granted"]["total"], None),
+        ("replies_partial", "同意部分公开答复数", "件", s3["partially_granted"]["total"], None),
+        ("replies_denied", "不予公开答复数", "件", denied, None),
+        ("fees_yuan", "政府信息公开收费金额", "元", 0, 0),
+        ("review", "行政复议数", "件", ctx["R"], None),
+        ("litigation", "行政诉讼数", "件", ctx["L"], None),
     ]
     grid = [[Cell("指标名称"), Cell("计量单位"), Cell(f"{ctx['year']}年度"), Cell("历年累计")]]
-    for label, unit, a, b in rows:
+    for _key, label, unit, a, b in rows:
         grid.append([Cell(label), Cell(unit), Cell(str(a)), Cell("" if b is None else str(b))])
+    # the truth (cells.csv, table pre2019 of table_keys_pre2019.md): a blank 历年累计 is null
+    ctx["_annex"] = [("pre2019", key, col, v) for key, _label, _unit, a, b in rows
+                     for col, v in (("year", a), ("cumulative", b))]
     return grid
 
 
@@ -507,6 +510,7 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
         blocks, stmts, nlines, stated_out, sections = _blocks_pre2019(rng, slot, narr, ctx, title)
         if any(b.table == "pre2019_stats" for b in blocks):
             variants.append("pre2019_stats_table")
+            cells = [(t, r, c, format_value(v)) for t, r, c, v in ctx["_annex"]]
     else:
         texts, values = _cell_texts(rng, tables, slot.layout, variants)
         labels, heads = {}, {}
