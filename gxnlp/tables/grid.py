@@ -14,7 +14,7 @@ import re
 from ..genre import table_keys as K
 from ..model import Grid
 from .cells import EMPTY_MARKERS, normalize
-from .labels import best_alignment
+from .labels import best_alignment, without_note_tail
 from .labels import column_key as _column_key
 from .labels import label_fragment as _label_fragment
 from .text import Tables, read_tables
@@ -64,7 +64,7 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
                 rows.append((gi, labels, values))
                 where.append(ri)
     valued = [i for i, (_g, _l, v) in enumerate(rows) if _has_values(v)]
-    label_of = [rows[i][1][-1] if rows[i][1] else "" for i in valued]
+    label_of = [without_note_tail(rows[i][1][-1]) if rows[i][1] else "" for i in valued]
     al = best_alignment(label_of, hint)
     key_of: dict[int, tuple[str, str]] = {valued[k]: (m.table, m.row) for k, m in al.matches.items()}
     warnings: list[str] = []

@@ -149,6 +149,27 @@ def best_alignment(labels: list[str], hint: str | None = None) -> Alignment:
     return al[other] if al[other].total > al[first].total + 1e-9 else al[first]
 
 
+_NOTE = normalise_label(K.S3_NOTE)
+
+
+def without_note_tail(label: str) -> str:
+    """A row label without the end of s3's 勾稽关系 note glued before it: PDF word rows put the note's
+    last line (…之和，等于第三项加第四项之和）) beside the first row of each page of the table."""
+    t = unicodedata.normalize("NFKC", label or "")
+    compact = _DROP.sub("", re.sub(r"\s+", "", t))
+    for k in range(len(_NOTE), 3, -1):
+        if compact.startswith(_NOTE[-k:]):
+            # cut the label after the k-th note character (punctuation in between kept out)
+            seen = 0
+            for i, ch in enumerate(t):
+                if not _DROP.match(ch) and not ch.isspace():
+                    seen += 1
+                if seen == k:
+                    rest = t[i + 1:]
+                    return rest.lstrip("）)」 ") or label
+    return label
+
+
 # ----------------------------------------------------------------- column headers (grids and text)
 
 def column_key(text: str, labels: dict[str, str] | None = None) -> str | None:
