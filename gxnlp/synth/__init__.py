@@ -12,7 +12,8 @@ Truth files (``file`` is relative to OUT; ``report_id`` = first 16 hex of sha1 o
 - ``documents.jsonl``: file, report_id, title, agency, agency_type (政府办|部门|乡镇/街道|开发区),
   level (province|city|county|township), region {province, city, county}, year, published,
   template (pre2019|2019|2021), layout, format (txt|html|docx|pdf), encoding (utf-8|gbk|null for
-  pdf and docx), sections {overview, active_disclosure, requests, review_litigation, problems, other: bool},
+  pdf and docx), sections {overview, active_disclosure, requests, review_litigation, problems, other: bool;
+  other also when a pre-2019 report ends with its statistics annex},
   stated {new_requests: the number the narrative states, or null}, variants (null_cells:<token>,
   signed_change, fullwidth_digits[_everywhere], label_typos, truncated_headers,
   pre2019_stats_table), cluster, narrative_form.

@@ -341,11 +341,13 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
         if sec in ("overview", "organisation", "active", "problems"):
             narrative_lines += paras
         blocks += [Block("para", p) for p in paras if p]
-    if rng.random() < 0.4:  # the old combined statistics table (cells.csv: table pre2019)
+    annex = rng.random() < 0.4
+    if annex:  # the old combined statistics table (cells.csv: table pre2019)
         blocks.append(Block("heading", rng.choice(["附：政府信息公开情况统计表", "附表：政府信息公开情况统计表"])))
         blocks.append(Block("table", grid=_pre2019_stats_grid(rng, ctx), table="pre2019_stats", ncols=4))
+    # an annex is read as section other (never as part of the problems it follows)
     sections_truth = {"overview": True, "active_disclosure": True, "requests": True, "review_litigation": True,
-                      "problems": True, "other": "other" in chosen}
+                      "problems": True, "other": "other" in chosen or annex}
     return blocks, stmts, narrative_lines, stated, sections_truth
 
 
