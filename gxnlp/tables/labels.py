@@ -155,18 +155,14 @@ _NOTE = normalise_label(K.S3_NOTE)
 def without_note_tail(label: str) -> str:
     """A row label without the end of s3's 勾稽关系 note glued before it: PDF word rows put the note's
     last line (…之和，等于第三项加第四项之和）) beside the first row of each page of the table."""
-    t = unicodedata.normalize("NFKC", label or "")
-    compact = _DROP.sub("", re.sub(r"\s+", "", t))
+    label = label or ""
+    words = [(i, unicodedata.normalize("NFKC", ch)) for i, ch in enumerate(label)]
+    words = [(i, ch) for i, ch in words if ch.strip() and not _DROP.match(ch)]
+    compact = "".join(ch for _i, ch in words)
     for k in range(len(_NOTE), 3, -1):
         if compact.startswith(_NOTE[-k:]):
-            # cut the label after the k-th note character (punctuation in between kept out)
-            seen = 0
-            for i, ch in enumerate(t):
-                if not _DROP.match(ch) and not ch.isspace():
-                    seen += 1
-                if seen == k:
-                    rest = t[i + 1:]
-                    return rest.lstrip("）)」 ") or label
+            rest = label[words[k - 1][0] + 1:].lstrip("）)」 ")
+            return rest or label
     return label
 
 
