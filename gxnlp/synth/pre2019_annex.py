@@ -75,7 +75,7 @@ def _is_part(key: str) -> bool:
     return any(key in parts for _t, parts in _GROUPS)
 
 
-def annex_grid(rows, year: int, style: dict, rng: random.Random) -> list[list[Cell]]:
+def annex_grid(rows, year: int, style: dict) -> list[list[Cell]]:
     """The annex as a grid of cells (rowspan/colspan) for the HTML and Word layouts."""
     year_head = f"{year}年度" if style["year_head"] == "year" else "本年度"
     heads = [year_head, "历年累计"] if not style["cumulative_first"] else ["历年累计", year_head]
@@ -106,7 +106,7 @@ def annex_grid(rows, year: int, style: dict, rng: random.Random) -> list[list[Ce
     return grid
 
 
-def _pdf(page: dict, grid: list[list[Cell]], rng: random.Random) -> bytes:
+def _pdf(page: dict, grid: list[list[Cell]]) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
@@ -151,7 +151,7 @@ def generate(out_dir: str | Path, n: int = 60, seed: int = 0, progress=None) -> 
         rows = [(k, _typo(rng, label) if k in typos else label, y, c) for k, label, y, c in rows]
         style = {"year_head": rng.choice(("year", "year", "plain")), "cumulative_first": rng.random() < 0.2,
                  "whereof": rng.choice(("inline", "inline", "merged", "none"))}
-        grid = annex_grid(rows, year, style, rng)
+        grid = annex_grid(rows, year, style)
         title = f"{agency}{year}年政府信息公开工作年度报告"
         annex_title = rng.choice(("附：政府信息公开情况统计表", f"附件：{agency}{year}年政府信息公开情况统计表",
                                   "附表：政府信息公开工作情况统计表"))
@@ -166,7 +166,7 @@ def generate(out_dir: str | Path, n: int = 60, seed: int = 0, progress=None) -> 
                     "ruling": rng.choice(("grid", "grid", "frame", "none")),
                     "valign": rng.choice(("MIDDLE", "MIDDLE", "TOP", "BOTTOM")),
                     "label_width": rng.choice((70, 90, 150))}
-            data = _pdf(page, grid, rng)
+            data = _pdf(page, grid)
             page_info.update(ruling=page["ruling"], valign=page["valign"], label_width=page["label_width"])
         else:
             blocks = [Block("title", title)]

@@ -23,7 +23,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _VALUE = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?\s*(?:万元|元|件|个)?")
 
 
-def _is_value_cell(c: str) -> bool:
+def is_value_cell(c: str) -> bool:
     c = c.strip()
     return c in EMPTY_MARKERS or bool(_VALUE.fullmatch(c)) or bool(re.fullmatch(r"[\d\s]+", c))
 
@@ -34,7 +34,7 @@ def split_row(row: list[str | None]) -> tuple[list[str], list[str]]:
     cells = [None if c is None else normalize(c).strip() for c in row]
     last_label = -1
     for i, c in enumerate(cells):
-        if c and _CJK.search(c) and not _is_value_cell(c):
+        if c and _CJK.search(c) and not is_value_cell(c):
             last_label = i
     labels: list[str] = []
     for c in cells[: last_label + 1]:
@@ -125,7 +125,7 @@ def _header_above(grid: Grid, row: int, j: int, labels: dict[str, str], left: bo
         if k < len(hr) and hr[k]:
             if (name := _column_key(hr[k], labels)):
                 return name, hr[k]
-            if seen is None and not _is_value_cell(hr[k]):
+            if seen is None and not is_value_cell(hr[k]):
                 seen = hr[k]
     return None, seen
 

@@ -28,7 +28,7 @@ import re
 from ..genre import table_keys as K
 from ..model import Document, Grid
 from .cells import EMPTY_MARKERS, normalize, parse_value, tokenize, valid_piece
-from .grid import _is_value_cell
+from .grid import is_value_cell
 from .labels import MIN_SIMILARITY, column_key, normalise_label, similarity
 from .split import sumsq
 from .text import Cell, Tables
@@ -199,10 +199,10 @@ def _grid_entries(grid: Grid) -> list[tuple[str, str | None, str | None]]:
     for row in grid.rows:
         cells = [None if c is None else normalize(c).strip() for c in row]
         heads = {key: j for j, c in enumerate(cells) if c and (key := _value_column(c))}
-        if len(heads) == 2 and not any(c and _is_value_cell(c) and c not in EMPTY_MARKERS for c in cells):
+        if len(heads) == 2 and not any(c and is_value_cell(c) and c not in EMPTY_MARKERS for c in cells):
             columns, width = heads, len(cells)
             continue
-        labels = [(j, t) for j, c in enumerate(cells) if c and _CJK.search(c) and not _is_value_cell(c)
+        labels = [(j, t) for j, c in enumerate(cells) if c and _CJK.search(c) and not is_value_cell(c)
                   and (t := _label_cell(c)) and t not in _UNITS and normalise_label(t) not in _OTHER_HEADERS]
         if not labels:
             continue

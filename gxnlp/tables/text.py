@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from ..genre import table_keys as K
 from ..genre import templates as T
-from .headers import s2_order, s3_order, s4_order
 from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize, valid_piece
+from .headers import s2_order, s3_order, s4_order
 from .split import (EMPTY, best_placement, best_split, placement_score, placements, row_total_ok, sumsq,
                     total_splits)
 
