@@ -102,3 +102,14 @@ def test_a_grid_that_is_no_annex_reads_nothing():
     grid = Grid("html", [["项目", "数量"], ["会议", "3"], ["培训", "2"]])
     got, _w = _read([grid])
     assert got == {}
+
+
+def test_synth_command_writes_the_annex_corpus(tmp_path):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+
+    r = CliRunner().invoke(app, ["synth", "--pre2019-annex", "--n", "3", "--seed", "2", str(tmp_path / "a")])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output.strip().splitlines()[-1])["reports"] == 3
+    assert len(_gold(tmp_path / "a")) == 3
