@@ -63,7 +63,7 @@ def name_cells(cells: list[tuple[str, int]], labels: dict[str, str]) -> list[tup
     return out
 
 
-def _unnamed_warnings(table: str, named: list[tuple[str | None, str]], n_found: int) -> list[str]:
+def _unnamed_warnings(table: str, named: list[tuple[str | None, str, int]], n_found: int) -> list[str]:
     """The grid route's warning for header cells naming nothing, when the other headers do name
     columns (at least three) but not all of them."""
     if n_found < 3:
@@ -104,10 +104,11 @@ def _order(named: list[tuple[str | None, str, int]], group_key: str | None, in_g
     return None
 
 
-def _permutation(table: str, printed: list, canonical: tuple) -> tuple[list[int], list[str]]:
+def _permutation(table: str, printed: list, canonical: tuple) -> tuple[list[int] | None, list[str]]:
+    """The permutation from printed to canonical order and its warning (None: template order)."""
     perm = [printed.index(k) for k in canonical]
     if perm == list(range(len(canonical))):
-        return perm, []
+        return None, []
     shown = ["/".join(k) if isinstance(k, tuple) else k for k in printed]
     return perm, [f"{table}: columns printed in the order " + ", ".join(shown) + "; read by their headers"]
 
