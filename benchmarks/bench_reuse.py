@@ -86,7 +86,8 @@ def run_one(method: str, n: int, demo: str | None, all_sample: int | None) -> di
     if method == "lsh":
         det = ReuseDetector(seed=1).fit(docs)
     elif method == "tfidf":
-        det = ReuseDetector(seed=1).fit(docs, candidate_fn=tfidf_pairs)
+        # the baseline aligns every pair its own cosine cut keeps (no LSH candidate filter)
+        det = ReuseDetector(seed=1, min_candidate_cosine=None).fit(docs, candidate_fn=tfidf_pairs)
     elif method == "all" and all_sample:
         # time a random sample of pairs, extrapolate to all n(n-1)/2 pairs
         det = ReuseDetector(seed=1).fit(docs, candidate_fn=lambda d: [])

@@ -28,6 +28,7 @@ from .boilerplate import PhraseLexicon, StockPhraseMiner, apply_stock
 from .documents import DocumentState, ReuseDoc, agency_key, likely_source, prepare_documents
 from .lsh import CandidateIndex, DocumentIndex, lsh_candidates
 from .shuffle import band_candidates
+from .similarity import pair_overlap, shingle_vectors
 from .tables import SHARE_COLUMNS, boilerplate_pairs, clusters_table, pairs_table, shares_table, stock_table
 from .text import ReuseText
 from .verify import PairVerifier
@@ -54,7 +55,10 @@ class ReuseDetector(BaseEstimator):
     :meth:`verify`; ``None`` turns the test off); ``min_short_chars``: a shorter copy (a
     problem-and-measure pair of about 40 characters) makes a pair from this many characters outside
     stock phrases when its sentences are verbatim and pass the same chance test (``None``: only
-    ``min_copied_chars``). Agency keys are those of :mod:`gxnlp.panel.identity`, resolved over the
+    ``min_copied_chars``); ``min_candidate_cosine`` and ``min_candidate_shingles``: an LSH candidate is
+    aligned only when the TF-IDF cosine of the two narratives' ``stock_ngram``-gram vectors reaches
+    ``min_candidate_cosine`` or they share ``min_candidate_shingles`` such shingles outside the template
+    (:mod:`.similarity`; ``None`` aligns every candidate). Agency keys are those of :mod:`gxnlp.panel.identity`, resolved over the
     corpus for documents that do not carry ``meta["agency_key"]``.
 
     After :meth:`fit` (which can be called again, on another corpus): ``pairs_``,
@@ -93,6 +97,8 @@ class ReuseDetector(BaseEstimator):
         candidates: str = "lsh",
         max_chance_pairs: float | None = 20.0,
         min_short_chars: int | None = 30,
+        min_candidate_cosine: float | None = 0.02,
+        min_candidate_shingles: int = 40,
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -121,6 +127,8 @@ class ReuseDetector(BaseEstimator):
         self.candidates = candidates
         self.max_chance_pairs = max_chance_pairs
         self.min_short_chars = min_short_chars
+        self.min_candidate_cosine = min_candidate_cosine
+        self.min_candidate_shingles = min_candidate_shingles
 
     def _check_params(self) -> None:
         if self.candidates not in ("lsh", "all"):
@@ -157,6 +165,9 @@ class ReuseDetector(BaseEstimator):
             cands = dict.fromkeys(sorted(band_candidates(self)), 1)
             self.index_stats_ = {"candidate_pairs": len(cands)}
         self.candidates_ = sorted(cands)
+        if self.candidates == "lsh" and self.min_candidate_cosine is not None:
+            self.candidates_ = self._likely(self.candidates_)
+            self.index_stats_["aligned_pairs"] = len(self.candidates_)
         # verification
         self.verifier_ = PairVerifier(
             self.documents_, self.miner_, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
@@ -173,6 +184,15 @@ class ReuseDetector(BaseEstimator):
         self.stock_phrases_ = stock_table(self.documents_, self.stock_runs_, self.miner_.threshold_,
                                           self.stock_min_chars, self.stock_seed_)
         return self
+
+    def _likely(self, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The candidates worth aligning: cosine or shared shingles high enough (:mod:`.similarity`)."""
+        if not candidates:
+            return candidates
+        X = shingle_vectors(self.documents_, self.miner_)
+        cos, shared = pair_overlap(X, candidates)
+        keep = (cos >= self.min_candidate_cosine) | (shared >= self.min_candidate_shingles)
+        return [p for p, k in zip(candidates, keep.tolist()) if k]
 
     def streaming_candidates(self) -> set[tuple[int, int]]:
         """The candidate pairs of the streaming indexes of :mod:`.lsh` (datasketch MinHashLSH, one

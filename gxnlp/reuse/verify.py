@@ -81,17 +81,28 @@ class PairVerifier:
         t, template, n = s.text, s.template_mask, self.miner.ngram
         h = shingle_hashes(t.norm, n)
         out = np.zeros(len(t.sentences))
-        if len(h) == 0:
+        if len(h) == 0 or not t.sentences:
             return out
         bad = np.zeros(len(h), dtype=bool)
         for k in range(n):
             bad |= template[k : k + len(h)]
-        df = self.miner.agency_df(h)
-        for k, sent in enumerate(t.sentences):
-            lo, hi = sent.nstart, min(sent.nend - n + 1, len(h))
-            d = df[lo:hi][~bad[lo:hi]] if hi > lo else df[:0]  # a heading shorter than a shingle: no evidence
-            if len(d):
-                out[k] = math.log(max(1.0, float(np.median(d))) / self.n_agencies)
+        # each shingle position belongs to the sentence it starts in, if it ends inside it
+        starts = np.fromiter((x.nstart for x in t.sentences), dtype=np.int64, count=len(t.sentences))
+        ends = np.fromiter((x.nend for x in t.sentences), dtype=np.int64, count=len(t.sentences))
+        sent = np.searchsorted(starts, np.arange(len(h)), side="right") - 1
+        valid = (sent >= 0) & ~bad
+        valid[valid] = np.arange(len(h))[valid] < np.minimum(ends[sent[valid]] - n + 1, len(h))
+        pos = np.flatnonzero(valid)
+        if not len(pos):
+            return out
+        df = self.miner.agency_df(h[pos])
+        seg = sent[pos]
+        order = np.lexsort((df, seg))  # by sentence, then agency count: medians by index
+        df, seg = df[order], seg[order]
+        first = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+        count = np.diff(np.r_[first, len(seg)])
+        median = (df[first + (count - 1) // 2].astype(np.float64) + df[first + count // 2]) / 2
+        out[seg[first]] = np.log(np.maximum(1.0, median) / self.n_agencies)
         return out
 
     def surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
