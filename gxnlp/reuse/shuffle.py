@@ -205,34 +205,41 @@ def _local_pairs(items: Iterable[tuple], cap: int | None, verify: float | None) 
 def _collisions(sigs: np.ndarray, docs: np.ndarray, b: int, r: int, cap: int | None) -> np.ndarray:
     """(earlier doc, doc) pairs of the streaming rule over signature rows ``sigs`` of documents
     ``docs`` (non-decreasing): each row queries the rows of earlier documents sharing one of
-    its ``b`` bands of ``r`` values; a row reaching more than ``cap`` documents gives nothing."""
+    its ``b`` bands of ``r`` values; a row reaching more than ``cap`` documents gives nothing.
+
+    Vectorised per band: rows sorted by band values (stable, so documents stay in order within a
+    bucket); a row's rank among the distinct documents of its bucket is its number of earlier
+    documents there, and it pairs with the first ``rank`` of them."""
     n = len(sigs)
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    limit = None if cap is None else cap + 2  # enough earlier documents to know a row is over the cap
+    big = np.iinfo(np.int64).max if cap is None else cap
     rows_out, earlier_out = [], []
     skipped = np.zeros(n, dtype=bool)
     for band in range(b):
         block = sigs[:, band * r:(band + 1) * r]
         order = np.lexsort(block.T[::-1])
         sorted_block = block[order]
-        new = np.ones(n, dtype=bool)
-        new[1:] = (sorted_block[1:] != sorted_block[:-1]).any(axis=1)
-        starts = np.flatnonzero(new)
-        sizes = np.diff(np.append(starts, n))
-        for s, size in zip(starts[sizes > 1], sizes[sizes > 1]):
-            members = order[s:s + size]
-            member_docs = docs[members]
-            uniq = np.unique(member_docs)
-            if len(uniq) < 2:
-                continue
-            before = np.searchsorted(uniq, member_docs)  # earlier documents in this bucket
-            if limit is not None:
-                skipped[members[before > cap]] = True
-                uniq = uniq[:limit]
-            k, e = np.nonzero(uniq[None, :] < member_docs[:, None])
-            rows_out.append(members[k])
-            earlier_out.append(uniq[e])
+        new_group = np.ones(n, dtype=bool)
+        new_group[1:] = (sorted_block[1:] != sorted_block[:-1]).any(axis=1)
+        sdocs = docs[order]
+        new_doc = new_group.copy()
+        new_doc[1:] |= sdocs[1:] != sdocs[:-1]
+        distinct = np.cumsum(new_doc)  # 1-based number of the distinct (bucket, document)
+        group_first = distinct[np.flatnonzero(new_group)]  # number of each bucket's first document
+        group = np.cumsum(new_group) - 1
+        rank = distinct - group_first[group]  # earlier documents of the row's bucket
+        skipped[order[rank > big]] = True
+        use = (rank > 0) & (rank <= big)
+        if not use.any():
+            continue
+        doc_of_distinct = sdocs[new_doc]  # distinct number - 1 -> document
+        k = rank[use]
+        row_pos = np.repeat(np.flatnonzero(use), k)
+        first = np.repeat(group_first[group[use]] - 1, k)
+        offset = np.arange(len(row_pos)) - np.repeat(np.cumsum(k) - k, k)
+        rows_out.append(order[row_pos])
+        earlier_out.append(doc_of_distinct[first + offset])
     if not rows_out:
         return np.zeros((0, 2), dtype=np.int64)
     rows = np.concatenate(rows_out)
