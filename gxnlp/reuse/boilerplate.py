@@ -129,7 +129,14 @@ class StockPhraseMiner:
 
     def agency_df(self, hashes: np.ndarray) -> np.ndarray:
         """Number of agencies using each shingle hash (0 for a hash never counted); after :meth:`finalize`."""
+        pos = self.lookup(hashes)
         out = np.zeros(len(hashes), dtype=np.int32)
+        out[pos >= 0] = self.counts_[pos[pos >= 0]]
+        return out
+
+    def lookup(self, hashes: np.ndarray) -> np.ndarray:
+        """Position of each shingle hash in ``hashes_`` (-1 for a hash never counted); after :meth:`finalize`."""
+        out = np.full(len(hashes), -1, dtype=np.int64)
         if len(hashes) == 0 or len(self.hashes_) == 0:
             return out
         # looked up in sorted order: the big array is then read front to back (far fewer cache misses)
@@ -137,7 +144,7 @@ class StockPhraseMiner:
         needles = hashes[order]
         pos = np.searchsorted(self.hashes_, needles).clip(0, len(self.hashes_) - 1)
         hit = self.hashes_[pos] == needles
-        out[order[hit]] = self.counts_[pos[hit]]
+        out[order[hit]] = pos[hit]
         return out
 
 

@@ -154,6 +154,14 @@ class ReuseDetector(BaseEstimator):
         self._resolve_agencies()
         self.stock_hashes_ = self.miner_.finalize()
         self.stock_runs_ = apply_stock(self.documents_, self.stock_hashes_, self.stock_ngram, self.stock_min_chars)
+        # alignment inputs of every document (and the TF-IDF rows that score candidates)
+        self.verifier_ = PairVerifier(
+            self.documents_, self.miner_, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
+            min_passage=self.min_passage, min_copied_chars=self.min_copied_chars, min_share=self.min_share,
+            min_share_self=self.min_share_self, min_share_sibling=self.min_share_sibling,
+            max_chance_pairs=self.max_chance_pairs, stock_min_agencies=self.stock_min_agencies, stock_df=self.stock_df,
+            min_short_chars=self.min_short_chars, vectors=self._filters_candidates())
+        self.chance_bits_ = self.verifier_.chance_bits
         # candidates
         self.index_stats_ = {}
         if candidate_fn is not None:
@@ -165,17 +173,12 @@ class ReuseDetector(BaseEstimator):
             cands = dict.fromkeys(sorted(band_candidates(self)), 1)
             self.index_stats_ = {"candidate_pairs": len(cands)}
         self.candidates_ = sorted(cands)
-        if self.candidates == "lsh" and self.min_candidate_cosine is not None:
+        if self._filters_candidates():
             self.candidates_ = self._likely(self.candidates_)
             self.index_stats_["aligned_pairs"] = len(self.candidates_)
+        for state in self.documents_:
+            state.vector = None  # needed only to score the candidates
         # verification
-        self.verifier_ = PairVerifier(
-            self.documents_, self.miner_, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
-            min_passage=self.min_passage, min_copied_chars=self.min_copied_chars, min_share=self.min_share,
-            min_share_self=self.min_share_self, min_share_sibling=self.min_share_sibling,
-            max_chance_pairs=self.max_chance_pairs, stock_min_agencies=self.stock_min_agencies, stock_df=self.stock_df,
-            min_short_chars=self.min_short_chars)
-        self.chance_bits_ = self.verifier_.chance_bits
         self.verify(self.candidates_)
         # outputs
         self.pairs_ = pairs_table(self.documents_, self.passages_)
@@ -184,6 +187,9 @@ class ReuseDetector(BaseEstimator):
         self.stock_phrases_ = stock_table(self.documents_, self.stock_runs_, self.miner_.threshold_,
                                           self.stock_min_chars, self.stock_seed_)
         return self
+
+    def _filters_candidates(self) -> bool:
+        return self.candidates == "lsh" and self.min_candidate_cosine is not None
 
     def _likely(self, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The candidates worth aligning: cosine or shared shingles high enough (:mod:`.similarity`)."""

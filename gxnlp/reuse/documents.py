@@ -110,6 +110,9 @@ class DocumentState:
     narrative_chars: int = 0
     #: per sentence: log of the share of agencies that use it
     sentence_logp: np.ndarray | None = None
+    #: the narrative's TF-IDF row ``(columns, weights)`` (:func:`gxnlp.reuse.similarity.vector_row`),
+    #: held only until the candidates are scored
+    vector: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def region(self) -> tuple | None:

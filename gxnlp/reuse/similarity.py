@@ -42,38 +42,42 @@ from .boilerplate import StockPhraseMiner
 from .text import shingle_hashes
 
 
+def vector_row(vocab_pos: np.ndarray, counts: np.ndarray, n_agencies: int) -> tuple[np.ndarray, np.ndarray]:
+    """One narrative's TF-IDF row: ``(columns, weights)`` from the vocabulary positions of its shingles
+    outside the template (with repeats; -1 = unknown, left out) and their agency counts."""
+    known = vocab_pos >= 0
+    cols, first, tf = np.unique(vocab_pos[known], return_index=True, return_counts=True)
+    df = counts[known][first]
+    w = (1.0 + np.log(tf)) * (np.log((1.0 + max(1, n_agencies)) / (1.0 + df)) + 1.0)
+    if len(w):
+        w /= max(np.sqrt((w * w).sum()), 1e-12)
+    return cols.astype(np.int32), w.astype(np.float32)
+
+
 def shingle_vectors(states: Sequence, miner: StockPhraseMiner) -> sparse.csr_matrix:
     """One L2-normalised TF-IDF row per document (:class:`.documents.DocumentState` with its
-    ``template_mask``), columns = positions in ``miner.hashes_`` (every shingle counted)."""
+    ``template_mask``), columns = positions in ``miner.hashes_`` (every shingle counted). A state's
+    ``vector`` (set by :class:`.verify.PairVerifier`, from the same counts) is used when present."""
     n = miner.ngram
-    n_agencies = max(1, miner.n_agencies)
-    vocab = miner.hashes_
+    rows = []
+    for s in states:
+        row = getattr(s, "vector", None)
+        if row is None:
+            h = shingle_hashes(s.text.norm, n)
+            if len(h):
+                bad = np.zeros(len(h), dtype=bool)
+                for j in range(n):
+                    bad |= s.template_mask[j: j + len(h)]
+                h = h[~bad]
+            pos = miner.lookup(h)
+            counts = np.where(pos >= 0, miner.counts_[pos], 0) if len(miner.counts_) else np.zeros(len(h), np.int32)
+            row = vector_row(pos, counts, miner.n_agencies)
+        rows.append(row)
     indptr = np.zeros(len(states) + 1, dtype=np.int64)
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    for k, s in enumerate(states):
-        h = shingle_hashes(s.text.norm, n)
-        if len(h):
-            bad = np.zeros(len(h), dtype=bool)
-            for j in range(n):
-                bad |= s.template_mask[j: j + len(h)]
-            h = h[~bad]
-        if len(h) and len(vocab):
-            uniq, tf = np.unique(h, return_counts=True)
-            pos = np.searchsorted(vocab, uniq).clip(0, len(vocab) - 1)
-            known = vocab[pos] == uniq  # always true after the miner saw the document
-            pos, tf = pos[known], tf[known]
-            df = miner.counts_[pos]
-            w = (1.0 + np.log(tf)) * (np.log((1.0 + n_agencies) / (1.0 + df)) + 1.0)
-            w /= max(np.sqrt((w * w).sum()), 1e-12)
-            cols.append(pos.astype(np.int32))
-            vals.append(w.astype(np.float32))
-            indptr[k + 1] = indptr[k] + len(pos)
-        else:
-            indptr[k + 1] = indptr[k]
-    data = np.concatenate(vals) if vals else np.zeros(0, np.float32)
-    indices = np.concatenate(cols) if cols else np.zeros(0, np.int32)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(states), max(1, len(vocab))))
+    indptr[1:] = np.cumsum([len(c) for c, _ in rows])
+    indices = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
+    data = np.concatenate([w for _, w in rows]) if rows else np.zeros(0, np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(states), max(1, len(miner.hashes_))))
 
 
 def pair_overlap(X: sparse.csr_matrix, pairs: Sequence[tuple[int, int]],

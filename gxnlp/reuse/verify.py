@@ -14,6 +14,7 @@ import numpy as np
 from .align import Passage, align, residuals, stock_flags
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
+from .similarity import vector_row
 from .text import shingle_hashes
 
 
@@ -41,13 +42,18 @@ class PairVerifier:
     being the number of report pairs of the corpus. Phrase-bank sentences that every tenth agency
     writes cannot make a pair by their number alone, and the rule depends on the corpus size,
     not on which pairs were aligned, so the LSH path and the all-pairs baseline agree.
+
+    ``vectors``: also set each state's TF-IDF row (``vector``, from the same agency counts as the
+    sentence shares) for scoring LSH candidates (:mod:`.similarity`).
     """
 
     def __init__(self, states: list[DocumentState], miner: StockPhraseMiner, *, min_similarity: float,
                  min_sentence: int, min_passage: int, min_copied_chars: int, min_share: float,
                  min_share_self: float, min_share_sibling: float, max_chance_pairs: float | None,
-                 stock_min_agencies: int, stock_df: float, min_short_chars: int | None = None):
+                 stock_min_agencies: int, stock_df: float, min_short_chars: int | None = None,
+                 vectors: bool = False):
         self.states = states
+        self.vectors = vectors
         self.miner = miner
         self.min_similarity = min_similarity
         self.min_sentence = min_sentence
@@ -82,6 +88,8 @@ class PairVerifier:
         h = shingle_hashes(t.norm, n)
         out = np.zeros(len(t.sentences))
         if len(h) == 0 or not t.sentences:
+            if self.vectors:
+                s.vector = vector_row(np.zeros(0, np.int64), np.zeros(0, np.int32), self.miner.n_agencies)
             return out
         bad = np.zeros(len(h), dtype=bool)
         for k in range(n):
@@ -92,10 +100,18 @@ class PairVerifier:
         sent = np.searchsorted(starts, np.arange(len(h)), side="right") - 1
         valid = (sent >= 0) & ~bad
         valid[valid] = np.arange(len(h))[valid] < np.minimum(ends[sent[valid]] - n + 1, len(h))
+        # agency counts of every shingle outside the template, looked up once: the sentences'
+        # medians here, the narrative's TF-IDF row (:func:`.similarity.vector_row`) from the same counts
+        outside = np.flatnonzero(~bad)
+        vocab_pos = self.miner.lookup(h[outside])
+        counts = np.where(vocab_pos >= 0, self.miner.counts_[vocab_pos], 0) if len(self.miner.counts_) else \
+            np.zeros(len(outside), np.int32)
+        if self.vectors:
+            s.vector = vector_row(vocab_pos, counts, self.miner.n_agencies)
         pos = np.flatnonzero(valid)
         if not len(pos):
             return out
-        df = self.miner.agency_df(h[pos])
+        df = counts[np.searchsorted(outside, pos)]
         seg = sent[pos]
         order = np.lexsort((df, seg))  # by sentence, then agency count: medians by index
         df, seg = df[order], seg[order]
