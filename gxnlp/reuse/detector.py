@@ -177,7 +177,7 @@ class ReuseDetector(BaseEstimator):
             self.candidates_ = self._likely(self.candidates_)
             self.index_stats_["aligned_pairs"] = len(self.candidates_)
         for state in self.documents_:
-            state.vector = None  # needed only to score the candidates
+            state.vector = None  # needed only to score the candidates (also when there are none)
         # verification
         self.verify(self.candidates_)
         # outputs
@@ -196,6 +196,8 @@ class ReuseDetector(BaseEstimator):
         if not candidates:
             return candidates
         X = shingle_vectors(self.documents_, self.miner_)
+        for state in self.documents_:
+            state.vector = None  # in X now
         cos, shared = pair_overlap(X, candidates)
         keep = (cos >= self.min_candidate_cosine) | (shared >= self.min_candidate_shingles)
         return [p for p, k in zip(candidates, keep.tolist()) if k]

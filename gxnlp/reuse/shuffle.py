@@ -264,13 +264,13 @@ def band_candidates(det) -> set[tuple[int, int]]:
     win_sigs, win_docs, doc_sigs, doc_ids = [], [], [], []
     a, bb = p["doc_permutations"]
     for i, text, mask, doc_mask, _p in _items(det):
-        sigs = index.signatures(text, mask)
+        h = shingle_hashes(text.norm, p["ngram"])
+        sigs = index.signatures(text, mask, h)
         if len(sigs):
             win_sigs.append(sigs)
             win_docs.append(np.full(len(sigs), i, dtype=np.int64))
         if p["doc_threshold"] is None:
             continue
-        h = shingle_hashes(text.norm, p["ngram"])
         if not len(h):
             continue
         bad = np.zeros(len(h), dtype=bool)

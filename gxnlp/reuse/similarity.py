@@ -81,7 +81,7 @@ def shingle_vectors(states: Sequence, miner: StockPhraseMiner) -> sparse.csr_mat
 
 
 def pair_overlap(X: sparse.csr_matrix, pairs: Sequence[tuple[int, int]],
-                 chunk: int = 20000) -> tuple[np.ndarray, np.ndarray]:
+                 chunk: int = 4000) -> tuple[np.ndarray, np.ndarray]:
     """For each pair ``(i, j)``: the cosine of rows ``i`` and ``j`` (rows are L2-normalised: their
     dot product) and the number of shingles they share, computed in chunks of pairs
     (elementwise products of sparse rows, no all-pairs product)."""
