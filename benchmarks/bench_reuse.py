@@ -108,6 +108,7 @@ def run_one(method: str, n: int, demo: str | None, all_sample: int | None) -> di
     return {"method": method, "n": len(ids), "seconds": round(secs, 2), "cpu_seconds": round(cpu, 2), "extrapolated_seconds":
             round(extrapolated, 1) if extrapolated else None, "peak_rss_mb": round(rss_mb(), 1),
             "corpus_rss_mb": round(base, 1), "candidates": len(det.candidates_) if not extrapolated else None,
+            "aligned": len(det.aligned_candidates_) if not extrapolated else None,
             "pairs": found if not extrapolated else None, "truth": [list(t[:2]) for t in truth]}
 
 

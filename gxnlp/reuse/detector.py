@@ -64,8 +64,10 @@ class ReuseDetector(BaseEstimator):
     After :meth:`fit` (which can be called again, on another corpus): ``pairs_``,
     ``report_shares_``, ``clusters_``, ``stock_phrases_`` (pandas DataFrames); ``documents_``,
     one :class:`DocumentState` per report (``docs_`` / ``texts_`` view its documents and texts,
-    for rendering); ``scores_`` ``{(i, j): (rare_chars, share, surprisal)}`` of every aligned
-    candidate with ``chance_bits_``, the surprisal a share-route pair needs.
+    for rendering); ``candidates_`` (the candidate pairs ``(i, j)``, ``i < j``) and
+    ``aligned_candidates_`` (those scored likely enough to align); ``scores_``
+    ``{(i, j): (rare_chars, share, surprisal)}`` of every aligned candidate with ``chance_bits_``,
+    the surprisal a share-route pair needs.
     """
 
     def __init__(
@@ -173,13 +175,12 @@ class ReuseDetector(BaseEstimator):
             cands = dict.fromkeys(sorted(band_candidates(self)), 1)
             self.index_stats_ = {"candidate_pairs": len(cands)}
         self.candidates_ = sorted(cands)
-        if self._filters_candidates():
-            self.candidates_ = self._likely(self.candidates_)
-            self.index_stats_["aligned_pairs"] = len(self.candidates_)
+        self.aligned_candidates_ = self._likely(self.candidates_) if self._filters_candidates() else self.candidates_
+        self.index_stats_["aligned_pairs"] = len(self.aligned_candidates_)
         for state in self.documents_:
             state.vector = None  # needed only to score the candidates (also when there are none)
         # verification
-        self.verify(self.candidates_)
+        self.verify(self.aligned_candidates_)
         # outputs
         self.pairs_ = pairs_table(self.documents_, self.passages_)
         self.report_shares_ = shares_table(self.documents_, self.passages_)
