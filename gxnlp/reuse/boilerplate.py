@@ -159,14 +159,14 @@ class StockRun:
 
 def apply_stock(states: list, stock_hashes: np.ndarray, ngram: int, min_chars: int) -> dict[str, StockRun]:
     """Mask the mined stock phrases of every document (:class:`gxnlp.reuse.documents.DocumentState`:
-    sets ``stock_mask`` and ``mask``); return the runs of mined stock by normalised text."""
+    sets ``stock_mask``); return the runs of mined stock by normalised text."""
     runs: dict[str, StockRun] = {}
     for i, s in enumerate(states):
         t = s.text
         mined = shingle_mask(shingle_hashes(t.norm, ngram), stock_hashes, ngram, len(t.norm), min_chars)
         mined &= ~s.template_mask
         s.stock_mask = mined | s.seed_mask
-        s.mask = s.template_mask | s.stock_mask
+        s.seed_mask = None  # inside stock_mask now
         if not mined.any():
             continue
         edges = np.flatnonzero(np.diff(np.concatenate([[0], mined.astype(np.int8), [0]])))

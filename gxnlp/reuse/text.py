@@ -96,7 +96,7 @@ def shingle_hashes(norm: str, n: int) -> np.ndarray:
     return (h >> np.uint64(32)).astype(np.uint32)
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """A sentence of a narrative: original span ``[start, end)`` and normalised span ``[nstart, nend)``."""
 
