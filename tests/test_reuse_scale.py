@@ -86,3 +86,21 @@ def test_close_pairs_are_every_pair_at_the_similarity():
     assert want and {(a, b) for a, bs in close.items() for b in bs} == want
     for a, bs in close.items():  # in list order, as the resolver tests them
         assert bs == sorted(bs, key=keys.index)
+
+
+def test_miner_lookup_equals_a_binary_search_over_every_hash():
+    from gxnlp.reuse.boilerplate import StockPhraseMiner
+
+    rng = np.random.default_rng(5)
+    miner = StockPhraseMiner(ngram=4, stock_df=0.5, min_agencies=2)
+    for k in range(20):
+        miner.partial_fit(rng.integers(0, 2**32, 3000, dtype=np.uint64).astype(np.uint32), str(k % 7))
+    miner.partial_fit(np.array([0, 1, 2**32 - 1], dtype=np.uint32), "edges")
+    miner.finalize()
+    needles = np.concatenate([miner.hashes_[rng.integers(0, len(miner.hashes_), 5000)],
+                              rng.integers(0, 2**32, 5000, dtype=np.uint64).astype(np.uint32),
+                              np.array([0, 1, 2, 2**32 - 1, 2**32 - 2], dtype=np.uint32)])
+    pos = np.searchsorted(miner.hashes_, needles).clip(0, len(miner.hashes_) - 1)
+    want = np.where(miner.hashes_[pos] == needles, pos, -1)
+    assert np.array_equal(miner.lookup(needles), want) and (want >= 0).sum() > 5000
+    assert np.array_equal(miner.agency_df(needles)[want >= 0], miner.counts_[want[want >= 0]])

@@ -98,6 +98,7 @@ class StockPhraseMiner:
         self._agencies: dict[str, int] = {}
         self._chunks: list[np.ndarray] = []
         self._pending = 0
+        self._dir = None
 
     def partial_fit(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
         aid = self._agencies.setdefault(agency, len(self._agencies))
@@ -135,17 +136,40 @@ class StockPhraseMiner:
         return out
 
     def lookup(self, hashes: np.ndarray) -> np.ndarray:
-        """Position of each shingle hash in ``hashes_`` (-1 for a hash never counted); after :meth:`finalize`."""
+        """Position of each shingle hash in ``hashes_`` (-1 for a hash never counted); after :meth:`finalize`.
+
+        ``hashes_`` holds every shingle of the corpus (tens of millions at 50k reports): a binary
+        search over all of it reads ~25 scattered entries per hash. The hash's top bits index a
+        directory of ``hashes_`` (built once), so the search runs over a few entries only."""
+        hashes = np.asarray(hashes, dtype=np.uint32)
         out = np.full(len(hashes), -1, dtype=np.int64)
         if len(hashes) == 0 or len(self.hashes_) == 0:
             return out
-        # looked up in sorted order: the big array is then read front to back (far fewer cache misses)
-        order = np.argsort(hashes, kind="stable")
-        needles = hashes[order]
-        pos = np.searchsorted(self.hashes_, needles).clip(0, len(self.hashes_) - 1)
-        hit = self.hashes_[pos] == needles
-        out[order[hit]] = pos[hit]
+        shift, directory, steps = self._directory()
+        top = hashes >> np.uint32(shift)
+        lo = directory[top].astype(np.int64)
+        hi = directory[top + 1].astype(np.int64)
+        last = len(self.hashes_) - 1
+        for _ in range(steps):  # branch-free binary search within each hash's bucket
+            mid = (lo + hi) >> 1
+            right = (mid < hi) & (self.hashes_[np.minimum(mid, last)] < hashes)
+            lo = np.where(right, mid + 1, lo)
+            hi = np.where(right, hi, mid)
+        hit = (lo <= last) & (self.hashes_[np.minimum(lo, last)] == hashes)
+        out[hit] = lo[hit]
         return out
+
+    def _directory(self) -> tuple[int, np.ndarray, int]:
+        """``(shift, directory, steps)``: ``hashes_[directory[t]:directory[t + 1]]`` are the hashes whose
+        top bits (``hash >> shift``) equal ``t``; ``steps`` halvings search the largest bucket."""
+        if getattr(self, "_dir", None) is None or self._dir[3] is not self.hashes_:
+            bits = int(np.clip(np.ceil(np.log2(max(1, len(self.hashes_)) / 4)), 4, 24))
+            shift = 32 - bits
+            top = (self.hashes_ >> np.uint32(shift)).astype(np.int64)
+            directory = np.searchsorted(top, np.arange((1 << bits) + 1)).astype(np.int64)
+            largest = int(np.diff(directory).max()) if len(directory) > 1 else 1
+            self._dir = (shift, directory, max(1, int(np.ceil(np.log2(largest + 1)))) + 1, self.hashes_)
+        return self._dir[:3]
 
 
 @dataclass

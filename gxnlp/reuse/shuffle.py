@@ -291,9 +291,8 @@ def band_candidates(det) -> set[tuple[int, int]]:
         db_, dr = p["doc_bands"]
         pairs = _collisions(sigs, ids, db_, dr, cap)
         if len(pairs):
-            row = {d: k for k, d in enumerate(doc_ids)}
-            ja = np.array([row[j] for j in pairs[:, 0]])
-            ia = np.array([row[i] for i in pairs[:, 1]])
+            ja = np.searchsorted(ids, pairs[:, 0])  # ids are increasing: row of each document
+            ia = np.searchsorted(ids, pairs[:, 1])
             verified = (sigs[ja] == sigs[ia]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
             out.update(map(tuple, pairs[verified].tolist()))
     return out
