@@ -74,9 +74,13 @@ def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, m
     hit = members[pos] == hashes
     if min_chars > n:
         edges = np.flatnonzero(np.diff(np.concatenate([[0], hit.astype(np.int8), [0]])))
-        for s, e in zip(edges[::2], edges[1::2]):
-            if e - s + n - 1 < min_chars:
-                hit[s:e] = False
+        starts, ends = edges[::2], edges[1::2]
+        short = ends - starts + n - 1 < min_chars
+        if short.any():  # runs too short to be a phrase: cleared
+            cover = np.zeros(len(hit) + 1, dtype=np.int32)
+            np.add.at(cover, starts[short], 1)
+            np.add.at(cover, ends[short], -1)
+            hit &= np.cumsum(cover[:-1]) == 0
     for j in range(n):
         mask[j : j + len(hit)] |= hit
     return mask
