@@ -77,9 +77,9 @@ def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, m
         starts, ends = edges[::2], edges[1::2]
         short = ends - starts + n - 1 < min_chars
         if short.any():  # runs too short to be a phrase: cleared
-            cover = np.zeros(len(hit) + 1, dtype=np.int32)
-            np.add.at(cover, starts[short], 1)
-            np.add.at(cover, ends[short], -1)
+            cover = np.zeros(len(hit) + 1, dtype=np.int8)
+            cover[starts[short]] = 1  # runs are disjoint: starts and ends are distinct positions
+            cover[ends[short]] = -1
             hit &= np.cumsum(cover[:-1]) == 0
     for j in range(n):
         mask[j : j + len(hit)] |= hit
