@@ -214,7 +214,8 @@ def _collisions(sigs: np.ndarray, docs: np.ndarray, b: int, r: int, cap: int | N
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
     big = np.iinfo(np.int64).max if cap is None else cap
-    rows_out, earlier_out = [], []
+    n_docs = int(docs.max()) + 1
+    hits = np.zeros(0, dtype=np.int64)
     skipped = np.zeros(n, dtype=bool)
     for band in range(b):
         block = sigs[:, band * r:(band + 1) * r]
@@ -238,21 +239,21 @@ def _collisions(sigs: np.ndarray, docs: np.ndarray, b: int, r: int, cap: int | N
         row_pos = np.repeat(np.flatnonzero(use), k)
         first = np.repeat(group_first[group[use]] - 1, k)
         offset = np.arange(len(row_pos)) - np.repeat(np.cumsum(k) - k, k)
-        rows_out.append(order[row_pos])
-        earlier_out.append(doc_of_distinct[first + offset])
-    if not rows_out:
+        # (row, earlier document) as one integer, deduplicated band by band: memory stays at the
+        # distinct collisions, not their repeats over bands
+        found = order[row_pos] * n_docs + doc_of_distinct[first + offset]
+        hits = np.unique(np.concatenate([hits, found]))
+    if not len(hits):
         return np.zeros((0, 2), dtype=np.int64)
-    rows = np.concatenate(rows_out)
-    earlier = np.concatenate(earlier_out)
-    pairs = np.unique(np.stack([rows, earlier], axis=1), axis=0)
-    keep = ~skipped[pairs[:, 0]]
+    rows, earlier = np.divmod(hits, n_docs)
+    keep = ~skipped[rows]
     if cap is not None:
-        row_ids, counts = np.unique(pairs[:, 0], return_counts=True)
+        row_ids, counts = np.unique(rows, return_counts=True)  # rows are sorted
         over = np.zeros(n, dtype=bool)
         over[row_ids[counts > cap]] = True
-        keep &= ~over[pairs[:, 0]]
-    pairs = pairs[keep]
-    return np.unique(np.stack([pairs[:, 1], docs[pairs[:, 0]]], axis=1), axis=0)
+        keep &= ~over[rows]
+    pairs = np.unique(earlier[keep] * n_docs + docs[rows[keep]])
+    return np.stack(np.divmod(pairs, n_docs), axis=1)
 
 
 def band_candidates(det) -> set[tuple[int, int]]:
