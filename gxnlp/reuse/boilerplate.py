@@ -123,7 +123,12 @@ class StockPhraseMiner:
         count of every shingle (``hashes_``, ``counts_``, read by :meth:`agency_df`)."""
         packed = sorted_unique(np.concatenate(self._chunks)) if self._chunks else np.zeros(0, np.uint64)
         self._chunks = []
-        hashes, counts = np.unique((packed >> np.uint64(32)).astype(np.uint32), return_counts=True)
+        # distinct (hash, agency) records sorted by hash: each hash's agency count is its run length
+        h = (packed >> np.uint64(32)).astype(np.uint32)
+        del packed
+        first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.zeros(0, np.int64)
+        hashes, counts = h[first], np.diff(np.r_[first, len(h)])
+        del h
         self.threshold_ = max(self.min_agencies, int(np.ceil(self.stock_df * self.n_agencies)))
         keep = counts >= self.threshold_
         #: every shingle hash seen (sorted) and the number of agencies using it
