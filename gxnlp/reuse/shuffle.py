@@ -315,9 +315,11 @@ def band_candidates(det) -> set[tuple[int, int]]:
         ids = np.asarray(doc_ids, dtype=np.int64)
         db_, dr = p["doc_bands"]
         pairs = _collisions(sigs, ids, db_, dr, cap)
-        if len(pairs):
-            ja = np.searchsorted(ids, pairs[:, 0])  # ids are increasing: row of each document
-            ia = np.searchsorted(ids, pairs[:, 1])
-            verified = (sigs[ja] == sigs[ia]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
-            out.update(map(tuple, pairs[verified].tolist()))
+        ja = np.searchsorted(ids, pairs[:, 0])  # ids are increasing: row of each document
+        ia = np.searchsorted(ids, pairs[:, 1])
+        step = 50_000  # colliding narratives can be millions of pairs: their signatures compared in blocks
+        for lo in range(0, len(pairs), step):
+            a_, i_ = ja[lo:lo + step], ia[lo:lo + step]
+            verified = (sigs[a_] == sigs[i_]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
+            out.update(map(tuple, pairs[lo:lo + step][verified].tolist()))
     return out
