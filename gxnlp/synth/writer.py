@@ -76,7 +76,9 @@ _KIND_SHARE = {(DEPARTMENT, "county"): 40, (TOWNSHIP, "township"): 18, (GOV_OFFI
 
 def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
     """Draw the corpus plan: units of reports (singles, series, copy clusters)."""
-    agencies = agencies if agencies is not None else build_hierarchy(seed)
+    if agencies is None:
+        # two agency-years per report: the hierarchy grows (beyond GEOGRAPHY) only when n needs it
+        agencies = build_hierarchy(seed, min_agencies=-(-2 * n // len(YEARS)))
     rng = random.Random(f"plan:{seed}")
     by_kind: dict[tuple[str, str], list[Agency]] = {}
     for a in agencies:
