@@ -29,7 +29,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..model import DEFAULT_SEED, GxnlpError
 from ..pipeline import FileProblem, iter_files
 from ..structure.agency import agency_level, agency_type
-from .schema import CORPUS_SCHEDULER, EXPORT_TABLES, PER_REPORT_TABLES, SCHEMA, _insert
+from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, EXPORT_TABLES, PER_REPORT_TABLES, SCHEMA, _insert
 
 
 # --------------------------------------------------------------------------- per document
@@ -313,13 +313,14 @@ def build(
         state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
         if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
             con.execute("BEGIN TRANSACTION")
-            token = CORPUS_SCHEDULER.set(scheduler)
+            token, results_token = CORPUS_SCHEDULER.set(scheduler), CORPUS_RESULTS.set({})
             try:
                 for name, stage in CORPUS_STAGES.items():
                     stage(con, seed)
                     stats.corpus_stages.append(name)
             finally:
                 CORPUS_SCHEDULER.reset(token)
+                CORPUS_RESULTS.reset(results_token)
             con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
             con.execute("COMMIT")
     finally:
@@ -415,17 +416,26 @@ def continuity_stage(con, seed: int) -> None:
     _insert(con, "findings", rows)
 
 
+def agencies_stage(con, seed: int) -> None:
+    """``reports.agency_key`` over the corpus (similar names joined, the alias table of
+    ``build(..., aliases=)`` applied)."""
+    from .panel_stage import agency_keys_stage
+
+    agency_keys_stage(con, seed)
+
+
 def panel_stage(con, seed: int) -> None:
-    """Agency panels: ``reports.agency_key`` over the corpus (similar names joined, the alias table of
-    ``build(..., aliases=)`` applied) and the ``panel_*`` tables."""
+    """Agency panels: the ``panel_*`` tables."""
     from .panel_stage import panel_stage as _panel
 
     _panel(con, seed)
 
 
-#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables (panel before reuse:
-#: reuse reads the agency keys the panel stage resolves).
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "panel": panel_stage, "reuse": reuse_stage,
+#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables, in this order: the
+#: agency keys before reuse (which reads them), the panel after reuse (it takes the reuse stage's
+#: copied-from-earlier figures).
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "agencies": agencies_stage,
+                                                        "reuse": reuse_stage, "panel": panel_stage,
                                                         "continuity": continuity_stage}
 
 

@@ -100,8 +100,11 @@ def copied_from_earlier(det: Any, reports: list[PanelReport]) -> dict[str, dict[
     """Per report id, the share of its narrative copied from the same agency's earlier reports, from a
     fitted :class:`gxnlp.reuse.ReuseDetector` (the pairs ``gxnlp reuse`` lists as ``self`` whose
     source is the earlier report): ``{"share", "chars", "sources"}``."""
-    key_of = {r.report_id: r.agency_key for r in reports}
-    year_of = {r.report_id: r.year for r in reports}
+    return copied_by_ids(det, {r.report_id: r.agency_key for r in reports}, {r.report_id: r.year for r in reports})
+
+
+def copied_by_ids(det: Any, key_of: dict[str, str | None], year_of: dict[str, int | None]) -> dict[str, dict[str, Any]]:
+    """:func:`copied_from_earlier` with each report's agency key and year given by its id."""
     index = {d.report_id: i for i, d in enumerate(det.docs_)}
     sents: dict[str, set[int]] = {}
     sources: dict[str, set[str]] = {}

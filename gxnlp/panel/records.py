@@ -75,12 +75,21 @@ def from_path(path: Any) -> PanelReport | dict[str, Any]:
         return error_record(str(path), exc)
 
 
-def from_dataset(con) -> list[PanelReport]:
-    """The stored reports of a dataset connection (DuckDB) as :class:`PanelReport` records."""
-    reports = con.execute("SELECT * FROM reports ORDER BY report_id").df()
-    cells = con.execute('SELECT report_id, "table", "row", "column", value FROM cells').df()
-    st = con.execute("SELECT report_id, kind, position, text, category FROM statements ORDER BY report_id, kind, position").df()
-    fd = con.execute("SELECT * FROM findings").df()
+def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
+    """The stored reports of a dataset connection (DuckDB) as :class:`PanelReport` records: all of
+    them, or those of ``report_ids`` (the panel stage reads a batch of agencies at a time)."""
+    if report_ids is None:
+        where = ""
+    else:
+        con.register("_panel_ids", pd.DataFrame({"report_id": list(report_ids)}, dtype=object))
+        where = " WHERE report_id IN (SELECT report_id FROM _panel_ids)"
+    reports = con.execute(f"SELECT * FROM reports{where} ORDER BY report_id").df()
+    cells = con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{where}').df()
+    st = con.execute(f"SELECT report_id, kind, position, text, category FROM statements{where} "
+                     "ORDER BY report_id, kind, position").df()
+    fd = con.execute(f"SELECT * FROM findings{where}").df()
+    if report_ids is not None:
+        con.unregister("_panel_ids")
     cells_by = dict(tuple(cells.groupby("report_id"))) if len(cells) else {}
     st_by = dict(tuple(st.groupby("report_id"))) if len(st) else {}
     fd_by = dict(tuple(fd.groupby("report_id"))) if len(fd) else {}
