@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import SECTION_KEYS
+from ..tables.continuity import RULE as CONTINUITY_RULE
 
 
 @dataclass
@@ -87,7 +88,10 @@ def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
     cells = con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{where}').df()
     st = con.execute(f"SELECT report_id, kind, position, text, category FROM statements{where} "
                      "ORDER BY report_id, kind, position").df()
-    fd = con.execute(f"SELECT * FROM findings{where}").df()
+    # the report's own findings: the corpus-level carry-over findings (rewritten after the panel) are
+    # the panel's continuity table, and counting them here would depend on the previous build
+    fd = con.execute(f"SELECT * FROM findings{where}{' AND' if where else ' WHERE'} rule IS DISTINCT FROM ?",
+                     [CONTINUITY_RULE]).df()
     if report_ids is not None:
         con.unregister("_panel_ids")
     cells_by = dict(tuple(cells.groupby("report_id"))) if len(cells) else {}
