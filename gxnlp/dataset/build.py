@@ -301,6 +301,8 @@ def build(
             if len(buffer) >= chunk_size:
                 flush()
         flush()
+        if hasattr(results, "close"):  # zip stops before the generator does: end the worker pool now,
+            results.close()            # not after the corpus stages
         stats.removed = _sync_with_files(con, live, file_rows)
         stats.earlier_errors = [{"source": source, "error": error} for rid, source, error in
                                 con.execute("SELECT report_id, source, error FROM errors ORDER BY source").fetchall()
