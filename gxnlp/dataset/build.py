@@ -514,12 +514,23 @@ class Dataset:
 
         return apply_reviews(self.findings, reviews)
 
+    def _query(self, sql: str) -> pd.DataFrame:
+        """A query's result (not cached): :meth:`wide` reads only the columns and cells it shows, so
+        building it never loads the narrative texts or every cell of a large corpus."""
+        import duckdb
+
+        with duckdb.connect(self.path, read_only=True) as con:
+            return con.execute(sql).df()
+
     def wide(self) -> pd.DataFrame:
         """One row per report: metadata, s2/s3/s4 key figures, category counts, topic shares, reuse share."""
-        meta = self.reports[["report_id", "source", "agency", "agency_key", "agency_type", "level", "year", "published", "province", "city",
-                             "county", "template"]].copy()
-        cells = self.cells
         from ..genre.table_keys import PRE2019_PANEL
+
+        meta = self._query('SELECT report_id, source, agency, agency_key, agency_type, level, year, published, province, '
+                           'city, county, template FROM reports')
+        keys = sorted({k for key in KEY_FIGURES.values() for k in (key, PRE2019_PANEL.get(key)) if k})
+        wanted = " OR ".join("(\"table\" = '{}' AND \"row\" = '{}' AND \"column\" = '{}')".format(*k) for k in keys)
+        cells = self._query(f'SELECT * FROM cells WHERE {wanted}')
 
         for name, key in KEY_FIGURES.items():
             # a 2008-2018 report's statistics annex fills the same column where it counts the same thing
@@ -531,11 +542,11 @@ class Dataset:
                     meta[name] = meta[name].fillna(meta.pop("_pre"))
                 else:
                     meta = meta.merge(sel, on="report_id", how="left")
-        findings = self.findings
+        findings = self._query("SELECT report_id FROM findings")
         counts = findings.groupby("report_id").size().rename("findings") if len(findings) else pd.Series(name="findings", dtype=int)
         meta = meta.merge(counts, left_on="report_id", right_index=True, how="left")
         meta["findings"] = meta["findings"].fillna(0).astype(int)
-        st = self.statements
+        st = self._query("SELECT report_id, kind, position, category, topic FROM statements")
         if len(st):
             cats = st.assign(col=st["kind"] + ":" + st["category"].fillna("other")).pivot_table(
                 index="report_id", columns="col", values="position", aggfunc="count", fill_value=0)

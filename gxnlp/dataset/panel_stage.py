@@ -22,10 +22,10 @@ from ..panel.records import PanelReport, from_dataset
 from ..panel.series import (COLUMNS, PanelContext, _pick, agency_rows, continuity_by_report, frames, missing_metrics,
                             table_frames)
 from ..tables.continuity import series_entry
-from .schema import CORPUS_RESULTS, _insert
+from .schema import CORPUS_RESULTS, _insert_frame
 
 #: Agencies whose full records are read and compared at a time.
-AGENCY_BATCH = 2000
+AGENCY_BATCH = 500
 _META = "report_id, source, agency, agency_key, year, published, province, city, county"
 
 
@@ -118,4 +118,4 @@ def panel_stage(con, seed: int = DEFAULT_SEED) -> None:
 
 def _insert_frames(con, tables: dict[str, pd.DataFrame]) -> None:
     for name, df in tables.items():
-        _insert(con, name, df.to_dict("records"))
+        _insert_frame(con, name, df.reset_index(drop=True))

@@ -111,10 +111,16 @@ EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics",
 
 
 def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
+    if rows:
+        _insert_frame(con, table, pd.DataFrame(rows))
+
+
+def _insert_frame(con, table: str, frame: pd.DataFrame) -> None:
+    """Append a DataFrame's rows to ``table`` (its declared columns; missing ones are NULL)."""
+    if frame.empty:
         return
     columns = SCHEMA[table].column_names
-    frame = pd.DataFrame(rows).reindex(columns=columns)
+    frame = frame.reindex(columns=columns)
     if "value" in frame:
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     con.register("_rows", frame)
