@@ -86,6 +86,8 @@ def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
         where = " WHERE report_id IN (SELECT report_id FROM _panel_ids)"
     reports = con.execute(f"SELECT * FROM reports{where} ORDER BY report_id").df()
     cells = con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{where}').df()
+    for c in ("report_id", "table", "row", "column"):  # plain strings: the panel iterates over them per report
+        cells[c] = cells[c].astype(object)
     st = con.execute(f"SELECT report_id, kind, position, text, category FROM statements{where} "
                      "ORDER BY report_id, kind, position").df()
     # the report's own findings: the corpus-level carry-over findings (rewritten after the panel) are
