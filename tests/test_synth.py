@@ -404,3 +404,16 @@ def test_hierarchy_grows_only_when_asked_and_keeps_its_first_part():
     assert len(grown) >= 4 * len(base) and grown[: len(base)] == base
     assert len({a.key for a in grown}) == len(grown)
     assert grown == build_hierarchy(3, min_agencies=4 * len(base))
+
+
+def test_synth_command_refuses_more_reports_than_the_world_holds(tmp_path):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+    from gxnlp.synth.writer import max_reports
+
+    most = max_reports(0)
+    assert most >= 100_000
+    res = CliRunner().invoke(app, ["synth", "--n", str(most + 1), str(tmp_path / "c")])
+    assert res.exit_code == 2 and f"at most {most:,} reports" in res.output
+    assert not (tmp_path / "c").exists()

@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -154,6 +155,11 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
             count += len(unit.slots)
     _ensure_coverage(units, rng)
     return units
+
+
+def max_reports(seed: int = DEFAULT_SEED) -> int:
+    """The largest ``n`` :func:`plan` accepts: half the agency-years of the whole synthetic world."""
+    return len(build_hierarchy(seed, min_agencies=sys.maxsize)) * len(YEARS) // 2
 
 
 def _ensure_coverage(units: list[Unit], rng: random.Random) -> None:
@@ -635,4 +641,4 @@ def _write_clusters(unit: list[Built], fh: dict, counts: dict) -> None:
                 counts["pairs"] += 1
 
 
-__all__ = ["generate", "plan", "build_report", "iter_built", "LAYOUT_WEIGHTS", "TRUTH_FILES"]
+__all__ = ["generate", "plan", "max_reports", "build_report", "iter_built", "LAYOUT_WEIGHTS", "TRUTH_FILES"]
