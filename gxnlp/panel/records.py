@@ -96,22 +96,29 @@ def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
                      [CONTINUITY_RULE]).df()
     if report_ids is not None:
         con.unregister("_panel_ids")
-    cells_by = dict(tuple(cells.groupby("report_id"))) if len(cells) else {}
-    st_by = dict(tuple(st.groupby("report_id"))) if len(st) else {}
-    fd_by = dict(tuple(fd.groupby("report_id"))) if len(fd) else {}
+    # one split per table (positions per report, records made once): per-report groupby frames,
+    # column drops and to_dict calls were a fifth of the panel stage
+    cell_rows = cells.groupby("report_id", sort=False).indices if len(cells) else {}
+    cell_values = cells.drop(columns=["report_id"])
+    st_by: dict[str, list[dict]] = {}
+    for rid, rec in zip(st["report_id"], st.drop(columns=["report_id"]).to_dict("records")):
+        st_by.setdefault(rid, []).append(rec)
+    fd_by: dict[str, list[dict]] = {}
+    for rec in fd.to_dict("records"):
+        fd_by.setdefault(rec["report_id"], []).append(rec)
     out = []
     reports = reports.astype(object).where(reports.notna(), None)
     for r in reports.to_dict("records"):
         rid = r["report_id"]
-        c = cells_by.get(rid)
+        rows = cell_rows.get(rid)
         out.append(PanelReport(
             report_id=rid, source=r.get("source"), agency=r.get("agency"),
             year=None if pd.isna(r.get("year")) else int(r["year"]), published=r.get("published"),
             region={k: r.get(k) for k in ("province", "city", "county")},
             sections={k: r.get(k) for k in SECTION_KEYS},
-            cells=c.drop(columns=["report_id"]) if c is not None else pd.DataFrame(columns=["table", "row", "column", "value"]),
-            statements=st_by[rid].drop(columns=["report_id"]).to_dict("records") if rid in st_by else [],
-            findings=fd_by[rid].to_dict("records") if rid in fd_by else [],
+            cells=cell_values.take(rows) if rows is not None else pd.DataFrame(columns=["table", "row", "column", "value"]),
+            statements=st_by.get(rid, []),
+            findings=fd_by.get(rid, []),
             agency_key=r.get("agency_key"),
         ))
     return out
