@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gxnlp.cli import app
+from gxnlp.genre.table_keys import PRE2019_ROWS
 from gxnlp.synth import LAYOUTS, generate
 from gxnlp.synth import phrases as P
 from gxnlp.synth.agencies import GEOGRAPHY, build_hierarchy
@@ -116,7 +117,12 @@ def test_cell_keys_are_the_contract(corpus):
     cells = _cells(corpus)
     for f, d in docs.items():
         if d["template"] == "pre2019":
-            assert f not in cells  # numbers only in prose
+            if "pre2019_stats_table" in d["variants"]:  # the statistics annex, keys of table_keys_pre2019.md
+                assert {tb for tb, _r, _c in cells[f]} == {"pre2019"}
+                assert {r for _tb, r, _c in cells[f]} <= set(PRE2019_ROWS) and len(cells[f]) >= 6
+                assert {c for _tb, _r, c in cells[f]} == {"year", "cumulative"}
+            else:
+                assert f not in cells  # numbers only in prose
             continue
         keys = cells[f]
         t = d["template"]

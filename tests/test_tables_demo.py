@@ -55,3 +55,31 @@ def test_demo_cells_and_planted_errors(demo_truth):
     assert ok / n >= 0.995, f"{ok}/{n}"
     assert missed == [] and false == []
     assert gaps == []  # every cell of the slice was read
+
+
+def test_validate_finds_every_planted_error_and_break_and_nothing_else():
+    """`gxnlp validate corpora/demo` (the whole corpus): every planted identity violation and narrative
+    mismatch of truth/errors.jsonl, every cross-year continuity break of truth/continuity.jsonl (each
+    agency's other consecutive years continue), no other identity or continuity finding, no cell
+    left unread. The findings not about errors (blank cells counted, fee notices) are not checked here."""
+    import subprocess
+    import sys
+
+    if not (DEMO / "truth" / "continuity.jsonl").exists():
+        pytest.skip("no generated corpus at corpora/demo (gxnlp synth)")
+    proc = subprocess.run([sys.executable, "-m", "gxnlp.cli", "validate", str(DEMO), "-j", "1"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    findings = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
+    rel = lambda f: Path(f["source"]).resolve().relative_to(DEMO.resolve()).as_posix()  # noqa: E731
+    planted = {(e["file"], e["rule"], None if e["rule"] == "s3_column_balance" else e["row"], e["column"])
+               for e in map(json.loads, open(DEMO / "truth" / "errors.jsonl", encoding="utf-8"))}
+    breaks = {(b["file"], b["column"]) for b in map(json.loads, open(DEMO / "truth" / "continuity.jsonl", encoding="utf-8"))}
+    assert breaks  # the generator plants them
+    from gxnlp.tables.audit import IDENTITY_RULES
+
+    found = {(rel(f), f["rule"], None if f["rule"] == "s3_column_balance" else f["row"], f["column"])
+             for f in findings if f["rule"] in IDENTITY_RULES + ("narrative_table_mismatch",)}
+    assert found == planted
+    assert {(rel(f), f["column"]) for f in findings if f["rule"] == "cross_year_continuity"} == breaks
+    assert not [f for f in findings if f["rule"] in ("table_incomplete", "unverifiable")]

@@ -290,3 +290,23 @@ def test_header_typo_still_read_by_meaning_and_unknown_header_quoted(tmp_path):
     got, warnings = _s2_s4_html(tmp_path, ["处理决定数量", "上一年项目数量", "备注说明"],
                                 ["结果纠正", "结果维持", "其他结果", "尚未审结", "总计"])
     assert any("'备注说明' names no column" in w for w in warnings), warnings
+
+
+def test_note_tail_glued_to_a_row_label_is_set_aside():
+    """PDF word rows put the last line of s3's 勾稽关系 note beside the first row of each page of the
+    table (seen at hard-PDF seed 43): `之和，等于第三项加第四项之和）（一）予公开` is the granted row."""
+    from gxnlp.tables.labels import without_note_tail
+
+    assert without_note_tail("之和，等于第三项加第四项之和）（一）予公开") == "（一）予公开"
+    assert without_note_tail("加第四项之和）二、上年结转政府信息公开申请数量") == "二、上年结转政府信息公开申请数量"
+    assert without_note_tail("（一）予以公开") == "（一）予以公开"  # nothing of the note: unchanged
+    rows = {"之和，等于第三项加第四项之和）一、本年新收政府信息公开申请数量": [3, 1, 0, 0, 0, 0, 4],
+            "二、上年结转政府信息公开申请数量": [0] * 7}
+    page2 = {"之和，等于第三项加第四项之和）（一）予公开": [3, 1, 0, 0, 0, 0, 4], "（七）总计": [3, 1, 0, 0, 0, 0, 4],
+             "四、结转下年度继续办理": [0] * 7}
+    doc = Document(source="p", report_id="p", text="", format="pdf",
+                   grids=[Grid("pdf_words", [["三、收到和处理政府信息公开申请情况"]] + _s3_grid(rows), 1),
+                          Grid("pdf_words", _s3_grid(page2), 2)])
+    df, warnings = extract_with_warnings(doc)
+    got = df.set_index(["row", "column"])["value"]
+    assert (got[("granted", "natural_person")], got[("granted", "total")]) == (3, 4), warnings

@@ -22,6 +22,9 @@ def register(app: typer.Typer) -> None:
         hard_pdf: bool = typer.Option(False, "--hard-pdf", help="Only PDFs with tables typeset as offices do "
                                       "(ruled/unruled grids, wrapped and merged labels, typos, page breaks), in "
                                       "agency series with planted continuity breaks (truth/continuity.jsonl)."),
+        pre2019_annex: bool = typer.Option(False, "--pre2019-annex", help="Only 2008-regulation reports whose "
+                                           "statistics annex (统计表) is a grid: HTML, Word, ruled/unruled PDF, wrapped "
+                                           "and misprinted labels (truth/cells.csv, table pre2019)."),
         phrases: str = typer.Option("seen", "--phrases", help="Problem/measure phrase banks: seen (default) or "
                                     "heldout (phrases no classifier seed or stop word was tuned on; score on this)."),
     ) -> None:
@@ -63,7 +66,11 @@ def register(app: typer.Typer) -> None:
                       transient=True) as bar:
             task = bar.add_task("reports", total=n)
             try:
-                if hard_pdf:
+                if pre2019_annex:
+                    from ..synth.pre2019_annex import generate as generate_annex
+
+                    summary = generate_annex(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))
+                elif hard_pdf:
                     from ..synth.hard_pdf import generate as generate_hard
 
                     summary = generate_hard(out, n=n, seed=seed, progress=lambda k: bar.advance(task, k))

@@ -289,6 +289,11 @@ PRE2019_ROWS: dict[str, tuple[str, ...]] = {
     "review": ("行政复议数",),
     "litigation": ("行政诉讼数",),
 }
+#: The two value columns as their headers print them (a year printed as ``2015年度`` reads as 本年度).
+PRE2019_COLUMN_LABELS: dict[str, tuple[str, ...]] = {"year": ("本年度", "本年数", "本年"),
+                                                      "cumulative": ("历年累计", "累计数", "累计")}
+#: The other columns of the annex (the label and the unit): never a value column.
+PRE2019_OTHER_HEADERS: tuple[str, ...] = ("指标名称", "统计指标", "计量单位", "单位", "序号")
 #: total row -> its part rows (per column: total = sum of the parts printed).
 PRE2019_SUMS: dict[str, tuple[str, ...]] = {
     "proactive_total": ("proactive_website", "proactive_gazette"),

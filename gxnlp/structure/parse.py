@@ -28,7 +28,9 @@ _LINE_HEADING = re.compile(rf"^[ \t]*([{_NUM}]{{1,3}})[ \t]*[、.．][ \t]*(\S.*
 _INLINE_HEADING = re.compile(rf"(?<![{_NUM}第])([{_NUM}]{{1,3}})、 ?(?=\S)")
 _MAX_HEADING = 40
 _TABLE_ROW_LABEL = re.compile(r"本年新收|上年结转|办理结果|结转下年度|申请数量|\d")
-_ANNEX = re.compile(r"附件\s*\d*\s*[：:]|[二][〇○零][一二三四五六七八九〇○零]{2}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?")
+_ANNEX = re.compile(r"附件\s*\d*\s*[：:]|[二][〇○零][一二三四五六七八九〇○零]{2}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}日)?"
+                    # a pre-2019 statistics annex (附：政府信息公开情况统计表, or its title right before 指标名称)
+                    r"|附[表件]?\s*\d*\s*[：:]?[^。；\n]{0,40}?统计表|[^。；\n]{0,30}统计表[^。]{0,30}?指\s*标\s*名\s*称")
 _OTHER_LIKE = re.compile(r"附表|附件|统计表")
 
 

@@ -12,13 +12,20 @@ Truth files (``file`` is relative to OUT; ``report_id`` = first 16 hex of sha1 o
 - ``documents.jsonl``: file, report_id, title, agency, agency_type (政府办|部门|乡镇/街道|开发区),
   level (province|city|county|township), region {province, city, county}, year, published,
   template (pre2019|2019|2021), layout, format (txt|html|docx|pdf), encoding (utf-8|gbk|null for
-  pdf and docx), sections {overview, active_disclosure, requests, review_litigation, problems, other: bool},
+  pdf and docx), sections {overview, active_disclosure, requests, review_litigation, problems, other: bool;
+  other also when a pre-2019 report ends with its statistics annex},
   stated {new_requests: the number the narrative states, or null}, variants (null_cells:<token>,
   signed_change, fullwidth_digits[_everywhere], label_typos, truncated_headers,
   pre2019_stats_table), cluster, narrative_form.
 - ``cells.csv``: file, report_id, table, row, column, value — keys of table_keys.md; value
-  empty where the file shows a null token (—, /, 无, -, empty); 2019/2021 templates only.
-  Nulls only ever stand for 0, so the identities hold with null counted as 0.
+  empty where the file shows a null token (—, /, 无, -, empty); 2019/2021 templates, and the
+  statistics annex of pre-2019 reports that print one (table ``pre2019``, keys of
+  ``gxnlp/genre/table_keys_pre2019.md``; an empty 历年累计 is empty). In s2–s4 nulls only
+  ever stand for 0, so the identities hold with null counted as 0.
+- ``continuity.jsonl``: file, report_id, previous_file, column, expected, found, cause — every
+  s3 column where a report's printed 上年结转 differs from the 结转下年度 its agency's previous
+  year printed (a planted break, or a planted identity error on one of those rows); all other
+  consecutive years of an agency continue.
 - ``errors.jsonl``: file, report_id, rule, table, row, column, detail — every identity that
   fails (s3_column_balance: row null; s3_row_total: (row, total); s3_total_handled:
   (total_handled, column); s4_group_total: (group, total)) plus narrative_table_mismatch

@@ -236,6 +236,32 @@ def plant_error(rng: random.Random, t: Tables, rule: str) -> str:
     raise ValueError(rule)
 
 
+#: Share of an agency's consecutive years whose 二、上年结转 does not continue last year's
+#: 四、结转下年度 (a planted continuity break; the truth records every break the files print).
+CONTINUITY_BREAK_RATE = 0.2
+
+
+def continue_series(previous: Tables, rng: random.Random) -> tuple[dict[str, int], str | None]:
+    """This year's 二、上年结转 per applicant column: last year's printed 四、结转下年度, except in a
+    planted break (one column off by a few; returns its description, else ``None``).
+
+    >>> prev = {"s3": {"carried_forward": dict.fromkeys(APPLICANTS, 0) | {"natural_person": 3}}}
+    >>> carried, planted = continue_series(prev, random.Random(0))
+    >>> carried["natural_person"] if planted is None else planted
+    3
+    """
+    carried = {c: max(0, previous["s3"]["carried_forward"][c]) for c in APPLICANTS}
+    if rng.random() >= CONTINUITY_BREAK_RATE:
+        return carried, None
+    nonzero = [c for c in APPLICANTS if carried[c] > 0]
+    col = rng.choice(nonzero) if nonzero else "natural_person"
+    d = rng.choice((1, 1, 2, 3))
+    if carried[col] and rng.random() < 0.4:
+        d = -min(carried[col], rng.choice((1, 2)))
+    carried[col] += d
+    return carried, f"{col} carried over {d:+d} from last year's carried forward"
+
+
 def iter_cells(t: Tables):
     """(table, row, column, value) of every cell in key order."""
     for table in ("s2", "s3", "s4"):
@@ -254,4 +280,5 @@ def format_value(v) -> str:
 
 
 __all__ = ["S3_COLUMNS", "APPLICANTS", "S4_ROWS", "S4_COLUMNS", "S2_LAYOUT", "PLANTABLE", "result_rows", "s3_rows",
-           "draw_tables", "draw_request_volume", "violations", "plant_error", "iter_cells", "format_value"]
+           "draw_tables", "draw_request_volume", "violations", "plant_error", "iter_cells", "format_value",
+           "CONTINUITY_BREAK_RATE", "continue_series"]

@@ -24,14 +24,14 @@ from typing import Any
 from ..genre.agencies import DEPARTMENT, GOV_OFFICE, TOWNSHIP, ZONE
 from ..genre.numerals import int_to_cn
 from ..genre.sections import SECTION_TITLES
-from ..genre.table_keys import S3_COLUMN_LABELS, S3_LABELS, S3_RESULTS_LABEL, S4_COLUMN_LABELS
+from ..genre.table_keys import S3_COLUMN_LABELS, S3_COLUMNS, S3_LABELS, S3_RESULTS_LABEL, S4_COLUMN_LABELS
 from ..genre.templates import template_for_year
 from . import phrases as P
 from .agencies import Agency, build_hierarchy
 from .document import Block, Page, s2_grid, s3_grid, s4_grid
 from .layouts import LAYOUTS
 from .narrative import Narrative, copy_narrative, draw_narrative, render_overview, render_problems
-from .numbers import PLANTABLE, draw_tables, format_value, iter_cells, plant_error, violations
+from .numbers import PLANTABLE, continue_series, draw_tables, format_value, iter_cells, plant_error, violations
 from ..model import DEFAULT_SEED
 
 YEARS = tuple(range(2016, 2025))
@@ -60,6 +60,8 @@ class Slot:
     display_name: str | None = None
     carried_over: dict[str, int] | None = None
     done: list[str] | None = None
+    #: the planted continuity break of this year against last year's report (:func:`link_series`)
+    continuity_break: str | None = None
 
 
 @dataclass
@@ -347,11 +349,13 @@ def _blocks_pre2019(rng: random.Random, slot: Slot, narr: Narrative, ctx: dict, 
         if sec in ("overview", "organisation", "active", "problems"):
             narrative_lines += paras
         blocks += [Block("para", p) for p in paras if p]
-    if rng.random() < 0.4:  # the old combined statistics table (numbers not in cells.csv: no canonical keys)
+    annex = rng.random() < 0.4
+    if annex:  # the old combined statistics table (cells.csv: table pre2019)
         blocks.append(Block("heading", rng.choice(["附：政府信息公开情况统计表", "附表：政府信息公开情况统计表"])))
         blocks.append(Block("table", grid=_pre2019_stats_grid(rng, ctx), table="pre2019_stats", ncols=4))
+    # an annex is read as section other (never as part of the problems it follows)
     sections_truth = {"overview": True, "active_disclosure": True, "requests": True, "review_litigation": True,
-                      "problems": True, "other": "other" in chosen}
+                      "problems": True, "other": "other" in chosen or annex}
     return blocks, stmts, narrative_lines, stated, sections_truth
 
 
@@ -369,22 +373,25 @@ def _pre2019_stats_grid(rng: random.Random, ctx: dict) -> list:
     online = rng.randint(0, n_req)
     denied = sum(s3[r]["total"] for r in s3 if r.startswith("denied_"))
     rows = [
-        ("主动公开政府信息数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
-        ("其中：政府网站公开数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
-        ("受理政府信息公开申请数", "件", n_req, n_req * rng.randint(1, 6)),
-        ("其中：当面申请数", "件", n_req - online, None),
-        ("网上申请数", "件", online, None),
-        ("对申请的答复总数", "件", handled, None),
-        ("其中：同意公开答复数", "件", s3["granted"]["total"], None),
-        ("同意部分公开答复数", "件", s3["partially_granted"]["total"], None),
-        ("不予公开答复数", "件", denied, None),
-        ("政府信息公开收费金额", "元", 0, 0),
-        ("行政复议数", "件", ctx["R"], None),
-        ("行政诉讼数", "件", ctx["L"], None),
+        ("proactive_total", "主动公开政府信息数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
+        ("proactive_website", "其中：政府网站公开数", "条", ctx["n_active"], ctx["n_active"] * rng.randint(3, 9)),
+        ("requests_total", "受理政府信息公开申请数", "件", n_req, n_req * rng.randint(1, 6)),
+        ("requests_in_person", "其中：当面申请数", "件", n_req - online, None),
+        ("requests_online", "网上申请数", "件", online, None),
+        ("replies_total", "对申请的答复总数", "件", handled, None),
+        ("replies_granted", "其中：同意公开答复数", "件", s3["granted"]["total"], None),
+        ("replies_partial", "同意部分公开答复数", "件", s3["partially_granted"]["total"], None),
+        ("replies_denied", "不予公开答复数", "件", denied, None),
+        ("fees_yuan", "政府信息公开收费金额", "元", 0, 0),
+        ("review", "行政复议数", "件", ctx["R"], None),
+        ("litigation", "行政诉讼数", "件", ctx["L"], None),
     ]
     grid = [[Cell("指标名称"), Cell("计量单位"), Cell(f"{ctx['year']}年度"), Cell("历年累计")]]
-    for label, unit, a, b in rows:
+    for _key, label, unit, a, b in rows:
         grid.append([Cell(label), Cell(unit), Cell(str(a)), Cell("" if b is None else str(b))])
+    # the truth (cells.csv, table pre2019 of table_keys_pre2019.md): a blank 历年累计 is null
+    ctx["_annex"] = [("pre2019", key, col, v) for key, _label, _unit, a, b in rows
+                     for col, v in (("year", a), ("cumulative", b))]
     return grid
 
 
@@ -446,13 +453,10 @@ class Built:
     narrative_text: str
 
 
-def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
-    """Build one report (bytes + truth) from its slot; ``source`` is the narrative it copies."""
-    rng = random.Random(f"report:{seed}:{slot.index}")
-    a, year = slot.agency, slot.year
-    if slot.display_name:
-        a = dataclasses.replace(a, name=slot.display_name)
-    template = template_for_year(year)
+def _report_tables(rng: random.Random, slot: Slot) -> tuple[dict, tuple[str, str] | None]:
+    """The tables a slot's report prints (its report generator's first draws) and the planted identity
+    error, if any."""
+    a, template = slot.agency, template_for_year(slot.year)
     tables = draw_tables(rng, template if template != "pre2019" else "2019", a.agency_type, a.level)
     tables["template"] = "2019" if template == "pre2019" else template
     if slot.carried_over is not None:
@@ -461,6 +465,37 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
     if template != "pre2019" and rng.random() < ERROR_RATE:
         rule = rng.choice(PLANTABLE)
         planted = (rule, plant_error(rng, tables, rule))
+    return tables, planted
+
+
+def link_series(units: list[Unit], seed: int) -> None:
+    """Make each agency's years one series: a report's 二、上年结转 is the 四、结转下年度 its
+    previous year's report prints (both 2019+ templates), except planted breaks
+    (:func:`~gxnlp.synth.numbers.continue_series`). Sets ``carried_over``/``continuity_break`` of
+    the slots that have no carried-over of their own; the previous report's tables are redrawn from
+    its seed, so reports can still be built one unit at a time in corpus order."""
+    by_agency: dict[str, list[Slot]] = {}
+    for unit in units:
+        for s in unit.slots:
+            if s.carried_over is None:
+                by_agency.setdefault(s.agency.key, []).append(s)
+    for slots in by_agency.values():
+        slots.sort(key=lambda s: s.year)
+        for prev, cur in zip(slots, slots[1:]):
+            if cur.year != prev.year + 1 or "pre2019" in (template_for_year(prev.year), template_for_year(cur.year)):
+                continue
+            previous, _ = _report_tables(random.Random(f"report:{seed}:{prev.index}"), prev)
+            cur.carried_over, cur.continuity_break = continue_series(previous, random.Random(f"series:{seed}:{cur.index}"))
+
+
+def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
+    """Build one report (bytes + truth) from its slot; ``source`` is the narrative it copies."""
+    rng = random.Random(f"report:{seed}:{slot.index}")
+    a, year = slot.agency, slot.year
+    if slot.display_name:
+        a = dataclasses.replace(a, name=slot.display_name)
+    template = template_for_year(year)
+    tables, planted = _report_tables(rng, slot)
     if source is None:
         narr = draw_narrative(rng, a)
     else:
@@ -485,6 +520,7 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
         blocks, stmts, nlines, stated_out, sections = _blocks_pre2019(rng, slot, narr, ctx, title)
         if any(b.table == "pre2019_stats" for b in blocks):
             variants.append("pre2019_stats_table")
+            cells = [(t, r, c, format_value(v)) for t, r, c, v in ctx["_annex"]]
     else:
         texts, values = _cell_texts(rng, tables, slot.layout, variants)
         labels, heads = {}, {}
@@ -538,6 +574,8 @@ def build_report(slot: Slot, seed: int, source: Narrative | None) -> Built:
 # ----------------------------------------------------------------------------- writing
 
 TRUTH_FILES = ("documents.jsonl", "cells.csv", "errors.jsonl", "statements.jsonl", "reuse_pairs.jsonl", "clusters.jsonl")
+#: the default corpus's cross-year truth (not a file of the panel corpus, which writes its own)
+CONTINUITY_FILE = "continuity.jsonl"
 
 
 def _dumps(obj: Any) -> str:
@@ -546,7 +584,9 @@ def _dumps(obj: Any) -> str:
 
 def iter_built(n: int, seed: int) -> Iterator[list[Built]]:
     """Units of built reports, in corpus order."""
-    for unit in plan(n, seed):
+    units = plan(n, seed)
+    link_series(units, seed)
+    for unit in units:
         built: dict[int, Built] = {}
         out = []
         for slot in unit.slots:
@@ -578,7 +618,9 @@ def _generate(out_dir: str | Path, n: int, seed: int, progress: Callable[[int], 
     counts = {"reports": 0, "errors": 0, "reports_with_errors": 0, "statements": 0, "clusters": 0, "pairs": 0,
               "cells": 0, "bytes": 0}
     layouts: dict[str, int] = {}
-    fh = {name: open(truth / name, "w", encoding="utf-8", newline="") for name in TRUTH_FILES}
+    fh = {name: open(truth / name, "w", encoding="utf-8", newline="") for name in TRUTH_FILES + (CONTINUITY_FILE,)}
+    carried: dict[tuple[str, int], tuple[Built, dict, dict]] = {}
+    counts["continuity_breaks"] = 0
     try:
         cw = csv.writer(fh["cells.csv"], lineterminator="\n")
         cw.writerow(["file", "report_id", "table", "row", "column", "value"])
@@ -605,6 +647,7 @@ def _generate(out_dir: str | Path, n: int, seed: int, progress: Callable[[int], 
                 counts["statements"] += len(b.statements)
                 counts["cells"] += len(b.cells)
                 counts["bytes"] += len(b.data)
+                counts["continuity_breaks"] += _write_continuity(b, carried, fh[CONTINUITY_FILE])
                 layouts[b.doc["layout"]] = layouts.get(b.doc["layout"], 0) + 1
                 if progress:
                     progress(1)
@@ -616,6 +659,40 @@ def _generate(out_dir: str | Path, n: int, seed: int, progress: Callable[[int], 
     counts.update(seconds=round(secs, 3), reports_per_second=round(counts["reports"] / secs, 1) if secs else None,
                   layouts=dict(sorted(layouts.items())))
     return counts
+
+
+def _printed_carry(b: Built) -> tuple[dict, dict]:
+    """二、上年结转 and 四、结转下年度 as the file prints them (columns printed as a null token left out)."""
+    rows: dict[str, dict[str, int]] = {"carried_over": {}, "carried_forward": {}}
+    for t, r, c, v in b.cells:
+        if t == "s3" and r in rows and v != "":
+            rows[r][c] = int(v)
+    return rows["carried_over"], rows["carried_forward"]
+
+
+def _write_continuity(b: Built, carried: dict, out) -> int:
+    """Truth of the cross-year rule: every column where a report's printed 上年结转 differs from the
+    printed 结转下年度 of the same agency's previous year (a planted break, or a planted identity error
+    on one of those rows), written when the later of the two reports is written."""
+    if not b.cells:
+        return 0
+    key, year = b.slot.agency.key, b.slot.year
+    over, forward = _printed_carry(b)
+    carried[(key, year)] = (b.rel, b.doc["report_id"], b.slot.continuity_break, over, forward)
+    written = 0
+    for earlier, later in ((carried.get((key, year - 1)), carried[(key, year)]),
+                           (carried[(key, year)], carried.get((key, year + 1)))):
+        if earlier is None or later is None:
+            continue
+        prev_rel, _, _, _, prev_forward = earlier
+        rel, report_id, planted_break, cur_over, _ = later
+        cause = f"planted break: {planted_break}" if planted_break else "planted identity error"
+        for col in S3_COLUMNS:
+            if col in prev_forward and col in cur_over and prev_forward[col] != cur_over[col]:
+                out.write(_dumps({"file": rel, "report_id": report_id, "previous_file": prev_rel, "column": col,
+                                  "expected": prev_forward[col], "found": cur_over[col], "cause": cause}) + "\n")
+                written += 1
+    return written
 
 
 def _write_clusters(unit: list[Built], fh: dict, counts: dict) -> None:

@@ -221,7 +221,8 @@ def _completeness(cells, raw, report_id, source, template_hint) -> list[Finding]
     blank: dict[str, int] = {}
     for k, v in cells.items():
         r = raw.get(k)
-        if _num(v) is None and isinstance(r, str):
+        # s2-s4 only: a blank in the pre-2019 annex (历年累计 not kept) is no number, not a 0
+        if _num(v) is None and isinstance(r, str) and k[0] != K.PRE2019_TABLE:
             mark = r.strip() or "blank"
             blank[mark] = blank.get(mark, 0) + 1
     if blank:

@@ -20,7 +20,7 @@ from ..model import Document, Grid, Report
 from .audit import IDENTITY_RULES, check_cells, expected_cells
 from .cells import EMPTY_MARKERS, normalize
 from .grid import read_grids
-from .pre2019 import read_pre2019
+from .pre2019 import pre2019_readings, sum_failures
 from .text import Tables, read_tables
 
 COLUMNS: list[str] = ["report_id", "template", "table", "row", "column", "value", "raw"]
@@ -111,44 +111,61 @@ def _why(best: tuple, other: tuple, other_name: str) -> str:
     return "equally consistent; the table's own structure is preferred"
 
 
+def _choose(cands: dict[str, Tables], table: str, score, got: Tables) -> Tables | None:
+    """Add ``table`` from the reading ``score`` ranks best (lower is better: ``(key, fails,
+    unread)``) to ``got``; where readings disagree on a cell, a warning says which won and why."""
+    having = [name for name, t in cands.items() if table in t.found]
+    if len(having) == 1:  # one reading: nothing to choose between
+        scored = [(((0,), 0, 0), having[0])]
+    else:
+        scored = sorted(((score(cands[name], table, name), name) for name in having), key=lambda x: x[0][0])
+    if not scored:
+        return None
+    (_score, fails, unread), name = scored[0]
+    chosen = cands[name]
+    got.found.add(table)
+    mine = {(c.row, c.column): c.value for c in chosen.cells if c.table == table}
+    got.cells.extend(c for c in chosen.cells if c.table == table)
+    got.warnings.extend(w for w in chosen.warnings if w.startswith(table))
+    for (_oscore, ofails, ounread), other in scored[1:]:
+        theirs = {(c.row, c.column): c.value for c in cands[other].cells if c.table == table}
+        diff = [k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)]
+        if diff:
+            k = sorted(diff)[0]
+            got.warnings.append(
+                f"{table}: the {name} and {other} readings disagree on {len(diff)} cells (e.g. {k[0]}/{k[1]}: "
+                f"{mine.get(k)!r} vs {theirs.get(k)!r}); kept {name}: "
+                f"{_why((fails, unread), (ofails, ounread), other)}")
+    return chosen
+
+
+def _pre2019_score(tables: Tables, table: str, route: str) -> tuple:
+    """Lower is better: failed sums (a total and its printed parts, 历年累计 >= 本年度), then rows
+    not found, then cells read, then preference (a table's own structure first)."""
+    fails = sum_failures(tables)
+    rows = {c.row for c in tables.cells if c.table == table}
+    unread = len(K.PRE2019_ROWS) - len(rows)
+    filled = sum(1 for c in tables.cells if c.table == table and c.value is not None)
+    return (fails, unread, -filled, ROUTES.index(route)), fails, unread
+
+
 def _read(doc: Document, hint: str | None) -> Tables:
     """The tables from the reading that satisfies the identities, table by table; where
     readings disagree on a cell, a warning says which won and why."""
     cands = readings(doc, hint)
     got = Tables()
     for table in ("s3", "s2", "s4"):
-        having = [name for name, t in cands.items() if table in t.found]
-        if len(having) == 1:  # one reading: nothing to choose between
-            scored = [(((0,), 0, 0), having[0])]
-        else:
-            scored = sorted(((_table_score(cands[name], table, name), name) for name in having),
-                            key=lambda x: x[0][0])
-        if not scored:
-            continue
-        (score, fails, unread), name = scored[0]
-        chosen = cands[name]
-        got.found.add(table)
-        mine = {(c.row, c.column): c.value for c in chosen.cells if c.table == table}
-        got.cells.extend(c for c in chosen.cells if c.table == table)
-        got.warnings.extend(w for w in chosen.warnings if w.startswith(table))
-        if table == "s3" or got.template is None:
+        chosen = _choose(cands, table, _table_score, got)
+        if chosen is not None and (table == "s3" or got.template is None):
             got.template = chosen.template
-        for (oscore, ofails, ounread), other in scored[1:]:
-            theirs = {(c.row, c.column): c.value for c in cands[other].cells if c.table == table}
-            diff = [k for k in mine.keys() | theirs.keys() if mine.get(k) != theirs.get(k)]
-            if diff:
-                k = sorted(diff)[0]
-                got.warnings.append(
-                    f"{table}: the {name} and {other} readings disagree on {len(diff)} cells (e.g. {k[0]}/{k[1]}: "
-                    f"{mine.get(k)!r} vs {theirs.get(k)!r}); kept {name}: "
-                    f"{_why((fails, unread), (ofails, ounread), other)}")
     for name, t in cands.items():
         if name in ("grid", "words") and any(c.table in got.found for c in t.cells):
             got.warnings.extend(w for w in t.warnings if w.startswith("unmatched row label"))
     got.template = got.template or next((t.template for t in cands.values() if t.template), None) or hint
-    if not got.found and doc.text:
-        old = read_pre2019(doc.text)  # a 2008-regulation report's statistics annex
-        if old.found:
+    if not got.found:
+        # a 2008-regulation report's statistics annex
+        old = Tables(template="pre2019")
+        if _choose(pre2019_readings(doc), K.PRE2019_TABLE, _pre2019_score, old) is not None:
             return old
     return got
 

@@ -9,21 +9,21 @@ table detection; a header repeated inside a table (a table crossing a page break
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import re
 
 from ..genre import table_keys as K
 from ..model import Grid
 from .cells import EMPTY_MARKERS, normalize
-from .labels import best_alignment
+from .labels import best_alignment, without_note_tail
+from .labels import column_key as _column_key
+from .labels import label_fragment as _label_fragment
 from .text import Tables, read_tables
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _VALUE = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?\s*(?:万元|元|件|个)?")
 
 
-def _is_value_cell(c: str) -> bool:
+def is_value_cell(c: str) -> bool:
     c = c.strip()
     return c in EMPTY_MARKERS or bool(_VALUE.fullmatch(c)) or bool(re.fullmatch(r"[\d\s]+", c))
 
@@ -34,7 +34,7 @@ def split_row(row: list[str | None]) -> tuple[list[str], list[str]]:
     cells = [None if c is None else normalize(c).strip() for c in row]
     last_label = -1
     for i, c in enumerate(cells):
-        if c and _CJK.search(c) and not _is_value_cell(c):
+        if c and _CJK.search(c) and not is_value_cell(c):
             last_label = i
     labels: list[str] = []
     for c in cells[: last_label + 1]:
@@ -64,7 +64,7 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
                 rows.append((gi, labels, values))
                 where.append(ri)
     valued = [i for i, (_g, _l, v) in enumerate(rows) if _has_values(v)]
-    label_of = [rows[i][1][-1] if rows[i][1] else "" for i in valued]
+    label_of = [without_note_tail(rows[i][1][-1]) if rows[i][1] else "" for i in valued]
     al = best_alignment(label_of, hint)
     key_of: dict[int, tuple[str, str]] = {valued[k]: (m.table, m.row) for k, m in al.matches.items()}
     warnings: list[str] = []
@@ -113,39 +113,6 @@ def canonical_text(grids: list[Grid], hint: str | None = None) -> tuple[str, lis
     return "".join(parts), stops, warnings, (al.template if al.matches else None)
 
 
-def _column_key(text: str, labels: dict[str, str] | None = None) -> str | None:
-    """The column a header cell names among ``labels`` (key -> printed label; s3's by default),
-    by similarity (None below 70)."""
-    from rapidfuzz import fuzz
-
-    from .labels import normalise_label
-
-    t = normalise_label(text)
-    if not t:
-        return None
-    labels = K.S3_COLUMN_LABELS if labels is None else labels
-    score, key = max((fuzz.ratio(t, normalise_label(lab)), k) for k, lab in labels.items())
-    return key if score >= 70 else None
-
-
-def _label_fragment(text: str) -> bool:
-    """Whether a header cell is a piece of a printed column label (a header split over two grid
-    rows, as 本年新 / 制作数量 or 尚未 / 审结): such a piece names no column by itself, but it is no
-    unknown header either."""
-    from .labels import normalise_label
-
-    t = normalise_label(text)
-    return bool(t) and any(t in normalise_label(label) for label in _printed_column_labels())
-
-
-@lru_cache(maxsize=1)
-def _printed_column_labels() -> tuple[str, ...]:
-    """Every printed column label of s2, s3 and s4, and the s4 group labels."""
-    labels = set(K.S3_COLUMN_LABELS.values()) | set(K.S4_COLUMN_LABELS.values()) | set(K.S4_ROW_LABELS.values())
-    labels |= {column for items in K.S2_ITEMS.values() for _item, columns, _rows in items for column in columns}
-    return tuple(sorted(labels))
-
-
 def _header_above(grid: Grid, row: int, j: int, labels: dict[str, str], left: bool = False) -> tuple[str | None, str | None]:
     """(key, nearest header text) of value column ``j`` of ``grid.rows[row]``: the nearest header
     cell above naming one of ``labels``; with ``left``, a merged (None) header position takes the
@@ -158,7 +125,7 @@ def _header_above(grid: Grid, row: int, j: int, labels: dict[str, str], left: bo
         if k < len(hr) and hr[k]:
             if (name := _column_key(hr[k], labels)):
                 return name, hr[k]
-            if seen is None and not _is_value_cell(hr[k]):
+            if seen is None and not is_value_cell(hr[k]):
                 seen = hr[k]
     return None, seen
 
@@ -263,6 +230,6 @@ def read_grids(grids: list[Grid], hint: str | None = None) -> Tables:
     if not grids:
         return Tables()
     text, stops, warnings, template = canonical_text(grids, hint)
-    got = read_tables(text, template or hint, stops=stops if len(grids) > 1 else None)
+    got = read_tables(text, template or hint, stops=stops if len(grids) > 1 else None, headers=False)
     got.warnings = warnings + got.warnings
     return got

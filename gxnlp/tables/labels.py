@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..genre import table_keys as K
 
@@ -146,3 +147,51 @@ def best_alignment(labels: list[str], hint: str | None = None) -> Alignment:
     first = hint if hint in al else "2021"
     other = "2019" if first == "2021" else "2021"
     return al[other] if al[other].total > al[first].total + 1e-9 else al[first]
+
+
+_NOTE = normalise_label(K.S3_NOTE)
+
+
+def without_note_tail(label: str) -> str:
+    """A row label without the end of s3's 勾稽关系 note glued before it: PDF word rows put the note's
+    last line (…之和，等于第三项加第四项之和）) beside the first row of each page of the table."""
+    label = label or ""
+    words = [(i, unicodedata.normalize("NFKC", ch)) for i, ch in enumerate(label)]
+    words = [(i, ch) for i, ch in words if ch.strip() and not _DROP.match(ch)]
+    compact = "".join(ch for _i, ch in words)
+    for k in range(len(_NOTE), 3, -1):
+        if compact.startswith(_NOTE[-k:]):
+            rest = label[words[k - 1][0] + 1:].lstrip("）)」 ")
+            return rest or label
+    return label
+
+
+# ----------------------------------------------------------------- column headers (grids and text)
+
+def column_key(text: str, labels: dict[str, str] | None = None) -> str | None:
+    """The column a header cell names among ``labels`` (key -> printed label; s3's by default),
+    by similarity (None below 70)."""
+    from rapidfuzz import fuzz
+
+    t = normalise_label(text)
+    if not t:
+        return None
+    labels = K.S3_COLUMN_LABELS if labels is None else labels
+    score, key = max((fuzz.ratio(t, normalise_label(lab)), k) for k, lab in labels.items())
+    return key if score >= 70 else None
+
+
+def label_fragment(text: str) -> bool:
+    """Whether a header cell is a piece of a printed column label (a header split over two grid
+    rows, as 本年新 / 制作数量 or 尚未 / 审结): such a piece names no column by itself, but it is no
+    unknown header either."""
+    t = normalise_label(text)
+    return bool(t) and any(t in normalise_label(label) for label in printed_column_labels())
+
+
+@lru_cache(maxsize=1)
+def printed_column_labels() -> tuple[str, ...]:
+    """Every printed column label of s2, s3 and s4, and the s4 group labels."""
+    labels = set(K.S3_COLUMN_LABELS.values()) | set(K.S4_COLUMN_LABELS.values()) | set(K.S4_ROW_LABELS.values())
+    labels |= {column for items in K.S2_ITEMS.values() for _item, columns, _rows in items for column in columns}
+    return tuple(sorted(labels))

@@ -1,7 +1,15 @@
 """The statistics annex of pre-2019 reports (统计表: 指标名称 · 计量单位 · 本年度 · 历年累计) into
 the ``pre2019`` table keys (``gxnlp/genre/table_keys_pre2019.md``).
 
-Rows are found by their printed labels wherever they stand (their order differs between years
+Read from the file's grids where it has them (HTML ``<table>``, Word tables, PDF ruled tables and
+word rows: :func:`read_pre2019_grids`) and from its text (:func:`read_pre2019`);
+:func:`pre2019_readings` gives every reading and :mod:`gxnlp.tables.core` keeps the one whose sums
+hold, as for s2–s4. In a grid, each row's label is matched to its key by meaning (the row
+matcher's similarity over normalised labels, every key once, the best match first), the value
+columns by their headers (本年度 or a year such as 2015年度 · 历年累计; the last two value cells
+when there is no header).
+
+In text, rows are found by their printed labels wherever they stand (their order differs between years
 and provinces); a longer label wins where one contains another (``信函、传真申请数`` over
 ``传真申请数``). A row's two numbers are the tokens up to the next label; a glued pair
 (``条294981916``) is split with the identities (each total is the sum of its parts, per column)
@@ -18,7 +26,10 @@ import itertools
 import re
 
 from ..genre import table_keys as K
-from .cells import normalize, parse_value, tokenize, valid_piece
+from ..model import Document, Grid
+from .cells import EMPTY_MARKERS, normalize, parse_value, tokenize, valid_piece
+from .grid import is_value_cell
+from .labels import MIN_SIMILARITY, column_key, normalise_label, similarity
 from .split import sumsq
 from .text import Cell, Tables
 
@@ -142,3 +153,140 @@ def _product(options) -> int:
     for o in options:
         n *= len(o)
     return n
+
+
+# ----------------------------------------------------------------------------- grids
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_YEAR_HEADER = re.compile(r"(?:19|20)\d{2}\s*年度?")
+_WHEREOF = re.compile(r"^\s*其中\s*[:：]?\s*")
+_UNITS = frozenset({"条", "件", "元", "万元", "个", "次", "人次", "项", "份", "篇"})
+_ROW_VARIANTS = {key: tuple(normalise_label(v) for v in labels) for key, labels in K.PRE2019_ROWS.items()}
+_OTHER_HEADERS = {normalise_label(h) for h in K.PRE2019_OTHER_HEADERS}
+_HEADER_PREFIX = re.compile(r"^(?:" + "|".join(K.kw(h) for h in K.PRE2019_OTHER_HEADERS) + ")")
+
+
+def _value_column(cell: str) -> str | None:
+    """``year`` or ``cumulative`` for a header cell naming one (the grids' column matcher)."""
+    text = _YEAR_HEADER.sub("本年度", cell)
+    for key, variants in K.PRE2019_COLUMN_LABELS.items():
+        if any(column_key(text, {key: v}) for v in variants):
+            return key
+    return None
+
+
+def _row_key_scores(label: str) -> list[tuple[float, str]]:
+    """(similarity, key) of a printed row label against every annex row, best first."""
+    text = normalise_label(_WHEREOF.sub("", label))
+    if not text:
+        return []
+    return sorted(((similarity(text, variants), key) for key, variants in _ROW_VARIANTS.items()), reverse=True)
+
+
+def _label_cell(cell: str) -> str:
+    """A label cell without a header word PDF word rows glued to it (``指标名称主动公开…``,
+    ``计量单位条``)."""
+    return _HEADER_PREFIX.sub("", cell).strip()
+
+
+def _grid_entries(grid: Grid) -> list[tuple[str, str | None, str | None]]:
+    """(label, year cell, cumulative cell) of each row with a label: the cells under the headers
+    naming the two columns where the header row spans the grid's columns; else the last two value
+    cells, in the order the headers print them (本年度 first when there is no header)."""
+    columns: dict[str, int] = {}
+    width = 0
+    out = []
+    for row in grid.rows:
+        cells = [None if c is None else normalize(c).strip() for c in row]
+        heads = {key: j for j, c in enumerate(cells) if c and (key := _value_column(c))}
+        if len(heads) == 2 and not any(c and is_value_cell(c) and c not in EMPTY_MARKERS for c in cells):
+            columns, width = heads, len(cells)
+            continue
+        labels = [(j, t) for j, c in enumerate(cells) if c and _CJK.search(c) and not is_value_cell(c)
+                  and (t := _label_cell(c)) and t not in _UNITS and normalise_label(t) not in _OTHER_HEADERS]
+        if not labels:
+            continue
+        last = labels[-1][0]
+        if columns and len(cells) == width and min(columns.values()) > last:
+            year, cumulative = (cells[columns[k]] for k in ("year", "cumulative"))
+        else:
+            values = [c for c in cells[last + 1:] if c is not None and _label_cell(c) not in _UNITS]
+            year, cumulative = (values + [None, None])[:2]
+            # a lone number is this year's (历年累计 is the cell annexes leave blank, as Pingtan 2013)
+            if columns and columns["cumulative"] < columns["year"] and len(values) >= 2:
+                year, cumulative = cumulative, year
+        if year is not None or cumulative is not None:  # a title or group row has no value cells
+            out.append((labels[-1][1], year, cumulative))
+    return out
+
+
+def read_pre2019_grids(grids: list[Grid]) -> Tables:
+    """The annex from grids: the rows of every grid with at least three annex rows, and of the
+    grids after it with any (the annex continued on the next page)."""
+    out = Tables()
+    for grid in grids:
+        entries = _grid_entries(grid)
+        scores = [_row_key_scores(label) for label, _y, _c in entries]
+        taken: dict[str, int] = {}
+        # every key once, the best-matching row first
+        for score, i, key in sorted(((sc, i, k) for i, ranked in enumerate(scores) for sc, k in ranked
+                                     if sc >= MIN_SIMILARITY), key=lambda x: (-x[0], x[1])):
+            if key not in taken and i not in taken.values():
+                taken[key] = i
+        if len(taken) < (1 if out.found else 3):  # an annex, or its rest after a page break
+            continue
+        out.found.add(K.PRE2019_TABLE)
+        out.template = "pre2019"
+        key_of = {i: k for k, i in taken.items()}
+        have = {c.row for c in out.cells}
+        for i, (label, year, cumulative) in enumerate(entries):
+            key = key_of.get(i)
+            if key is None or key in have:
+                if key is None and any(v and v not in EMPTY_MARKERS for v in (year, cumulative)):
+                    out.warnings.append(f"pre2019: unmatched row label {label!r} (values {year} {cumulative}) "
+                                        "inside a table; row not read")
+                continue
+            best = scores[i][0][0]
+            if best < 90:
+                out.warnings.append(f"pre2019/{key}: label {label!r} read as {K.PRE2019_ROWS[key][0]!r} "
+                                    f"(similarity {best:.0f})")
+            for col, piece in zip(K.PRE2019_COLUMNS, (year, cumulative)):
+                piece = None if piece is None else piece.replace(" ", "")
+                value = parse_value(piece, as_float="yuan" in key and piece is not None and "." in piece)
+                out.cells.append(Cell(K.PRE2019_TABLE, key, col, value, piece))
+    return out
+
+
+def pre2019_readings(doc: Document) -> dict[str, Tables]:
+    """Readings of the annex: ``grid`` (HTML/Word/ruled PDF grids), ``words`` (PDF word rows) and
+    ``text``; only those that found it."""
+    grids = list(doc.grids) or [Grid("html", g) for g in doc.html_tables]
+    out: dict[str, Tables] = {}
+    structured = [g for g in grids if g.kind != "pdf_words"]
+    if structured:
+        out["grid"] = read_pre2019_grids(structured)
+    words = [g for g in grids if g.kind == "pdf_words"]
+    if words:
+        out["words"] = read_pre2019_grids(words)
+    if doc.text:
+        out["text"] = read_pre2019(doc.text)
+    return {name: t for name, t in out.items() if t.found}
+
+
+def sum_failures(tables: Tables) -> int:
+    """How many of the annex's checks fail: each total against the sum of its printed parts, per
+    column, and 历年累计 >= 本年度 per row (cells not printed are not checked)."""
+    cells = {(c.row, c.column): c.value for c in tables.cells if c.table == K.PRE2019_TABLE}
+    fails = 0
+    for total, parts in K.PRE2019_SUMS.items():
+        present = [p for p in parts if any((p, col) in cells for col in K.PRE2019_COLUMNS)]
+        if (total, "year") not in cells or not present:
+            continue
+        for col in K.PRE2019_COLUMNS:
+            vals = [cells.get((total, col))] + [cells.get((p, col)) for p in present]
+            if all(v is not None for v in vals):
+                fails += abs(vals[0] - sum(vals[1:])) > 1e-6
+    rows = {r for r, _c in cells}
+    fails += sum(1 for r in rows if None not in (y := cells.get((r, "year")), c := cells.get((r, "cumulative")))
+                 and c < y)
+    return fails

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..genre import table_keys as K
 from ..genre import templates as T
 from .cells import EMPTY_MARKERS, Token, normalize, parse_value, strip_noise_keep_lines, tokenize, valid_piece
+from .headers import s2_order, s3_order, s4_order
 from .split import (EMPTY, best_placement, best_split, placement_score, placements, row_total_ok, sumsq,
                     total_splits)
 
@@ -215,7 +216,7 @@ def _row_pieces(region: str, tokens: list[Token], n: int, check=None):
     return pieces, why
 
 
-def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None:
+def read_s2(text: str, start: int, end: int, template: str, out: Tables, headers: bool = True) -> None:
     rows = K.S2_ROWS[template]
     order = [(key, K.S2_PATTERNS[key]) for key, _cols in rows]
     anchors = _anchor_rows(text, start, end, order)
@@ -223,6 +224,7 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
         return
     out.found.add("s2")
     cols_of = dict(rows)
+    orders = _s2_orders(text, start, anchors, template, out) if headers else {}
     region_all = text[start:end]
     unit = "yuan" if re.search(r"\d\s*元", region_all) and not re.search(r"\d\s*万元", region_all) else "wan"
     for key, region in _regions(text, anchors, end):
@@ -248,7 +250,28 @@ def read_s2(text: str, start: int, end: int, template: str, out: Tables) -> None
                 )
         elif why:
             out.warnings.append(f"s2/{key}: {why}")
+        if orders.get(key):
+            pieces = [pieces[j] for j in orders[key]]
         out.cells.extend(_cells_from_pieces("s2", key, cols, pieces, K.FLOAT_COLUMNS))
+
+
+def _s2_orders(text: str, start: int, anchors, template: str, out: Tables) -> dict[str, list[int]]:
+    """Per multi-column s2 row, the permutation from its item's header (printed before the item's
+    first row) to canonical column order, where the header says the order is not the template's."""
+    item_of = {key: item for item, _heads, keys in K.S2_ITEMS.get(template, ()) for key in keys}
+    perms: dict[str, list[int] | None] = {}
+    out_orders: dict[str, list[int]] = {}
+    prev_end = start
+    for key, s, e in anchors:
+        item = item_of.get(key)
+        if item is not None and item not in perms:
+            perm, warnings = s2_order(text[prev_end:s], key, template)
+            perms[item] = perm
+            out.warnings.extend(warnings)
+        if item is not None and perms.get(item) and len(perms[item]) == len(dict(K.S2_ROWS[template])[key]):
+            out_orders[key] = perms[item]
+        prev_end = e
+    return out_orders
 
 
 def _splittable(tokens: list[Token], n: int, per_cell: int = 5, extra: int = 0) -> bool:
@@ -327,7 +350,8 @@ def _select_s3(cands: dict[str, list[tuple[str, ...]]], template: str, row_ok: d
     return {key: cands[key][i] for key, i in zip(order, ch)}, n_opt, viol
 
 
-def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None:
+def read_s3(text: str, start: int, end: int, template: str, out: Tables, header_from: int | None = None) -> None:
+    """s3 from ``text[start:end]``; its column headers are read from ``text[header_from:start]``."""
     rows = K.s3_rows(template)
     order = [(key, K.S3_PATTERNS[key]) for key in rows]
     anchors = _anchor_rows(text, start, end, order)
@@ -335,25 +359,35 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
         return
     out.found.add("s3")
     n = len(K.S3_COLUMNS)
+    perm, head_warnings = s3_order(text[header_from:start]) if header_from is not None else (None, [])
+    out.warnings.extend(head_warnings)
+
+    def canonical(pieces):
+        return tuple(pieces[j] for j in perm) if perm else tuple(pieces)
+
+    def total_ok(values) -> bool:
+        return row_total_ok(canonical(values))
+
     cands: dict[str, list[tuple[str, ...]]] = {}
     glued: dict[str, str] = {}
     row_fits: dict[str, bool] = {}
     unread: list[str] = []
     for key, region in _regions(text, anchors, end):
         tokens = tokenize(_S3_GROUP_LABELS.sub(" ", region))
-        pieces, why = _row_pieces(region, tokens, n, check=row_total_ok)
+        pieces, why = _row_pieces(region, tokens, n, check=total_ok)
         if why != "glued":
             if why:
                 out.warnings.append(f"s3/{key}: {why}")
-            cands[key] = [tuple(pieces)]
+            cands[key] = [canonical(pieces)]
             continue
         strs = _token_strings(tokens)
         # fewer values than cells: blank cells the text dropped (PDF: separate, well-formed
         # numbers) or glued digits to split (one run, or runs with leading zeros)
         options = placements(strs, n) if _separated(tokens, n) else []
-        fitting = [p for p in options if row_total_ok(_zeros(p))]
+        fitting = [p for p in options if total_ok(_zeros(p))]
         if not fitting and tokens and _splittable(tokens, n):
-            fitting = total_splits(strs, n)
+            # total_splits reads the total as the last cell printed
+            fitting = total_splits(strs, n) if not perm or perm[-1] == n - 1 else []
             if not fitting:  # the source's own row total is off: keep the most plausible splits
                 best = best_split(strs, [n])
                 options += [best.pieces[0]] if best else []
@@ -364,7 +398,7 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
             continue
         row_fits[key] = bool(fitting)
         pool = sorted(fitting, key=placement_score)[:200] if fitting else sorted(options, key=placement_score)[:20]
-        cands[key] = pool
+        cands[key] = [canonical(p) for p in pool]
         if len(pool) > 1 or not fitting:
             glued[key] = " ".join(strs)
     if not cands:
@@ -385,7 +419,7 @@ def read_s3(text: str, start: int, end: int, template: str, out: Tables) -> None
             out.cells.extend(Cell("s3", key, c, None, None) for c in K.S3_COLUMNS)
 
 
-def read_s4(text: str, start: int, end: int, out: Tables) -> None:
+def read_s4(text: str, start: int, end: int, out: Tables, headers: bool = True) -> None:
     region = text[start:end]
     heads = list(_S4_HEADER_WORDS.finditer(region))
     if not heads:
@@ -394,11 +428,21 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
     # cells' worth of digits (narrative such as 行政复议2件 before or after the table is skipped),
     # else whatever follows the last header word (a PDF that dropped blank cells)
     tokens = tokenize(region[heads[-1].end() :])
+    header_end = heads[-1].end()
     for m, nxt in zip(heads, heads[1:] + [None]):
         seg = tokenize(region[m.end() : nxt.start() if nxt else len(region)])
         if sum(t.digits for t in seg) + sum(t.empty for t in seg) >= 15:
             tokens = seg
+            header_end = m.end()
             break
+    perm, head_warnings = s4_order(region[:header_end]) if headers else (None, [])
+    out.warnings.extend(head_warnings)
+    # the results in one printed order in every group: a group's total is where its header puts it
+    local = [p % 5 for p in perm[:5]] if perm else list(range(5))
+
+    def group_ok(values) -> bool:
+        return row_total_ok([values[j] for j in local])
+
     if not tokens:
         if region[heads[-1].end():].count("|") < 15:
             return
@@ -409,17 +453,17 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
     if why == "glued":
         strs = _token_strings(tokens)
         if _separated(tokens, 15):
-            res = best_placement(strs, [5, 5, 5], check=row_total_ok)
+            res = best_placement(strs, [5, 5, 5], check=group_ok)
             if (res is None or res.violations) and _splittable(tokens, 15):
                 # partly separated runs (``31015 20002 0 0 0 0 0``): split inside each run, the
                 # spaces that are there stay cell boundaries
-                split = best_split(strs, [5, 5, 5], check=row_total_ok)
+                split = best_split(strs, [5, 5, 5], check=group_ok)
                 if split is not None and (res is None or split.violations < res.violations):
                     res = split
         elif not _splittable(tokens, 15):
             res = None
         else:
-            res = best_split(strs, [5, 5, 5], check=row_total_ok) or best_placement(strs, [5, 5, 5], check=row_total_ok)
+            res = best_split(strs, [5, 5, 5], check=group_ok) or best_placement(strs, [5, 5, 5], check=group_ok)
         if res is None:
             out.warnings.append(f"s4: {len(tokens)} values for 15 cells; table left empty")
             for r in K.S4_ROWS:
@@ -436,12 +480,19 @@ def read_s4(text: str, start: int, end: int, out: Tables) -> None:
         if why:
             out.warnings.append(f"s4: {why}")
         groups = [tuple(pieces[i : i + 5]) for i in (0, 5, 10)]
+    if perm:
+        flat = [p for g in groups for p in g]
+        flat = [flat[j] for j in perm]
+        groups = [tuple(flat[i : i + 5]) for i in (0, 5, 10)]
     for r, g in zip(K.S4_ROWS, groups):
         out.cells.extend(_cells_from_pieces("s4", r, K.S4_COLUMNS, g))
 
 
-def read_tables(text: str, template_hint: str | None = None, stops: list[int] | None = None) -> Tables:
-    """Read s2, s3 and s4 from a report's text (any flattening).
+def read_tables(text: str, template_hint: str | None = None, stops: list[int] | None = None,
+                headers: bool = True) -> Tables:
+    """Read s2, s3 and s4 from a report's text (any flattening). ``headers``: take the columns in the
+    order the header lines print them (:mod:`gxnlp.tables.headers`); the grid route, whose values
+    are already in canonical order, reads its headers itself.
 
     >>> t = read_tables("三、收到和处理政府信息公开申请情况 一、本年新收政府信息公开申请数量 713000074 "
     ...                 "二、上年结转政府信息公开申请数量 1000001 （一）予以公开 723000075 "
@@ -515,10 +566,11 @@ def read_tables(text: str, template_hint: str | None = None, stops: list[int] | 
     template = T.template_from_tables(region_s2, region_s3) or template_hint
     out.template = template
     if s2_start is not None and s2_template is not None:
-        read_s2(t, s2_start, min(s2_limit, s2_start + 4000), s2_template, out)
+        read_s2(t, s2_start, min(s2_limit, s2_start + 4000), s2_template, out, headers)
     if s3_start is not None:
         s3_template = T.s3_template(region_s3)
-        read_s3(t, s3_start, s3_end, s3_template, out)
+        head_from = h3.end() if h3 is not None else max(0, s3_start - 300)
+        read_s3(t, s3_start, s3_end, s3_template, out, header_from=head_from if headers else None)
     if s4_start is not None:
-        read_s4(t, s4_start, s4_end, out)
+        read_s4(t, s4_start, s4_end, out, headers)
     return out
