@@ -149,6 +149,7 @@ def test_worker_pool_ends_before_the_corpus_stages(tmp_path, monkeypatch):
         seen["children"] = [p.pid for p in psutil.Process().children(recursive=True)]
 
     monkeypatch.setattr(B, "CORPUS_STAGES", {"spy": spy, **B.CORPUS_STAGES})
+    before = {p.pid for p in psutil.Process().children(recursive=True)}  # e.g. multiprocessing's resource tracker
     stats = build([tmp_path / "corpus"], tmp_path / "c.duckdb", workers=2)
-    assert stats.processed == 6 and seen["children"] == []
+    assert stats.processed == 6 and set(seen["children"]) <= before
     assert stats.corpus_stages == ["spy", "topics", "agencies", "reuse", "panel", "continuity"]
