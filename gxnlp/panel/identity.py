@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
@@ -190,6 +191,27 @@ def _default_aliases() -> dict[str, str]:
     return dict(load_aliases(None))
 
 
+def _close_pairs(same_kind: Mapping[str | None, list[str]], body: Mapping[str, str],
+                 min_similarity: float, block: int = 256) -> dict[str, list[str]]:
+    """For each key, the later keys of its kind (list order) whose bodies reach ``min_similarity``
+    (rapidfuzz ``fuzz.ratio``): the only pairs the resolver can join without the office rule."""
+    from rapidfuzz import fuzz, process
+
+    out: dict[str, list[str]] = {}
+    for kind, ks in same_kind.items():
+        if not kind or len(ks) < 2:
+            continue
+        names = [body[k] for k in ks]
+        for start in range(0, len(ks), block):
+            scores = process.cdist(names[start:start + block], names, scorer=fuzz.ratio,
+                                   score_cutoff=min_similarity, dtype=np.float64)
+            rows, cols = np.nonzero(scores >= min_similarity)
+            later = cols > rows + start
+            for r, c in zip(rows[later].tolist(), cols[later].tolist()):
+                out.setdefault(ks[start + r], []).append(ks[c])
+    return out
+
+
 class AgencyResolver(BaseEstimator):
     """Agency keys of a corpus: :func:`agency_key` per report, then similar names of one region that
     never report in the same year joined (``min_similarity``, rapidfuzz ratio 0–100, on the body
@@ -256,10 +278,16 @@ class AgencyResolver(BaseEstimator):
             for k in keys:
                 place[k] = len(same_kind[kind[k]])
                 same_kind[kind[k]].append(k)
+            # without the office rule a pair can only join at min_similarity: those pairs are found
+            # in one rapidfuzz cdist per kind (C, row blocks) and tested in the same order as before
+            close = None if self.join_office else _close_pairs(same_kind, body, self.min_similarity)
             for i, a in enumerate(keys):
                 ba = body[a]
-                later = keys[i + 1:] if self.join_office else (
-                    same_kind[kind[a]][place[a] + 1:] if kind[a] else [])
+                if close is not None:
+                    later = close.get(a, ())
+                else:
+                    later = keys[i + 1:] if self.join_office else (
+                        same_kind[kind[a]][place[a] + 1:] if kind[a] else [])
                 for b in later:
                     bb = body[b]
                     ra, rb = find(a), find(b)

@@ -59,13 +59,42 @@ def residuals(t: ReuseText, mask: np.ndarray | None = None) -> list[str]:
     return out
 
 
-def stock_flags(t: ReuseText, template: np.ndarray, stock: np.ndarray) -> list[np.ndarray]:
+class SentenceFlags:
+    """Per-sentence boolean arrays held as one array and its sentence bounds (a list of small arrays
+    costs ~100 bytes of overhead each): ``flags[k]`` is a view of sentence ``k``'s flags."""
+
+    __slots__ = ("data", "bounds")
+
+    def __init__(self, data: np.ndarray, bounds: np.ndarray):
+        self.data, self.bounds = data, bounds
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        return self.data[self.bounds[k]:self.bounds[k + 1]]
+
+    def __iter__(self):
+        return (self[k] for k in range(len(self)))
+
+    def __getstate__(self):
+        return self.data, self.bounds
+
+    def __setstate__(self, state):
+        self.data, self.bounds = state
+
+
+def stock_flags(t: ReuseText, template: np.ndarray, stock: np.ndarray) -> SentenceFlags:
     """Per sentence, the stock flag of each residual character (residual = outside ``template``)."""
-    out = []
+    keep = ~template
+    residual_before = np.concatenate([[0], np.cumsum(keep)])  # residual characters before each position
+    in_sentence = np.zeros(len(template), dtype=bool)
+    ends = []
     for sent in t.sentences:
-        keep = ~template[sent.nstart:sent.nend]
-        out.append(stock[sent.nstart:sent.nend][keep])
-    return out
+        in_sentence[sent.nstart:sent.nend] = True
+        ends.append(residual_before[sent.nend] - residual_before[sent.nstart])
+    sel = keep & in_sentence
+    return SentenceFlags(stock[sel].copy(), np.concatenate([[0], np.cumsum(ends, dtype=np.int64)]).astype(np.int32))
 
 
 def shared_rare(x: str, y: str, xs: np.ndarray | None = None, ys: np.ndarray | None = None) -> int:
@@ -104,8 +133,8 @@ def align(
     min_passage: int = 20,
     a_res: list[str] | None = None,
     b_res: list[str] | None = None,
-    a_stock: list[np.ndarray] | None = None,
-    b_stock: list[np.ndarray] | None = None,
+    a_stock: SentenceFlags | list[np.ndarray] | None = None,
+    b_stock: SentenceFlags | list[np.ndarray] | None = None,
 ) -> list[Passage]:
     """Copied passages shared by ``a`` and ``b`` (text under the masks is ignored).
 

@@ -74,9 +74,13 @@ def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, m
     hit = members[pos] == hashes
     if min_chars > n:
         edges = np.flatnonzero(np.diff(np.concatenate([[0], hit.astype(np.int8), [0]])))
-        for s, e in zip(edges[::2], edges[1::2]):
-            if e - s + n - 1 < min_chars:
-                hit[s:e] = False
+        starts, ends = edges[::2], edges[1::2]
+        short = ends - starts + n - 1 < min_chars
+        if short.any():  # runs too short to be a phrase: cleared
+            cover = np.zeros(len(hit) + 1, dtype=np.int8)
+            cover[starts[short]] = 1  # runs are disjoint: starts and ends are distinct positions
+            cover[ends[short]] = -1
+            hit &= np.cumsum(cover[:-1]) == 0
     for j in range(n):
         mask[j : j + len(hit)] |= hit
     return mask
@@ -98,6 +102,7 @@ class StockPhraseMiner:
         self._agencies: dict[str, int] = {}
         self._chunks: list[np.ndarray] = []
         self._pending = 0
+        self._dir = None
 
     def partial_fit(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
         aid = self._agencies.setdefault(agency, len(self._agencies))
@@ -118,7 +123,12 @@ class StockPhraseMiner:
         count of every shingle (``hashes_``, ``counts_``, read by :meth:`agency_df`)."""
         packed = sorted_unique(np.concatenate(self._chunks)) if self._chunks else np.zeros(0, np.uint64)
         self._chunks = []
-        hashes, counts = np.unique((packed >> np.uint64(32)).astype(np.uint32), return_counts=True)
+        # distinct (hash, agency) records sorted by hash: each hash's agency count is its run length
+        h = (packed >> np.uint64(32)).astype(np.uint32)
+        del packed
+        first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.zeros(0, np.int64)
+        hashes, counts = h[first], np.diff(np.r_[first, len(h)])
+        del h
         self.threshold_ = max(self.min_agencies, int(np.ceil(self.stock_df * self.n_agencies)))
         keep = counts >= self.threshold_
         #: every shingle hash seen (sorted) and the number of agencies using it
@@ -129,16 +139,46 @@ class StockPhraseMiner:
 
     def agency_df(self, hashes: np.ndarray) -> np.ndarray:
         """Number of agencies using each shingle hash (0 for a hash never counted); after :meth:`finalize`."""
+        pos = self.lookup(hashes)
         out = np.zeros(len(hashes), dtype=np.int32)
+        out[pos >= 0] = self.counts_[pos[pos >= 0]]
+        return out
+
+    def lookup(self, hashes: np.ndarray) -> np.ndarray:
+        """Position of each shingle hash in ``hashes_`` (-1 for a hash never counted); after :meth:`finalize`.
+
+        ``hashes_`` holds every shingle of the corpus (tens of millions at 50k reports): a binary
+        search over all of it reads ~25 scattered entries per hash. The hash's top bits index a
+        directory of ``hashes_`` (built once), so the search runs over a few entries only."""
+        hashes = np.asarray(hashes, dtype=np.uint32)
+        out = np.full(len(hashes), -1, dtype=np.int64)
         if len(hashes) == 0 or len(self.hashes_) == 0:
             return out
-        # looked up in sorted order: the big array is then read front to back (far fewer cache misses)
-        order = np.argsort(hashes, kind="stable")
-        needles = hashes[order]
-        pos = np.searchsorted(self.hashes_, needles).clip(0, len(self.hashes_) - 1)
-        hit = self.hashes_[pos] == needles
-        out[order[hit]] = self.counts_[pos[hit]]
+        shift, directory, steps = self._directory()
+        top = hashes >> np.uint32(shift)
+        lo = directory[top].astype(np.int64)
+        hi = directory[top + 1].astype(np.int64)
+        last = len(self.hashes_) - 1
+        for _ in range(steps):  # branch-free binary search within each hash's bucket
+            mid = (lo + hi) >> 1
+            right = (mid < hi) & (self.hashes_[np.minimum(mid, last)] < hashes)
+            lo = np.where(right, mid + 1, lo)
+            hi = np.where(right, hi, mid)
+        hit = (lo <= last) & (self.hashes_[np.minimum(lo, last)] == hashes)
+        out[hit] = lo[hit]
         return out
+
+    def _directory(self) -> tuple[int, np.ndarray, int]:
+        """``(shift, directory, steps)``: ``hashes_[directory[t]:directory[t + 1]]`` are the hashes whose
+        top bits (``hash >> shift``) equal ``t``; ``steps`` halvings search the largest bucket."""
+        if getattr(self, "_dir", None) is None or self._dir[3] is not self.hashes_:
+            bits = int(np.clip(np.ceil(np.log2(max(1, len(self.hashes_)) / 4)), 4, 24))
+            shift = 32 - bits
+            top = (self.hashes_ >> np.uint32(shift)).astype(np.int64)
+            directory = np.searchsorted(top, np.arange((1 << bits) + 1)).astype(np.int64)
+            largest = int(np.diff(directory).max()) if len(directory) > 1 else 1
+            self._dir = (shift, directory, max(1, int(np.ceil(np.log2(largest + 1)))) + 1, self.hashes_)
+        return self._dir[:3]
 
 
 @dataclass
@@ -152,14 +192,14 @@ class StockRun:
 
 def apply_stock(states: list, stock_hashes: np.ndarray, ngram: int, min_chars: int) -> dict[str, StockRun]:
     """Mask the mined stock phrases of every document (:class:`gxnlp.reuse.documents.DocumentState`:
-    sets ``stock_mask`` and ``mask``); return the runs of mined stock by normalised text."""
+    sets ``stock_mask``); return the runs of mined stock by normalised text."""
     runs: dict[str, StockRun] = {}
     for i, s in enumerate(states):
         t = s.text
         mined = shingle_mask(shingle_hashes(t.norm, ngram), stock_hashes, ngram, len(t.norm), min_chars)
         mined &= ~s.template_mask
         s.stock_mask = mined | s.seed_mask
-        s.mask = s.template_mask | s.stock_mask
+        s.seed_mask = None  # inside stock_mask now
         if not mined.any():
             continue
         edges = np.flatnonzero(np.diff(np.concatenate([[0], mined.astype(np.int8), [0]])))

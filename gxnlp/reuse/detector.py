@@ -28,6 +28,7 @@ from .boilerplate import PhraseLexicon, StockPhraseMiner, apply_stock
 from .documents import DocumentState, ReuseDoc, agency_key, likely_source, prepare_documents
 from .lsh import CandidateIndex, DocumentIndex, lsh_candidates
 from .shuffle import band_candidates
+from .similarity import pair_overlap, shingle_vectors
 from .tables import SHARE_COLUMNS, boilerplate_pairs, clusters_table, pairs_table, shares_table, stock_table
 from .text import ReuseText
 from .verify import PairVerifier
@@ -54,14 +55,19 @@ class ReuseDetector(BaseEstimator):
     :meth:`verify`; ``None`` turns the test off); ``min_short_chars``: a shorter copy (a
     problem-and-measure pair of about 40 characters) makes a pair from this many characters outside
     stock phrases when its sentences are verbatim and pass the same chance test (``None``: only
-    ``min_copied_chars``). Agency keys are those of :mod:`gxnlp.panel.identity`, resolved over the
+    ``min_copied_chars``); ``min_candidate_cosine`` and ``min_candidate_shingles``: an LSH candidate is
+    aligned only when the TF-IDF cosine of the two narratives' ``stock_ngram``-gram vectors reaches
+    ``min_candidate_cosine`` or they share ``min_candidate_shingles`` such shingles outside the template
+    (:mod:`.similarity`; ``None`` aligns every candidate). Agency keys are those of :mod:`gxnlp.panel.identity`, resolved over the
     corpus for documents that do not carry ``meta["agency_key"]``.
 
     After :meth:`fit` (which can be called again, on another corpus): ``pairs_``,
     ``report_shares_``, ``clusters_``, ``stock_phrases_`` (pandas DataFrames); ``documents_``,
     one :class:`DocumentState` per report (``docs_`` / ``texts_`` view its documents and texts,
-    for rendering); ``scores_`` ``{(i, j): (rare_chars, share, surprisal)}`` of every aligned
-    candidate with ``chance_bits_``, the surprisal a share-route pair needs.
+    for rendering); ``candidates_`` (the candidate pairs ``(i, j)``, ``i < j``) and
+    ``aligned_candidates_`` (those scored likely enough to align); ``scores_``
+    ``{(i, j): (rare_chars, share, surprisal)}`` of every aligned candidate with ``chance_bits_``,
+    the surprisal a share-route pair needs.
     """
 
     def __init__(
@@ -93,6 +99,8 @@ class ReuseDetector(BaseEstimator):
         candidates: str = "lsh",
         max_chance_pairs: float | None = 20.0,
         min_short_chars: int | None = 30,
+        min_candidate_cosine: float | None = 0.02,
+        min_candidate_shingles: int = 40,
     ):
         self.ngram = ngram
         self.num_perm = num_perm
@@ -121,6 +129,8 @@ class ReuseDetector(BaseEstimator):
         self.candidates = candidates
         self.max_chance_pairs = max_chance_pairs
         self.min_short_chars = min_short_chars
+        self.min_candidate_cosine = min_candidate_cosine
+        self.min_candidate_shingles = min_candidate_shingles
 
     def _check_params(self) -> None:
         if self.candidates not in ("lsh", "all"):
@@ -146,6 +156,14 @@ class ReuseDetector(BaseEstimator):
         self._resolve_agencies()
         self.stock_hashes_ = self.miner_.finalize()
         self.stock_runs_ = apply_stock(self.documents_, self.stock_hashes_, self.stock_ngram, self.stock_min_chars)
+        # alignment inputs of every document (and the TF-IDF rows that score candidates)
+        self.verifier_ = PairVerifier(
+            self.documents_, self.miner_, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
+            min_passage=self.min_passage, min_copied_chars=self.min_copied_chars, min_share=self.min_share,
+            min_share_self=self.min_share_self, min_share_sibling=self.min_share_sibling,
+            max_chance_pairs=self.max_chance_pairs, stock_min_agencies=self.stock_min_agencies, stock_df=self.stock_df,
+            min_short_chars=self.min_short_chars, vectors=self._filters_candidates())
+        self.chance_bits_ = self.verifier_.chance_bits
         # candidates
         self.index_stats_ = {}
         if candidate_fn is not None:
@@ -157,15 +175,12 @@ class ReuseDetector(BaseEstimator):
             cands = dict.fromkeys(sorted(band_candidates(self)), 1)
             self.index_stats_ = {"candidate_pairs": len(cands)}
         self.candidates_ = sorted(cands)
+        self.aligned_candidates_ = self._likely(self.candidates_) if self._filters_candidates() else self.candidates_
+        self.index_stats_["aligned_pairs"] = len(self.aligned_candidates_)
+        for state in self.documents_:
+            state.vector = None  # needed only to score the candidates (also when there are none)
         # verification
-        self.verifier_ = PairVerifier(
-            self.documents_, self.miner_, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
-            min_passage=self.min_passage, min_copied_chars=self.min_copied_chars, min_share=self.min_share,
-            min_share_self=self.min_share_self, min_share_sibling=self.min_share_sibling,
-            max_chance_pairs=self.max_chance_pairs, stock_min_agencies=self.stock_min_agencies, stock_df=self.stock_df,
-            min_short_chars=self.min_short_chars)
-        self.chance_bits_ = self.verifier_.chance_bits
-        self.verify(self.candidates_)
+        self.verify(self.aligned_candidates_)
         # outputs
         self.pairs_ = pairs_table(self.documents_, self.passages_)
         self.report_shares_ = shares_table(self.documents_, self.passages_)
@@ -173,6 +188,20 @@ class ReuseDetector(BaseEstimator):
         self.stock_phrases_ = stock_table(self.documents_, self.stock_runs_, self.miner_.threshold_,
                                           self.stock_min_chars, self.stock_seed_)
         return self
+
+    def _filters_candidates(self) -> bool:
+        return self.candidates == "lsh" and self.min_candidate_cosine is not None
+
+    def _likely(self, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The candidates worth aligning: cosine or shared shingles high enough (:mod:`.similarity`)."""
+        if not candidates:
+            return candidates
+        X = shingle_vectors(self.documents_, self.miner_)
+        for state in self.documents_:
+            state.vector = None  # in X now
+        cos, shared = pair_overlap(X, candidates)
+        keep = (cos >= self.min_candidate_cosine) | (shared >= self.min_candidate_shingles)
+        return [p for p, k in zip(candidates, keep.tolist()) if k]
 
     def streaming_candidates(self) -> set[tuple[int, int]]:
         """The candidate pairs of the streaming indexes of :mod:`.lsh` (datasketch MinHashLSH, one

@@ -85,7 +85,8 @@ class DocumentState:
     """Everything reuse detection holds about one document: one record, filled stage by stage.
 
     :func:`prepare_documents` sets the text and the template / seed-stock masks;
-    :func:`gxnlp.reuse.boilerplate.apply_stock` the mined stock (``stock_mask``, ``mask``);
+    :func:`gxnlp.reuse.boilerplate.apply_stock` the mined stock (``stock_mask``; the seed mask, now
+    inside it, is dropped);
     :class:`gxnlp.reuse.verify.PairVerifier` the per-sentence inputs of alignment
     (``residuals``, ``stock_flags``, ``narrative_chars``, ``sentence_logp``).
     """
@@ -96,20 +97,26 @@ class DocumentState:
     agency: str
     #: characters of ``text.norm`` inside mandated template text
     template_mask: np.ndarray
-    #: characters inside a phrase of the shipped stock list (outside the template)
-    seed_mask: np.ndarray
+    #: characters inside a phrase of the shipped stock list (outside the template), until stock is applied
+    seed_mask: np.ndarray | None
     #: all stock characters (seed list and mined), outside the template
     stock_mask: np.ndarray | None = None
-    #: template or stock: left out of the LSH signatures
-    mask: np.ndarray | None = None
     #: per sentence: its normalised characters outside the template
     residuals: list[str] | None = None
-    #: per sentence: which residual characters are stock
-    stock_flags: list[np.ndarray] | None = None
+    #: per sentence: which residual characters are stock (:class:`gxnlp.reuse.align.SentenceFlags`)
+    stock_flags: Any = None
     #: normalised characters outside the template
     narrative_chars: int = 0
     #: per sentence: log of the share of agencies that use it
     sentence_logp: np.ndarray | None = None
+    #: the narrative's TF-IDF row ``(columns, weights)`` (:func:`gxnlp.reuse.similarity.vector_row`),
+    #: held only until the candidates are scored
+    vector: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def mask(self) -> np.ndarray | None:
+        """Template or stock characters: left out of the LSH signatures (once stock is applied)."""
+        return None if self.stock_mask is None else self.template_mask | self.stock_mask
 
     @property
     def region(self) -> tuple | None:

@@ -80,17 +80,18 @@ class CandidateIndex(_MinHashIndex):
         self.n_windows = 0
         self.n_skipped_queries = 0
 
-    def signatures(self, t: ReuseText, mask: np.ndarray) -> np.ndarray:
+    def signatures(self, t: ReuseText, mask: np.ndarray, hashes: np.ndarray | None = None) -> np.ndarray:
         """MinHash signatures (rows, ``num_perm`` columns) of the windows of ``t``.
 
         A window starts at every ``stride``-th sentence and takes sentences until it holds
         ``window_chars`` characters outside ``mask``; its shingles are those starting in its
         sentences, minus any touching ``mask``. Computed for all windows at once: per-shingle
         permuted hashes (datasketch's own ``affine32`` permutations, so the values equal
-        ``MinHash.update_batch``), minima per sentence, then per window.
+        ``MinHash.update_batch``), minima per sentence, then per window. ``hashes``: the
+        ``shingle_hashes(t.norm, ngram)`` of the caller, if it has them.
         """
         n = self.ngram
-        h = shingle_hashes(t.norm, n)
+        h = shingle_hashes(t.norm, n) if hashes is None else hashes
         sents = t.sentences
         if len(h) == 0 or not sents:
             return np.zeros((0, self.num_perm), dtype=np.uint32)

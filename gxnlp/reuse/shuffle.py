@@ -202,68 +202,98 @@ def _local_pairs(items: Iterable[tuple], cap: int | None, verify: float | None) 
 
 # --------------------------------------------------------------------------- in process, vectorised
 
-def _collisions(sigs: np.ndarray, docs: np.ndarray, b: int, r: int, cap: int | None) -> np.ndarray:
+def _collisions(sigs: np.ndarray, docs: np.ndarray, b: int, r: int, cap: int | None,
+                max_hits: int = 1_000_000) -> np.ndarray:
     """(earlier doc, doc) pairs of the streaming rule over signature rows ``sigs`` of documents
     ``docs`` (non-decreasing): each row queries the rows of earlier documents sharing one of
-    its ``b`` bands of ``r`` values; a row reaching more than ``cap`` documents gives nothing."""
-    n = len(sigs)
+    its ``b`` bands of ``r`` values; a row reaching more than ``cap`` documents gives nothing.
+    Bands are compared by their 62-bit keys (:func:`_band_keys`; equal bands, equal keys)."""
+    return _key_collisions(_band_keys(sigs, b, r, 0), docs, cap, max_hits)
+
+
+def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hits: int = 1_000_000) -> np.ndarray:
+    """:func:`_collisions` over band keys (one column per band).
+
+    Vectorised per band: rows sorted by band key (stable, so documents stay in order within a
+    bucket); a row's rank among the distinct documents of its bucket is its number of earlier
+    documents there, and it pairs with the first ``rank`` of them. The (row, earlier document)
+    hits are then formed for blocks of rows holding about ``max_hits`` of them (a row's hits over
+    all bands are in one block, so the cap applies), which bounds memory whatever the buckets."""
+    n, b = keys.shape
     if n < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    limit = None if cap is None else cap + 2  # enough earlier documents to know a row is over the cap
-    rows_out, earlier_out = [], []
+    big = np.iinfo(np.int64).max if cap is None else cap
+    n_docs = int(docs.max()) + 1
     skipped = np.zeros(n, dtype=bool)
+    bands = []  # per band, by row: earlier documents in its bucket, where they start in ``distinct_docs``
     for band in range(b):
-        block = sigs[:, band * r:(band + 1) * r]
-        order = np.lexsort(block.T[::-1])
-        sorted_block = block[order]
-        new = np.ones(n, dtype=bool)
-        new[1:] = (sorted_block[1:] != sorted_block[:-1]).any(axis=1)
-        starts = np.flatnonzero(new)
-        sizes = np.diff(np.append(starts, n))
-        for s, size in zip(starts[sizes > 1], sizes[sizes > 1]):
-            members = order[s:s + size]
-            member_docs = docs[members]
-            uniq = np.unique(member_docs)
-            if len(uniq) < 2:
+        order = np.argsort(keys[:, band], kind="stable")
+        sorted_keys = keys[order, band]
+        new_group = np.ones(n, dtype=bool)
+        new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
+        del sorted_keys
+        sdocs = docs[order]
+        new_doc = new_group.copy()
+        new_doc[1:] |= sdocs[1:] != sdocs[:-1]
+        distinct = np.cumsum(new_doc)  # 1-based number of the distinct (bucket, document)
+        group_first = distinct[np.flatnonzero(new_group)]  # number of each bucket's first document
+        group = np.cumsum(new_group) - 1
+        rank = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+        rank[order] = distinct - group_first[group]  # earlier documents of the row's bucket
+        first = np.empty(n, dtype=rank.dtype)
+        first[order] = group_first[group] - 1
+        skipped |= rank > big
+        rank[rank > big] = 0
+        bands.append((rank, first, sdocs[new_doc]))
+    per_row = np.sum([rank for rank, _, _ in bands], axis=0)
+    bounds = np.searchsorted(np.cumsum(per_row), np.arange(max_hits, int(per_row.sum()), max_hits), side="right")
+    out = []
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, n]):
+        if hi <= lo:
+            continue
+        found = []
+        for rank, first, distinct_docs in bands:
+            k = rank[lo:hi]
+            use = np.flatnonzero(k)
+            if not len(use):
                 continue
-            before = np.searchsorted(uniq, member_docs)  # earlier documents in this bucket
-            if limit is not None:
-                skipped[members[before > cap]] = True
-                uniq = uniq[:limit]
-            k, e = np.nonzero(uniq[None, :] < member_docs[:, None])
-            rows_out.append(members[k])
-            earlier_out.append(uniq[e])
-    if not rows_out:
+            k = k[use]
+            rows = np.repeat(use + lo, k)
+            offset = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
+            found.append(rows * n_docs + distinct_docs[np.repeat(first[use + lo], k) + offset])
+        if not found:
+            continue
+        # (row, earlier document) as one integer: distinct over the bands
+        rows, earlier = np.divmod(np.unique(np.concatenate(found)), n_docs)
+        keep = ~skipped[rows]
+        if cap is not None:
+            row_ids, counts = np.unique(rows, return_counts=True)  # rows are sorted
+            over = np.zeros(n, dtype=bool)
+            over[row_ids[counts > cap]] = True
+            keep &= ~over[rows]
+        out.append(np.unique(earlier[keep] * n_docs + docs[rows[keep]]))
+    if not out:
         return np.zeros((0, 2), dtype=np.int64)
-    rows = np.concatenate(rows_out)
-    earlier = np.concatenate(earlier_out)
-    pairs = np.unique(np.stack([rows, earlier], axis=1), axis=0)
-    keep = ~skipped[pairs[:, 0]]
-    if cap is not None:
-        row_ids, counts = np.unique(pairs[:, 0], return_counts=True)
-        over = np.zeros(n, dtype=bool)
-        over[row_ids[counts > cap]] = True
-        keep &= ~over[pairs[:, 0]]
-    pairs = pairs[keep]
-    return np.unique(np.stack([pairs[:, 1], docs[pairs[:, 0]]], axis=1), axis=0)
+    return np.stack(np.divmod(np.unique(np.concatenate(out)), n_docs), axis=1)
 
 
 def band_candidates(det) -> set[tuple[int, int]]:
     """The streaming indexes' candidate pairs, computed for the whole corpus at once: band
-    buckets by sorting signature bands (numpy), no per-window index queries."""
+    buckets by sorting the 62-bit keys of the signature bands (numpy), no per-window index queries."""
     p = _params(det)
     index = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
                            window_chars=p["window_chars"], stride=p["stride"])
-    win_sigs, win_docs, doc_sigs, doc_ids = [], [], [], []
+    win_keys, win_docs, doc_sigs, doc_ids = [], [], [], []
     a, bb = p["doc_permutations"]
+    b, r = p["bands"]
     for i, text, mask, doc_mask, _p in _items(det):
-        sigs = index.signatures(text, mask)
+        h = shingle_hashes(text.norm, p["ngram"])
+        sigs = index.signatures(text, mask, h)
         if len(sigs):
-            win_sigs.append(sigs)
+            win_keys.append(_band_keys(sigs, b, r, 0))  # only the band keys are kept (half the bytes)
             win_docs.append(np.full(len(sigs), i, dtype=np.int64))
         if p["doc_threshold"] is None:
             continue
-        h = shingle_hashes(text.norm, p["ngram"])
         if not len(h):
             continue
         bad = np.zeros(len(h), dtype=bool)
@@ -275,18 +305,21 @@ def band_candidates(det) -> set[tuple[int, int]]:
             doc_ids.append(i)
     cap = det.max_bucket_docs
     out: set[tuple[int, int]] = set()
-    if win_sigs:
-        b, r = p["bands"]
-        out.update(map(tuple, _collisions(np.concatenate(win_sigs), np.concatenate(win_docs), b, r, cap).tolist()))
+    if win_keys:
+        keys, docs = np.concatenate(win_keys), np.concatenate(win_docs)
+        del win_keys, win_docs
+        out.update(map(tuple, _key_collisions(keys, docs, cap).tolist()))
+        del keys, docs
     if doc_sigs:
         sigs = np.stack(doc_sigs)
         ids = np.asarray(doc_ids, dtype=np.int64)
         db_, dr = p["doc_bands"]
         pairs = _collisions(sigs, ids, db_, dr, cap)
-        if len(pairs):
-            row = {d: k for k, d in enumerate(doc_ids)}
-            ja = np.array([row[j] for j in pairs[:, 0]])
-            ia = np.array([row[i] for i in pairs[:, 1]])
-            verified = (sigs[ja] == sigs[ia]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
-            out.update(map(tuple, pairs[verified].tolist()))
+        ja = np.searchsorted(ids, pairs[:, 0])  # ids are increasing: row of each document
+        ia = np.searchsorted(ids, pairs[:, 1])
+        step = 50_000  # colliding narratives can be millions of pairs: their signatures compared in blocks
+        for lo in range(0, len(pairs), step):
+            a_, i_ = ja[lo:lo + step], ia[lo:lo + step]
+            verified = (sigs[a_] == sigs[i_]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
+            out.update(map(tuple, pairs[lo:lo + step][verified].tolist()))
     return out

@@ -132,13 +132,14 @@ def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFr
     for i, lab in enumerate(labels):
         members[lab].append(i)
     groups = sorted((m for m in members.values() if len(m) > 1), key=lambda m: (-len(m), m[0]))
+    by_label: dict[int, list] = defaultdict(list)  # each component's pairs, in passage order
+    for item in passages.items():
+        by_label[labels[item[0][0]]].append(item)
     rows = []
     for cid, mem in enumerate(groups):
         weight = defaultdict(int)
         support: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-        for (i, j), ps in passages.items():
-            if labels[i] != labels[mem[0]]:
-                continue
+        for (i, j), ps in by_label[labels[mem[0]]]:
             c = sum(p.a_chars for p in ps)
             weight[i] += c
             weight[j] += c

@@ -96,7 +96,7 @@ def shingle_hashes(norm: str, n: int) -> np.ndarray:
     return (h >> np.uint64(32)).astype(np.uint32)
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """A sentence of a narrative: original span ``[start, end)`` and normalised span ``[nstart, nend)``."""
 
@@ -121,8 +121,8 @@ class ReuseText:
         sentences: list[Sentence] = []
         # sentences end at 。！？； and line breaks; 一是/二是 enumerations and colons stay inside
         bounds = sentence_bounds(text, split_enumerations=False, split_colons=False)
-        for start, end in bounds:
-            ns, ne = (int(x) for x in np.searchsorted(offsets, [start, end]))
+        nbounds = np.searchsorted(offsets, np.asarray(bounds, dtype=np.int64).reshape(-1)).tolist()
+        for ns, ne in zip(nbounds[::2], nbounds[1::2]):
             if ne <= ns:
                 continue
             if sentences and sentences[-1].nend - sentences[-1].nstart < min_sentence:
@@ -130,8 +130,11 @@ class ReuseText:
                 sentences[-1].nend = ne
             else:
                 sentences.append(Sentence(0, 0, ns, ne))
-        for s in sentences:
-            s.start, s.end = int(offsets[s.nstart]), int(offsets[s.nend - 1]) + 1
+        if sentences:
+            starts = offsets[[x.nstart for x in sentences]].tolist()
+            ends = offsets[[x.nend - 1 for x in sentences]].tolist()
+            for x, a, b in zip(sentences, starts, ends):
+                x.start, x.end = a, b + 1
         return cls(text=text, norm=norm, offsets=offsets, sentences=sentences)
 
     def span(self, nstart: int, nend: int) -> tuple[int, int]:

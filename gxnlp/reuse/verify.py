@@ -14,6 +14,7 @@ import numpy as np
 from .align import Passage, align, residuals, stock_flags
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
+from .similarity import vector_row
 from .text import shingle_hashes
 
 
@@ -41,13 +42,18 @@ class PairVerifier:
     being the number of report pairs of the corpus. Phrase-bank sentences that every tenth agency
     writes cannot make a pair by their number alone, and the rule depends on the corpus size,
     not on which pairs were aligned, so the LSH path and the all-pairs baseline agree.
+
+    ``vectors``: also set each state's TF-IDF row (``vector``, from the same agency counts as the
+    sentence shares) for scoring LSH candidates (:mod:`.similarity`).
     """
 
     def __init__(self, states: list[DocumentState], miner: StockPhraseMiner, *, min_similarity: float,
                  min_sentence: int, min_passage: int, min_copied_chars: int, min_share: float,
                  min_share_self: float, min_share_sibling: float, max_chance_pairs: float | None,
-                 stock_min_agencies: int, stock_df: float, min_short_chars: int | None = None):
+                 stock_min_agencies: int, stock_df: float, min_short_chars: int | None = None,
+                 vectors: bool = False):
         self.states = states
+        self.vectors = vectors
         self.miner = miner
         self.min_similarity = min_similarity
         self.min_sentence = min_sentence
@@ -81,17 +87,38 @@ class PairVerifier:
         t, template, n = s.text, s.template_mask, self.miner.ngram
         h = shingle_hashes(t.norm, n)
         out = np.zeros(len(t.sentences))
-        if len(h) == 0:
+        if len(h) == 0 or not t.sentences:
+            if self.vectors:
+                s.vector = vector_row(np.zeros(0, np.int64), np.zeros(0, np.int32), self.miner.n_agencies)
             return out
         bad = np.zeros(len(h), dtype=bool)
         for k in range(n):
             bad |= template[k : k + len(h)]
-        df = self.miner.agency_df(h)
-        for k, sent in enumerate(t.sentences):
-            lo, hi = sent.nstart, min(sent.nend - n + 1, len(h))
-            d = df[lo:hi][~bad[lo:hi]] if hi > lo else df[:0]  # a heading shorter than a shingle: no evidence
-            if len(d):
-                out[k] = math.log(max(1.0, float(np.median(d))) / self.n_agencies)
+        # each shingle position belongs to the sentence it starts in, if it ends inside it
+        starts = np.fromiter((x.nstart for x in t.sentences), dtype=np.int64, count=len(t.sentences))
+        ends = np.fromiter((x.nend for x in t.sentences), dtype=np.int64, count=len(t.sentences))
+        sent = np.searchsorted(starts, np.arange(len(h)), side="right") - 1
+        valid = (sent >= 0) & ~bad
+        valid[valid] = np.arange(len(h))[valid] < np.minimum(ends[sent[valid]] - n + 1, len(h))
+        # agency counts of every shingle outside the template, looked up once: the sentences'
+        # medians here, the narrative's TF-IDF row (:func:`.similarity.vector_row`) from the same counts
+        outside = np.flatnonzero(~bad)
+        vocab_pos = self.miner.lookup(h[outside])
+        counts = np.where(vocab_pos >= 0, self.miner.counts_[vocab_pos], 0) if len(self.miner.counts_) else \
+            np.zeros(len(outside), np.int32)
+        if self.vectors:
+            s.vector = vector_row(vocab_pos, counts, self.miner.n_agencies)
+        pos = np.flatnonzero(valid)
+        if not len(pos):
+            return out
+        df = counts[np.searchsorted(outside, pos)]
+        seg = sent[pos]
+        order = np.lexsort((df, seg))  # by sentence, then agency count: medians by index
+        df, seg = df[order], seg[order]
+        first = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+        count = np.diff(np.r_[first, len(seg)])
+        median = (df[first + (count - 1) // 2].astype(np.float64) + df[first + count // 2]) / 2
+        out[seg[first]] = np.log(np.maximum(1.0, median) / self.n_agencies)
         return out
 
     def surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
