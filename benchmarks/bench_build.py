@@ -73,21 +73,50 @@ def _build(corpus: str, db: str, workers: int, scheduler: str) -> dict:
 
     B = importlib.import_module("gxnlp.dataset.build")  # the package re-exports a function of that name
 
+    import psutil
+
     t_start = time.perf_counter()
     marks: dict[str, float] = {}
     cpu_marks: dict[str, float] = {}
+    # the build process's own resident memory, sampled every 0.1 s: its peak in each phase
+    me = psutil.Process()
+    phase = ["documents"]
+    rss_peak: dict[str, float] = {}
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            mb = me.memory_info().rss / 2**20
+            rss_peak[phase[0]] = max(rss_peak.get(phase[0], 0.0), mb)
+            stop.wait(0.1)
+
+    threading.Thread(target=sample, daemon=True).start()
+
+    def timed_phase(name, fn, *args):
+        phase[0] = name
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            return fn(*args)
+        finally:
+            marks[name] = time.perf_counter() - t0
+            cpu_marks[name] = time.process_time() - c0
+            rss_peak[name] = max(rss_peak.get(name, 0.0), me.memory_info().rss / 2**20)
+            phase[0] = "after " + name
+
     for name, stage in list(B.CORPUS_STAGES.items()):
-        def timed(con, seed, _stage=stage, _name=name):
-            t0, c0 = time.perf_counter(), time.process_time()
-            _stage(con, seed)
-            marks[_name] = time.perf_counter() - t0
-            cpu_marks[_name] = time.process_time() - c0
-        B.CORPUS_STAGES[name] = timed
+        B.CORPUS_STAGES[name] = lambda con, seed, _stage=stage, _name=name: timed_phase(_name, _stage, con, seed)
+    store_wide = B.store_wide
+    B.store_wide = lambda db: timed_phase("wide", store_wide, db)
     done_at: list[float] = []
+    doc_cpu: list[float] = []
 
     def progress(results, total, label):
-        yield from results
-        done_at.append(time.perf_counter())
+        for i, r in enumerate(results, 1):
+            if i == total:  # the build stops asking after the last file (zip with its ids)
+                done_at.append(time.perf_counter())
+                doc_cpu.append(time.process_time())
+                phase[0] = "storing"
+            yield r
 
     client = cluster = None
     if scheduler == "dask":
@@ -102,9 +131,12 @@ def _build(corpus: str, db: str, workers: int, scheduler: str) -> dict:
             client.close()
             cluster.close()
     total = time.perf_counter() - t_start
+    stop.set()
     return {"processed": stats.processed, "failed": stats.failed, "wall_s": total,
             "documents_wall_s": (done_at[0] - t_start) if done_at else None, "corpus_stage_wall_s": marks,
-            "corpus_stage_cpu_s": cpu_marks, "build_process_cpu_s": time.process_time()}
+            "corpus_stage_cpu_s": cpu_marks, "build_process_cpu_s": time.process_time(),
+            "build_process_cpu_s_documents": doc_cpu[0] if doc_cpu else None,
+            "build_process_peak_rss_mb_by_phase": {k: round(v, 1) for k, v in rss_peak.items()}}
 
 
 # --------------------------------------------------------------------------- measuring a subprocess
@@ -239,7 +271,8 @@ def main() -> None:
             print(json.dumps({k: row[k] for k in ("corpus", "code", "n", "cpu_s", "ms_cpu_per_report", "wall_s",
                                                    "reports_per_s_wall", "documents_wall_s", "corpus_stage_wall_s", "corpus_stage_cpu_s",
                                                    "peak_tree_mb", "peak_single_mb", "floor_cpu_s", "x_floor_cpu",
-                                                   "load_at_end")}, ensure_ascii=False), flush=True)
+                                                   "build_process_cpu_s", "build_process_cpu_s_documents",
+                                                   "build_process_peak_rss_mb_by_phase", "load_at_end")}, ensure_ascii=False), flush=True)
     print("\n| corpus | code | reports | CPU s | ms CPU/report | wall s | reports/s wall | docs wall s | corpus stages wall s (CPU s) "
           "| peak MB (tree / one process) | floor CPU s | × floor |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")

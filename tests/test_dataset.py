@@ -131,3 +131,25 @@ def test_wide_topic_columns_are_labelled_and_in_topic_order(tmp_path):
     for c, (kind, t) in zip(cols, keys):
         label = topics[(topics["kind"] == kind) & (topics["topic"] == t)]["label"].iloc[0]
         assert c.endswith("".join(label.split()))
+
+
+def test_worker_pool_ends_before_the_corpus_stages(tmp_path, monkeypatch):
+    """The per-document workers are gone when the corpus stages run (they held ~0.3 GB each through
+    topics, reuse and panel), and the stages run in their order: agency keys before reuse, the panel after."""
+    import psutil
+
+    import importlib
+
+    B = importlib.import_module("gxnlp.dataset.build")  # the package re-exports a function of that name
+
+    _copy(_demo_files(6), tmp_path / "corpus")
+    seen = {}
+
+    def spy(con, seed):
+        seen["children"] = [p.pid for p in psutil.Process().children(recursive=True)]
+
+    monkeypatch.setattr(B, "CORPUS_STAGES", {"spy": spy, **B.CORPUS_STAGES})
+    before = {p.pid for p in psutil.Process().children(recursive=True)}  # e.g. multiprocessing's resource tracker
+    stats = build([tmp_path / "corpus"], tmp_path / "c.duckdb", workers=2)
+    assert stats.processed == 6 and set(seen["children"]) <= before
+    assert stats.corpus_stages == ["spy", "topics", "agencies", "reuse", "panel", "continuity"]

@@ -398,3 +398,41 @@ def test_bad_review_and_alias_files_are_clear_errors(series_dir, tmp_path):
     aliases.write_text("who,what\n", encoding="utf-8")
     r = CliRunner().invoke(app, ["panel", str(series_dir / "2021.txt"), "--out", str(tmp_path / "o"), "--aliases", str(aliases)])
     assert r.exit_code == 2 and "name and canonical" in r.output
+
+
+def test_build_panel_stage_is_the_in_memory_panel_with_reuse_fitted_once(tmp_path, monkeypatch):
+    """The build's panel tables (agencies read and written in batches, the copied-from-earlier shares
+    handed over by the reuse stage) equal ``build_panel`` over the same stored reports with a detector
+    of its own, and the build fits one reuse detector, not two."""
+    import duckdb
+    import pandas as pd
+
+    from gxnlp.dataset import panel_stage as stage
+    from gxnlp.dataset.build import build
+    from gxnlp.dataset.schema import SCHEMA, _insert
+    from gxnlp.panel.records import from_dataset
+    from gxnlp.panel.series import build_panel
+    from gxnlp.synth.panel import generate_panel
+
+    generate_panel(tmp_path / "p", n_agencies=6, seed=5, p_break=0.3)
+    monkeypatch.setattr(stage, "AGENCY_BATCH", 2)
+    fits = []
+    fit = ReuseDetector.fit
+    monkeypatch.setattr(ReuseDetector, "fit", lambda self, *a, **k: (fits.append(1), fit(self, *a, **k))[1])
+    db = tmp_path / "c.duckdb"
+    build([tmp_path / "p"], db, workers=1, seed=0)
+    assert len(fits) == 1
+    names = [n for n in SCHEMA if n.startswith("panel_")]
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = {n: con.execute(f"SELECT * FROM {n}").df() for n in names}
+        reports = from_dataset(con)
+    expected = build_panel(reports, seed=0).tables()
+    assert len(fits) == 2
+    mem = duckdb.connect()
+    for n in names:
+        mem.execute(f"CREATE TABLE {n} ({SCHEMA[n].ddl()})")
+        _insert(mem, n, expected[n].to_dict("records"))
+        pd.testing.assert_frame_equal(stored[n], mem.execute(f"SELECT * FROM {n}").df(), obj=n)
+    m = stored["panel_metrics"]
+    assert (m[m.metric == "copied_from_earlier_share"].value > 0.2).sum() >= 3  # the series copy their own text
+    assert len(stored["panel_promises"]) > 10 and len(stored["panel_deltas"]) > 100

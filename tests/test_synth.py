@@ -389,10 +389,37 @@ def test_committed_demo_corpus_is_what_the_generator_writes(tmp_path):
 
 def test_plan_scales_to_benchmark_size_and_refuses_impossible_n():
     from gxnlp.synth import plan
+    from gxnlp.synth.agencies import GEOGRAPHY
 
-    units = plan(20000, 0)
+    units = plan(100_000, 0)
     slots = [s for u in units for s in u.slots]
-    assert [s.index for s in slots] == list(range(20000))
-    assert len({(s.agency.key, s.year) for s in slots}) == 20000  # one report per agency and year
+    assert [s.index for s in slots] == list(range(100_000))
+    assert len({(s.agency.key, s.year) for s in slots}) == 100_000  # one report per agency and year
+    # beyond GEOGRAPHY's provinces the agencies come from the gazetteer, names region inference knows
+    assert {s.agency.province for s in slots} > set(GEOGRAPHY)
     with pytest.raises(ValueError, match="too large"):
         plan(10**6, 0)
+
+
+def test_hierarchy_grows_only_when_asked_and_keeps_its_first_part():
+    from gxnlp.synth.agencies import build_hierarchy
+
+    base = build_hierarchy(3)
+    assert build_hierarchy(3, min_agencies=len(base)) == base
+    grown = build_hierarchy(3, min_agencies=4 * len(base))
+    assert len(grown) >= 4 * len(base) and grown[: len(base)] == base
+    assert len({a.key for a in grown}) == len(grown)
+    assert grown == build_hierarchy(3, min_agencies=4 * len(base))
+
+
+def test_synth_command_refuses_more_reports_than_the_world_holds(tmp_path):
+    from typer.testing import CliRunner
+
+    from gxnlp.cli import app
+    from gxnlp.synth.writer import max_reports
+
+    most = max_reports(0)
+    assert most >= 100_000
+    res = CliRunner().invoke(app, ["synth", "--n", str(most + 1), str(tmp_path / "c")])
+    assert res.exit_code == 2 and f"at most {most:,} reports" in res.output
+    assert not (tmp_path / "c").exists()

@@ -403,3 +403,22 @@ def test_html_pages_declare_a_cjk_font_and_draw_many_years_as_small_multiples(st
     assert all(figure.count(f"P{t} ") == 1 for t in range(result.models["problem"].k_))
     for html in (page, render_report(ReuseDetector().fit([]))):
         assert CSS_FONT_STACK in html and str(CJK_NOTE) in html
+
+
+def test_large_matrices_take_the_sparse_svd_with_the_dense_result(monkeypatch):
+    """Above DENSE_SVD_CELLS the NMF start comes from ARPACK on the sparse matrix (no dense copy of a
+    large statement sample): the same singular triplets and signs as dense LAPACK, to rounding."""
+    import numpy as np
+    from scipy import sparse
+
+    import gxnlp.topics.model as M
+
+    rng = np.random.RandomState(3)
+    X = sparse.random(600, 120, density=0.03, random_state=rng, format="csr")
+    dense = M._svd(X, 8)
+    monkeypatch.setattr(M, "DENSE_SVD_CELLS", 0)
+    fast = M._svd(X, 8)
+    for a, b in zip(dense, fast):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(a, b, atol=1e-9)
+    assert M._svd(X, 8)[1].tolist() == fast[1].tolist()  # deterministic: a fixed start vector

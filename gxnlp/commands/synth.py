@@ -42,6 +42,13 @@ def register(app: typer.Typer) -> None:
         if any(p.exists() and not p.is_dir() for p in out.parents):
             typer.echo(f"error: cannot create {out}: a parent is a file", err=True)
             raise typer.Exit(2)
+        if not (panel or hard_pdf):
+            from ..synth.writer import max_reports
+
+            if n > (most := max_reports(seed)):
+                typer.echo(f"error: --n {n:,} is more than the synthetic world holds: at most {most:,} reports "
+                           f"(two agency-years per report)", err=True)
+                raise typer.Exit(2)
         if out.exists() and any(out.iterdir()):
             if not force:
                 typer.echo(f"error: {out} is not empty (use --force to replace an earlier synthetic corpus)", err=True)

@@ -29,7 +29,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..model import DEFAULT_SEED, GxnlpError
 from ..pipeline import FileProblem, iter_files
 from ..structure.agency import agency_level, agency_type
-from .schema import CORPUS_SCHEDULER, EXPORT_TABLES, PER_REPORT_TABLES, SCHEMA, _insert
+from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, EXPORT_TABLES, PER_REPORT_TABLES, SCHEMA, _insert
 
 
 # --------------------------------------------------------------------------- per document
@@ -301,6 +301,8 @@ def build(
             if len(buffer) >= chunk_size:
                 flush()
         flush()
+        if hasattr(results, "close"):  # zip stops before the generator does: end the worker pool now,
+            results.close()            # not after the corpus stages
         stats.removed = _sync_with_files(con, live, file_rows)
         stats.earlier_errors = [{"source": source, "error": error} for rid, source, error in
                                 con.execute("SELECT report_id, source, error FROM errors ORDER BY source").fetchall()
@@ -313,13 +315,14 @@ def build(
         state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
         if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
             con.execute("BEGIN TRANSACTION")
-            token = CORPUS_SCHEDULER.set(scheduler)
+            token, results_token = CORPUS_SCHEDULER.set(scheduler), CORPUS_RESULTS.set({})
             try:
                 for name, stage in CORPUS_STAGES.items():
                     stage(con, seed)
                     stats.corpus_stages.append(name)
             finally:
                 CORPUS_SCHEDULER.reset(token)
+                CORPUS_RESULTS.reset(results_token)
             con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
             con.execute("COMMIT")
     finally:
@@ -415,17 +418,26 @@ def continuity_stage(con, seed: int) -> None:
     _insert(con, "findings", rows)
 
 
+def agencies_stage(con, seed: int) -> None:
+    """``reports.agency_key`` over the corpus (similar names joined, the alias table of
+    ``build(..., aliases=)`` applied)."""
+    from .panel_stage import agency_keys_stage
+
+    agency_keys_stage(con, seed)
+
+
 def panel_stage(con, seed: int) -> None:
-    """Agency panels: ``reports.agency_key`` over the corpus (similar names joined, the alias table of
-    ``build(..., aliases=)`` applied) and the ``panel_*`` tables."""
+    """Agency panels: the ``panel_*`` tables."""
     from .panel_stage import panel_stage as _panel
 
     _panel(con, seed)
 
 
-#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables (panel before reuse:
-#: reuse reads the agency keys the panel stage resolves).
-CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "panel": panel_stage, "reuse": reuse_stage,
+#: Corpus-level stages: name -> function(connection, seed) that rewrites its tables, in this order: the
+#: agency keys before reuse (which reads them), the panel after reuse (it takes the reuse stage's
+#: copied-from-earlier figures).
+CORPUS_STAGES: dict[str, Callable[[Any, int], None]] = {"topics": topics_stage, "agencies": agencies_stage,
+                                                        "reuse": reuse_stage, "panel": panel_stage,
                                                         "continuity": continuity_stage}
 
 
@@ -502,12 +514,23 @@ class Dataset:
 
         return apply_reviews(self.findings, reviews)
 
+    def _query(self, sql: str) -> pd.DataFrame:
+        """A query's result (not cached): :meth:`wide` reads only the columns and cells it shows, so
+        building it never loads the narrative texts or every cell of a large corpus."""
+        import duckdb
+
+        with duckdb.connect(self.path, read_only=True) as con:
+            return con.execute(sql).df()
+
     def wide(self) -> pd.DataFrame:
         """One row per report: metadata, s2/s3/s4 key figures, category counts, topic shares, reuse share."""
-        meta = self.reports[["report_id", "source", "agency", "agency_key", "agency_type", "level", "year", "published", "province", "city",
-                             "county", "template"]].copy()
-        cells = self.cells
         from ..genre.table_keys import PRE2019_PANEL
+
+        meta = self._query('SELECT report_id, source, agency, agency_key, agency_type, level, year, published, province, '
+                           'city, county, template FROM reports')
+        keys = sorted({k for key in KEY_FIGURES.values() for k in (key, PRE2019_PANEL.get(key)) if k})
+        wanted = " OR ".join("(\"table\" = '{}' AND \"row\" = '{}' AND \"column\" = '{}')".format(*k) for k in keys)
+        cells = self._query(f'SELECT * FROM cells WHERE {wanted}')
 
         for name, key in KEY_FIGURES.items():
             # a 2008-2018 report's statistics annex fills the same column where it counts the same thing
@@ -519,11 +542,11 @@ class Dataset:
                     meta[name] = meta[name].fillna(meta.pop("_pre"))
                 else:
                     meta = meta.merge(sel, on="report_id", how="left")
-        findings = self.findings
+        findings = self._query("SELECT report_id FROM findings")
         counts = findings.groupby("report_id").size().rename("findings") if len(findings) else pd.Series(name="findings", dtype=int)
         meta = meta.merge(counts, left_on="report_id", right_index=True, how="left")
         meta["findings"] = meta["findings"].fillna(0).astype(int)
-        st = self.statements
+        st = self._query("SELECT report_id, kind, position, category, topic FROM statements")
         if len(st):
             cats = st.assign(col=st["kind"] + ":" + st["category"].fillna("other")).pivot_table(
                 index="report_id", columns="col", values="position", aggfunc="count", fill_value=0)

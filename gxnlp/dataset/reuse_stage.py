@@ -13,7 +13,8 @@ from typing import Any
 
 from ..reuse.detector import ReuseDetector, ReuseDoc
 from ..model import DEFAULT_SEED
-from .schema import CORPUS_SCHEDULER, _insert
+from ..panel.compare import copied_by_ids
+from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, _insert
 
 
 def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
@@ -37,8 +38,9 @@ def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any
     return pairs, shares
 
 
-def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
-    """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``."""
+def fit_stored_detector(con, seed: int = DEFAULT_SEED) -> ReuseDetector:
+    """A reuse detector fitted on the stored narrative (candidate pairs from the cluster's band-key
+    shuffle in a ``--scheduler dask`` build)."""
     candidate_fn = None
     if CORPUS_SCHEDULER.get() == "dask":  # band buckets shuffled across the cluster, not indexed here
         from dask.distributed import default_client
@@ -53,9 +55,20 @@ def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
             def candidate_fn(det):
                 return candidate_pairs(det, client)
 
-    det = ReuseDetector(seed=seed).fit(iter_stored_docs(con), candidate_fn=candidate_fn)
+    return ReuseDetector(seed=seed).fit(iter_stored_docs(con), candidate_fn=candidate_fn)
+
+
+def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
+    """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``; within a build,
+    hand the copied-from-earlier figures to the panel stage (:data:`CORPUS_RESULTS`)."""
+    det = fit_stored_detector(con, seed)
     pairs, shares = tables(det)
     con.execute("DELETE FROM reuse")
     con.execute("DELETE FROM report_reuse")
     _insert(con, "reuse", pairs)
     _insert(con, "report_reuse", shares)
+    results = CORPUS_RESULTS.get()
+    if results is not None:
+        dated = {d.report_id: d for d in det.docs_ if d.year is not None}  # the panel compares dated reports
+        results["copied_from_earlier"] = copied_by_ids(det, {rid: (d.meta or {}).get("agency_key") for rid, d in dated.items()},
+                                                       {rid: d.year for rid, d in dated.items()})

@@ -93,6 +93,11 @@ SCHEMA: dict[str, Table] = {
 #: The scheduler of the running build, for corpus stages that can distribute (reuse candidates).
 CORPUS_SCHEDULER: contextvars.ContextVar[str] = contextvars.ContextVar("gxnlp_corpus_scheduler", default="sync")
 
+#: What one corpus stage hands to a later one within a build (the reuse stage's copied-from-earlier
+#: figures for the panel stage, so reuse is computed once); None outside a build's corpus stages.
+CORPUS_RESULTS: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("gxnlp_corpus_results",
+                                                                                       default=None)
+
 #: Tables filled per document (deleted and re-inserted together with their report).
 PER_REPORT_TABLES = ("reports", "errors", "cells", "findings", "statements")
 #: Tables recomputed over the whole corpus.
@@ -106,10 +111,16 @@ EXPORT_TABLES = ("wide", "reports", "cells", "findings", "statements", "topics",
 
 
 def _insert(con, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
+    if rows:
+        _insert_frame(con, table, pd.DataFrame(rows))
+
+
+def _insert_frame(con, table: str, frame: pd.DataFrame) -> None:
+    """Append a DataFrame's rows to ``table`` (its declared columns; missing ones are NULL)."""
+    if frame.empty:
         return
     columns = SCHEMA[table].column_names
-    frame = pd.DataFrame(rows).reindex(columns=columns)
+    frame = frame.reindex(columns=columns)
     if "value" in frame:
         frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
     con.register("_rows", frame)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import SECTION_KEYS
+from ..tables.continuity import RULE as CONTINUITY_RULE
 
 
 @dataclass
@@ -75,28 +76,49 @@ def from_path(path: Any) -> PanelReport | dict[str, Any]:
         return error_record(str(path), exc)
 
 
-def from_dataset(con) -> list[PanelReport]:
-    """The stored reports of a dataset connection (DuckDB) as :class:`PanelReport` records."""
-    reports = con.execute("SELECT * FROM reports ORDER BY report_id").df()
-    cells = con.execute('SELECT report_id, "table", "row", "column", value FROM cells').df()
-    st = con.execute("SELECT report_id, kind, position, text, category FROM statements ORDER BY report_id, kind, position").df()
-    fd = con.execute("SELECT * FROM findings").df()
-    cells_by = dict(tuple(cells.groupby("report_id"))) if len(cells) else {}
-    st_by = dict(tuple(st.groupby("report_id"))) if len(st) else {}
-    fd_by = dict(tuple(fd.groupby("report_id"))) if len(fd) else {}
+def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
+    """The stored reports of a dataset connection (DuckDB) as :class:`PanelReport` records: all of
+    them, or those of ``report_ids`` (the panel stage reads a batch of agencies at a time)."""
+    if report_ids is None:
+        where = ""
+    else:
+        con.register("_panel_ids", pd.DataFrame({"report_id": list(report_ids)}, dtype=object))
+        where = " WHERE report_id IN (SELECT report_id FROM _panel_ids)"
+    reports = con.execute(f"SELECT * FROM reports{where} ORDER BY report_id").df()
+    cells = con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{where}').df()
+    for c in ("report_id", "table", "row", "column"):  # plain strings: the panel iterates over them per report
+        cells[c] = cells[c].astype(object)
+    st = con.execute(f"SELECT report_id, kind, position, text, category FROM statements{where} "
+                     "ORDER BY report_id, kind, position").df()
+    # the report's own findings: the corpus-level carry-over findings (rewritten after the panel) are
+    # the panel's continuity table, and counting them here would depend on the previous build
+    fd = con.execute(f"SELECT * FROM findings{where}{' AND' if where else ' WHERE'} rule IS DISTINCT FROM ?",
+                     [CONTINUITY_RULE]).df()
+    if report_ids is not None:
+        con.unregister("_panel_ids")
+    # one split per table (positions per report, records made once): per-report groupby frames,
+    # column drops and to_dict calls were a fifth of the panel stage
+    cell_rows = cells.groupby("report_id", sort=False).indices if len(cells) else {}
+    cell_values = cells.drop(columns=["report_id"])
+    st_by: dict[str, list[dict]] = {}
+    for rid, rec in zip(st["report_id"], st.drop(columns=["report_id"]).to_dict("records")):
+        st_by.setdefault(rid, []).append(rec)
+    fd_by: dict[str, list[dict]] = {}
+    for rec in fd.to_dict("records"):
+        fd_by.setdefault(rec["report_id"], []).append(rec)
     out = []
     reports = reports.astype(object).where(reports.notna(), None)
     for r in reports.to_dict("records"):
         rid = r["report_id"]
-        c = cells_by.get(rid)
+        rows = cell_rows.get(rid)
         out.append(PanelReport(
             report_id=rid, source=r.get("source"), agency=r.get("agency"),
             year=None if pd.isna(r.get("year")) else int(r["year"]), published=r.get("published"),
             region={k: r.get(k) for k in ("province", "city", "county")},
             sections={k: r.get(k) for k in SECTION_KEYS},
-            cells=c.drop(columns=["report_id"]) if c is not None else pd.DataFrame(columns=["table", "row", "column", "value"]),
-            statements=st_by[rid].drop(columns=["report_id"]).to_dict("records") if rid in st_by else [],
-            findings=fd_by[rid].to_dict("records") if rid in fd_by else [],
+            cells=cell_values.take(rows) if rows is not None else pd.DataFrame(columns=["table", "row", "column", "value"]),
+            statements=st_by.get(rid, []),
+            findings=fd_by.get(rid, []),
             agency_key=r.get("agency_key"),
         ))
     return out

@@ -12,6 +12,7 @@ True
 """
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 
@@ -126,78 +127,123 @@ def _county_kind(county: str) -> str:
     return county[-1] if county[-1] in "区县市" else "县"
 
 
-def build_hierarchy(seed: int = DEFAULT_SEED) -> list[Agency]:
-    """All agencies of the synthetic world, in a stable order (depends only on ``seed``)."""
+def build_hierarchy(seed: int = DEFAULT_SEED, min_agencies: int = 0) -> list[Agency]:
+    """All agencies of the synthetic world, in a stable order (depends only on ``seed`` and ``min_agencies``).
+
+    The provinces of :data:`GEOGRAPHY` come first and are the whole world unless ``min_agencies``
+    asks for more; then further provinces of the national gazetteer (:func:`extra_geography`) are
+    added whole, in administrative-code order and from their own random stream, until there are
+    at least ``min_agencies`` or the gazetteer is used up (the agencies of the first part are the same
+    whatever ``min_agencies`` is).
+    """
     rng = random.Random(f"hierarchy:{seed}")
     out: list[Agency] = []
     for province, cities in GEOGRAPHY.items():
-        out.append(Agency(f"{province}|gov", f"{province}人民政府", "省政府", "我省", GOV_OFFICE, "province",
-                          province, None, None, "厅局", rng.choice(GOV_FIELDS), "省委、省政府"))
-        out.append(Agency(f"{province}|office", f"{province}人民政府办公厅", "省政府办公厅", "我厅", GOV_OFFICE, "province",
-                          province, None, None, "处室", rng.choice(GOV_FIELDS), "省委、省政府"))
-        for dept, field in rng.sample(PROVINCE_DEPARTMENTS, 14):
-            self_ref = "我委" if dept.endswith("委员会") else ("我局" if dept.endswith("局") else "我厅")
-            out.append(Agency(f"{province}|{dept}", f"{province}{dept}", f"省{dept}", self_ref, DEPARTMENT, "province",
-                              province, None, None, "处室", field, "省委、省政府"))
-        for city, counties in cities.items():
-            cshort = _strip_suffix(city)
-            group_c = f"{province}|{city}"
-            out.append(Agency(f"{group_c}|gov", f"{city}人民政府", "市政府", "我市", GOV_OFFICE, "city",
-                              province, city, None, "部门", rng.choice(GOV_FIELDS), "市委、市政府"))
-            out.append(Agency(f"{group_c}|office", f"{city}人民政府办公室", "市政府办公室", "我办", GOV_OFFICE, "city",
-                              province, city, None, "科室", rng.choice(GOV_FIELDS), "市委、市政府"))
-            for dept, field in rng.sample(LOCAL_DEPARTMENTS, 20):
-                if dept == "发展和改革局":
-                    dept = "发展和改革委员会"
-                self_ref = "我委" if dept.endswith("委员会") else "我局"
-                out.append(Agency(f"{group_c}|{dept}", f"{city}{dept}", f"市{dept}", self_ref, DEPARTMENT, "city",
-                                  province, city, None, "科室", field, "市委、市政府", group_c))
-            zone = rng.choice(["经济技术开发区", "高新技术产业开发区"])
-            out.append(Agency(f"{group_c}|zone", f"{cshort}{zone}管理委员会", f"{zone[:2]}区管委会", "我委", ZONE,
-                              "city", province, city, None, "部门", "招商引资", "市委、市政府"))
-            for county in counties:
-                kind = _county_kind(county)
-                gshort = _strip_suffix(county)
-                group = f"{province}|{city}|{county}"
-                prefix = city + county if rng.random() < 0.55 else county
-                parent = f"{kind}委、{kind}政府"
-                out.append(Agency(f"{group}|gov", f"{prefix}人民政府", f"{kind}政府", f"我{kind}", GOV_OFFICE, "county",
-                                  province, city, county, "部门", rng.choice(GOV_FIELDS), parent))
-                out.append(Agency(f"{group}|office", f"{prefix}人民政府办公室", f"{gshort}{kind}政府办公室", "我办", GOV_OFFICE,
-                                  "county", province, city, county, "股室", rng.choice(GOV_FIELDS), parent))
-                for dept, field in rng.sample(LOCAL_DEPARTMENTS, rng.randint(14, 24)):
-                    if dept == "生态环境局":
-                        dept = "生态环境分局"
-                    out.append(Agency(f"{group}|{dept}", f"{prefix}{dept}", f"{kind}{dept}", "我局", DEPARTMENT, "county",
-                                      province, city, county, "股室", field, parent, group))
-                if rng.random() < 0.45:
-                    zname = f"{gshort}经济开发区管理委员会"
-                    if rng.random() < 0.3:
-                        zname = _strip_suffix(province) + zname
-                    out.append(Agency(f"{group}|zone", zname, "开发区管委会", "我委", ZONE, "county",
-                                      province, city, county, "部门", "招商引资", parent))
-                used: set[str] = set()
-                n_towns = rng.randint(6, 18)
-                for i in range(n_towns):
-                    street = kind in "区市" and rng.random() < 0.5
-                    for _ in range(50):
-                        if street:
-                            base = rng.choice(_STREETS)
-                            nm = f"{base}街道办事处"
-                        else:
-                            base = rng.choice(_TOWN_A) + rng.choice(_TOWN_B)
-                            nm = base + ("乡" if kind == "县" and rng.random() < 0.3 else "镇")
-                        if base not in used:
-                            break
-                    used.add(base)
+        _add_province(out, rng, province, cities)
+    if len(out) >= min_agencies:
+        return out
+    extra_rng = random.Random(f"hierarchy-extra:{seed}")
+    for province, cities in extra_geography().items():
+        _add_province(out, extra_rng, province, cities)
+        if len(out) >= min_agencies:
+            return out
+    return out  # the whole gazetteer: fewer than asked for
+
+
+def _add_province(out: list[Agency], rng: random.Random, province: str, cities: dict[str, list[str]]) -> None:
+    out.append(Agency(f"{province}|gov", f"{province}人民政府", "省政府", "我省", GOV_OFFICE, "province",
+                      province, None, None, "厅局", rng.choice(GOV_FIELDS), "省委、省政府"))
+    out.append(Agency(f"{province}|office", f"{province}人民政府办公厅", "省政府办公厅", "我厅", GOV_OFFICE, "province",
+                      province, None, None, "处室", rng.choice(GOV_FIELDS), "省委、省政府"))
+    for dept, field in rng.sample(PROVINCE_DEPARTMENTS, 14):
+        self_ref = "我委" if dept.endswith("委员会") else ("我局" if dept.endswith("局") else "我厅")
+        out.append(Agency(f"{province}|{dept}", f"{province}{dept}", f"省{dept}", self_ref, DEPARTMENT, "province",
+                          province, None, None, "处室", field, "省委、省政府"))
+    for city, counties in cities.items():
+        cshort = _strip_suffix(city)
+        group_c = f"{province}|{city}"
+        out.append(Agency(f"{group_c}|gov", f"{city}人民政府", "市政府", "我市", GOV_OFFICE, "city",
+                          province, city, None, "部门", rng.choice(GOV_FIELDS), "市委、市政府"))
+        out.append(Agency(f"{group_c}|office", f"{city}人民政府办公室", "市政府办公室", "我办", GOV_OFFICE, "city",
+                          province, city, None, "科室", rng.choice(GOV_FIELDS), "市委、市政府"))
+        for dept, field in rng.sample(LOCAL_DEPARTMENTS, 20):
+            if dept == "发展和改革局":
+                dept = "发展和改革委员会"
+            self_ref = "我委" if dept.endswith("委员会") else "我局"
+            out.append(Agency(f"{group_c}|{dept}", f"{city}{dept}", f"市{dept}", self_ref, DEPARTMENT, "city",
+                              province, city, None, "科室", field, "市委、市政府", group_c))
+        zone = rng.choice(["经济技术开发区", "高新技术产业开发区"])
+        out.append(Agency(f"{group_c}|zone", f"{cshort}{zone}管理委员会", f"{zone[:2]}区管委会", "我委", ZONE,
+                          "city", province, city, None, "部门", "招商引资", "市委、市政府"))
+        for county in counties:
+            kind = _county_kind(county)
+            gshort = _strip_suffix(county)
+            group = f"{province}|{city}|{county}"
+            prefix = city + county if rng.random() < 0.55 else county
+            parent = f"{kind}委、{kind}政府"
+            out.append(Agency(f"{group}|gov", f"{prefix}人民政府", f"{kind}政府", f"我{kind}", GOV_OFFICE, "county",
+                              province, city, county, "部门", rng.choice(GOV_FIELDS), parent))
+            out.append(Agency(f"{group}|office", f"{prefix}人民政府办公室", f"{gshort}{kind}政府办公室", "我办", GOV_OFFICE,
+                              "county", province, city, county, "股室", rng.choice(GOV_FIELDS), parent))
+            for dept, field in rng.sample(LOCAL_DEPARTMENTS, rng.randint(14, 24)):
+                if dept == "生态环境局":
+                    dept = "生态环境分局"
+                out.append(Agency(f"{group}|{dept}", f"{prefix}{dept}", f"{kind}{dept}", "我局", DEPARTMENT, "county",
+                                  province, city, county, "股室", field, parent, group))
+            if rng.random() < 0.45:
+                zname = f"{gshort}经济开发区管理委员会"
+                if rng.random() < 0.3:
+                    zname = _strip_suffix(province) + zname
+                out.append(Agency(f"{group}|zone", zname, "开发区管委会", "我委", ZONE, "county",
+                                  province, city, county, "部门", "招商引资", parent))
+            used: set[str] = set()
+            n_towns = rng.randint(6, 18)
+            for i in range(n_towns):
+                street = kind in "区市" and rng.random() < 0.5
+                for _ in range(50):
                     if street:
-                        out.append(Agency(f"{group}|{nm}", f"{county}{nm}", f"{base}街道", "我街道", TOWNSHIP, "township",
-                                          province, city, county, "科室", "基层治理", "区委、区政府" if kind == "区" else parent))
+                        base = rng.choice(_STREETS)
+                        nm = f"{base}街道办事处"
                     else:
-                        town = nm
-                        out.append(Agency(f"{group}|{town}", f"{prefix}{town}人民政府", town, f"我{town[-1]}", TOWNSHIP,
-                                          "township", province, city, county, "站所", "基层治理", parent))
+                        base = rng.choice(_TOWN_A) + rng.choice(_TOWN_B)
+                        nm = base + ("乡" if kind == "县" and rng.random() < 0.3 else "镇")
+                    if base not in used:
+                        break
+                used.add(base)
+                if street:
+                    out.append(Agency(f"{group}|{nm}", f"{county}{nm}", f"{base}街道", "我街道", TOWNSHIP, "township",
+                                      province, city, county, "科室", "基层治理", "区委、区政府" if kind == "区" else parent))
+                else:
+                    town = nm
+                    out.append(Agency(f"{group}|{town}", f"{prefix}{town}人民政府", town, f"我{town[-1]}", TOWNSHIP,
+                                      "township", province, city, county, "站所", "基层治理", parent))
+
+
+@functools.cache
+def extra_geography() -> dict[str, dict[str, list[str]]]:
+    """Province -> city -> counties of the provinces not in :data:`GEOGRAPHY`, from cpca's gazetteer of
+    administrative divisions (the one region inference reads, so every name is one it can find).
+
+    Only provinces (省, 自治区), prefecture-level cities named …市 and counties named …区/县/市 are
+    kept (no municipalities, leagues or banners: the templates of the names assume 市 and 区/县/市),
+    in administrative-code order.
+    """
+    import csv
+    from importlib import resources
+
+    with resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as f:
+        names = {row["adcode"][:6]: row["name"] for row in csv.DictReader(f)}
+    out: dict[str, dict[str, list[str]]] = {}
+    for code in sorted(names):
+        name = names[code]
+        prov, city = names.get(code[:2] + "0000"), names.get(code[:4] + "00")
+        if code[2:] == "0000" or code[4:] == "00" or prov is None or city is None:
+            continue
+        if prov in GEOGRAPHY or not prov.endswith(("省", "自治区")) or not city.endswith("市"):
+            continue
+        if name.endswith(("区", "县", "市")) and name != "市辖区":
+            out.setdefault(prov, {}).setdefault(city, []).append(name)
     return out
 
 
-__all__ = ["Agency", "GEOGRAPHY", "build_hierarchy"]
+__all__ = ["Agency", "GEOGRAPHY", "build_hierarchy", "extra_geography"]

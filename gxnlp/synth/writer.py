@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import json
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -78,7 +79,9 @@ _KIND_SHARE = {(DEPARTMENT, "county"): 40, (TOWNSHIP, "township"): 18, (GOV_OFFI
 
 def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
     """Draw the corpus plan: units of reports (singles, series, copy clusters)."""
-    agencies = agencies if agencies is not None else build_hierarchy(seed)
+    if agencies is None:
+        # two agency-years per report: the hierarchy grows (beyond GEOGRAPHY) only when n needs it
+        agencies = build_hierarchy(seed, min_agencies=-(-2 * n // len(YEARS)))
     rng = random.Random(f"plan:{seed}")
     by_kind: dict[tuple[str, str], list[Agency]] = {}
     for a in agencies:
@@ -154,6 +157,11 @@ def plan(n: int, seed: int, agencies: list[Agency] | None = None) -> list[Unit]:
             count += len(unit.slots)
     _ensure_coverage(units, rng)
     return units
+
+
+def max_reports(seed: int = DEFAULT_SEED) -> int:
+    """The largest ``n`` :func:`plan` accepts: half the agency-years of the whole synthetic world."""
+    return len(build_hierarchy(seed, min_agencies=sys.maxsize)) * len(YEARS) // 2
 
 
 def _ensure_coverage(units: list[Unit], rng: random.Random) -> None:
@@ -710,4 +718,4 @@ def _write_clusters(unit: list[Built], fh: dict, counts: dict) -> None:
                 counts["pairs"] += 1
 
 
-__all__ = ["generate", "plan", "build_report", "iter_built", "LAYOUT_WEIGHTS", "TRUTH_FILES"]
+__all__ = ["generate", "plan", "max_reports", "build_report", "iter_built", "LAYOUT_WEIGHTS", "TRUTH_FILES"]

@@ -281,10 +281,26 @@ def _nndsvda(X: sparse.spmatrix, k: int, svd: tuple[np.ndarray, np.ndarray, np.n
     return W, H
 
 
+#: Above this many matrix cells the SVD runs on the sparse matrix (ARPACK) instead of a dense copy:
+#: 2 M cells are 16 MB dense (LAPACK needs several times that); a 50,000-statement sample with a 5,000-term vocabulary would be 2 GB.
+DENSE_SVD_CELLS = 2_000_000
+
+
 def _svd(X: sparse.spmatrix, k: int):
-    """Leading k singular triplets of X, exact (dense LAPACK; statement matrices are small), sign-fixed."""
-    dense = X.toarray() if sparse.issparse(X) else np.asarray(X)
-    U, S, Vt = np.linalg.svd(dense, full_matrices=False)
+    """Leading k singular triplets of X, sign-fixed: exact dense LAPACK for small matrices; for large
+    ones ARPACK on the sparse matrix (converged to machine precision, from a fixed start vector, so
+    deterministic), whose memory grows with (rows + columns) × k rather than rows × columns."""
+    n_cells = X.shape[0] * X.shape[1]
+    if sparse.issparse(X) and n_cells > DENSE_SVD_CELLS and k < min(X.shape) - 1:
+        from scipy.sparse.linalg import svds
+
+        X = sparse.csr_matrix(X, dtype=np.float64)
+        U, S, Vt = svds(X, k=k, tol=0, v0=np.ones(min(X.shape)), solver="arpack")
+        order = np.argsort(-S, kind="stable")
+        U, S, Vt = U[:, order], S[order], Vt[order]
+    else:
+        dense = X.toarray() if sparse.issparse(X) else np.asarray(X)
+        U, S, Vt = np.linalg.svd(dense, full_matrices=False)
     k = min(k, len(S))
     U, S, Vt = U[:, :k], S[:k], Vt[:k]
     signs = np.sign(U[np.argmax(np.abs(U), axis=0), range(k)])  # deterministic signs

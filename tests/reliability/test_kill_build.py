@@ -29,17 +29,27 @@ def _build_cmd(corpus: Path, db: Path) -> list[str]:
     return [sys.executable, "-m", "gxnlp.cli", "build", str(corpus), "--db", str(db), "-j", "2"]
 
 
-@pytest.fixture(scope="module")
-def corpus_and_clean(tmp_path_factory):
-    root = tmp_path_factory.mktemp("kill")
+def _corpus_and_clean(root: Path, n: int) -> tuple[Path, Path]:
     corpus = root / "corpus"
     corpus.mkdir()
-    for f in demo_files(12):
+    for f in demo_files(n):
         shutil.copy2(f, corpus / f.name)
     clean = root / "clean.duckdb"
     proc = subprocess.run(_build_cmd(corpus, clean), env=_env(), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return corpus, clean
+
+
+@pytest.fixture(scope="module")
+def corpus_and_clean(tmp_path_factory):
+    return _corpus_and_clean(tmp_path_factory.mktemp("kill"), 12)
+
+
+@pytest.fixture(scope="module")
+def larger_corpus_and_clean(tmp_path_factory):
+    """Every text/HTML report of one demo year: the workers live while the documents are read (they end
+    before the corpus stages), about a second on this corpus, long enough to be killed mid-way."""
+    return _corpus_and_clean(tmp_path_factory.mktemp("kill_worker"), 49)
 
 
 def _descendants(pid: int) -> list[psutil.Process]:
@@ -76,15 +86,15 @@ def test_main_process_killed_at_random_moments(corpus_and_clean, tmp_path):
     assert_same(clean, db)
 
 
-def test_single_worker_killed(corpus_and_clean, tmp_path):
-    corpus, clean = corpus_and_clean
+def test_single_worker_killed(larger_corpus_and_clean, tmp_path):
+    corpus, clean = larger_corpus_and_clean
     db = tmp_path / "worker.duckdb"
     rng = random.Random(SEED + 1)
     proc = subprocess.Popen(_build_cmd(corpus, db), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     killed = None
     deadline = time.monotonic() + 120
-    wait_for = rng.uniform(0.5, 3.0)
+    wait_for = rng.uniform(0.1, 0.5)
     started = None
     while killed is None and time.monotonic() < deadline and proc.poll() is None:
         workers = [p for p in _descendants(proc.pid) if "python" in p.name().lower()]
