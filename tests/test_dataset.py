@@ -153,3 +153,34 @@ def test_worker_pool_ends_before_the_corpus_stages(tmp_path, monkeypatch):
     stats = build([tmp_path / "corpus"], tmp_path / "c.duckdb", workers=2)
     assert stats.processed == 6 and set(seen["children"]) <= before
     assert stats.corpus_stages == ["spy", "topics", "agencies", "reuse", "panel", "continuity"]
+
+
+def test_a_corpus_stage_that_fails_is_run_again_by_the_next_build(tmp_path, monkeypatch):
+    """The corpus stages commit as they go (a transaction would hold all their rows in memory): a build
+    stopped among them leaves no fingerprint, reading a corpus table warns, and the next build completes
+    them to the tables of a build that never failed."""
+    import importlib
+
+    B = importlib.import_module("gxnlp.dataset.build")  # the module (gxnlp.dataset.build is the function)
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(12), corpus)
+    clean = tmp_path / "clean.duckdb"
+    build([corpus], clean, workers=1)
+
+    def boom(con, seed):
+        raise RuntimeError("stopped among the corpus stages")
+
+    stages = dict(B.CORPUS_STAGES)
+    names = list(stages)
+    failing = {**{k: stages[k] for k in names[:2]}, "boom": boom, **{k: stages[k] for k in names[2:]}}
+    monkeypatch.setattr(B, "CORPUS_STAGES", failing)
+    db = tmp_path / "ds.duckdb"
+    with pytest.raises(RuntimeError, match="stopped among"):
+        build([corpus], db, workers=1)
+    with pytest.warns(UserWarning, match="did not finish"):
+        gxnlp.load(db).table("reuse")
+    monkeypatch.setattr(B, "CORPUS_STAGES", stages)
+    stats = build([corpus], db, workers=1)
+    assert stats.processed == 0 and stats.corpus_stages == names
+    for name, frame in _snapshot(db).items():
+        pd.testing.assert_frame_equal(frame, _snapshot(clean)[name], check_dtype=False, obj=name)

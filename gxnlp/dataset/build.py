@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..model import DEFAULT_SEED, GxnlpError
 from ..pipeline import FileProblem, iter_files
 from ..structure.agency import agency_level, agency_type
-from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, EXPORT_TABLES, PER_REPORT_TABLES, SCHEMA, _insert
+from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, CORPUS_TABLES, EXPORT_TABLES, PER_REPORT_TABLES, SCHEMA, _insert
 
 
 # --------------------------------------------------------------------------- per document
@@ -314,7 +315,12 @@ def build(
         ).hexdigest()
         state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
         if corpus_stages and CORPUS_STAGES and (stats.processed or state.get("corpus_fingerprint") != fingerprint):
-            con.execute("BEGIN TRANSACTION")
+            # No transaction around the corpus stages: DuckDB holds a transaction's new rows in memory
+            # until it commits (the panel tables alone grew past 2 GB at 50k reports), so each statement
+            # commits as it goes. The fingerprint, removed first and written last, marks them complete:
+            # a build that stops in between leaves none, and the next build runs every corpus stage again.
+            con.execute("DELETE FROM build_state WHERE key = 'corpus_fingerprint'")
+            con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_stages', 'running')")
             token, results_token = CORPUS_SCHEDULER.set(scheduler), CORPUS_RESULTS.set({})
             try:
                 for name, stage in CORPUS_STAGES.items():
@@ -324,7 +330,7 @@ def build(
                 CORPUS_SCHEDULER.reset(token)
                 CORPUS_RESULTS.reset(results_token)
             con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_fingerprint', ?)", [fingerprint])
-            con.execute("COMMIT")
+            con.execute("INSERT OR REPLACE INTO build_state VALUES ('corpus_stages', 'complete')")
     finally:
         con.close()
     store_wide(db)
@@ -480,7 +486,21 @@ class Dataset:
 
             with duckdb.connect(self.path, read_only=True) as con:
                 self._cache[name] = con.execute(f"SELECT * FROM {name}").df()
+                if name in CORPUS_TABLES and self._corpus_stages(con) == "running":
+                    warnings.warn(f"{self.path}: the corpus stages of the last build did not finish, so `{name}` "
+                                  "may be partly old and partly new; run `gxnlp build` again to complete them",
+                                  stacklevel=2)
         return self._cache[name]
+
+    @staticmethod
+    def _corpus_stages(con) -> str | None:
+        import duckdb
+
+        try:
+            row = con.execute("SELECT value FROM build_state WHERE key = 'corpus_stages'").fetchone()
+        except duckdb.CatalogException:  # a dataset written before build_state existed
+            return None
+        return row[0] if row else None
 
     reports = property(lambda self: self.table("reports"))
     cells = property(lambda self: self.table("cells"))
