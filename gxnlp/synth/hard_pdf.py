@@ -13,15 +13,14 @@ continuity breaks and planted identity violations, written to ``truth/``:
 """
 from __future__ import annotations
 
-import csv
 import io
-import json
 import random
 from pathlib import Path
 
 from ..genre import table_keys as K
 from ..genre.sections import SECTION_TITLES
 from .numbers import draw_tables, format_value, iter_cells, plant_error, violations
+from .truth import write_truth
 
 _COUNTIES = ["临川", "安平", "清河", "永宁", "东阳", "南丰", "西岭", "北川", "龙泉", "石门", "青山", "白水"]
 _DEPTS = ["人民政府", "人民政府办公室", "发展和改革局", "自然资源局", "住房和城乡建设局", "市场监督管理局", "卫生健康委员会",
@@ -295,12 +294,5 @@ def generate(out_dir: str | Path, n: int = 40, seed: int = 0, progress=None) -> 
             i += 1
             if progress:
                 progress(1)
-    with open(out / "truth" / "cells.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["file", "table", "row", "column", "value"])
-        w.writeheader()
-        w.writerows(cells_rows)
-    for name, rows in (("errors", errors), ("continuity", breaks), ("documents", docs)):
-        with open(out / "truth" / f"{name}.jsonl", "w", encoding="utf-8") as fh:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    write_truth(out, cells_rows, errors=errors, continuity=breaks, documents=docs)
     return {"reports": n, "layout": "hard_pdf", "planted_errors": len(errors), "continuity_breaks": len(breaks)}

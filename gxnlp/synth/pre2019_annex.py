@@ -14,9 +14,7 @@ table, row, column, value; value empty for a blank cell) and ``documents.jsonl``
 """
 from __future__ import annotations
 
-import csv
 import io
-import json
 import random
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from ..genre import table_keys as K
 from .document import Block, Cell, Page
 from .hard_pdf import _COUNTIES, _DEPTS, _styles, _table_style, _typo
 from .layouts import LAYOUTS
+from .truth import write_truth
 
 #: the annex's groups: a total and its breakdown (printed under 其中), in their usual order
 _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -184,11 +183,5 @@ def generate(out_dir: str | Path, n: int = 60, seed: int = 0, progress=None) -> 
         docs.append({"file": rel, **page_info})
         if progress:
             progress(1)
-    with open(out / "truth" / "cells.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=["file", "table", "row", "column", "value"])
-        w.writeheader()
-        w.writerows(cells_rows)
-    with open(out / "truth" / "documents.jsonl", "w", encoding="utf-8") as fh:
-        for d in docs:
-            fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    write_truth(out, cells_rows, documents=docs)
     return {"reports": n, "layout": "pre2019_annex", "cells": len(cells_rows)}
