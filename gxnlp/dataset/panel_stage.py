@@ -83,9 +83,8 @@ def _continuity_entries(con, reports: list[PanelReport]) -> Iterator[dict]:
 
 def panel_stage(con, seed: int = DEFAULT_SEED) -> None:
     """The ``panel_*`` tables, one batch of agencies at a time (keys from :func:`agency_keys_stage`)."""
-    no_cells = pd.DataFrame(columns=["table", "row", "column", "value"])  # shared by the metadata-only records
     reports = [PanelReport(rid, source, agency, int(year), published, {"province": p, "city": c, "county": k},
-                           cells=no_cells, agency_key=key)
+                           agency_key=key)
                for rid, source, agency, key, year, published, p, c, k in
                con.execute(f"SELECT {_META} FROM reports WHERE year IS NOT NULL ORDER BY report_id").fetchall()]
     key_of = {r.report_id: r.agency_key for r in reports}

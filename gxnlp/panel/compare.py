@@ -15,8 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from .records import PanelReport
 
@@ -31,29 +33,31 @@ def norm_text(text: str | None) -> str:
     return _NOISE.sub("", text or "")
 
 
+DELTA_COLUMNS = ["table", "row", "column", "previous", "value", "delta"]
+
+
+def delta_rows(prev: PanelReport, cur: PanelReport, head: tuple = ()) -> list[tuple]:
+    """The rows of :func:`table_deltas` as ``head + (table, row, column, previous, value, delta)`` tuples."""
+    if not prev.cells or not cur.cells:
+        return []
+    # an inner join on the cell key in the previous report's order (as DataFrame.merge orders it)
+    at: dict[tuple, list[float]] = {}
+    for t, r, c, v in cur.cells:
+        at.setdefault((t, r, c), []).append(v)
+    out = []
+    for t, r, c, p in prev.cells:
+        for v in at.get((t, r, c), ()):
+            out.append((*head, t, r, c, p, v, v - p))  # NaN when either is missing
+    return out
+
+
 def table_deltas(prev: PanelReport, cur: PanelReport) -> pd.DataFrame:
     """One row per cell present in both reports: ``table, row, column, previous, value, delta``
     (section-2 keys differ between the 2019 and 2021 templates; only shared keys are compared)."""
-    cols = ["table", "row", "column", "previous", "value", "delta"]
-    if prev.cells.empty or cur.cells.empty:
-        return pd.DataFrame(columns=cols)
-    a, b = prev.cells, cur.cells
-    # an inner join on the cell key in the previous report's order (as DataFrame.merge orders it), by
-    # positions: a per-pair merge was a sixth of the panel stage's time
-    at: dict[tuple, list[int]] = {}
-    for j, key in enumerate(zip(b["table"], b["row"], b["column"])):
-        at.setdefault(key, []).append(j)
-    left: list[int] = []
-    right: list[int] = []
-    for i, key in enumerate(zip(a["table"], a["row"], a["column"])):
-        for j in at.get(key, ()):
-            left.append(i)
-            right.append(j)
-    m = pd.DataFrame({c: pd.Series(a[c].to_numpy()[left], dtype=a[c].dtype) for c in ("table", "row", "column")})
-    m["previous"] = pd.Series(a["value"].to_numpy()[left], dtype=a["value"].dtype)
-    m["value"] = pd.Series(b["value"].to_numpy()[right], dtype=b["value"].dtype)
-    m["delta"] = m["value"] - m["previous"]  # pandas arithmetic: a missing value (None) gives NaN
-    return m[cols]
+    rows = delta_rows(prev, cur)
+    if not rows:
+        return pd.DataFrame(columns=DELTA_COLUMNS)
+    return pd.DataFrame(rows, columns=DELTA_COLUMNS)
 
 
 def continuity_entry(report: PanelReport) -> dict[str, Any]:
@@ -77,36 +81,48 @@ def continuity(prev: PanelReport, cur: PanelReport) -> list[dict[str, Any]]:
     return [f.to_dict() for f in continuity_findings(entries, keys=["agency", "agency"])]
 
 
-def statement_changes(prev: PanelReport, cur: PanelReport) -> pd.DataFrame:
-    """Problems and measures of ``cur`` marked ``new`` or ``repeated`` (a statement of ``prev`` of the
-    same kind with nearly the same text) and those of ``prev`` not repeated marked ``dropped``;
-    ``category_status`` says the same by category (a category named in both years is repeated)."""
+STATEMENT_COLUMNS = ["kind", "year", "text", "category", "status", "similarity", "previous_text", "category_status"]
+
+
+def statement_change_rows(prev: PanelReport, cur: PanelReport) -> list[tuple]:
+    """The rows of :func:`statement_changes` as tuples in the order of :data:`STATEMENT_COLUMNS`."""
     rows = []
     for kind in ("problem", "measure"):
         a = [s for s in prev.statements if s["kind"] == kind]
         b = [s for s in cur.statements if s["kind"] == kind]
-        na, nb = [norm_text(s["text"]) for s in a], [norm_text(s["text"]) for s in b]
-        used: set[int] = set()
         cats_a = {s.get("category") for s in a}
         cats_b = {s.get("category") for s in b}
+        used: set[int] = set()
+        if a and b:
+            # every pair at once; the best earlier statement, the last one among equals
+            scores = cdist([norm_text(s["text"]) for s in b], [norm_text(s["text"]) for s in a],
+                           scorer=fuzz.ratio, dtype=np.float64, workers=1)
+            last = len(a) - 1 - scores[:, ::-1].argmax(axis=1)
         for j, s in enumerate(b):
-            scores = [(fuzz.ratio(nb[j], x), i) for i, x in enumerate(na)]
-            best, i = max(scores) if scores else (0.0, -1)
+            if a:
+                i = int(last[j])
+                best = float(scores[j, i])
+            else:
+                best, i = 0.0, -1
             same = best >= SAME_TEXT
             if same:
                 used.add(i)
-            rows.append({"kind": kind, "year": cur.year, "text": s["text"], "category": s.get("category"),
-                         "status": "repeated" if same else "new", "similarity": round(best / 100, 3),
-                         "previous_text": a[i]["text"] if same else None,
-                         "category_status": "repeated" if s.get("category") in cats_a else "new"})
+            rows.append((kind, cur.year, s["text"], s.get("category"), "repeated" if same else "new",
+                         round(best / 100, 3), a[i]["text"] if same else None,
+                         "repeated" if s.get("category") in cats_a else "new"))
         for i, s in enumerate(a):
             if i in used:
                 continue
-            rows.append({"kind": kind, "year": prev.year, "text": s["text"], "category": s.get("category"),
-                         "status": "dropped", "similarity": None, "previous_text": None,
-                         "category_status": "repeated" if s.get("category") in cats_b else "dropped"})
-    return pd.DataFrame(rows, columns=["kind", "year", "text", "category", "status", "similarity", "previous_text",
-                                       "category_status"])
+            rows.append((kind, prev.year, s["text"], s.get("category"), "dropped", None, None,
+                         "repeated" if s.get("category") in cats_b else "dropped"))
+    return rows
+
+
+def statement_changes(prev: PanelReport, cur: PanelReport) -> pd.DataFrame:
+    """Problems and measures of ``cur`` marked ``new`` or ``repeated`` (a statement of ``prev`` of the
+    same kind with nearly the same text) and those of ``prev`` not repeated marked ``dropped``;
+    ``category_status`` says the same by category (a category named in both years is repeated)."""
+    return pd.DataFrame(statement_change_rows(prev, cur), columns=STATEMENT_COLUMNS)
 
 
 def copied_from_earlier(det: Any, reports: list[PanelReport]) -> dict[str, dict[str, Any]]:

@@ -16,14 +16,18 @@ PRESENT, MISSING, DUPLICATE, OUTSIDE = "present", "missing", "duplicate", ""
 def coverage_long(reports: pd.DataFrame) -> pd.DataFrame:
     """One row per agency and year from its first to its last report (``agency_key, year, status,
     n_reports, report_ids``); years outside an agency's span are not listed."""
-    df = reports.dropna(subset=["agency_key", "year"])
+    ids: dict[str, dict[int, list[str]]] = {}
+    for key, year, rid in zip(reports["agency_key"], reports["year"], reports["report_id"]):
+        if key is None or year is None or pd.isna(key) or pd.isna(year):
+            continue
+        ids.setdefault(key, {}).setdefault(int(year), []).append(rid)
     rows = []
-    for key, g in df.groupby("agency_key", sort=True):
-        by_year = g.groupby(g["year"].astype(int))["report_id"].apply(lambda s: sorted(s))
-        for y in range(int(by_year.index.min()), int(by_year.index.max()) + 1):
-            ids = by_year.get(y, [])
-            status = MISSING if not ids else (DUPLICATE if len(ids) > 1 else PRESENT)
-            rows.append({"agency_key": key, "year": y, "status": status, "n_reports": len(ids), "report_ids": ids})
+    for key in sorted(ids):
+        by_year = ids[key]
+        for y in range(min(by_year), max(by_year) + 1):
+            found = sorted(by_year.get(y, []))
+            status = MISSING if not found else (DUPLICATE if len(found) > 1 else PRESENT)
+            rows.append({"agency_key": key, "year": y, "status": status, "n_reports": len(found), "report_ids": found})
     return pd.DataFrame(rows, columns=["agency_key", "year", "status", "n_reports", "report_ids"])
 
 

@@ -49,13 +49,20 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+_DIGIT = re.compile(r"\d")
+
+
 @lru_cache(maxsize=65536)
 def terms(text: str) -> tuple[str, ...]:
-    """Content words of a text: jieba words of two or more characters, no numbers, no stop words."""
-    from ..text.classify import jieba_tokens
+    """Content words of a text: jieba words of two or more characters, no numbers, no stop words
+    (jieba's tokens with the domain dictionary, through the compiled segmenter where it agrees)."""
+    from ..text.segment import jieba_cut, load_userdict
 
+    load_userdict()
     stop = _stopwords()
-    return tuple(t for t in jieba_tokens(text) if len(t) >= 2 and not re.search(r"\d", t) and t not in stop)
+    return tuple(t for t in jieba_cut(text) if len(t) >= 2 and t.strip() and not _NOT_WORD.fullmatch(t)
+                 and not _DIGIT.search(t) and t not in stop)
 
 
 def clauses(text: str | None) -> list[str]:
@@ -64,7 +71,7 @@ def clauses(text: str | None) -> list[str]:
     out = []
     for m in _CLAUSE.finditer(text or ""):
         c = _ENUM.sub("", m.group()).strip()
-        if len(c) >= 6 and sum(ch.isdigit() for ch in c) < 0.25 * len(c):
+        if len(c) >= 6 and sum(map(str.isdigit, c)) < 0.25 * len(c):
             out.append(c)
     return out
 
@@ -110,32 +117,54 @@ class PromiseTracker(BaseEstimator):
     def _w(self, term: str) -> float:
         return self.idf_.get(term, self.default_idf_)
 
-    def _windows(self, next_text: str | None) -> list[tuple[str, frozenset, str]]:
-        """Windows of up to ``window`` consecutive clauses of the evidence, with their terms and category."""
+    def _windows(self, next_text: str | None) -> tuple[list[tuple[str, frozenset, str]], dict[str, list[int]]]:
+        """Windows of up to ``window`` consecutive clauses of the evidence, with their terms and
+        category, and the windows each term occurs in (in window order)."""
         cache = self.__dict__.setdefault("_window_cache", {})
         if next_text not in cache:
             cl = clauses(next_text)
             ct = [frozenset(terms(c)) for c in cl]  # a window's terms: the union of its clauses'
             spans = [(i, i + k) for k in range(1, self.window + 1) for i in range(len(cl) - k + 1)]
             ws = ["".join(cl[a:b]) for a, b in spans]
-            cats = self.classifier_.predict(ws) if ws else []
+            windows = [(w, ct[a] if b == a + 1 else frozenset().union(*ct[a:b]), c)
+                       for w, (a, b), c in zip(ws, spans, self._categories(ws))]
+            where: dict[str, list[int]] = {}
+            for n, (_w, wt, _c) in enumerate(windows):
+                for t in wt:
+                    where.setdefault(t, []).append(n)
             if len(cache) > 256:
                 cache.clear()
-            cache[next_text] = [(w, frozenset().union(*ct[a:b]), str(c)) for w, (a, b), c in zip(ws, spans, cats)]
+            cache[next_text] = (windows, where)
         return cache[next_text]
+
+    def _categories(self, texts: list[str]) -> list[str]:
+        """The measure category of each window text (remembered: evidence repeats across reports)."""
+        known = self.__dict__.setdefault("_category_cache", {})
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            if len(known) + len(todo) > 100_000:
+                known.clear()
+            known.update(zip(todo, map(str, self.classifier_.predict(todo))))
+        return [known[t] for t in texts]
 
     def match(self, promise: dict[str, Any], next_text: str | None) -> dict[str, Any]:
         """``{kept, cover, category, evidence}`` of one promise against the next report's evidence text:
         the best window in the promise's category (or, failing that, the best window of any category)."""
         pt = set(terms(promise.get("text") or ""))
-        total = sum(self._w(t) for t in pt)
+        # fsum: the exactly rounded sum, whatever order the set yields its terms in (a plain sum
+        # made windows with the same terms tie or not with the process's string hashing)
+        total = math.fsum(self._w(t) for t in pt)
         best = {"kept": False, "cover": 0.0, "category": None, "evidence": None}
         if not pt:
             return best
         cat = promise.get("category")
         same, any_ = (0.0, None, None), (0.0, None, None)
-        for w, wt, wc in self._windows(next_text):
-            cover = sum(self._w(t) for t in pt & wt) / total
+        windows, where = self._windows(next_text)
+        # only windows sharing a term can cover the promise (a cover of 0 is never picked); in window order
+        hits = sorted({n for t in pt for n in where.get(t, ())})
+        for n in hits:
+            w, wt, wc = windows[n]
+            cover = math.fsum(self._w(t) for t in pt & wt) / total
             if cat not in (None, "other") and wc == cat and cover > same[0]:
                 same = (cover, w, wc)
             if cover > any_[0]:

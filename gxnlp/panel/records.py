@@ -21,19 +21,34 @@ class PanelReport:
     published: str | None = None
     region: dict[str, str | None] = field(default_factory=dict)
     sections: dict[str, str | None] = field(default_factory=dict)
-    cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["table", "row", "column", "value"]))
+    #: ``(table, row, column, value)`` records in the report's order (``value`` a float, NaN when the
+    #: cell holds no number); a cells frame with those columns is converted
+    cells: list[tuple[str, str, str, float]] = field(default_factory=list)
     statements: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     agency_key: str | None = None
 
+    def __post_init__(self):
+        if isinstance(self.cells, pd.DataFrame):
+            self.cells = cell_records(self.cells)
+
     def cell(self, table: str, row: str, column: str) -> float | None:
         lookup = self.__dict__.get("_lookup")
         if lookup is None:
-            c = self.cells
-            lookup = {} if c.empty else {
-                (t, r, k): float(v) for t, r, k, v in zip(c["table"], c["row"], c["column"], c["value"]) if not pd.isna(v)}
+            lookup = {(t, r, k): v for t, r, k, v in self.cells if v == v}
             self.__dict__["_lookup"] = lookup
         return lookup.get((table, row, column))
+
+
+def _number(value: Any) -> float:
+    return float("nan") if value is None or pd.isna(value) else float(value)
+
+
+def cell_records(cells: pd.DataFrame) -> list[tuple[str, str, str, float]]:
+    """The ``(table, row, column, value)`` records of a cells frame (missing values NaN)."""
+    if cells.empty:
+        return []
+    return [(t, r, c, _number(v)) for t, r, c, v in zip(cells["table"], cells["row"], cells["column"], cells["value"])]
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +75,7 @@ def from_report(report: Any) -> PanelReport:
         report_id=report.report_id, source=report.source, agency=report.agency, year=report.year,
         published=report.published, region=dict(report.region or {}),
         sections={k: (report.sections or {}).get(k) for k in SECTION_KEYS},
-        cells=cells[["table", "row", "column", "value"]] if not cells.empty else cells,
+        cells=cell_records(cells),
         statements=statements, findings=findings,
     )
 
@@ -84,39 +99,42 @@ def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
     else:
         con.register("_panel_ids", pd.DataFrame({"report_id": list(report_ids)}, dtype=object))
         where = " WHERE report_id IN (SELECT report_id FROM _panel_ids)"
-    reports = con.execute(f"SELECT * FROM reports{where} ORDER BY report_id").df()
-    cells = con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{where}').df()
-    for c in ("report_id", "table", "row", "column"):  # plain strings: the panel iterates over them per report
-        cells[c] = cells[c].astype(object)
-    st = con.execute(f"SELECT report_id, kind, position, text, category FROM statements{where} "
-                     "ORDER BY report_id, kind, position").df()
+    cur = con.execute(f"SELECT * FROM reports{where} ORDER BY report_id")
+    names = [d[0] for d in cur.description]
+    reports = [dict(zip(names, row)) for row in cur.fetchall()]
+    # plain tuples grouped per report in one pass: DataFrames per report and their to_dict calls
+    # were most of reading a batch
+    cells_by: dict[str, list] = {}
+    nan = float("nan")
+    for rid, *cell in con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{where}').fetchall():
+        if cell[3] is None:
+            cell[3] = nan
+        cells_by.setdefault(rid, []).append(tuple(cell))
+    st_by: dict[str, list[dict]] = {}
+    for rid, kind, position, text, category in con.execute(
+            f"SELECT report_id, kind, position, text, category FROM statements{where} "
+            "ORDER BY report_id, kind, position").fetchall():
+        st_by.setdefault(rid, []).append({"kind": kind, "position": position, "text": text, "category": category})
     # the report's own findings: the corpus-level carry-over findings (rewritten after the panel) are
     # the panel's continuity table, and counting them here would depend on the previous build
-    fd = con.execute(f"SELECT * FROM findings{where}{' AND' if where else ' WHERE'} rule IS DISTINCT FROM ?",
-                     [CONTINUITY_RULE]).df()
+    cur = con.execute(f"SELECT * FROM findings{where}{' AND' if where else ' WHERE'} rule IS DISTINCT FROM ?",
+                      [CONTINUITY_RULE])
+    names = [d[0] for d in cur.description]
+    fd_by: dict[str, list[dict]] = {}
+    for row in cur.fetchall():
+        rec = dict(zip(names, row))
+        fd_by.setdefault(rec["report_id"], []).append(rec)
     if report_ids is not None:
         con.unregister("_panel_ids")
-    # one split per table (positions per report, records made once): per-report groupby frames,
-    # column drops and to_dict calls were a fifth of the panel stage
-    cell_rows = cells.groupby("report_id", sort=False).indices if len(cells) else {}
-    cell_values = cells.drop(columns=["report_id"])
-    st_by: dict[str, list[dict]] = {}
-    for rid, rec in zip(st["report_id"], st.drop(columns=["report_id"]).to_dict("records")):
-        st_by.setdefault(rid, []).append(rec)
-    fd_by: dict[str, list[dict]] = {}
-    for rec in fd.to_dict("records"):
-        fd_by.setdefault(rec["report_id"], []).append(rec)
     out = []
-    reports = reports.astype(object).where(reports.notna(), None)
-    for r in reports.to_dict("records"):
+    for r in reports:
         rid = r["report_id"]
-        rows = cell_rows.get(rid)
         out.append(PanelReport(
             report_id=rid, source=r.get("source"), agency=r.get("agency"),
-            year=None if pd.isna(r.get("year")) else int(r["year"]), published=r.get("published"),
+            year=None if r.get("year") is None else int(r["year"]), published=r.get("published"),
             region={k: r.get(k) for k in ("province", "city", "county")},
             sections={k: r.get(k) for k in SECTION_KEYS},
-            cells=cell_values.take(rows) if rows is not None else pd.DataFrame(columns=["table", "row", "column", "value"]),
+            cells=cells_by.get(rid, []),
             statements=st_by.get(rid, []),
             findings=fd_by.get(rid, []),
             agency_key=r.get("agency_key"),

@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from ..tables.continuity import continuity_findings
-from .compare import continuity_entry, copied_from_earlier, statement_changes, table_deltas
+from .compare import continuity_entry, copied_from_earlier, delta_rows, statement_change_rows
 from .coverage import coverage_long
 from .identity import AgencyResolver
 from .promises import PromiseTracker, done_text, promises_of
@@ -123,21 +123,13 @@ def agency_rows(key: str, years: dict[int, list[PanelReport]], series: list[Pane
             for f in findings_of.get(r.report_id, [])]
     n_prom = n_kept = 0
     for prev, cur in zip(series, series[1:]):
-        d = table_deltas(prev, cur)
-        if not d.empty:
-            d.insert(0, "agency_key", key)
-            d.insert(1, "year", cur.year)
-            d.insert(2, "previous_year", prev.year)
-            d.insert(3, "report_id", cur.report_id)
-            d.insert(4, "previous_report_id", prev.report_id)
-            deltas.append(d)
-        sc = statement_changes(prev, cur)
-        if not sc.empty:
-            sc.insert(0, "agency_key", key)
-            sc.insert(1, "compared_years", f"{prev.year}-{cur.year}")
-            stmts.append(sc)
+        head = (key, cur.year, prev.year, cur.report_id, prev.report_id)
+        deltas += delta_rows(prev, cur, head)
+        sc = statement_change_rows(prev, cur)
+        years_compared = f"{prev.year}-{cur.year}"
+        stmts += [(key, years_compared) + c for c in sc]
         for k in ("new", "repeated", "dropped"):
-            metrics.append((key, cur.year, f"statements_{k}", float((sc["status"] == k).sum()) if not sc.empty else 0.0))
+            metrics.append((key, cur.year, f"statements_{k}", float(sum(c[4] == k for c in sc))))
         if cur.year - prev.year != 1:
             continue  # a promise is for the next year: a gap leaves it unchecked
         evidence = done_text(cur.sections)
@@ -187,15 +179,12 @@ COLUMNS = {
 
 def frames(parts: dict[str, list]) -> dict[str, pd.DataFrame]:
     """The tidy DataFrames of the rows of :func:`agency_rows` (of one or several agencies, in key order)."""
-    out = {}
-    for name, cols in COLUMNS.items():
-        rows = parts.get(name, [])
-        if name in ("deltas", "statements"):
-            out[name] = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
-        else:
-            out[name] = pd.DataFrame(rows, columns=cols)
+    out = {name: pd.DataFrame(parts.get(name, []), columns=cols) for name, cols in COLUMNS.items()}
     out["metrics"] = out["metrics"].sort_values(["agency_key", "year", "metric"], kind="stable").reset_index(drop=True)
     return out
+
+
+_SCALAR_KINDS = frozenset({"string", "empty", "integer", "floating", "mixed-integer-float", "decimal", "boolean"})
 
 
 def table_frames(parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -204,6 +193,9 @@ def table_frames(parts: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     for name, df in parts.items():
         df = df.copy()
         for c in df.columns:
+            # only object columns can hold lists; infer_dtype (compiled) tells plain text or numbers apart
+            if df[c].dtype != object or pd.api.types.infer_dtype(df[c], skipna=True) in _SCALAR_KINDS:
+                continue
             if df[c].map(lambda v: isinstance(v, (list, tuple))).any():
                 df[c] = df[c].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
         out[f"panel_{name}"] = df
