@@ -19,13 +19,15 @@ from ..panel.coverage import coverage_long
 from ..panel.identity import AgencyResolver, parse_aliases
 from ..panel.promises import PromiseTracker, done_text
 from ..panel.records import PanelReport, from_dataset
-from ..panel.series import (COLUMNS, PanelContext, _pick, agency_rows, continuity_by_report, frames, missing_metrics,
-                            table_frames)
+from ..panel.series import (COLUMNS, METRIC_CELLS, PanelContext, _pick, agency_rows, continuity_by_report, delta_pairs,
+                            frames, missing_metrics, table_frames)
 from ..tables.continuity import series_entry
 from .schema import CORPUS_RESULTS, _insert_frame
 
 #: Agencies whose full records are read and compared at a time.
 AGENCY_BATCH = 500
+#: Pairs of consecutive reports whose table deltas are joined and written at a time.
+DELTA_PAIRS = 5000
 _META = "report_id, source, agency, agency_key, year, published, province, city, county"
 
 
@@ -103,17 +105,48 @@ def panel_stage(con, seed: int = DEFAULT_SEED) -> None:
         con.execute(f"DELETE FROM panel_{name}")
     _insert_frames(con, table_frames({"coverage": coverage}))
     keys = sorted(by_key)
+    pairs: list[tuple] = []
     for start in range(0, len(keys), AGENCY_BATCH):
         batch = keys[start:start + AGENCY_BATCH]
         picked = {key: [_pick(by_key[key][y], size=lambda r: sizes[r.report_id]) for y in sorted(by_key[key])]
                   for key in batch}
-        full = {r.report_id: r for r in from_dataset(con, [r.report_id for s in picked.values() for r in s])}
+        # the table deltas are joined in DuckDB (_insert_deltas): only the metrics' cells are read here
+        full = {r.report_id: r for r in from_dataset(con, [r.report_id for s in picked.values() for r in s],
+                                                     cell_keys=METRIC_CELLS.values())}
         parts: dict[str, list] = {name: [] for name in COLUMNS}
         for key in batch:
-            for name, rows in agency_rows(key, by_key[key], [full[r.report_id] for r in picked[key]], ctx).items():
+            series = [full[r.report_id] for r in picked[key]]
+            for name, rows in agency_rows(key, by_key[key], series, ctx, deltas=False).items():
                 parts[name] += rows
+            pairs += delta_pairs(key, series)
         parts["metrics"] += missing_metrics(coverage[coverage.agency_key.isin(batch)], set(batch))
+        del parts["deltas"]
         _insert_frames(con, table_frames(frames(parts)))
+        if len(pairs) >= DELTA_PAIRS:
+            _insert_deltas(con, pairs)
+            pairs = []
+    if pairs:
+        _insert_deltas(con, pairs)
+
+
+def _insert_deltas(con, pairs: list[tuple]) -> None:
+    """``panel_deltas`` of consecutive reports (:func:`gxnlp.panel.series.delta_pairs`): the cells of both
+    with the same key, in the order of :func:`gxnlp.panel.compare.table_deltas` (pairs in order, then the
+    earlier report's cells in stored order, then the later one's)."""
+    con.register("_pairs", pd.DataFrame([(i, *p) for i, p in enumerate(pairs)],
+                                        columns=["pair", "agency_key", "year", "previous_year", "report_id",
+                                                 "previous_report_id"]))
+    con.execute("""
+        INSERT INTO panel_deltas (agency_key, year, previous_year, report_id, previous_report_id, "table", "row",
+                                  "column", previous, value, delta)
+        SELECT p.agency_key, p.year, p.previous_year, p.report_id, p.previous_report_id, a."table", a."row",
+               a."column", a.value, b.value, b.value - a.value
+        FROM _pairs p
+        JOIN cells a ON a.report_id = p.previous_report_id
+        JOIN cells b ON b.report_id = p.report_id AND b."table" = a."table" AND b."row" = a."row"
+                        AND b."column" = a."column"
+        ORDER BY p.pair, a.rowid, b.rowid""")
+    con.unregister("_pairs")
 
 
 def _insert_frames(con, tables: dict[str, pd.DataFrame]) -> None:

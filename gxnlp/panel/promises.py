@@ -117,25 +117,36 @@ class PromiseTracker(BaseEstimator):
     def _w(self, term: str) -> float:
         return self.idf_.get(term, self.default_idf_)
 
-    def _windows(self, next_text: str | None) -> tuple[list[tuple[str, frozenset, str]], dict[str, list[int]]]:
-        """Windows of up to ``window`` consecutive clauses of the evidence, with their terms and
-        category, and the windows each term occurs in (in window order)."""
+    def _evidence(self, next_text: str | None) -> tuple[list[str], list[frozenset], dict[str, list[int]]]:
+        """The clauses of the evidence, their terms, and the clauses each term occurs in."""
         cache = self.__dict__.setdefault("_window_cache", {})
         if next_text not in cache:
             cl = clauses(next_text)
-            ct = [frozenset(terms(c)) for c in cl]  # a window's terms: the union of its clauses'
-            spans = [(i, i + k) for k in range(1, self.window + 1) for i in range(len(cl) - k + 1)]
-            ws = ["".join(cl[a:b]) for a, b in spans]
-            windows = [(w, ct[a] if b == a + 1 else frozenset().union(*ct[a:b]), c)
-                       for w, (a, b), c in zip(ws, spans, self._categories(ws))]
+            ct = [frozenset(terms(c)) for c in cl]
             where: dict[str, list[int]] = {}
-            for n, (_w, wt, _c) in enumerate(windows):
-                for t in wt:
-                    where.setdefault(t, []).append(n)
+            for i, terms_of in enumerate(ct):
+                for t in terms_of:
+                    where.setdefault(t, []).append(i)
             if len(cache) > 256:
                 cache.clear()
-            cache[next_text] = (windows, where)
+            cache[next_text] = (cl, ct, where)
         return cache[next_text]
+
+    def _windows(self, next_text: str | None, pt: set[str] | None = None) -> list[tuple[str, frozenset, str]]:
+        """Windows of up to ``window`` consecutive clauses of the evidence (shorter first, then in
+        text order), with their terms (the union of their clauses') and category; with ``pt``, only
+        the windows holding one of those terms."""
+        cl, ct, where = self._evidence(next_text)
+        if pt is None:
+            spans = [(i, i + k) for k in range(1, self.window + 1) for i in range(len(cl) - k + 1)]
+        else:
+            hit = {i for t in pt for i in where.get(t, ())}
+            spans = sorted({(a, a + k) for k in range(1, self.window + 1) for i in hit
+                            for a in range(max(0, i - k + 1), min(i, len(cl) - k) + 1)},
+                           key=lambda span: (span[1] - span[0], span[0]))
+        ws = ["".join(cl[a:b]) for a, b in spans]
+        return [(w, ct[a] if b == a + 1 else frozenset().union(*ct[a:b]), c)
+                for w, (a, b), c in zip(ws, spans, self._categories(ws))]
 
     def _categories(self, texts: list[str]) -> list[str]:
         """The measure category of each window text (remembered: evidence repeats across reports)."""
@@ -159,11 +170,8 @@ class PromiseTracker(BaseEstimator):
             return best
         cat = promise.get("category")
         same, any_ = (0.0, None, None), (0.0, None, None)
-        windows, where = self._windows(next_text)
-        # only windows sharing a term can cover the promise (a cover of 0 is never picked); in window order
-        hits = sorted({n for t in pt for n in where.get(t, ())})
-        for n in hits:
-            w, wt, wc = windows[n]
+        # only windows sharing a term can cover the promise (a cover of 0 is never picked)
+        for w, wt, wc in self._windows(next_text, pt):
             cover = math.fsum(self._w(t) for t in pt & wt) / total
             if cat not in (None, "other") and wc == cat and cover > same[0]:
                 same = (cover, w, wc)

@@ -2,6 +2,7 @@
 built from a parsed :class:`gxnlp.model.Report` or from the rows of a built dataset."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -91,14 +92,23 @@ def from_path(path: Any) -> PanelReport | dict[str, Any]:
         return error_record(str(path), exc)
 
 
-def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
+def from_dataset(con, report_ids: list[str] | None = None,
+                 cell_keys: Iterable[tuple[str, str, str]] | None = None) -> list[PanelReport]:
     """The stored reports of a dataset connection (DuckDB) as :class:`PanelReport` records: all of
-    them, or those of ``report_ids`` (the panel stage reads a batch of agencies at a time)."""
+    them, or those of ``report_ids`` (the panel stage reads a batch of agencies at a time); with
+    ``cell_keys``, only those ``(table, row, column)`` cells of each."""
     if report_ids is None:
         where = ""
     else:
         con.register("_panel_ids", pd.DataFrame({"report_id": list(report_ids)}, dtype=object))
         where = " WHERE report_id IN (SELECT report_id FROM _panel_ids)"
+    cell_where, cell_params, keep = where, [], None
+    if cell_keys is not None:  # narrowed in the query (each part of the key), exactly in Python
+        keep = set(cell_keys)
+        parts = [sorted({k[i] for k in keep}) for i in range(3)]
+        cell_where += (" AND " if where else " WHERE ") + " AND ".join(
+            f'"{c}" IN ({", ".join("?" * len(p))})' if p else "false" for c, p in zip(("table", "row", "column"), parts))
+        cell_params = [v for p in parts for v in p]
     cur = con.execute(f"SELECT * FROM reports{where} ORDER BY report_id")
     names = [d[0] for d in cur.description]
     reports = [dict(zip(names, row)) for row in cur.fetchall()]
@@ -106,7 +116,11 @@ def from_dataset(con, report_ids: list[str] | None = None) -> list[PanelReport]:
     # were most of reading a batch
     cells_by: dict[str, list] = {}
     nan = float("nan")
-    for rid, *cell in con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{where}').fetchall():
+    # in stored order (a filtered scan's order depends on DuckDB's threads)
+    for rid, *cell in con.execute(f'SELECT report_id, "table", "row", "column", value FROM cells{cell_where} '
+                                  "ORDER BY rowid", cell_params).fetchall():
+        if keep is not None and tuple(cell[:3]) not in keep:
+            continue
         if cell[3] is None:
             cell[3] = nan
         cells_by.setdefault(rid, []).append(tuple(cell))

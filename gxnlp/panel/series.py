@@ -103,12 +103,13 @@ def continuity_by_report(entries: Iterable[dict[str, Any]]) -> dict[str, list[di
     return findings_of
 
 
-def agency_rows(key: str, years: dict[int, list[PanelReport]], series: list[PanelReport], ctx: PanelContext
-                ) -> dict[str, list]:
+def agency_rows(key: str, years: dict[int, list[PanelReport]], series: list[PanelReport], ctx: PanelContext,
+                deltas: bool = True) -> dict[str, list]:
     """The panel rows of one agency: ``years`` holds every version of each year (their ids and names
-    are read), ``series`` the picked version of each year in order (compared in full)."""
+    are read), ``series`` the picked version of each year in order (compared in full). ``deltas=False``
+    leaves the table deltas out (the dataset's panel stage joins them in DuckDB: :func:`delta_pairs`)."""
     copied, tracker, findings_of = ctx.copied, ctx.tracker, ctx.findings_of
-    deltas, stmts, proms, metrics = [], [], [], []
+    with_deltas, deltas, stmts, proms, metrics = deltas, [], [], [], []
     for r in series:
         metrics.append((key, r.year, "copied_from_earlier_share", copied.get(r.report_id, {}).get("share", 0.0)))
         metrics.append((key, r.year, "n_versions", float(len(years[r.year]))))
@@ -123,8 +124,8 @@ def agency_rows(key: str, years: dict[int, list[PanelReport]], series: list[Pane
             for f in findings_of.get(r.report_id, [])]
     n_prom = n_kept = 0
     for prev, cur in zip(series, series[1:]):
-        head = (key, cur.year, prev.year, cur.report_id, prev.report_id)
-        deltas += delta_rows(prev, cur, head)
+        if with_deltas:
+            deltas += delta_rows(prev, cur, (key, cur.year, prev.year, cur.report_id, prev.report_id))
         sc = statement_change_rows(prev, cur)
         years_compared = f"{prev.year}-{cur.year}"
         stmts += [(key, years_compared) + c for c in sc]
@@ -154,6 +155,12 @@ def agency_rows(key: str, years: dict[int, list[PanelReport]], series: list[Pane
                  "follow_through": round(n_kept / n_prom, 4) if n_prom else None}]
     return {"agencies": agencies, "deltas": deltas, "continuity": cont, "statements": stmts, "promises": proms,
             "metrics": metrics}
+
+
+def delta_pairs(key: str, series: list[PanelReport]) -> list[tuple[str, int, int, str, str]]:
+    """The consecutive reported years of one agency whose tables are compared: ``(agency_key, year,
+    previous_year, report_id, previous_report_id)``, in the order of :func:`agency_rows`."""
+    return [(key, cur.year, prev.year, cur.report_id, prev.report_id) for prev, cur in zip(series, series[1:])]
 
 
 def missing_metrics(coverage: pd.DataFrame, keys: Container[str]) -> list[tuple]:
