@@ -411,11 +411,12 @@ def test_build_panel_stage_is_the_in_memory_panel_with_reuse_fitted_once(tmp_pat
     from gxnlp.dataset.build import build
     from gxnlp.dataset.schema import SCHEMA, _insert
     from gxnlp.panel.records import from_dataset
-    from gxnlp.panel.series import build_panel
+    from gxnlp.panel.series import METRIC_CELLS, build_panel
     from gxnlp.synth.panel import generate_panel
 
     generate_panel(tmp_path / "p", n_agencies=6, seed=5, p_break=0.3)
     monkeypatch.setattr(stage, "AGENCY_BATCH", 2)
+    monkeypatch.setattr(stage, "DELTA_PAIRS", 3)  # the deltas joined in DuckDB in several chunks
     fits = []
     fit = ReuseDetector.fit
     monkeypatch.setattr(ReuseDetector, "fit", lambda self, *a, **k: (fits.append(1), fit(self, *a, **k))[1])
@@ -426,6 +427,14 @@ def test_build_panel_stage_is_the_in_memory_panel_with_reuse_fitted_once(tmp_pat
     with duckdb.connect(str(db), read_only=True) as con:
         stored = {n: con.execute(f"SELECT * FROM {n}").df() for n in names}
         reports = from_dataset(con)
+        ids = [r.report_id for r in reports][::2]
+        some = from_dataset(con, ids, cell_keys=METRIC_CELLS.values())
+    full = {r.report_id: r for r in reports}  # only the given cells, in stored order, and all the rest
+    assert [r.report_id for r in some] == sorted(ids) and sum(len(r.cells) for r in some) > 0
+    for r in some:
+        assert r.cells == [c for c in full[r.report_id].cells if c[:3] in set(METRIC_CELLS.values())]
+        assert (r.statements, r.sections, r.findings) == (full[r.report_id].statements, full[r.report_id].sections,
+                                                          full[r.report_id].findings)
     expected = build_panel(reports, seed=0).tables()
     assert len(fits) == 2
     mem = duckdb.connect()
