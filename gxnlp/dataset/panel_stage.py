@@ -27,7 +27,7 @@ from .schema import CORPUS_RESULTS, _insert_frame
 #: Agencies whose full records are read and compared at a time.
 AGENCY_BATCH = 500
 #: Pairs of consecutive reports whose table deltas are joined and written at a time.
-DELTA_PAIRS = 5000
+DELTA_PAIRS = 2000
 _META = "report_id, source, agency, agency_key, year, published, province, city, county"
 
 

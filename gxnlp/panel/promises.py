@@ -152,9 +152,10 @@ class PromiseTracker(BaseEstimator):
         """The measure category of each window text (remembered: evidence repeats across reports)."""
         known = self.__dict__.setdefault("_category_cache", {})
         todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo and len(known) + len(todo) > 20_000:
+            known.clear()
+            todo = list(dict.fromkeys(texts))
         if todo:
-            if len(known) + len(todo) > 100_000:
-                known.clear()
             known.update(zip(todo, map(str, self.classifier_.predict(todo))))
         return [known[t] for t in texts]
 
