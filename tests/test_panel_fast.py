@@ -26,10 +26,14 @@ def _text(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(CLAUSES) + rng.choice(PUNCT) for _ in range(n))
 
 
+def _fit_texts() -> list[str]:
+    rng = random.Random(3)
+    return [_text(rng, 8) for _ in range(40)]
+
+
 @pytest.fixture(scope="module")
 def tracker():
-    rng = random.Random(3)
-    return PromiseTracker().fit([_text(rng, 8) for _ in range(40)])
+    return PromiseTracker().fit(_fit_texts())
 
 
 def _reference_match(tracker: PromiseTracker, promise: dict, evidence: str) -> dict:
@@ -75,6 +79,20 @@ def test_promise_evidence_is_the_first_of_windows_with_the_same_terms(tracker):
     m = tracker.match({"text": "政务公开业务培训，新建便民查阅点", "category": "training_staff"}, evidence)
     assert len(terms("政务公开业务培训，新建便民查阅点")) >= 4
     assert m["kept"] and m["cover"] == 1.0 and m["evidence"] == "全年开展政务公开业务培训三次，新建便民查阅点五个。"
+
+
+def test_promise_match_with_a_tiny_category_cache(tracker, monkeypatch):
+    """The window categories a tracker remembers are dropped when full, never one still to answer."""
+    import gxnlp.panel.promises as promises
+
+    rng = random.Random(11)
+    cases = [({"text": rng.choice(CLAUSES) + rng.choice(CLAUSES), "category": "platform"}, _text(rng, 6))
+             for _ in range(30)]
+    expected = [tracker.match(p, e) for p, e in cases]
+    small = PromiseTracker().fit(_fit_texts())
+    monkeypatch.setattr(promises, "CATEGORY_CACHE", 3)
+    assert [small.match(p, e) for p, e in cases] == expected
+    assert len(small.__dict__["_category_cache"]) <= 12
 
 
 def _statements(rng: random.Random, kind_counts: dict[str, int]) -> list[dict]:

@@ -49,6 +49,8 @@ def _stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+#: Window texts whose category a tracker remembers (evidence repeats across reports).
+CATEGORY_CACHE = 20_000
 _NOT_WORD = re.compile(r"[\W_]+")
 _DIGIT = re.compile(r"\d")
 
@@ -152,7 +154,7 @@ class PromiseTracker(BaseEstimator):
         """The measure category of each window text (remembered: evidence repeats across reports)."""
         known = self.__dict__.setdefault("_category_cache", {})
         todo = list(dict.fromkeys(t for t in texts if t not in known))
-        if todo and len(known) + len(todo) > 20_000:
+        if todo and len(known) + len(todo) > CATEGORY_CACHE:
             known.clear()
             todo = list(dict.fromkeys(texts))
         if todo:
