@@ -122,7 +122,10 @@ def main() -> int:
         record["cpu_ratio"] = round(results["baseline"]["cpu_s"] / results["current"]["cpu_s"], 2)
     with open(args.out, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    print(json.dumps(record, ensure_ascii=False, indent=1))
+    print(json.dumps({k: v for k, v in record.items() if k != "tables"}, ensure_ascii=False, indent=1))
+    for name, t in (tables or {}).items():
+        print(f"panel_{name:<11} rows {t['rows'][0]:>9} / {t['rows'][1]:>9}  identical {t['identical']!s:<5}  "
+              f"same rows {t['same_rows']}")
     return 0
 
 

@@ -5,7 +5,8 @@ the keys) and ``"panel"`` (after reuse: the copied-from-earlier shares are the r
 over through :data:`gxnlp.dataset.schema.CORPUS_RESULTS`, so reuse is computed once per build). They
 read the stored reports, cells, statements and findings (no file is read again), the metadata of all
 reports at once and the full records of one batch of agencies at a time, and write each batch's rows
-before reading the next.
+before reading the next. The table deltas (most of the rows) never enter Python: they are joined in
+DuckDB, a chunk of report pairs at a time.
 """
 from __future__ import annotations
 
