@@ -226,6 +226,8 @@ def build(
         con.execute("INSERT OR REPLACE INTO build_state VALUES ('aliases', ?)", [alias_text])
         known_files = {r[0]: (r[1], r[2], r[3]) for r in con.execute("SELECT path, size, mtime, report_id FROM files").fetchall()}
         state = dict(con.execute("SELECT key, value FROM build_state").fetchall())
+        # ids with rows stored by an earlier build: only their rows need deleting before a re-insert
+        stored = {r[0] for r in con.execute("SELECT report_id FROM reports UNION SELECT report_id FROM errors").fetchall()}
         if state.get("stages") == _stages_version(model):
             done = {r[0] for r in con.execute("SELECT report_id FROM reports").fetchall()}
             done |= {rid for rid, err in con.execute("SELECT report_id, error FROM errors").fetchall()
@@ -283,8 +285,12 @@ def build(
                 return
             con.execute("BEGIN TRANSACTION")
             ids = [r["reports"][0]["report_id"] if r.get("reports") else r["errors"][0]["report_id"] for r in buffer]
+            # a DELETE scans the whole table, so it runs only for reports an earlier build stored (on a
+            # fresh build that made storing grow with the square of the corpus)
+            replaced = [rid for rid in ids if rid in stored]
             for table in PER_REPORT_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?))", [ids])
+                if replaced:
+                    con.execute(f"DELETE FROM {table} WHERE report_id IN (SELECT unnest(?))", [replaced])
                 _insert(con, table, [row for r in buffer for row in r.get(table, [])])
             con.execute("COMMIT")
             buffer.clear()
@@ -382,8 +388,8 @@ def topics_stage(con, seed: int) -> None:
         return
     result = fit_topics(statements, random_state=seed)
     _insert(con, "topics", result.topic_rows())
-    assigned = pd.DataFrame([(r, k, p, t) for (r, k, p), t in result.assignments().items() if t is not None],
-                            columns=["report_id", "kind", "position", "topic"])
+    st = result.statement_topics
+    assigned = st.loc[st["topic"] >= 0, ["report_id", "kind", "position", "topic"]].astype({"position": int, "topic": int})
     con.register("_assigned", assigned)
     con.execute("UPDATE statements SET topic = a.topic FROM _assigned a WHERE statements.report_id = a.report_id "
                 "AND statements.kind = a.kind AND statements.position = a.position")
