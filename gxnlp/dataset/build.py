@@ -428,9 +428,9 @@ def _write_topics(con, results: tuple[list[dict[str, Any]], pd.DataFrame] | None
 
 #: Auto mode of ``build(overlap_topics=None)``: the topics stage runs in a forked process beside the
 #: other corpus stages when the corpus has between these many statements. Below, a process costs more
-#: than it saves; above, the fork's memory (≈ +0.4 GB at 66,000 statements, ≈ 1.2 GB at 330,000)
+#: than it saves; above, the fork's memory (≈ +0.4 GB at 63,000 statements, ≈ 1.2 GB at 330,000)
 #: would add to the reuse stage's peak, so large corpora run the stages one after another.
-OVERLAP_TOPICS_STATEMENTS: tuple[int, int] = (2_000, 150_000)
+OVERLAP_TOPICS_STATEMENTS: tuple[int, int] = (2_000, 100_000)
 
 
 class _TopicsInBackground:
