@@ -458,7 +458,10 @@ class _TopicsInBackground:
             out = (True, _topic_results(statements, seed))
         except BaseException as exc:  # noqa: BLE001 - raised again in the build process
             out = (False, exc)
-        conn.send(out)
+        try:
+            conn.send(out)
+        except Exception:  # noqa: BLE001 - e.g. an exception that does not pickle: the build process
+            pass           # sees the pipe close and runs the stage itself
         conn.close()
 
     def finish(self, con) -> None:
