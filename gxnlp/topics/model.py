@@ -540,9 +540,9 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
     min_topic_size : a topic needs this many statements: k never exceeds n / min_topic_size.
     max_select : the k search runs on a random subsample of at most this many statements (the
         final model is fitted on all), so choosing k stays affordable at 500,000 statements. Its
-        52 fits (k = 4…16, each with 3 refits) cost in proportion to the sample; on held-out
-        generated corpora a 4,000-statement sample recovers the planted categories as well as
-        20,000 did (benchmarks/topics_recovery.md) at a fraction of the CPU.
+        52 fits (k = 4…16, each with 3 refits) cost in proportion to the sample; on generated
+        10,000-report corpora (one of them held out) a 4,000-statement sample recovers the planted
+        categories as well as 20,000 did (benchmarks/topics_recovery.md) at a third of the CPU.
     drop_stock : remove the genre's stock and template phrases (gxnlp/genre/data/stock_seed.txt,
         template.txt) from each statement before modelling; a statement that is nothing but
         stock text gets no topic.
