@@ -655,8 +655,7 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         texts = [str(t) for t in texts]
         if not texts:
             raise ValueError("no statements to model")
-        tokenize_ = self.tokenizer or tokenize
-        self.tokens_ = per_distinct(lambda ts: tokenize_(strip_stock(ts) if self.drop_stock else ts), texts)
+        self.tokens_ = self._tokens(texts)
         n = len(texts)
         min_df = self.min_df if n >= 10 * self.min_df else 1
         vec = CountVectorizer(analyzer=_identity, min_df=min_df, max_df=self.max_df if n >= 20 else 1.0)
@@ -825,10 +824,16 @@ class StatementTopicModel(BaseEstimator, TransformerMixin):
         """Topic weights (rows sum to 1; all-zero for statements with no known term)."""
         from threadpoolctl import threadpool_limits
 
-        toks = per_distinct(self.tokenizer or tokenize, [str(t) for t in texts])
+        toks = self._tokens([str(t) for t in texts])
         cnt = self.vectorizer_.transform(toks).tocsr()
         with threadpool_limits(limits=1):
             return self.backend_fit_.transform(toks, cnt)
+
+    def _tokens(self, texts: list[str]) -> list[list[str]]:
+        """The terms of each text, stock and template phrases removed first (``drop_stock``): the same
+        preparation in ``fit`` and ``transform``."""
+        tokenize_ = self.tokenizer or tokenize
+        return per_distinct(lambda ts: tokenize_(strip_stock(ts) if self.drop_stock else ts), texts)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Most probable topic of each statement (-1 when it has no known term)."""
