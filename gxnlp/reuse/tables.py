@@ -15,7 +15,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .align import Passage
-from .boilerplate import PhraseLexicon, StockRun
+from .boilerplate import PhraseLexicon, StockRuns
 from .documents import DocumentState, likely_source
 
 Passages = dict[tuple[int, int], list[Passage]]
@@ -93,10 +93,11 @@ def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFram
             partners[j]["sources"].add(i)
     rows = []
     for i, st in enumerate(states):
-        doc, res, nchar = st.doc, st.residuals, st.narrative_chars
+        doc, nchar = st.doc, st.narrative_chars
+        lengths = st.residual_lengths if copied[i] else None
 
         def chars(sents: set[int]) -> int:
-            return sum(len(res[s]) for s in sents)
+            return int(sum(lengths[s] for s in sents)) if sents else 0
 
         allc = chars(copied[i]["self"] | copied[i]["cross"])
         row = {
@@ -164,19 +165,20 @@ def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFr
             "years": sorted({states[k].doc.year for k in mem if states[k].doc.year}),
             "medoid_report_id": states[medoid].doc.report_id,
             "model_text": model,
-            "copied_chars": sum(len(states[medoid].residuals[s]) for s in sents),
+            "copied_chars": int(sum(states[medoid].residual_lengths[s] for s in sents)),
         })
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
 
 
-def stock_table(states: list[DocumentState], runs: dict[str, StockRun], threshold: int, min_chars: int,
+def stock_table(states: list[DocumentState], runs: StockRuns, threshold: int, min_chars: int,
                 stock_seed: PhraseLexicon) -> pd.DataFrame:
     """Stock phrases: mined runs used by at least ``threshold`` agencies, then the shipped seed phrases found."""
     rows = []
-    for key, run in runs.items():
-        if len(run.agencies) >= threshold and len(key) >= min_chars:
-            rows.append({"phrase": run.example.strip(), "normalised": key, "origin": "mined",
-                         "n_reports": len(run.reports), "n_agencies": len(run.agencies)})
+    for key, example, n_reports, n_agencies in zip(runs, runs.examples, runs.n_reports.tolist(),
+                                                   runs.n_agencies.tolist()):
+        if n_agencies >= threshold and len(key) >= min_chars:
+            rows.append({"phrase": example.strip(), "normalised": key, "origin": "mined",
+                         "n_reports": n_reports, "n_agencies": n_agencies})
     rows.sort(key=lambda r: (-r["n_agencies"], -r["n_reports"], r["normalised"]))
     seed_counts: dict[str, list] = {}
     for i, s in enumerate(states):
@@ -189,7 +191,7 @@ def stock_table(states: list[DocumentState], runs: dict[str, StockRun], threshol
     return pd.DataFrame(rows, columns=STOCK_COLUMNS)
 
 
-def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: dict[str, StockRun], min_chars: int,
+def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: StockRuns, min_chars: int,
                       template: PhraseLexicon, stock_seed: PhraseLexicon) -> Iterable[dict]:
     """Pairs that share only template or stock text (``kind`` ``template`` or ``stock``; passages =
     the shared phrases). Grows with the square of the corpus: for small corpora."""
@@ -198,7 +200,7 @@ def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: dic
     for i, s in enumerate(states):
         tpl = template.find(s.text.norm)
         stk = stock_seed.find(s.text.norm)
-        mined = {k for k, run in runs.items() if i in run.reports and len(k) >= min_chars}
+        mined = {k for k in runs.runs_of(i) if len(k) >= min_chars}
         phrases.append((tpl, stk | mined))
     for i in range(len(states)):
         for j in range(i + 1, len(states)):
