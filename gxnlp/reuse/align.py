@@ -111,6 +111,49 @@ def stock_flags(t: ReuseText, template: np.ndarray, stock: np.ndarray) -> Senten
     return SentenceFlags(stock[keep & in_sentence], bounds.astype(np.int32))
 
 
+class AlignmentInputs:
+    """One document's inputs to :func:`align`, compact: its residual text (normalised characters outside
+    the template) as one string, where each sentence's residual lies in it (``spans``), and which residual
+    characters are stock (``stock``). :attr:`residuals` and :attr:`stock_flags` give what :func:`align`
+    takes (:func:`residuals`, :func:`stock_flags`)."""
+
+    __slots__ = ("kept", "spans", "stock")
+
+    def __init__(self, t: ReuseText, template: np.ndarray, stock: np.ndarray):
+        keep = ~template
+        before = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=before[1:])
+        self.spans = np.stack([before[t.sentences.nstart], before[t.sentences.nend]], axis=1).astype(np.int32)
+        self.kept = np.frombuffer(t.norm.encode("utf-32-le"), dtype=np.uint32)[keep].tobytes().decode("utf-32-le") \
+            if not keep.all() else t.norm
+        self.stock = stock[keep]
+
+    @property
+    def residuals(self) -> list[str]:
+        kept = self.kept
+        return [kept[a:b] for a, b in self.spans.tolist()]
+
+    @property
+    def stock_flags(self) -> _SpanFlags:
+        return _SpanFlags(self.stock, self.spans)
+
+
+class _SpanFlags:
+    """Per sentence, a view of its residual characters' stock flags."""
+
+    __slots__ = ("data", "spans")
+
+    def __init__(self, data: np.ndarray, spans: np.ndarray):
+        self.data, self.spans = data, spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        a, b = self.spans[k]
+        return self.data[a:b]
+
+
 def shared_rare(x: str, y: str, xs: np.ndarray | None = None, ys: np.ndarray | None = None) -> int:
     """Characters identical in ``x`` and ``y`` (Levenshtein equal blocks) that are flagged
     stock (``xs``/``ys``) on neither side.

@@ -6,13 +6,12 @@ flags, narrative length, the agency share of each sentence) and decides pair by 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .align import Passage, SentenceFlags, align, residuals, stock_flags
+from .align import AlignmentInputs, Passage, align
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
 from .similarity import RowStack, vector_row
@@ -75,7 +74,7 @@ class PairVerifier:
             s.sentence_logp = self.sentence_logp(s, template, rows)
         #: with ``vectors``: the narratives' TF-IDF rows (:func:`.similarity.shingle_vectors`), one per state
         self.vectors_ = rows.tocsr() if rows is not None else None
-        self._inputs_cache: OrderedDict[int, tuple[list[str], SentenceFlags]] = OrderedDict()
+        self._inputs: dict[int, AlignmentInputs] = {}
         n = len(states)
         self.chance_bits = (math.log(max(1, n * (n - 1) // 2) / max_chance_pairs)
                             if max_chance_pairs is not None else 0.0)
@@ -124,22 +123,16 @@ class PairVerifier:
         out[seg[first]] = np.log(np.maximum(1.0, median) / self.n_agencies)
         return out
 
-    def inputs(self, i: int) -> tuple[list[str], SentenceFlags]:
+    def inputs(self, i: int) -> AlignmentInputs:
         """Alignment inputs of document ``i``: its residual sentences (normalised characters outside the
         template; sentences are matched on them) and which residual characters are stock (counted apart:
-        "rare" characters = outside template and stock). Computed from the masks when needed (holding
-        them for every document costs more than the corpus); the last few are kept, as candidate pairs
-        come sorted by their first document."""
-        got = self._inputs_cache.get(i)
+        "rare" characters = outside template and stock). Computed from the masks when a verification
+        needs them, held until it ends (not for the whole fit: holding them for every document costs more
+        than the text)."""
+        got = self._inputs.get(i)
         if got is None:
             s = self.states[i]
-            template = s.template_mask
-            got = (residuals(s.text, template), stock_flags(s.text, template, s.stock_mask))
-            self._inputs_cache[i] = got
-            if len(self._inputs_cache) > 64:
-                self._inputs_cache.popitem(last=False)
-        else:
-            self._inputs_cache.move_to_end(i)
+            got = self._inputs[i] = AlignmentInputs(s.text, s.template_mask, s.stock_mask)
         return got
 
     def surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
@@ -157,7 +150,8 @@ class PairVerifier:
         if self.min_short_chars is None or self.max_chance_pairs is None:
             return False
         a, b = self.states[i], self.states[j]
-        (a_res, a_flags), (b_res, _) = self.inputs(i), self.inputs(j)
+        a_in, b_in = self.inputs(i), self.inputs(j)
+        a_res, b_res, a_flags = a_in.residuals, b_in.residuals, a_in.stock_flags
         for p in ps:
             same = [(x, y) for x, y in zip(p.a_matched, p.b_matched) if a_res[x] == b_res[y]]
             chars = sum(int((~a_flags[x]).sum()) for x, _ in same)
@@ -178,9 +172,10 @@ class PairVerifier:
         out = Verdicts()
         for i, j in candidates:
             a, b = self.states[i], self.states[j]
-            (a_res, a_flags), (b_res, b_flags) = self.inputs(i), self.inputs(j)
+            a_in, b_in = self.inputs(i), self.inputs(j)
             ps = align(a.text, b.text, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
-                       min_passage=self.min_passage, a_res=a_res, b_res=b_res, a_stock=a_flags, b_stock=b_flags)
+                       min_passage=self.min_passage, a_res=a_in.residuals, b_res=b_in.residuals,
+                       a_stock=a_in.stock_flags, b_stock=b_in.stock_flags)
             if not ps:
                 continue
             rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
@@ -197,5 +192,5 @@ class PairVerifier:
                 out.passages[(i, j)] = ps
             else:
                 out.rejected[(i, j)] = (rare, round(share, 4))
-        self._inputs_cache.clear()
+        self._inputs.clear()
         return out
