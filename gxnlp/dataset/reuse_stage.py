@@ -7,6 +7,8 @@ pairs come from a shuffle of LSH band keys on the cluster (:mod:`gxnlp.reuse.shu
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -18,14 +20,28 @@ from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, _insert
 
 
 def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
+    """The stored reports as :class:`ReuseDoc` (narrative = overview and problems), in report id order.
+
+    The detector holds every document until it is fitted: the values many reports share (agency,
+    region, template) are one object each, not one per report."""
     cur = con.execute("SELECT report_id, source, agency, agency_key, year, published, template, province, city, county, "
                       "overview, problems FROM reports ORDER BY report_id")
+    strings: dict = {}
+    metas: dict[tuple, dict[str, Any]] = {}
+
+    def one(value):
+        return strings.setdefault(value, value)
+
     while rows := cur.fetchmany(batch):
         for rid, source, agency, key, year, published, template, province, city, county, overview, problems in rows:
             text = "\n".join(x for x in (overview, problems) if x)
-            region = {"province": province, "city": city, "county": county}
-            yield ReuseDoc(rid, text, agency=agency, year=year, published=published, source=source,
-                           meta={"template": template, "region": region, "agency_key": key})
+            meta = metas.get((template, province, city, county, key))
+            if meta is None:
+                meta = metas[(template, province, city, county, key)] = {
+                    "template": one(template), "region": {"province": one(province), "city": one(city),
+                                                          "county": one(county)}, "agency_key": one(key)}
+            yield ReuseDoc(rid, text, agency=one(agency), year=year, published=one(published), source=source,
+                           meta=meta)
 
 
 def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -58,17 +74,33 @@ def fit_stored_detector(con, seed: int = DEFAULT_SEED) -> ReuseDetector:
     return ReuseDetector(seed=seed).fit(iter_stored_docs(con), candidate_fn=candidate_fn)
 
 
+def _release_memory() -> None:
+    """Return what Python freed to the operating system (glibc keeps freed heap pages otherwise, and
+    DuckDB allocates from its own allocator)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
     """Recompute reuse over every stored report and rewrite ``reuse`` / ``report_reuse``; within a build,
     hand the copied-from-earlier figures to the panel stage (:data:`CORPUS_RESULTS`)."""
     det = fit_stored_detector(con, seed)
     pairs, shares = tables(det)
+    results = CORPUS_RESULTS.get()
+    copied = None
+    if results is not None:
+        dated = {d.report_id: d for d in det.docs_ if d.year is not None}  # the panel compares dated reports
+        copied = copied_by_ids(det, {rid: (d.meta or {}).get("agency_key") for rid, d in dated.items()},
+                               {rid: d.year for rid, d in dated.items()})
+        del dated
+    del det  # the detector holds every narrative: freed before DuckDB takes the rows
+    _release_memory()
     con.execute("DELETE FROM reuse")
     con.execute("DELETE FROM report_reuse")
     _insert(con, "reuse", pairs)
     _insert(con, "report_reuse", shares)
-    results = CORPUS_RESULTS.get()
     if results is not None:
-        dated = {d.report_id: d for d in det.docs_ if d.year is not None}  # the panel compares dated reports
-        results["copied_from_earlier"] = copied_by_ids(det, {rid: (d.meta or {}).get("agency_key") for rid, d in dated.items()},
-                                                       {rid: d.year for rid, d in dated.items()})
+        results["copied_from_earlier"] = copied

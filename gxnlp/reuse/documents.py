@@ -15,7 +15,7 @@ from .boilerplate import PhraseLexicon, StockPhraseMiner
 from .text import ReuseText, shingle_hashes
 
 
-@dataclass
+@dataclass(slots=True)
 class ReuseDoc:
     """The plain record reuse detection needs: an id, the narrative text and metadata."""
 

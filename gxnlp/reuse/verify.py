@@ -6,7 +6,7 @@ flags, narrative length, the agency share of each sentence) and decides pair by 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +14,7 @@ import numpy as np
 from .align import AlignmentInputs, Passage, align
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
+from .pairs import PairValues
 from .similarity import RowStack, vector_row
 from .text import shingle_hashes
 
@@ -21,11 +22,12 @@ from .text import shingle_hashes
 @dataclass
 class Verdicts:
     """What verification decided: the kept pairs' passages, the rejected pairs' ``(rare_chars, share)``,
-    and ``(rare_chars, share, surprisal)`` of every aligned candidate."""
+    and ``(rare_chars, share, surprisal)`` of every aligned candidate that shares a passage (mappings by
+    pair; the last two held as arrays, :class:`.pairs.PairValues`: there is one per aligned candidate)."""
 
     passages: dict[tuple[int, int], list[Passage]] = field(default_factory=dict)
-    rejected: dict[tuple[int, int], tuple[int, float]] = field(default_factory=dict)
-    scores: dict[tuple[int, int], tuple[int, float, float]] = field(default_factory=dict)
+    rejected: Mapping[tuple[int, int], tuple[int, float]] = field(default_factory=PairValues)
+    scores: Mapping[tuple[int, int], tuple[int, float, float]] = field(default_factory=PairValues)
 
 
 class PairVerifier:
@@ -170,6 +172,7 @@ class PairVerifier:
     def verify(self, candidates: Iterable[tuple[int, int]]) -> Verdicts:
         """Align candidate pairs (document indices ``i < j``) and decide each."""
         out = Verdicts()
+        scores, rejected = PairValues.collect("qdd"), PairValues.collect("qd")
         for i, j in candidates:
             a, b = self.states[i], self.states[j]
             a_in, b_in = self.inputs(i), self.inputs(j)
@@ -182,7 +185,7 @@ class PairVerifier:
             surprisal = self.surprisal(i, j, ps)
             share = min(sum(p.a_chars for p in ps) / max(1, a.narrative_chars),
                         sum(p.b_chars for p in ps) / max(1, b.narrative_chars))
-            out.scores[(i, j)] = (rare, round(share, 4), round(surprisal, 2))
+            scores.add(i, j, rare, round(share, 4), round(surprisal, 2))
             # own (non-stock) copied text is evidence by itself; a short copy, or a share of common
             # sentences, only when the matched sentences are improbable together by chance
             ok = rare >= self.min_copied_chars or (
@@ -191,6 +194,7 @@ class PairVerifier:
             if ok:
                 out.passages[(i, j)] = ps
             else:
-                out.rejected[(i, j)] = (rare, round(share, 4))
+                rejected.add(i, j, rare, round(share, 4))
         self._inputs.clear()
+        out.scores, out.rejected = scores.build(), rejected.build()
         return out
