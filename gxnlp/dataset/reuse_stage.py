@@ -19,20 +19,23 @@ from ..panel.compare import copied_by_ids
 from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, _insert
 
 
-def iter_stored_docs(con, batch: int = 1000) -> Iterator[ReuseDoc]:
+def iter_stored_docs(con, batch: int = 2000) -> Iterator[ReuseDoc]:
     """The stored reports as :class:`ReuseDoc` (narrative = overview and problems), in report id order.
 
     The detector holds every document until it is fitted: the values many reports share (agency,
-    region, template) are one object each, not one per report."""
-    cur = con.execute("SELECT report_id, source, agency, agency_key, year, published, template, province, city, county, "
-                      "overview, problems FROM reports ORDER BY report_id")
+    region, template) are one object each, not one per report. Reports are read ``batch`` at a time by
+    ranges of report ids (one sorted query over every narrative keeps the whole sorted result in memory)."""
+    ids = [r[0] for r in con.execute("SELECT report_id FROM reports ORDER BY report_id").fetchall()]
     strings: dict = {}
     metas: dict[tuple, dict[str, Any]] = {}
 
     def one(value):
         return strings.setdefault(value, value)
 
-    while rows := cur.fetchmany(batch):
+    for start in range(0, len(ids), batch):
+        rows = con.execute("SELECT report_id, source, agency, agency_key, year, published, template, province, city, "
+                           "county, overview, problems FROM reports WHERE report_id BETWEEN ? AND ? ORDER BY report_id",
+                           [ids[start], ids[min(start + batch, len(ids)) - 1]]).fetchall()
         for rid, source, agency, key, year, published, template, province, city, county, overview, problems in rows:
             text = "\n".join(x for x in (overview, problems) if x)
             meta = metas.get((template, province, city, county, key))
