@@ -16,24 +16,33 @@ from gxnlp.reuse.text import ReuseText, Sentence, shingle_hashes
 from gxnlp.synth.planted import planted_corpus
 
 
+@pytest.mark.parametrize("whole", [False, True])
 @pytest.mark.parametrize("partitions,flush", [(64, 1 << 22), (1, 1 << 22), (64, 50), (16, 7), (3, 100)])
-def test_partitioned_stock_counts_equal_distinct_agencies_per_shingle(partitions, flush):
+def test_partitioned_stock_counts_equal_distinct_agencies_per_shingle(partitions, flush, whole):
     rng = np.random.default_rng(partitions + flush)
     miner = StockPhraseMiner(ngram=4, stock_df=0.01, min_agencies=2, partitions=partitions, flush_records=flush)
     agencies_of: dict[int, set[str]] = {}
+    by_agency: dict[str, list[np.ndarray]] = {}
     for _ in range(300):
         own = rng.integers(0, 2**32, size=rng.integers(0, 40), dtype=np.uint64).astype(np.uint32)
         common = rng.integers(0, 50, size=10).astype(np.uint32) * np.uint32(2**26)  # spread over the top bits
         hashes, agency = np.concatenate([own, common]), str(rng.integers(0, 60))
-        miner.partial_fit(hashes, agency)
+        if whole:
+            by_agency.setdefault(agency, []).append(hashes)
+        else:
+            miner.partial_fit(hashes, agency)
         for h in hashes.tolist():
             agencies_of.setdefault(h, set()).add(agency)
+    for agency, parts in by_agency.items():  # each agency's documents at once
+        miner.add_agency(np.concatenate(parts), agency)
     stock = miner.finalize()
     want = sorted(agencies_of)
     counts = np.array([len(agencies_of[h]) for h in want])
     assert miner.hashes_.tolist() == want and miner.counts_.tolist() == counts.tolist()
     assert stock.tolist() == np.array(want)[counts >= miner.threshold_].tolist() and len(stock)
     assert miner.df_ == {h: len(agencies_of[h]) for h in stock.tolist()}
+    with pytest.raises(ValueError):  # one agency twice would be counted twice
+        StockPhraseMiner().add_agency(np.arange(3, dtype=np.uint32), "a").add_agency(np.arange(2, dtype=np.uint32), "a")
 
 
 def test_compact_document_state_reads_like_the_plain_one():

@@ -13,10 +13,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import pandas as pd
+
 from ..reuse.detector import ReuseDetector, ReuseDoc
 from ..model import DEFAULT_SEED
 from ..panel.compare import copied_by_ids
-from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, _insert
+from .schema import CORPUS_RESULTS, CORPUS_SCHEDULER, _insert_frame
 
 
 def iter_stored_docs(con, batch: int = 2000) -> Iterator[ReuseDoc]:
@@ -47,13 +49,11 @@ def iter_stored_docs(con, batch: int = 2000) -> Iterator[ReuseDoc]:
                            meta=meta)
 
 
-def tables(det: ReuseDetector) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def tables(det: ReuseDetector) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows of ``reuse`` (one per pair) and ``report_reuse`` (one per report) for a fitted detector."""
-    pairs = [{"a_report_id": r.a_report_id, "b_report_id": r.b_report_id, "kind": r.kind,
-              "copied_chars": int(r.copied_chars), "a_share": float(r.a_share), "b_share": float(r.b_share),
-              "passages": json.dumps(r.passages, ensure_ascii=False)} for r in det.pairs_.itertuples()]
-    shares = [{"report_id": r.report_id, "copied_share": float(r.copied_share), "self_share": float(r.self_share),
-               "cross_share": float(r.cross_share)} for r in det.report_shares_.itertuples()]
+    pairs = det.pairs_[["a_report_id", "b_report_id", "kind", "copied_chars", "a_share", "b_share"]].copy()
+    pairs["passages"] = [json.dumps(p, ensure_ascii=False) for p in det.pairs_["passages"]]
+    shares = det.report_shares_[["report_id", "copied_share", "self_share", "cross_share"]].copy()
     return pairs, shares
 
 
@@ -103,7 +103,7 @@ def reuse_stage(con, seed: int = DEFAULT_SEED) -> None:
     _release_memory()
     con.execute("DELETE FROM reuse")
     con.execute("DELETE FROM report_reuse")
-    _insert(con, "reuse", pairs)
-    _insert(con, "report_reuse", shares)
+    _insert_frame(con, "reuse", pairs)
+    _insert_frame(con, "report_reuse", shares)
     if results is not None:
         results["copied_from_earlier"] = copied

@@ -88,6 +88,22 @@ def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, m
     return mask
 
 
+def _merge_counts(part: tuple[np.ndarray, np.ndarray] | None, hashes: np.ndarray,
+                  counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, counts)`` (sorted, distinct) with more ``hashes`` (sorted, distinct) and their counts added."""
+    if part is None:
+        return hashes.copy(), counts.astype(np.int64)
+    old, old_counts = part
+    pos = np.searchsorted(old, hashes)
+    seen = pos < len(old)
+    seen[seen] = old[pos[seen]] == hashes[seen]
+    old_counts[pos[seen]] += counts[seen]
+    if seen.all():
+        return old, old_counts
+    new = ~seen
+    return np.insert(old, pos[new], hashes[new]), np.insert(old_counts, pos[new], counts[new])
+
+
 class StockPhraseMiner:
     """Document frequency of n-gram hashes counted over distinct agencies, streaming.
 
@@ -95,10 +111,12 @@ class StockPhraseMiner:
     different agencies use it. Counting agencies rather than reports means an agency that
     reuses its own text every year never turns its text into "stock".
 
-    The distinct (shingle, agency) records are kept in ``partitions`` by the hash's top bits; new
-    records wait in a buffer of ``flush_records`` and are then merged into their partitions (sorted,
-    duplicates dropped), and :meth:`finalize` counts one partition at a time: memory is the distinct
-    records plus the buffer, never a sort of all records at once.
+    Two ways in: :meth:`partial_fit` takes one document's shingles at a time, in any order, and keeps
+    every distinct (shingle, agency) record until :meth:`finalize`; :meth:`add_agency` takes all the
+    shingles of one agency at once (each agency once), so only a count per distinct shingle is kept —
+    far less memory when agencies share their shingles, as a genre's reports do. Either way new input
+    waits in a buffer of ``flush_records`` and is merged into ``partitions`` by the hash's top bits, one
+    partition at a time, so no step sorts everything at once.
     """
 
     def __init__(self, ngram: int = 6, stock_df: float = 0.05, min_agencies: int = 5, partitions: int = 64,
@@ -109,38 +127,72 @@ class StockPhraseMiner:
         self.partitions = partitions
         self.flush_records = flush_records
         self._agencies: dict[str, int] = {}
-        self._parts: list[np.ndarray] | None = None
+        self._mode: str | None = None
+        self._parts: list | None = None
         self._pending: list[np.ndarray] = []
         self._pending_n = 0
         self._dir = None
 
+    def _bits(self) -> int:
+        return max(0, int(np.ceil(np.log2(max(1, self.partitions)))))
+
+    def _enter(self, mode: str) -> None:
+        if self._mode not in (None, mode):
+            raise ValueError("StockPhraseMiner: use either partial_fit or add_agency, not both")
+        self._mode = mode
+
     def partial_fit(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
+        """Count one document's shingle ``hashes`` for ``agency``."""
+        self._enter("records")
         aid = self._agencies.setdefault(agency, len(self._agencies))
         packed = (sorted_unique(hashes).astype(np.uint64) << np.uint64(32)) | np.uint64(aid)
-        self._pending.append(packed)
-        self._pending_n += len(packed)
-        if self._pending_n >= self.flush_records:
-            self._flush()
+        self._buffer(packed)
         return self
 
+    def add_agency(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
+        """Count all the shingle ``hashes`` of one ``agency``'s documents (each agency once)."""
+        self._enter("agencies")
+        if agency in self._agencies:
+            raise ValueError(f"add_agency: agency {agency!r} was given before")
+        self._agencies[agency] = len(self._agencies)
+        self._buffer(sorted_unique(np.asarray(hashes, dtype=np.uint32)))
+        return self
+
+    def _buffer(self, values: np.ndarray) -> None:
+        self._pending.append(values)
+        self._pending_n += len(values)
+        if self._pending_n >= self.flush_records:
+            self._flush()
+
     def _flush(self) -> None:
-        bits = max(0, int(np.ceil(np.log2(max(1, self.partitions)))))
+        bits = self._bits()
         if self._parts is None:
-            self._parts = [np.zeros(0, np.uint64) for _ in range(1 << bits)]
+            self._parts = [None] * (1 << bits)
         if not self._pending:
             return
-        new = sorted_unique(np.concatenate(self._pending))
+        if self._mode == "records":
+            new = sorted_unique(np.concatenate(self._pending))
+            top = new >> np.uint64(64 - bits) if bits else None
+        else:  # each agency's shingles once: a shingle's count is its number of repeats here
+            h = np.sort(np.concatenate(self._pending))
+            first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.zeros(0, np.int64)
+            new, new_counts = h[first], np.diff(np.r_[first, len(h)])
+            del h
+            top = new >> np.uint32(32 - bits) if bits else None
         self._pending, self._pending_n = [], 0
-        if bits:  # sorted by hash: each partition (the hash's top bits) is one slice
-            cuts = np.searchsorted(new >> np.uint64(64 - bits), np.arange(1, 1 << bits, dtype=np.uint64))
-            pieces = np.split(new, cuts)
-        else:
-            pieces = [new]
-        del new
-        for p, piece in enumerate(pieces):
-            if len(piece):  # two sorted runs: the stable sort merges them
-                self._parts[p] = sorted_unique(np.concatenate([self._parts[p], piece]))
-            pieces[p] = None
+        # sorted by hash: each partition (the hash's top bits) is one slice
+        cuts = np.searchsorted(top, np.arange(1, 1 << bits, dtype=top.dtype)) if bits else []
+        del top
+        bounds = np.r_[0, cuts, len(new)].astype(np.int64)
+        for p in range(len(self._parts)):
+            lo, hi = bounds[p], bounds[p + 1]
+            if hi <= lo:
+                continue
+            if self._mode == "records":  # two sorted runs: the stable sort merges them
+                old = self._parts[p] if self._parts[p] is not None else np.zeros(0, np.uint64)
+                self._parts[p] = sorted_unique(np.concatenate([old, new[lo:hi]]))
+            else:
+                self._parts[p] = _merge_counts(self._parts[p], new[lo:hi], new_counts[lo:hi])
 
     @property
     def n_agencies(self) -> int:
@@ -151,13 +203,18 @@ class StockPhraseMiner:
         shingle (``hashes_``, ``counts_``, read by :meth:`agency_df`)."""
         self._flush()
         hashes, counts = [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)]
-        parts, self._parts = self._parts, None
+        parts, self._parts, mode, self._mode = self._parts, None, self._mode, None
         for p in range(len(parts)):
-            # distinct (hash, agency) records sorted by hash: each hash's agency count is its run length
-            h = (parts[p] >> np.uint64(32)).astype(np.uint32)
-            parts[p] = None
-            if not len(h):
+            part, parts[p] = parts[p], None
+            if part is None:
                 continue
+            if mode == "agencies":
+                hashes.append(part[0])
+                counts.append(part[1])
+                continue
+            # distinct (hash, agency) records sorted by hash: each hash's agency count is its run length
+            h = (part >> np.uint64(32)).astype(np.uint32)
+            del part
             first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
             hashes.append(h[first])
             counts.append(np.diff(np.r_[first, len(h)]))

@@ -189,8 +189,9 @@ class DocumentState:
 
 def prepare_documents(docs: Iterable[ReuseDoc], template: PhraseLexicon, stock_seed: PhraseLexicon,
                       miner: StockPhraseMiner) -> list[DocumentState]:
-    """Pass 1 (streaming): normalise, mask template and seed stock, count stock n-grams by agency
-    in ``miner``. A report id given twice is kept once."""
+    """Pass 1 (streaming): normalise, mask template and seed stock; then count stock n-grams by agency
+    in ``miner``, one agency at a time (:meth:`StockPhraseMiner.add_agency`: a count per shingle, not a
+    record per shingle and agency). A report id given twice is kept once."""
     states: list[DocumentState] = []
     seen: set[str] = set()
     for doc in docs:
@@ -200,7 +201,11 @@ def prepare_documents(docs: Iterable[ReuseDoc], template: PhraseLexicon, stock_s
         t = ReuseText.from_text(doc.text or "", keep_offsets=False)
         tm = template.mask(t.norm)
         sm = stock_seed.mask(t.norm) & ~tm
-        agency = doc_agency_key(doc)
-        miner.partial_fit(shingle_hashes(t.norm, miner.ngram), agency)
-        states.append(DocumentState(doc, t, agency, tm, sm))
+        states.append(DocumentState(doc, t, doc_agency_key(doc), tm, sm))
+    del seen
+    by_agency: dict[str, list[int]] = {}
+    for i, s in enumerate(states):
+        by_agency.setdefault(s.agency, []).append(i)
+    for agency, members in by_agency.items():
+        miner.add_agency(np.concatenate([shingle_hashes(states[i].text.norm, miner.ngram) for i in members]), agency)
     return states
