@@ -22,6 +22,7 @@ Usage::
     python benchmarks/bench_build.py --sizes 1000 10000 --workers 2
     python benchmarks/bench_build.py --sizes 1000 --baseline-src /tmp/base   # before/after in one run
     python benchmarks/bench_build.py --sizes 300 --scheduler dask             # Dask LocalCluster
+    python benchmarks/bench_build.py --sizes 1000 --scheduler processes dask  # local pool vs Dask, one run
 
 Results are appended as JSON lines to ``--out`` (default ``benchmarks/build_runs.jsonl``) and
 printed as a table.
@@ -237,7 +238,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--scheduler", default="processes", choices=["processes", "sync", "dask"])
+    ap.add_argument("--scheduler", nargs="+", default=["processes"], choices=["processes", "sync", "dask"],
+                    help="one or more; several (e.g. processes dask) are measured one after the other on the same corpus")
     ap.add_argument("--baseline-src", type=Path, default=None, help="a checkout of the code to compare with")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "gxnlp-bench")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "build_runs.jsonl")
@@ -253,14 +255,15 @@ def main() -> None:
         corpus = args.corpus if args.corpus else synth(n, args.seed, args.cache)
         label = str(args.corpus) if args.corpus else f"synth n={n} seed={args.seed}"
         floor = measured("floor", ROOT, str(corpus))
-        runs = [("this", ROOT)] + ([("baseline", args.baseline_src)] if args.baseline_src else [])
-        for name, src in runs:
+        runs = [("this", ROOT, sch) for sch in args.scheduler]
+        runs += [("baseline", args.baseline_src, sch) for sch in args.scheduler] if args.baseline_src else []
+        for name, src, scheduler in runs:
             db = args.cache / f"bench-{name}-{n}.duckdb"
             db.unlink(missing_ok=True)
-            res = measured("build", src, str(corpus), str(db), str(args.workers), args.scheduler)
+            res = measured("build", src, str(corpus), str(db), str(args.workers), scheduler)
             db.unlink(missing_ok=True)
             row = {**header, "corpus": label, "n": floor["files"], "code": name, "src": str(src),
-                   "workers": args.workers, "scheduler": args.scheduler, "floor_cpu_s": round(floor["cpu_s"], 3),
+                   "workers": args.workers, "scheduler": scheduler, "floor_cpu_s": round(floor["cpu_s"], 3),
                    **res, "load_at_end": os.getloadavg()}
             row["ms_cpu_per_report"] = round(1000 * row["cpu_s"] / max(1, row["n"]), 2)
             row["reports_per_s_wall"] = round(row["n"] / row["wall_s"], 1)
@@ -268,17 +271,17 @@ def main() -> None:
             rows.append(row)
             with open(args.out, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            print(json.dumps({k: row[k] for k in ("corpus", "code", "n", "cpu_s", "ms_cpu_per_report", "wall_s",
+            print(json.dumps({k: row[k] for k in ("corpus", "code", "scheduler", "n", "cpu_s", "ms_cpu_per_report", "wall_s",
                                                    "reports_per_s_wall", "documents_wall_s", "corpus_stage_wall_s", "corpus_stage_cpu_s",
                                                    "peak_tree_mb", "peak_single_mb", "floor_cpu_s", "x_floor_cpu",
                                                    "build_process_cpu_s", "build_process_cpu_s_documents",
                                                    "build_process_peak_rss_mb_by_phase", "load_at_end")}, ensure_ascii=False), flush=True)
-    print("\n| corpus | code | reports | CPU s | ms CPU/report | wall s | reports/s wall | docs wall s | corpus stages wall s (CPU s) "
+    print("\n| corpus | code | scheduler | reports | CPU s | ms CPU/report | wall s | reports/s wall | docs wall s | corpus stages wall s (CPU s) "
           "| peak MB (tree / one process) | floor CPU s | × floor |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         stages = ", ".join(f"{k} {v:.1f} ({r['corpus_stage_cpu_s'].get(k, 0):.1f} CPU)" for k, v in r["corpus_stage_wall_s"].items())
-        print(f"| {r['corpus']} | {r['code']} | {r['n']} | {r['cpu_s']} | {r['ms_cpu_per_report']} | {r['wall_s']:.1f} | "
+        print(f"| {r['corpus']} | {r['code']} | {r['scheduler']} | {r['n']} | {r['cpu_s']} | {r['ms_cpu_per_report']} | {r['wall_s']:.1f} | "
               f"{r['reports_per_s_wall']} | {r['documents_wall_s'] or 0:.1f} | {stages} | {r['peak_tree_mb']:.0f} / "
               f"{r['peak_single_mb']:.0f} | {r['floor_cpu_s']} | {r['x_floor_cpu']} |")
     shutil.rmtree(args.cache / "_tmp", ignore_errors=True)

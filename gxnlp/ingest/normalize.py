@@ -74,6 +74,7 @@ def to_simplified(text: str) -> str:
 
 _SPACES = {ord(c): " " for c in "\u00a0\u3000\u2002\u2003\u2009\u202f\t"}
 _ZERO_WIDTH = {ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff"}
+_SPACE_RUN = re.compile(r" {2,}")
 
 _CJK = r"\u3400-\u9fff"
 # Half-width punctuation next to Chinese text -> the full-width form these reports use.
@@ -105,9 +106,8 @@ def normalise_whitespace(text: str) -> str:
     """Unify line breaks and spaces; keep the line structure (tables depend on it)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _NBSP_ENTITY.sub(" ", text)
-    text = text.translate(_SPACES).translate(_ZERO_WIDTH)
-    lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
-    return "\n".join(lines).strip("\n")
+    text = _SPACE_RUN.sub(" ", text.translate(_SPACES).translate(_ZERO_WIDTH))
+    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
 
 
 def normalise(text: str, warnings: list[str] | None = None, *, convert_threshold: float = 0.02) -> str:

@@ -29,6 +29,7 @@ _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一�
 _DROP = re.compile(r"[\s\u3000\"“”'‘’、，,。.．:：;；()（）\[\]【】<>《》·—\-_/|]")
 
 
+@lru_cache(maxsize=1 << 16)  # the same printed labels and header cells recur in every report
 def normalise_label(text: str) -> str:
     """The label's words only: NFKC, enumerators, punctuation and whitespace removed."""
     t = unicodedata.normalize("NFKC", text or "")
@@ -78,11 +79,16 @@ class Alignment:
 def similarity_matrix(labels: list[str]) -> dict[str, list[float]]:
     """``{row key: [similarity of each label]}`` for every key, computed in bulk (rapidfuzz
     ``cdist``); the same scores as :func:`similarity`."""
+    scores = _similarity_matrix(tuple(normalise_label(x) for x in labels))
+    return {k: list(v) for k, v in scores.items()}
+
+
+@lru_cache(maxsize=512)  # a template's printed labels recur across reports: most tables hit the cache
+def _similarity_matrix(norm: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
     import numpy as np
     from rapidfuzz import fuzz
     from rapidfuzz.process import cdist
 
-    norm = [normalise_label(x) for x in labels]
     keys = list(_VARIANTS)
     variants = [(k, v) for k in keys for v in _VARIANTS[k]]
     vs = [v for _k, v in variants]
@@ -101,10 +107,10 @@ def similarity_matrix(labels: list[str]) -> dict[str, list[float]]:
         ok = (lab_len > var_len) & (var_len >= 2)
         best = np.maximum(best, np.where(ok, partial * weight, 0))
         best[np.array([not a for a in norm])] = 0
-    out: dict[str, list[float]] = {}
+    out: dict[str, tuple[float, ...]] = {}
     for j, (k, _v) in enumerate(variants):
-        col = best[:, j].tolist()
-        out[k] = col if k not in out else [max(a, b) for a, b in zip(out[k], col)]
+        col = tuple(best[:, j].tolist())
+        out[k] = col if k not in out else tuple(max(a, b) for a, b in zip(out[k], col))
     return out
 
 
@@ -118,12 +124,14 @@ def align_rows(labels: list[str], template: str, sims: dict[str, list[float]] | 
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     step = [[0] * (m + 1) for _ in range(n + 1)]  # 0 skip label, 1 skip row, 2 match
     for i in range(1, n + 1):
+        above, here, sim_i, step_i = best[i - 1], best[i], sim[i - 1], step[i]
         for j in range(1, m + 1):
-            cands = [(best[i - 1][j], 0), (best[i][j - 1], 1)]
-            s = sim[i - 1][j - 1]
-            if s >= MIN_SIMILARITY:
-                cands.append((best[i - 1][j - 1] + s, 2))
-            best[i][j], step[i][j] = max(cands, key=lambda c: (c[0], c[1]))
+            # the best of (total, move), ties to the larger move: match > skip row > skip label
+            v, st = (here[j - 1], 1) if here[j - 1] >= above[j] else (above[j], 0)
+            s = sim_i[j - 1]
+            if s >= MIN_SIMILARITY and above[j - 1] + s >= v:
+                v, st = above[j - 1] + s, 2
+            here[j], step_i[j] = v, st
     out = Alignment(template, total=best[n][m])
     i, j = n, m
     while i > 0 and j > 0:
@@ -142,9 +150,15 @@ def align_rows(labels: list[str], template: str, sims: dict[str, list[float]] | 
 
 def best_alignment(labels: list[str], hint: str | None = None) -> Alignment:
     """The alignment under the template (2021 or 2019) the labels fit best; ties go to ``hint``."""
-    sims = similarity_matrix(labels)
-    al = {t: align_rows(labels, t, sims) for t in ("2021", "2019")}
-    first = hint if hint in al else "2021"
+    first = hint if hint in ("2021", "2019") else "2021"
+    best = _best_alignment(tuple(normalise_label(x) for x in labels), first)
+    return Alignment(best.template, dict(best.matches), best.total)
+
+
+@lru_cache(maxsize=512)
+def _best_alignment(norm: tuple[str, ...], first: str) -> Alignment:
+    sims = {k: list(v) for k, v in _similarity_matrix(norm).items()}
+    al = {t: align_rows(list(norm), t, sims) for t in ("2021", "2019")}
     other = "2019" if first == "2021" else "2021"
     return al[other] if al[other].total > al[first].total + 1e-9 else al[first]
 
@@ -186,7 +200,12 @@ def label_fragment(text: str) -> bool:
     rows, as 本年新 / 制作数量 or 尚未 / 审结): such a piece names no column by itself, but it is no
     unknown header either."""
     t = normalise_label(text)
-    return bool(t) and any(t in normalise_label(label) for label in printed_column_labels())
+    return bool(t) and any(t in label for label in _normalised_column_labels())
+
+
+@lru_cache(maxsize=1)
+def _normalised_column_labels() -> tuple[str, ...]:
+    return tuple(normalise_label(label) for label in printed_column_labels())
 
 
 @lru_cache(maxsize=1)
