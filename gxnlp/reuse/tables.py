@@ -70,9 +70,8 @@ def pairs_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame
 
 def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
     """One row per report: how much of its narrative is copied (self / cross / from an earlier report)."""
-    n = len(states)
-    copied = [defaultdict(set) for _ in range(n)]  # kind -> matched sentence indices
-    partners = [defaultdict(set) for _ in range(n)]
+    copied: dict[int, defaultdict] = defaultdict(lambda: defaultdict(set))  # report -> kind -> matched sentences
+    partners: dict[int, defaultdict] = defaultdict(lambda: defaultdict(set))
     for (i, j), ps in passages.items():
         kind = _kind(states[i], states[j])
         src = likely_source(states[i].doc, states[j].doc)
@@ -91,15 +90,17 @@ def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFram
             partners[i]["sources"].add(j)
         elif src == states[i].doc.report_id:
             partners[j]["sources"].add(i)
-    rows = []
+    columns: dict[str, list] = {c: [] for c in SHARE_COLUMNS}  # one list per column: 50k row dicts cost more
+    none: dict = defaultdict(set)
     for i, st in enumerate(states):
         doc, nchar = st.doc, st.narrative_chars
-        lengths = st.residual_lengths if copied[i] else None
+        mine, theirs = copied.get(i, none), partners.get(i, none)
+        lengths = st.residual_lengths if i in copied else None
 
         def chars(sents: set[int]) -> int:
             return int(sum(lengths[s] for s in sents)) if sents else 0
 
-        allc = chars(copied[i]["self"] | copied[i]["cross"])
+        allc = chars(mine["self"] | mine["cross"])
         row = {
             "report_id": doc.report_id, "source": doc.source, "agency": doc.agency, "year": doc.year,
             "published": doc.published,
@@ -111,14 +112,15 @@ def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFram
             "copied_share": round(allc / nchar, 4) if nchar else 0.0,
         }
         for kind in ("self", "cross", "from_earlier"):
-            c = chars(copied[i][kind])
+            c = chars(mine[kind])
             row[f"{kind}_chars"] = c
             row[f"{kind}_share"] = round(c / nchar, 4) if nchar else 0.0
-        row["self_partners"] = sorted(states[k].doc.report_id for k in partners[i]["self"])
-        row["cross_partners"] = sorted(states[k].doc.report_id for k in partners[i]["cross"])
-        row["likely_sources"] = sorted(states[k].doc.report_id for k in partners[i]["sources"])
-        rows.append(row)
-    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+        row["self_partners"] = sorted(states[k].doc.report_id for k in theirs["self"])
+        row["cross_partners"] = sorted(states[k].doc.report_id for k in theirs["cross"])
+        row["likely_sources"] = sorted(states[k].doc.report_id for k in theirs["sources"])
+        for c in SHARE_COLUMNS:
+            columns[c].append(row[c])
+    return pd.DataFrame(columns, columns=SHARE_COLUMNS) if states else pd.DataFrame(columns=SHARE_COLUMNS)
 
 
 def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
