@@ -196,13 +196,17 @@ def test_topics_overlapped_with_the_other_corpus_stages_give_the_same_tables(tmp
     B = importlib.import_module("gxnlp.dataset.build")
     corpus = tmp_path / "corpus"
     _copy(_demo_files(40), corpus)
-    one_by_one = build([corpus], tmp_path / "seq.duckdb", workers=1, overlap_topics=False)
-    overlapped = build([corpus], tmp_path / "ovl.duckdb", workers=1, overlap_topics=True)
-    assert one_by_one.corpus_stages == overlapped.corpus_stages
+    one_by_one = build([corpus], tmp_path / "seq.duckdb", workers=1, topics_process="here")
+    overlapped = build([corpus], tmp_path / "ovl.duckdb", workers=1, topics_process="beside")
+    apart = build([corpus], tmp_path / "apart.duckdb", workers=1, topics_process="apart")
+    assert one_by_one.corpus_stages == overlapped.corpus_stages == apart.corpus_stages
     expected = _snapshot(tmp_path / "seq.duckdb")
     assert len(expected["topics"]) and expected["statements"]["topic"].notna().any()
-    for name, frame in _snapshot(tmp_path / "ovl.duckdb").items():
-        pd.testing.assert_frame_equal(frame, expected[name], obj=name)
+    for db in ("ovl", "apart"):
+        for name, frame in _snapshot(tmp_path / f"{db}.duckdb").items():
+            pd.testing.assert_frame_equal(frame, expected[name], obj=f"{db}: {name}")
+    with pytest.raises(ValueError, match="topics_process"):
+        build([corpus], tmp_path / "bad.duckdb", workers=1, topics_process="elsewhere")
 
     def dies(statements, seed):
         if os.getpid() != parent:
@@ -211,6 +215,6 @@ def test_topics_overlapped_with_the_other_corpus_stages_give_the_same_tables(tmp
 
     parent, real = os.getpid(), B._topic_results
     monkeypatch.setattr(B, "_topic_results", dies)
-    build([corpus], tmp_path / "died.duckdb", workers=1, overlap_topics=True)
+    build([corpus], tmp_path / "died.duckdb", workers=1, topics_process="beside")
     for name, frame in _snapshot(tmp_path / "died.duckdb").items():
         pd.testing.assert_frame_equal(frame, expected[name], obj=name)

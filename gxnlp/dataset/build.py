@@ -197,7 +197,7 @@ def build(
     model: str | os.PathLike | None = None,
     progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None,
     skipped: Iterable[dict[str, Any]] = (),
-    overlap_topics: bool | None = None,
+    topics_process: str = "auto",
     _abort_after_chunks: int | None = None,
 ) -> BuildStats:
     """Build or update the dataset at ``db`` from report files under ``paths``.
@@ -213,12 +213,16 @@ def build(
     fault-injection point for tests: the process dies (``os._exit``) after that many committed
     chunks, as a killed build would. ``aliases``: the user's alias table of agency names (CSV
     ``name,canonical``) for ``agency_key``; its content is part of the corpus fingerprint.
-    ``overlap_topics``: compute the topics stage in a forked process while this one runs the other
-    corpus stages (the same tables, less wall time on a machine with a second core, more memory at
-    once); None = when the corpus has a middling number of statements (:data:`OVERLAP_TOPICS_STATEMENTS`).
+    ``topics_process``: where the topics stage runs (the same tables in every case): ``"here"`` in
+    this process; ``"beside"`` in a forked process while this one runs the other corpus stages (less
+    wall time with a second core, more memory at once); ``"apart"`` in a forked process this one waits
+    for (its memory is returned when it ends instead of staying with this process through the reuse
+    stage); ``"auto"`` chooses by the number of statements (:data:`TOPICS_PROCESS_STATEMENTS`).
     """
     from ..runner import TRANSIENT_CODES, error_code, run
 
+    if topics_process not in TOPICS_PROCESS_MODES:
+        raise ValueError(f"topics_process must be one of {', '.join(TOPICS_PROCESS_MODES)}, not {topics_process!r}")
     stats = BuildStats()
     if model is not None:
         from ..runner import _classifier
@@ -336,9 +340,12 @@ def build(
             try:
                 for name, stage in CORPUS_STAGES.items():
                     if stage is topics_stage and background is None:
-                        background = _overlap_topics(con, seed, overlap_topics, scheduler)
-                        if background is not None:  # its rows are written after the other stages
-                            stats.corpus_stages.append(name)
+                        background = _topics_in_process(con, seed, topics_process, scheduler)
+                        if background is not None:
+                            if not background.beside:  # waited for now
+                                background, done = None, background
+                                done.finish(con)
+                            stats.corpus_stages.append(name)  # beside: its rows are written after the others
                             continue
                     stage(con, seed)
                     stats.corpus_stages.append(name)
@@ -426,11 +433,13 @@ def _write_topics(con, results: tuple[list[dict[str, Any]], pd.DataFrame] | None
     con.unregister("_assigned")
 
 
-#: Auto mode of ``build(overlap_topics=None)``: the topics stage runs in a forked process beside the
-#: other corpus stages when the corpus has between these many statements. Below, a process costs more
-#: than it saves; above, the fork's memory (≈ +0.4 GB at 63,000 statements, ≈ 1.2 GB at 330,000)
-#: would add to the reuse stage's peak, so large corpora run the stages one after another.
-OVERLAP_TOPICS_STATEMENTS: tuple[int, int] = (2_000, 100_000)
+#: Auto mode of ``build(topics_process="auto")``: below the first number of statements the topics stage
+#: runs in the build process (a process costs more than it saves); up to the second, in a forked process
+#: beside the other corpus stages; above, in a forked process the build waits for: the fork's memory
+#: (≈ +0.4 GB at 63,000 statements, ≈ +0.7 GB at 330,000) would add to the reuse stage's peak if it ran
+#: beside it, and would stay with the build process (freed but not returned) if it ran there.
+TOPICS_PROCESS_STATEMENTS: tuple[int, int] = (2_000, 100_000)
+TOPICS_PROCESS_MODES = ("auto", "here", "beside", "apart")
 
 
 class _TopicsInBackground:
@@ -438,9 +447,10 @@ class _TopicsInBackground:
     rows come back through a pipe and this process writes them (DuckDB has one writer). If the process
     dies, the stage runs here instead; an exception in it is raised here, as the stage would raise it."""
 
-    def __init__(self, statements: pd.DataFrame, seed: int):
+    def __init__(self, statements: pd.DataFrame, seed: int, beside: bool = True):
         import multiprocessing as mp
 
+        self.beside = beside
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
         self.statements, self.seed = statements, seed
@@ -482,19 +492,21 @@ class _TopicsInBackground:
         self.conn.close()
 
 
-def _overlap_topics(con, seed: int, overlap: bool | None, scheduler: str) -> _TopicsInBackground | None:
-    """Start the topics stage in the background when ``overlap`` says so (None: auto, see
-    :data:`OVERLAP_TOPICS_STATEMENTS`; never with Dask, whose client threads a fork would copy)."""
+def _topics_in_process(con, seed: int, mode: str, scheduler: str) -> _TopicsInBackground | None:
+    """Start the topics stage in a forked process when ``mode`` says so (see ``build``'s
+    ``topics_process``); None: it runs in this process (always with Dask, whose client threads a fork
+    would copy, and where fork is not available)."""
     import multiprocessing as mp
 
-    if overlap is False or scheduler == "dask" or "fork" not in mp.get_all_start_methods():
+    if mode == "here" or scheduler == "dask" or "fork" not in mp.get_all_start_methods():
         return None
-    if overlap is None:
+    if mode == "auto":
         n = con.execute("SELECT count(*) FROM statements").fetchone()[0]
-        lo, hi = OVERLAP_TOPICS_STATEMENTS
-        if not lo <= n <= hi:
+        lo, hi = TOPICS_PROCESS_STATEMENTS
+        if n < lo:
             return None
-    return _TopicsInBackground(_read_statements(con), seed)
+        mode = "beside" if n <= hi else "apart"
+    return _TopicsInBackground(_read_statements(con), seed, beside=mode == "beside")
 
 
 def reuse_stage(con, seed: int) -> None:
