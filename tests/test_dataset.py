@@ -184,3 +184,37 @@ def test_a_corpus_stage_that_fails_is_run_again_by_the_next_build(tmp_path, monk
     assert stats.processed == 0 and stats.corpus_stages == names
     for name, frame in _snapshot(db).items():
         pd.testing.assert_frame_equal(frame, _snapshot(clean)[name], check_dtype=False, obj=name)
+
+
+def test_topics_overlapped_with_the_other_corpus_stages_give_the_same_tables(tmp_path, monkeypatch):
+    """The topics stage computed in a forked process beside agencies/reuse/panel writes the tables a
+    build running the stages one after another writes; a topics process that dies is replaced by the
+    stage running in the build process."""
+    import importlib
+    import os
+
+    B = importlib.import_module("gxnlp.dataset.build")
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(40), corpus)
+    one_by_one = build([corpus], tmp_path / "seq.duckdb", workers=1, topics_process="here")
+    overlapped = build([corpus], tmp_path / "ovl.duckdb", workers=1, topics_process="beside")
+    apart = build([corpus], tmp_path / "apart.duckdb", workers=1, topics_process="apart")
+    assert one_by_one.corpus_stages == overlapped.corpus_stages == apart.corpus_stages
+    expected = _snapshot(tmp_path / "seq.duckdb")
+    assert len(expected["topics"]) and expected["statements"]["topic"].notna().any()
+    for db in ("ovl", "apart"):
+        for name, frame in _snapshot(tmp_path / f"{db}.duckdb").items():
+            pd.testing.assert_frame_equal(frame, expected[name], obj=f"{db}: {name}")
+    with pytest.raises(ValueError, match="topics_process"):
+        build([corpus], tmp_path / "bad.duckdb", workers=1, topics_process="elsewhere")
+
+    def dies(statements, seed):
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(statements, seed)
+
+    parent, real = os.getpid(), B._topic_results
+    monkeypatch.setattr(B, "_topic_results", dies)
+    build([corpus], tmp_path / "died.duckdb", workers=1, topics_process="beside")
+    for name, frame in _snapshot(tmp_path / "died.duckdb").items():
+        pd.testing.assert_frame_equal(frame, expected[name], obj=name)

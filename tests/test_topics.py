@@ -352,6 +352,21 @@ def test_fit_on_a_sample_then_applied_in_batches():
     assert sampled.topics_["n_statements"].sum() == 300
 
 
+def test_transform_drops_stock_phrases_as_fit_does():
+    """Statements applied to a fitted model (above ``fit_size``) are prepared as the fitted ones: a
+    stock phrase added to a statement changes neither its topic weights nor its topic."""
+    from gxnlp.genre.boilerplate import stock_seed_phrases
+
+    themes = [["政策解读", "图解", "解读形式"], ["网站", "栏目", "更新"], ["业务培训", "人员", "队伍"]]
+    stock = stock_seed_phrases()[0]  # 以公开为常态、不公开为例外
+    texts = ["".join(themes[i % 3][j] for j in (i % 3, (i + 1) % 3, (i + 2) % 3)) + "不足" for i in range(60)]
+    # the stock phrase's words also occur outside it, so they are terms of the model
+    texts += [f"{stock}之外，{t}" for t in ("常态化公开不足", "例外事项公开", "公开常态")] * 4
+    model = StatementTopicModel(k=3, fit_size=None).fit(texts)
+    plain = ["网站栏目更新不及时", "业务培训人员不足"]
+    assert np.allclose(model.transform([stock + "，" + t for t in plain]), model.transform(plain))
+
+
 def test_effects_resample_agencies_and_say_too_few():
     from gxnlp.topics.effects import TOO_FEW, estimate_effects
 

@@ -47,16 +47,29 @@ class Passage:
         return a.text[self.a_span[0] : self.a_span[1]], b.text[self.b_span[0] : self.b_span[1]]
 
 
+def _residual_bounds(t: ReuseText, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Where each sentence's residual starts and ends in the text outside ``mask``."""
+    sents = t.sentences
+    if mask is None:
+        return sents.nstart, sents.nend
+    before = np.zeros(len(mask) + 1, dtype=np.int64)  # characters outside the mask before each position
+    np.cumsum(~mask, out=before[1:])
+    return before[sents.nstart], before[sents.nend]
+
+
 def residuals(t: ReuseText, mask: np.ndarray | None = None) -> list[str]:
     """Each sentence's normalised characters outside ``mask`` (template/stock)."""
-    out = []
-    for s in t.sentences:
-        seg = t.norm[s.nstart : s.nend]
-        if mask is not None and mask[s.nstart : s.nend].any():
-            keep = ~mask[s.nstart : s.nend]
-            seg = "".join(ch for ch, k in zip(seg, keep) if k)
-        out.append(seg)
-    return out
+    starts, ends = _residual_bounds(t, mask)
+    kept = t.norm
+    if mask is not None and mask.any():
+        kept = np.frombuffer(t.norm.encode("utf-32-le"), dtype=np.uint32)[~mask].tobytes().decode("utf-32-le")
+    return [kept[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def residual_lengths(t: ReuseText, mask: np.ndarray | None = None) -> np.ndarray:
+    """The length of each sentence's residual (:func:`residuals`)."""
+    starts, ends = _residual_bounds(t, mask)
+    return (ends - starts).astype(np.int64)
 
 
 class SentenceFlags:
@@ -87,14 +100,58 @@ class SentenceFlags:
 def stock_flags(t: ReuseText, template: np.ndarray, stock: np.ndarray) -> SentenceFlags:
     """Per sentence, the stock flag of each residual character (residual = outside ``template``)."""
     keep = ~template
-    residual_before = np.concatenate([[0], np.cumsum(keep)])  # residual characters before each position
-    in_sentence = np.zeros(len(template), dtype=bool)
-    ends = []
-    for sent in t.sentences:
-        in_sentence[sent.nstart:sent.nend] = True
-        ends.append(residual_before[sent.nend] - residual_before[sent.nstart])
-    sel = keep & in_sentence
-    return SentenceFlags(stock[sel].copy(), np.concatenate([[0], np.cumsum(ends, dtype=np.int64)]).astype(np.int32))
+    sents = t.sentences
+    cover = np.zeros(len(template) + 1, dtype=np.int32)  # sentences are disjoint: +1 at starts, -1 at ends
+    np.add.at(cover, sents.nstart, 1)
+    np.add.at(cover, sents.nend, -1)
+    in_sentence = np.cumsum(cover[:-1]) > 0
+    starts, ends = _residual_bounds(t, template)
+    bounds = np.zeros(len(sents) + 1, dtype=np.int64)
+    np.cumsum(ends - starts, out=bounds[1:])
+    return SentenceFlags(stock[keep & in_sentence], bounds.astype(np.int32))
+
+
+class AlignmentInputs:
+    """One document's inputs to :func:`align`, compact: its residual text (normalised characters outside
+    the template) as one string, where each sentence's residual lies in it (``spans``), and which residual
+    characters are stock (``stock``). :attr:`residuals` and :attr:`stock_flags` give what :func:`align`
+    takes (:func:`residuals`, :func:`stock_flags`)."""
+
+    __slots__ = ("kept", "spans", "stock")
+
+    def __init__(self, t: ReuseText, template: np.ndarray, stock: np.ndarray):
+        keep = ~template
+        before = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=before[1:])
+        self.spans = np.stack([before[t.sentences.nstart], before[t.sentences.nend]], axis=1).astype(np.int32)
+        self.kept = np.frombuffer(t.norm.encode("utf-32-le"), dtype=np.uint32)[keep].tobytes().decode("utf-32-le") \
+            if not keep.all() else t.norm
+        self.stock = stock[keep]
+
+    @property
+    def residuals(self) -> list[str]:
+        kept = self.kept
+        return [kept[a:b] for a, b in self.spans.tolist()]
+
+    @property
+    def stock_flags(self) -> _SpanFlags:
+        return _SpanFlags(self.stock, self.spans)
+
+
+class _SpanFlags:
+    """Per sentence, a view of its residual characters' stock flags."""
+
+    __slots__ = ("data", "spans")
+
+    def __init__(self, data: np.ndarray, spans: np.ndarray):
+        self.data, self.spans = data, spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        a, b = self.spans[k]
+        return self.data[a:b]
 
 
 def shared_rare(x: str, y: str, xs: np.ndarray | None = None, ys: np.ndarray | None = None) -> int:

@@ -19,6 +19,8 @@ of *different agencies* use, mined from the corpus by :class:`StockPhraseMiner`.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -86,56 +88,149 @@ def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, m
     return mask
 
 
+def _merge_counts(part: tuple[np.ndarray, np.ndarray] | None, hashes: np.ndarray,
+                  counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(hashes, counts)`` (sorted, distinct) with more ``hashes`` (sorted, distinct) and their counts added."""
+    if part is None:
+        return hashes.copy(), counts.astype(np.int64)
+    old, old_counts = part
+    pos = np.searchsorted(old, hashes)
+    seen = pos < len(old)
+    seen[seen] = old[pos[seen]] == hashes[seen]
+    old_counts[pos[seen]] += counts[seen]
+    if seen.all():
+        return old, old_counts
+    new = ~seen
+    return np.insert(old, pos[new], hashes[new]), np.insert(old_counts, pos[new], counts[new])
+
+
 class StockPhraseMiner:
     """Document frequency of n-gram hashes counted over distinct agencies, streaming.
 
     A shingle is *stock* when at least ``max(min_agencies, stock_df * n_agencies)``
     different agencies use it. Counting agencies rather than reports means an agency that
     reuses its own text every year never turns its text into "stock".
+
+    Two ways in: :meth:`partial_fit` takes one document's shingles at a time, in any order, and keeps
+    every distinct (shingle, agency) record until :meth:`finalize`; :meth:`add_agency` takes all the
+    shingles of one agency at once (each agency once), so only a count per distinct shingle is kept —
+    far less memory when agencies share their shingles, as a genre's reports do. Either way new input
+    waits in a buffer of ``flush_records`` and is merged into ``partitions`` by the hash's top bits, one
+    partition at a time, so no step sorts everything at once.
     """
 
-    def __init__(self, ngram: int = 6, stock_df: float = 0.05, min_agencies: int = 5, compact_every: int = 2000):
+    def __init__(self, ngram: int = 6, stock_df: float = 0.05, min_agencies: int = 5, partitions: int = 64,
+                 flush_records: int = 1 << 22):
         self.ngram = ngram
         self.stock_df = stock_df
         self.min_agencies = min_agencies
-        self.compact_every = compact_every
+        self.partitions = partitions
+        self.flush_records = flush_records
         self._agencies: dict[str, int] = {}
-        self._chunks: list[np.ndarray] = []
-        self._pending = 0
+        self._mode: str | None = None
+        self._parts: list | None = None
+        self._pending: list[np.ndarray] = []
+        self._pending_n = 0
         self._dir = None
 
+    def _bits(self) -> int:
+        return max(0, int(np.ceil(np.log2(max(1, self.partitions)))))
+
+    def _enter(self, mode: str) -> None:
+        if self._mode not in (None, mode):
+            raise ValueError("StockPhraseMiner: use either partial_fit or add_agency, not both")
+        self._mode = mode
+
     def partial_fit(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
+        """Count one document's shingle ``hashes`` for ``agency``."""
+        self._enter("records")
         aid = self._agencies.setdefault(agency, len(self._agencies))
         packed = (sorted_unique(hashes).astype(np.uint64) << np.uint64(32)) | np.uint64(aid)
-        self._chunks.append(packed)
-        self._pending += 1
-        if self._pending >= self.compact_every:
-            self._chunks = [sorted_unique(np.concatenate(self._chunks))]
-            self._pending = 0
+        self._buffer(packed)
         return self
+
+    def add_agency(self, hashes: np.ndarray, agency: str) -> StockPhraseMiner:
+        """Count all the shingle ``hashes`` of one ``agency``'s documents (each agency once)."""
+        self._enter("agencies")
+        if agency in self._agencies:
+            raise ValueError(f"add_agency: agency {agency!r} was given before")
+        self._agencies[agency] = len(self._agencies)
+        self._buffer(sorted_unique(np.asarray(hashes, dtype=np.uint32)))
+        return self
+
+    def _buffer(self, values: np.ndarray) -> None:
+        self._pending.append(values)
+        self._pending_n += len(values)
+        if self._pending_n >= self.flush_records:
+            self._flush()
+
+    def _flush(self) -> None:
+        bits = self._bits()
+        if self._parts is None:
+            self._parts = [None] * (1 << bits)
+        if not self._pending:
+            return
+        if self._mode == "records":
+            new = sorted_unique(np.concatenate(self._pending))
+            top = new >> np.uint64(64 - bits) if bits else None
+        else:  # each agency's shingles once: a shingle's count is its number of repeats here
+            h = np.sort(np.concatenate(self._pending))
+            first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.zeros(0, np.int64)
+            new, new_counts = h[first], np.diff(np.r_[first, len(h)])
+            del h
+            top = new >> np.uint32(32 - bits) if bits else None
+        self._pending, self._pending_n = [], 0
+        # sorted by hash: each partition (the hash's top bits) is one slice
+        cuts = np.searchsorted(top, np.arange(1, 1 << bits, dtype=top.dtype)) if bits else []
+        del top
+        bounds = np.r_[0, cuts, len(new)].astype(np.int64)
+        for p in range(len(self._parts)):
+            lo, hi = bounds[p], bounds[p + 1]
+            if hi <= lo:
+                continue
+            if self._mode == "records":  # two sorted runs: the stable sort merges them
+                old = self._parts[p] if self._parts[p] is not None else np.zeros(0, np.uint64)
+                self._parts[p] = sorted_unique(np.concatenate([old, new[lo:hi]]))
+            else:
+                self._parts[p] = _merge_counts(self._parts[p], new[lo:hi], new_counts[lo:hi])
 
     @property
     def n_agencies(self) -> int:
         return len(self._agencies)
 
     def finalize(self) -> np.ndarray:
-        """Sorted array of the stock shingle hashes; sets ``threshold_``, ``df_`` and the agency
-        count of every shingle (``hashes_``, ``counts_``, read by :meth:`agency_df`)."""
-        packed = sorted_unique(np.concatenate(self._chunks)) if self._chunks else np.zeros(0, np.uint64)
-        self._chunks = []
-        # distinct (hash, agency) records sorted by hash: each hash's agency count is its run length
-        h = (packed >> np.uint64(32)).astype(np.uint32)
-        del packed
-        first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.zeros(0, np.int64)
-        hashes, counts = h[first], np.diff(np.r_[first, len(h)])
-        del h
+        """Sorted array of the stock shingle hashes; sets ``threshold_`` and the agency count of every
+        shingle (``hashes_``, ``counts_``, read by :meth:`agency_df`)."""
+        self._flush()
+        hashes, counts = [np.zeros(0, np.uint32)], [np.zeros(0, np.int64)]
+        parts, self._parts, mode, self._mode = self._parts, None, self._mode, None
+        for p in range(len(parts)):
+            part, parts[p] = parts[p], None
+            if part is None:
+                continue
+            if mode == "agencies":
+                hashes.append(part[0])
+                counts.append(part[1])
+                continue
+            # distinct (hash, agency) records sorted by hash: each hash's agency count is its run length
+            h = (part >> np.uint64(32)).astype(np.uint32)
+            del part
+            first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+            hashes.append(h[first])
+            counts.append(np.diff(np.r_[first, len(h)]))
+            del h
+        hashes, counts = np.concatenate(hashes), np.concatenate(counts)
         self.threshold_ = max(self.min_agencies, int(np.ceil(self.stock_df * self.n_agencies)))
-        keep = counts >= self.threshold_
         #: every shingle hash seen (sorted) and the number of agencies using it
         self.hashes_, self.counts_ = hashes, counts.astype(np.int32)
-        self.stock_ = hashes[keep]
-        self.df_ = dict(zip(self.stock_.tolist(), counts[keep].tolist()))
+        self.stock_ = hashes[counts >= self.threshold_]
         return self.stock_
+
+    @property
+    def df_(self) -> dict[int, int]:
+        """Agency count of each stock shingle hash."""
+        pos = self.lookup(self.stock_)
+        return dict(zip(self.stock_.tolist(), self.counts_[pos].tolist()))
 
     def agency_df(self, hashes: np.ndarray) -> np.ndarray:
         """Number of agencies using each shingle hash (0 for a hash never counted); after :meth:`finalize`."""
@@ -190,25 +285,103 @@ class StockRun:
     agencies: set[str] = field(default_factory=set)
 
 
-def apply_stock(states: list, stock_hashes: np.ndarray, ngram: int, min_chars: int) -> dict[str, StockRun]:
+class StockRuns(Mapping):
+    """The runs of mined stock of a corpus by normalised text (a mapping to :class:`StockRun`).
+
+    Who uses each run is held as arrays of (run, report, agency) numbers — a set per run costs ~80 bytes
+    per use, and a corpus has tens of uses per report; a :class:`StockRun` is made when asked for."""
+
+    def __init__(self):
+        self._ids: dict[str, int] = {}
+        self.examples: list[str] = []
+        self._agency_ids: dict[str, int] = {}
+        self._uses = array("i")  # run, report, agency: three numbers per use
+        self._by_run: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def add(self, key: str, report: int, agency: str, example) -> None:
+        """Record that ``report`` (of ``agency``) uses the run ``key``; ``example()`` gives its original
+        text when the run is new."""
+        run = self._ids.get(key)
+        if run is None:
+            run = self._ids[key] = len(self.examples)
+            self.examples.append(example())
+        self._uses.extend((run, report, self._agency_ids.setdefault(agency, len(self._agency_ids))))
+        self._by_run = None
+
+    def _uses_by_run(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (run, report) and (run, agency) uses, sorted by run; per run the number of each."""
+        if self._by_run is None:
+            uses = np.frombuffer(self._uses, dtype=np.int32).reshape(-1, 3) if len(self._uses) else \
+                np.zeros((0, 3), np.int32)
+            reports = np.unique(uses[:, :2], axis=0)
+            agencies = np.unique(uses[:, [0, 2]], axis=0)
+            n = len(self.examples)
+            self._by_run = (reports, np.bincount(reports[:, 0], minlength=n), np.bincount(agencies[:, 0], minlength=n))
+        return self._by_run
+
+    @property
+    def n_reports(self) -> np.ndarray:
+        """Per run (in :meth:`keys` order), the number of reports using it."""
+        return self._uses_by_run()[1]
+
+    @property
+    def n_agencies(self) -> np.ndarray:
+        """Per run (in :meth:`keys` order), the number of agencies using it."""
+        return self._uses_by_run()[2]
+
+    def runs_of(self, report: int) -> list[str]:
+        """The runs ``report`` uses."""
+        reports = self._uses_by_run()[0]
+        keys = list(self._ids)
+        return [keys[r] for r in reports[reports[:, 1] == report, 0].tolist()]
+
+    def __getitem__(self, key: str) -> StockRun:
+        run = self._ids[key]
+        uses = np.frombuffer(self._uses, dtype=np.int32).reshape(-1, 3) if len(self._uses) else \
+            np.zeros((0, 3), np.int32)
+        mine = uses[uses[:, 0] == run]
+        names = list(self._agency_ids)
+        return StockRun(self.examples[run], set(mine[:, 1].tolist()), {names[a] for a in mine[:, 2].tolist()})
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, key) -> bool:
+        return key in self._ids
+
+    def __getstate__(self):
+        return self._ids, self.examples, self._agency_ids, self._uses
+
+    def __setstate__(self, state):
+        self._ids, self.examples, self._agency_ids, self._uses = state
+        self._by_run = None
+
+
+def apply_stock(states: list, stock_hashes: np.ndarray, ngram: int, min_chars: int) -> StockRuns:
     """Mask the mined stock phrases of every document (:class:`gxnlp.reuse.documents.DocumentState`:
     sets ``stock_mask``); return the runs of mined stock by normalised text."""
-    runs: dict[str, StockRun] = {}
+    runs = StockRuns()
     for i, s in enumerate(states):
         t = s.text
+        template = s.template_mask
         mined = shingle_mask(shingle_hashes(t.norm, ngram), stock_hashes, ngram, len(t.norm), min_chars)
-        mined &= ~s.template_mask
+        mined &= ~template
         s.stock_mask = mined | s.seed_mask
         s.seed_mask = None  # inside stock_mask now
         if not mined.any():
             continue
         edges = np.flatnonzero(np.diff(np.concatenate([[0], mined.astype(np.int8), [0]])))
-        for a, b in zip(edges[::2], edges[1::2]):
-            key = t.norm[a:b]
-            run = runs.get(key)
-            if run is None:
-                a0, a1 = t.span(a, b)
-                runs[key] = run = StockRun(t.text[a0:a1])
-            run.reports.add(i)
-            run.agencies.add(s.agency)
+        offsets = []  # recomputed for the documents that show a run first (the texts do not keep them)
+
+        def example(a: int, b: int) -> str:
+            if not offsets:
+                offsets.append(t.offsets)
+            a0, a1 = t.span(a, b, offsets[0])
+            return t.text[a0:a1]
+
+        for a, b in zip(edges[::2].tolist(), edges[1::2].tolist()):
+            runs.add(t.norm[a:b], i, s.agency, lambda: example(a, b))
     return runs

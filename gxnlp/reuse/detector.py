@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 from sklearn.base import BaseEstimator
 
 from ..genre.boilerplate import stock_seed_phrases, template_phrases
@@ -27,6 +28,7 @@ from ..model import DEFAULT_SEED
 from .boilerplate import PhraseLexicon, StockPhraseMiner, apply_stock
 from .documents import DocumentState, ReuseDoc, agency_key, likely_source, prepare_documents
 from .lsh import CandidateIndex, DocumentIndex, lsh_candidates
+from .pairs import PairList, as_pairs
 from .shuffle import band_candidates
 from .similarity import pair_overlap, shingle_vectors
 from .tables import SHARE_COLUMNS, boilerplate_pairs, clusters_table, pairs_table, shares_table, stock_table
@@ -156,29 +158,27 @@ class ReuseDetector(BaseEstimator):
         self._resolve_agencies()
         self.stock_hashes_ = self.miner_.finalize()
         self.stock_runs_ = apply_stock(self.documents_, self.stock_hashes_, self.stock_ngram, self.stock_min_chars)
+        # candidates (before the verifier's inputs: the peaks of the two steps do not add up)
+        self.index_stats_ = {}
+        if candidate_fn is not None:
+            self.candidates_ = as_pairs(candidate_fn(self))
+        elif self.candidates == "all":  # the exact baseline: every pair is aligned
+            i, j = np.triu_indices(len(self.documents_), k=1)
+            self.candidates_ = PairList(np.stack([i, j], axis=1))
+        else:  # the streaming indexes' pairs, found by sorting band values (no query per window)
+            self.candidates_ = PairList(band_candidates(self))
+            self.index_stats_ = {"candidate_pairs": len(self.candidates_)}
         # alignment inputs of every document (and the TF-IDF rows that score candidates)
         self.verifier_ = PairVerifier(
             self.documents_, self.miner_, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
             min_passage=self.min_passage, min_copied_chars=self.min_copied_chars, min_share=self.min_share,
             min_share_self=self.min_share_self, min_share_sibling=self.min_share_sibling,
             max_chance_pairs=self.max_chance_pairs, stock_min_agencies=self.stock_min_agencies, stock_df=self.stock_df,
-            min_short_chars=self.min_short_chars, vectors=self._filters_candidates())
+            min_short_chars=self.min_short_chars, vectors=self._filters_candidates() and len(self.candidates_) > 0)
         self.chance_bits_ = self.verifier_.chance_bits
-        # candidates
-        self.index_stats_ = {}
-        if candidate_fn is not None:
-            cands = {tuple(sorted(p)): 1 for p in candidate_fn(self)}
-        elif self.candidates == "all":  # the exact baseline: every pair is aligned
-            n = len(self.documents_)
-            cands = {(i, j): 1 for i in range(n) for j in range(i + 1, n)}
-        else:  # the streaming indexes' pairs, found by sorting band values (no query per window)
-            cands = dict.fromkeys(sorted(band_candidates(self)), 1)
-            self.index_stats_ = {"candidate_pairs": len(cands)}
-        self.candidates_ = sorted(cands)
         self.aligned_candidates_ = self._likely(self.candidates_) if self._filters_candidates() else self.candidates_
+        self.verifier_.vectors_ = None  # needed only to score the candidates
         self.index_stats_["aligned_pairs"] = len(self.aligned_candidates_)
-        for state in self.documents_:
-            state.vector = None  # needed only to score the candidates (also when there are none)
         # verification
         self.verify(self.aligned_candidates_)
         # outputs
@@ -192,16 +192,15 @@ class ReuseDetector(BaseEstimator):
     def _filters_candidates(self) -> bool:
         return self.candidates == "lsh" and self.min_candidate_cosine is not None
 
-    def _likely(self, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _likely(self, candidates: PairList) -> PairList:
         """The candidates worth aligning: cosine or shared shingles high enough (:mod:`.similarity`)."""
-        if not candidates:
+        if not len(candidates):
             return candidates
-        X = shingle_vectors(self.documents_, self.miner_)
-        for state in self.documents_:
-            state.vector = None  # in X now
-        cos, shared = pair_overlap(X, candidates)
-        keep = (cos >= self.min_candidate_cosine) | (shared >= self.min_candidate_shingles)
-        return [p for p, k in zip(candidates, keep.tolist()) if k]
+        X = self.verifier_.vectors_
+        if X is None:
+            X = shingle_vectors(self.documents_, self.miner_)
+        cos, shared = pair_overlap(X, candidates.array)
+        return candidates.select((cos >= self.min_candidate_cosine) | (shared >= self.min_candidate_shingles))
 
     def streaming_candidates(self) -> set[tuple[int, int]]:
         """The candidate pairs of the streaming indexes of :mod:`.lsh` (datasketch MinHashLSH, one

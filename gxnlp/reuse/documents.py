@@ -15,7 +15,7 @@ from .boilerplate import PhraseLexicon, StockPhraseMiner
 from .text import ReuseText, shingle_hashes
 
 
-@dataclass
+@dataclass(slots=True)
 class ReuseDoc:
     """The plain record reuse detection needs: an id, the narrative text and metadata."""
 
@@ -80,64 +80,132 @@ def doc_agency_key(doc: ReuseDoc) -> str:
     return agency_key(doc.agency, region) or f"?{doc.report_id}"
 
 
-@dataclass
+def _pack(mask: np.ndarray | None) -> np.ndarray | None:
+    return None if mask is None else np.packbits(np.asarray(mask, dtype=bool))
+
+
 class DocumentState:
     """Everything reuse detection holds about one document: one record, filled stage by stage.
 
     :func:`prepare_documents` sets the text and the template / seed-stock masks;
     :func:`gxnlp.reuse.boilerplate.apply_stock` the mined stock (``stock_mask``; the seed mask, now
     inside it, is dropped);
-    :class:`gxnlp.reuse.verify.PairVerifier` the per-sentence inputs of alignment
-    (``residuals``, ``stock_flags``, ``narrative_chars``, ``sentence_logp``).
+    :class:`gxnlp.reuse.verify.PairVerifier` the per-document inputs of the pair rule (``narrative_chars``,
+    ``sentence_logp``). A corpus holds one per report, so the masks are kept as packed bits and what
+    follows from the text and the masks (``residuals``, ``stock_flags``) is computed when read.
     """
 
-    doc: ReuseDoc
-    text: ReuseText
-    #: :func:`doc_agency_key`: who wrote it, for self vs cross reuse and stock counting
-    agency: str
-    #: characters of ``text.norm`` inside mandated template text
-    template_mask: np.ndarray
-    #: characters inside a phrase of the shipped stock list (outside the template), until stock is applied
-    seed_mask: np.ndarray | None
-    #: all stock characters (seed list and mined), outside the template
-    stock_mask: np.ndarray | None = None
-    #: per sentence: its normalised characters outside the template
-    residuals: list[str] | None = None
-    #: per sentence: which residual characters are stock (:class:`gxnlp.reuse.align.SentenceFlags`)
-    stock_flags: Any = None
-    #: normalised characters outside the template
-    narrative_chars: int = 0
-    #: per sentence: log of the share of agencies that use it
-    sentence_logp: np.ndarray | None = None
-    #: the narrative's TF-IDF row ``(columns, weights)`` (:func:`gxnlp.reuse.similarity.vector_row`),
-    #: held only until the candidates are scored
-    vector: tuple[np.ndarray, np.ndarray] | None = None
+    __slots__ = ("doc", "text", "agency", "_template", "_seed", "_stock", "narrative_chars", "sentence_logp",
+                 "vector")
+
+    def __init__(self, doc: ReuseDoc, text: ReuseText, agency: str, template_mask: np.ndarray,
+                 seed_mask: np.ndarray | None, stock_mask: np.ndarray | None = None, narrative_chars: int = 0,
+                 sentence_logp: np.ndarray | None = None, vector: tuple[np.ndarray, np.ndarray] | None = None):
+        self.doc = doc
+        self.text = text
+        #: :func:`doc_agency_key`: who wrote it, for self vs cross reuse and stock counting
+        self.agency = agency
+        self._template = _pack(template_mask)
+        self._seed = _pack(seed_mask)
+        self._stock = _pack(stock_mask)
+        #: normalised characters outside the template
+        self.narrative_chars = narrative_chars
+        #: per sentence: log of the share of agencies that use it
+        self.sentence_logp = sentence_logp
+        #: the narrative's TF-IDF row ``(columns, weights)`` (:func:`gxnlp.reuse.similarity.vector_row`),
+        #: held only until the candidates are scored
+        self.vector = vector
+
+    def _unpack(self, bits: np.ndarray | None) -> np.ndarray | None:
+        return None if bits is None else np.unpackbits(bits, count=len(self.text.norm)).view(bool)
+
+    @property
+    def template_mask(self) -> np.ndarray:
+        """Characters of ``text.norm`` inside mandated template text."""
+        return self._unpack(self._template)
+
+    @template_mask.setter
+    def template_mask(self, mask: np.ndarray) -> None:
+        self._template = _pack(mask)
+
+    @property
+    def seed_mask(self) -> np.ndarray | None:
+        """Characters inside a phrase of the shipped stock list (outside the template), until stock is applied."""
+        return self._unpack(self._seed)
+
+    @seed_mask.setter
+    def seed_mask(self, mask: np.ndarray | None) -> None:
+        self._seed = _pack(mask)
+
+    @property
+    def stock_mask(self) -> np.ndarray | None:
+        """All stock characters (seed list and mined), outside the template."""
+        return self._unpack(self._stock)
+
+    @stock_mask.setter
+    def stock_mask(self, mask: np.ndarray | None) -> None:
+        self._stock = _pack(mask)
 
     @property
     def mask(self) -> np.ndarray | None:
         """Template or stock characters: left out of the LSH signatures (once stock is applied)."""
-        return None if self.stock_mask is None else self.template_mask | self.stock_mask
+        return None if self._stock is None else self._unpack(self._template | self._stock)
+
+    @property
+    def residuals(self) -> list[str]:
+        """Per sentence: its normalised characters outside the template (:func:`gxnlp.reuse.align.residuals`)."""
+        from .align import residuals
+
+        return residuals(self.text, self.template_mask)
+
+    @property
+    def residual_lengths(self) -> np.ndarray:
+        """Per sentence: the length of its residual."""
+        from .align import residual_lengths
+
+        return residual_lengths(self.text, self.template_mask)
+
+    @property
+    def stock_flags(self):
+        """Per sentence: which residual characters are stock (:class:`gxnlp.reuse.align.SentenceFlags`)."""
+        from .align import stock_flags
+
+        return None if self._stock is None else stock_flags(self.text, self.template_mask, self.stock_mask)
 
     @property
     def region(self) -> tuple | None:
         return region_key(self.doc)
 
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state):
+        for k, v in state.items():
+            setattr(self, k, v)
+
+    def __repr__(self) -> str:
+        return f"DocumentState({self.doc.report_id!r}, agency={self.agency!r})"
+
 
 def prepare_documents(docs: Iterable[ReuseDoc], template: PhraseLexicon, stock_seed: PhraseLexicon,
                       miner: StockPhraseMiner) -> list[DocumentState]:
-    """Pass 1 (streaming): normalise, mask template and seed stock, count stock n-grams by agency
-    in ``miner``. A report id given twice is kept once."""
+    """Pass 1 (streaming): normalise, mask template and seed stock; then count stock n-grams by agency
+    in ``miner``, one agency at a time (:meth:`StockPhraseMiner.add_agency`: a count per shingle, not a
+    record per shingle and agency). A report id given twice is kept once."""
     states: list[DocumentState] = []
     seen: set[str] = set()
     for doc in docs:
         if doc.report_id in seen:
             continue  # the same file given twice
         seen.add(doc.report_id)
-        t = ReuseText.from_text(doc.text or "")
-        t.offsets = t.offsets.astype(np.int32)
+        t = ReuseText.from_text(doc.text or "", keep_offsets=False)
         tm = template.mask(t.norm)
         sm = stock_seed.mask(t.norm) & ~tm
-        agency = doc_agency_key(doc)
-        miner.partial_fit(shingle_hashes(t.norm, miner.ngram), agency)
-        states.append(DocumentState(doc, t, agency, tm, sm))
+        states.append(DocumentState(doc, t, doc_agency_key(doc), tm, sm))
+    del seen
+    by_agency: dict[str, list[int]] = {}
+    for i, s in enumerate(states):
+        by_agency.setdefault(s.agency, []).append(i)
+    for agency, members in by_agency.items():
+        miner.add_agency(np.concatenate([shingle_hashes(states[i].text.norm, miner.ngram) for i in members]), agency)
     return states

@@ -100,7 +100,8 @@ class CandidateIndex(_MinHashIndex):
             bad |= mask[j : j + len(h)]
         phv = _permuted(h, self._a, self._b)
         phv[bad] = np.iinfo(np.uint32).max
-        starts = np.array([min(s.nstart, len(h)) for s in sents])
+        nstart, nend = sents.nstart.tolist(), sents.nend.tolist()
+        starts = np.minimum(sents.nstart, len(h)).astype(np.int64)
         seg_valid = np.add.reduceat(~bad, starts.clip(max=len(h) - 1)) if len(h) else np.zeros(len(sents))
         seg_valid[starts >= len(h)] = 0
         seg_min = np.minimum.reduceat(phv, starts.clip(max=len(h) - 1), axis=0)
@@ -110,12 +111,12 @@ class CandidateIndex(_MinHashIndex):
         empty[:-1] = starts[1:] <= starts[:-1]
         seg_min[empty] = np.iinfo(np.uint32).max
         seg_valid[empty] = 0
-        res_len = np.concatenate([[0], np.cumsum(~mask)])
+        res_len = np.concatenate([[0], np.cumsum(~mask)]).tolist()
         rows = []
         for k in range(0, len(sents), self.stride):
-            ns = sents[k].nstart
+            ns = nstart[k]
             e = k
-            while e < len(sents) - 1 and res_len[sents[e].nend] - res_len[ns] < self.window_chars:
+            while e < len(sents) - 1 and res_len[nend[e]] - res_len[ns] < self.window_chars:
                 e += 1
             if seg_valid[k : e + 1].sum() >= self.min_shingles:
                 rows.append(seg_min[k : e + 1].min(axis=0))

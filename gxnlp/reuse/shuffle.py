@@ -277,9 +277,10 @@ def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hit
     return np.stack(np.divmod(np.unique(np.concatenate(out)), n_docs), axis=1)
 
 
-def band_candidates(det) -> set[tuple[int, int]]:
-    """The streaming indexes' candidate pairs, computed for the whole corpus at once: band
-    buckets by sorting the 62-bit keys of the signature bands (numpy), no per-window index queries."""
+def band_candidates(det) -> np.ndarray:
+    """The streaming indexes' candidate pairs ``(j, i)``, ``j < i`` (an ``(n, 2)`` array, sorted, distinct),
+    computed for the whole corpus at once: band buckets by sorting the 62-bit keys of the signature
+    bands (numpy), no per-window index queries."""
     p = _params(det)
     index = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
                            window_chars=p["window_chars"], stride=p["stride"])
@@ -291,7 +292,7 @@ def band_candidates(det) -> set[tuple[int, int]]:
         sigs = index.signatures(text, mask, h)
         if len(sigs):
             win_keys.append(_band_keys(sigs, b, r, 0))  # only the band keys are kept (half the bytes)
-            win_docs.append(np.full(len(sigs), i, dtype=np.int64))
+            win_docs.append(np.full(len(sigs), i, dtype=np.int32))
         if p["doc_threshold"] is None:
             continue
         if not len(h):
@@ -304,22 +305,29 @@ def band_candidates(det) -> set[tuple[int, int]]:
             doc_sigs.append(_permuted(sel, a, bb).min(axis=0))
             doc_ids.append(i)
     cap = det.max_bucket_docs
-    out: set[tuple[int, int]] = set()
+    n = len(det.documents_)
+    found = []  # pair codes j * n + i
     if win_keys:
-        keys, docs = np.concatenate(win_keys), np.concatenate(win_docs)
+        keys, docs = np.concatenate(win_keys), np.concatenate(win_docs).astype(np.int64)
         del win_keys, win_docs
-        out.update(map(tuple, _key_collisions(keys, docs, cap).tolist()))
+        pairs = _key_collisions(keys, docs, cap)
         del keys, docs
+        found.append(pairs[:, 0] * n + pairs[:, 1])
+        del pairs
     if doc_sigs:
         sigs = np.stack(doc_sigs)
+        del doc_sigs
         ids = np.asarray(doc_ids, dtype=np.int64)
         db_, dr = p["doc_bands"]
         pairs = _collisions(sigs, ids, db_, dr, cap)
-        ja = np.searchsorted(ids, pairs[:, 0])  # ids are increasing: row of each document
-        ia = np.searchsorted(ids, pairs[:, 1])
         step = 50_000  # colliding narratives can be millions of pairs: their signatures compared in blocks
         for lo in range(0, len(pairs), step):
-            a_, i_ = ja[lo:lo + step], ia[lo:lo + step]
+            block = pairs[lo:lo + step]
+            a_, i_ = np.searchsorted(ids, block[:, 0]), np.searchsorted(ids, block[:, 1])  # rows of the documents
             verified = (sigs[a_] == sigs[i_]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
-            out.update(map(tuple, pairs[lo:lo + step][verified].tolist()))
-    return out
+            found.append(block[verified, 0] * n + block[verified, 1])
+        del pairs
+    if not found:
+        return np.zeros((0, 2), dtype=np.int32)
+    codes = np.unique(np.concatenate(found))
+    return np.stack(np.divmod(codes, n), axis=1).astype(np.int32 if n < 2**31 else np.int64)

@@ -54,30 +54,70 @@ def vector_row(vocab_pos: np.ndarray, counts: np.ndarray, n_agencies: int) -> tu
     return cols.astype(np.int32), w.astype(np.float32)
 
 
+class RowStack:
+    """Sparse rows appended one at a time and stacked into one CSR matrix (:meth:`tocsr`); rows are kept in
+    blocks, so the peak is the matrix plus one block, not two copies of it."""
+
+    def __init__(self, n_cols: int, block: int = 1024):
+        self.n_cols = n_cols
+        self.block = block
+        self._rows: list[tuple[np.ndarray, np.ndarray]] = []
+        self._blocks: list[tuple[np.ndarray, np.ndarray] | None] = []
+        self._lengths: list[int] = []
+
+    def append(self, row: tuple[np.ndarray, np.ndarray]) -> None:
+        self._rows.append(row)
+        self._lengths.append(len(row[0]))
+        if len(self._rows) >= self.block:
+            self._close()
+
+    def _close(self) -> None:
+        if self._rows:
+            self._blocks.append((np.concatenate([c for c, _ in self._rows]), np.concatenate([w for _, w in self._rows])))
+            self._rows = []
+
+    def tocsr(self) -> sparse.csr_matrix:
+        self._close()
+        nnz = sum(self._lengths)
+        index_dtype = np.int32 if nnz < 2**31 and self.n_cols < 2**31 else np.int64
+        indptr = np.zeros(len(self._lengths) + 1, dtype=index_dtype)
+        np.cumsum(self._lengths, out=indptr[1:])
+        indices, data = np.empty(nnz, dtype=index_dtype), np.empty(nnz, dtype=np.float32)
+        pos = 0
+        for k, (cols, weights) in enumerate(self._blocks):
+            self._blocks[k] = None
+            indices[pos:pos + len(cols)], data[pos:pos + len(cols)] = cols, weights
+            pos += len(cols)
+        self._blocks, n_rows = [], len(self._lengths)
+        self._lengths = []
+        return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, self.n_cols), copy=False)
+
+
+def narrative_row(s, miner: StockPhraseMiner) -> tuple[np.ndarray, np.ndarray]:
+    """The TF-IDF row of one document (:class:`.documents.DocumentState`): its shingles not touching the
+    template."""
+    n = miner.ngram
+    h = shingle_hashes(s.text.norm, n)
+    if len(h):
+        template = s.template_mask
+        bad = np.zeros(len(h), dtype=bool)
+        for j in range(n):
+            bad |= template[j: j + len(h)]
+        h = h[~bad]
+    pos = miner.lookup(h)
+    counts = np.where(pos >= 0, miner.counts_[pos], 0) if len(miner.counts_) else np.zeros(len(h), np.int32)
+    return vector_row(pos, counts, miner.n_agencies)
+
+
 def shingle_vectors(states: Sequence, miner: StockPhraseMiner) -> sparse.csr_matrix:
     """One L2-normalised TF-IDF row per document (:class:`.documents.DocumentState` with its
     ``template_mask``), columns = positions in ``miner.hashes_`` (every shingle counted). A state's
-    ``vector`` (set by :class:`.verify.PairVerifier`, from the same counts) is used when present."""
-    n = miner.ngram
-    rows = []
+    ``vector``, when set, is used as its row."""
+    rows = RowStack(max(1, len(miner.hashes_)))
     for s in states:
         row = getattr(s, "vector", None)
-        if row is None:
-            h = shingle_hashes(s.text.norm, n)
-            if len(h):
-                bad = np.zeros(len(h), dtype=bool)
-                for j in range(n):
-                    bad |= s.template_mask[j: j + len(h)]
-                h = h[~bad]
-            pos = miner.lookup(h)
-            counts = np.where(pos >= 0, miner.counts_[pos], 0) if len(miner.counts_) else np.zeros(len(h), np.int32)
-            row = vector_row(pos, counts, miner.n_agencies)
-        rows.append(row)
-    indptr = np.zeros(len(states) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(c) for c, _ in rows])
-    indices = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
-    data = np.concatenate([w for _, w in rows]) if rows else np.zeros(0, np.float32)
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(states), max(1, len(miner.hashes_))))
+        rows.append(row if row is not None else narrative_row(s, miner))
+    return rows.tocsr()
 
 
 def pair_overlap(X: sparse.csr_matrix, pairs: Sequence[tuple[int, int]],

@@ -15,7 +15,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .align import Passage
-from .boilerplate import PhraseLexicon, StockRun
+from .boilerplate import PhraseLexicon, StockRuns
 from .documents import DocumentState, likely_source
 
 Passages = dict[tuple[int, int], list[Passage]]
@@ -70,9 +70,8 @@ def pairs_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame
 
 def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
     """One row per report: how much of its narrative is copied (self / cross / from an earlier report)."""
-    n = len(states)
-    copied = [defaultdict(set) for _ in range(n)]  # kind -> matched sentence indices
-    partners = [defaultdict(set) for _ in range(n)]
+    copied: dict[int, defaultdict] = defaultdict(lambda: defaultdict(set))  # report -> kind -> matched sentences
+    partners: dict[int, defaultdict] = defaultdict(lambda: defaultdict(set))
     for (i, j), ps in passages.items():
         kind = _kind(states[i], states[j])
         src = likely_source(states[i].doc, states[j].doc)
@@ -91,14 +90,17 @@ def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFram
             partners[i]["sources"].add(j)
         elif src == states[i].doc.report_id:
             partners[j]["sources"].add(i)
-    rows = []
+    columns: dict[str, list] = {c: [] for c in SHARE_COLUMNS}  # one list per column: 50k row dicts cost more
+    none: dict = defaultdict(set)
     for i, st in enumerate(states):
-        doc, res, nchar = st.doc, st.residuals, st.narrative_chars
+        doc, nchar = st.doc, st.narrative_chars
+        mine, theirs = copied.get(i, none), partners.get(i, none)
+        lengths = st.residual_lengths if i in copied else None
 
         def chars(sents: set[int]) -> int:
-            return sum(len(res[s]) for s in sents)
+            return int(sum(lengths[s] for s in sents)) if sents else 0
 
-        allc = chars(copied[i]["self"] | copied[i]["cross"])
+        allc = chars(mine["self"] | mine["cross"])
         row = {
             "report_id": doc.report_id, "source": doc.source, "agency": doc.agency, "year": doc.year,
             "published": doc.published,
@@ -110,14 +112,15 @@ def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFram
             "copied_share": round(allc / nchar, 4) if nchar else 0.0,
         }
         for kind in ("self", "cross", "from_earlier"):
-            c = chars(copied[i][kind])
+            c = chars(mine[kind])
             row[f"{kind}_chars"] = c
             row[f"{kind}_share"] = round(c / nchar, 4) if nchar else 0.0
-        row["self_partners"] = sorted(states[k].doc.report_id for k in partners[i]["self"])
-        row["cross_partners"] = sorted(states[k].doc.report_id for k in partners[i]["cross"])
-        row["likely_sources"] = sorted(states[k].doc.report_id for k in partners[i]["sources"])
-        rows.append(row)
-    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+        row["self_partners"] = sorted(states[k].doc.report_id for k in theirs["self"])
+        row["cross_partners"] = sorted(states[k].doc.report_id for k in theirs["cross"])
+        row["likely_sources"] = sorted(states[k].doc.report_id for k in theirs["sources"])
+        for c in SHARE_COLUMNS:
+            columns[c].append(row[c])
+    return pd.DataFrame(columns, columns=SHARE_COLUMNS) if states else pd.DataFrame(columns=SHARE_COLUMNS)
 
 
 def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
@@ -164,19 +167,20 @@ def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFr
             "years": sorted({states[k].doc.year for k in mem if states[k].doc.year}),
             "medoid_report_id": states[medoid].doc.report_id,
             "model_text": model,
-            "copied_chars": sum(len(states[medoid].residuals[s]) for s in sents),
+            "copied_chars": int(sum(states[medoid].residual_lengths[s] for s in sents)),
         })
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
 
 
-def stock_table(states: list[DocumentState], runs: dict[str, StockRun], threshold: int, min_chars: int,
+def stock_table(states: list[DocumentState], runs: StockRuns, threshold: int, min_chars: int,
                 stock_seed: PhraseLexicon) -> pd.DataFrame:
     """Stock phrases: mined runs used by at least ``threshold`` agencies, then the shipped seed phrases found."""
     rows = []
-    for key, run in runs.items():
-        if len(run.agencies) >= threshold and len(key) >= min_chars:
-            rows.append({"phrase": run.example.strip(), "normalised": key, "origin": "mined",
-                         "n_reports": len(run.reports), "n_agencies": len(run.agencies)})
+    for key, example, n_reports, n_agencies in zip(runs, runs.examples, runs.n_reports.tolist(),
+                                                   runs.n_agencies.tolist()):
+        if n_agencies >= threshold and len(key) >= min_chars:
+            rows.append({"phrase": example.strip(), "normalised": key, "origin": "mined",
+                         "n_reports": n_reports, "n_agencies": n_agencies})
     rows.sort(key=lambda r: (-r["n_agencies"], -r["n_reports"], r["normalised"]))
     seed_counts: dict[str, list] = {}
     for i, s in enumerate(states):
@@ -189,7 +193,7 @@ def stock_table(states: list[DocumentState], runs: dict[str, StockRun], threshol
     return pd.DataFrame(rows, columns=STOCK_COLUMNS)
 
 
-def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: dict[str, StockRun], min_chars: int,
+def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: StockRuns, min_chars: int,
                       template: PhraseLexicon, stock_seed: PhraseLexicon) -> Iterable[dict]:
     """Pairs that share only template or stock text (``kind`` ``template`` or ``stock``; passages =
     the shared phrases). Grows with the square of the corpus: for small corpora."""
@@ -198,7 +202,7 @@ def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: dic
     for i, s in enumerate(states):
         tpl = template.find(s.text.norm)
         stk = stock_seed.find(s.text.norm)
-        mined = {k for k, run in runs.items() if i in run.reports and len(k) >= min_chars}
+        mined = {k for k in runs.runs_of(i) if len(k) >= min_chars}
         phrases.append((tpl, stk | mined))
     for i in range(len(states)):
         for j in range(i + 1, len(states)):

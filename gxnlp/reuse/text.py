@@ -16,7 +16,7 @@ so every match maps back to a span of the report's own text.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -106,39 +106,126 @@ class Sentence:
     nend: int
 
 
-@dataclass
-class ReuseText:
-    """The narrative of one report prepared for reuse detection."""
+class Sentences:
+    """The sentences of one narrative as one ``(n, 4)`` int32 array of ``start, end, nstart, nend`` (a list
+    of :class:`Sentence` objects costs ~170 bytes a sentence): a sequence of :class:`Sentence` made on
+    access, with the columns as arrays for vectorised code."""
 
-    text: str
-    norm: str
-    offsets: np.ndarray
-    sentences: list[Sentence] = field(default_factory=list)
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: np.ndarray | None = None):
+        self.spans = np.zeros((0, 4), dtype=np.int32) if spans is None else spans
 
     @classmethod
-    def from_text(cls, text: str, min_sentence: int = 6) -> ReuseText:
+    def from_list(cls, sentences: list[Sentence]) -> Sentences:
+        spans = np.array([(s.start, s.end, s.nstart, s.nend) for s in sentences], dtype=np.int64).reshape(-1, 4)
+        return cls(spans.astype(np.int32) if spans.size == 0 or spans.max() < 2**31 else spans)
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, k: int) -> Sentence:
+        if isinstance(k, slice):
+            return [Sentence(*row) for row in self.spans[k].tolist()]
+        return Sentence(*self.spans[k].tolist())
+
+    def __iter__(self):
+        return (Sentence(*row) for row in self.spans.tolist())
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+    def __getstate__(self):
+        return self.spans
+
+    def __setstate__(self, state):
+        self.spans = state
+
+    @property
+    def start(self) -> np.ndarray:
+        return self.spans[:, 0]
+
+    @property
+    def end(self) -> np.ndarray:
+        return self.spans[:, 1]
+
+    @property
+    def nstart(self) -> np.ndarray:
+        return self.spans[:, 2]
+
+    @property
+    def nend(self) -> np.ndarray:
+        return self.spans[:, 3]
+
+
+class ReuseText:
+    """The narrative of one report prepared for reuse detection: the text, its normalised form and its
+    sentences. The offset of each normalised character in ``text`` is kept only when asked for
+    (``keep_offsets``); otherwise :attr:`offsets` recomputes it (a corpus holds many texts, and the
+    offsets are needed only to map a few spans back)."""
+
+    __slots__ = ("text", "norm", "_offsets", "sentences")
+
+    def __init__(self, text: str, norm: str, offsets: np.ndarray | None = None,
+                 sentences: Sentences | list[Sentence] | None = None):
+        self.text = text
+        self.norm = norm
+        self._offsets = offsets
+        self.sentences = sentences if isinstance(sentences, Sentences) else Sentences.from_list(sentences or [])
+
+    @classmethod
+    def from_text(cls, text: str, min_sentence: int = 6, keep_offsets: bool = True) -> ReuseText:
         norm, offsets = normalise(text)
-        sentences: list[Sentence] = []
         # sentences end at 。！？； and line breaks; 一是/二是 enumerations and colons stay inside
         bounds = sentence_bounds(text, split_enumerations=False, split_colons=False)
-        nbounds = np.searchsorted(offsets, np.asarray(bounds, dtype=np.int64).reshape(-1)).tolist()
-        for ns, ne in zip(nbounds[::2], nbounds[1::2]):
-            if ne <= ns:
-                continue
-            if sentences and sentences[-1].nend - sentences[-1].nstart < min_sentence:
+        nb = np.searchsorted(offsets, np.asarray(bounds, dtype=np.int64).reshape(-1))
+        ns, ne = nb[0::2], nb[1::2]
+        keep = ne > ns
+        ns, ne = ns[keep].tolist(), ne[keep].tolist()
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in zip(ns, ne):
+            if starts and ends[-1] - starts[-1] < min_sentence:
                 # glue a short fragment (a heading, "一是") to the next sentence
-                sentences[-1].nend = ne
+                ends[-1] = b
             else:
-                sentences.append(Sentence(0, 0, ns, ne))
-        if sentences:
-            starts = offsets[[x.nstart for x in sentences]].tolist()
-            ends = offsets[[x.nend - 1 for x in sentences]].tolist()
-            for x, a, b in zip(sentences, starts, ends):
-                x.start, x.end = a, b + 1
-        return cls(text=text, norm=norm, offsets=offsets, sentences=sentences)
+                starts.append(a)
+                ends.append(b)
+        spans = np.zeros((len(starts), 4), dtype=np.int64)
+        if starts:
+            spans[:, 2], spans[:, 3] = starts, ends
+            spans[:, 0] = offsets[spans[:, 2]]
+            spans[:, 1] = offsets[spans[:, 3] - 1] + 1
+        if len(text) < 2**31:
+            spans = spans.astype(np.int32)
+        return cls(text, norm, offsets.astype(np.int32) if keep_offsets else None, Sentences(spans))
 
-    def span(self, nstart: int, nend: int) -> tuple[int, int]:
-        """Original ``[start, end)`` of the normalised span ``[nstart, nend)``."""
+    @property
+    def offsets(self) -> np.ndarray:
+        """Offset in ``text`` of each character of ``norm``."""
+        return self._offsets if self._offsets is not None else normalise(self.text)[1]
+
+    def drop_offsets(self) -> None:
+        """Stop holding the offsets (:attr:`offsets` recomputes them when asked)."""
+        self._offsets = None
+
+    def span(self, nstart: int, nend: int, offsets: np.ndarray | None = None) -> tuple[int, int]:
+        """Original ``[start, end)`` of the normalised span ``[nstart, nend)`` (``offsets``: this text's
+        :attr:`offsets`, when the caller holds them)."""
+        offsets = self.offsets if offsets is None else offsets
         if nend <= nstart:
-            return (int(self.offsets[nstart]) if nstart < len(self.offsets) else len(self.text),) * 2
-        return int(self.offsets[nstart]), int(self.offsets[nend - 1]) + 1
+            return (int(offsets[nstart]) if nstart < len(offsets) else len(self.text),) * 2
+        return int(offsets[nstart]), int(offsets[nend - 1]) + 1
+
+    def __getstate__(self):
+        return self.text, self.norm, self._offsets, self.sentences
+
+    def __setstate__(self, state):
+        self.text, self.norm, self._offsets, self.sentences = state
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ReuseText) and (self.text, self.norm) == (other.text, other.norm) \
+            and self.sentences == other.sentences
+
+    def __repr__(self) -> str:
+        return f"ReuseText({self.text[:30]!r}, {len(self.sentences)} sentences)"

@@ -6,26 +6,28 @@ flags, narrative length, the agency share of each sentence) and decides pair by 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .align import Passage, align, residuals, stock_flags
+from .align import AlignmentInputs, Passage, align
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
-from .similarity import vector_row
+from .pairs import PairValues
+from .similarity import RowStack, vector_row
 from .text import shingle_hashes
 
 
 @dataclass
 class Verdicts:
     """What verification decided: the kept pairs' passages, the rejected pairs' ``(rare_chars, share)``,
-    and ``(rare_chars, share, surprisal)`` of every aligned candidate."""
+    and ``(rare_chars, share, surprisal)`` of every aligned candidate that shares a passage (mappings by
+    pair; the last two held as arrays, :class:`.pairs.PairValues`: there is one per aligned candidate)."""
 
     passages: dict[tuple[int, int], list[Passage]] = field(default_factory=dict)
-    rejected: dict[tuple[int, int], tuple[int, float]] = field(default_factory=dict)
-    scores: dict[tuple[int, int], tuple[int, float, float]] = field(default_factory=dict)
+    rejected: Mapping[tuple[int, int], tuple[int, float]] = field(default_factory=PairValues)
+    scores: Mapping[tuple[int, int], tuple[int, float, float]] = field(default_factory=PairValues)
 
 
 class PairVerifier:
@@ -43,7 +45,7 @@ class PairVerifier:
     writes cannot make a pair by their number alone, and the rule depends on the corpus size,
     not on which pairs were aligned, so the LSH path and the all-pairs baseline agree.
 
-    ``vectors``: also set each state's TF-IDF row (``vector``, from the same agency counts as the
+    ``vectors``: also stack the narratives' TF-IDF rows (``vectors_``, from the same agency counts as the
     sentence shares) for scoring LSH candidates (:mod:`.similarity`).
     """
 
@@ -67,36 +69,38 @@ class PairVerifier:
         # a small corpus cannot show that a sentence is common: the share is taken over at least
         # the number of agencies stock mining needs (stock_min_agencies / stock_df, 200 by default)
         self.n_agencies = max(1, miner.n_agencies, math.ceil(stock_min_agencies / max(stock_df, 1e-9)))
+        rows = RowStack(max(1, len(miner.hashes_))) if vectors else None
         for s in states:
-            # sentences are matched on their text outside the template; stock phrases inside
-            # them are counted apart ("rare" characters = outside template and stock)
-            s.residuals = residuals(s.text, s.template_mask)
-            s.stock_flags = stock_flags(s.text, s.template_mask, s.stock_mask)
-            s.narrative_chars = int((~s.template_mask).sum())
-            s.sentence_logp = self.sentence_logp(s)
+            template = s.template_mask
+            s.narrative_chars = int(len(template) - template.sum())
+            s.sentence_logp = self.sentence_logp(s, template, rows)
+        #: with ``vectors``: the narratives' TF-IDF rows (:func:`.similarity.shingle_vectors`), one per state
+        self.vectors_ = rows.tocsr() if rows is not None else None
+        self._inputs: dict[int, AlignmentInputs] = {}
         n = len(states)
         self.chance_bits = (math.log(max(1, n * (n - 1) // 2) / max_chance_pairs)
                             if max_chance_pairs is not None else 0.0)
 
-    def sentence_logp(self, s: DocumentState) -> np.ndarray:
+    def sentence_logp(self, s: DocumentState, template: np.ndarray | None = None, rows: RowStack | None = None
+                      ) -> np.ndarray:
         """Per sentence, ``log`` of the share of agencies that use it (agency document frequency
         at sentence level): the median agency count of its stock n-grams outside the template,
         over :attr:`n_agencies`. A sentence of one agency's own gives ``log(1 / n_agencies)``; a
         phrase-bank sentence every fifth agency writes ``log(0.2)``; a sentence with no whole
         shingle outside the template (a heading) ``0`` (no evidence)."""
-        t, template, n = s.text, s.template_mask, self.miner.ngram
+        t, n = s.text, self.miner.ngram
+        template = s.template_mask if template is None else template
         h = shingle_hashes(t.norm, n)
         out = np.zeros(len(t.sentences))
-        if len(h) == 0 or not t.sentences:
-            if self.vectors:
-                s.vector = vector_row(np.zeros(0, np.int64), np.zeros(0, np.int32), self.miner.n_agencies)
+        if len(h) == 0 or not len(t.sentences):
+            if rows is not None:
+                rows.append(vector_row(np.zeros(0, np.int64), np.zeros(0, np.int32), self.miner.n_agencies))
             return out
         bad = np.zeros(len(h), dtype=bool)
         for k in range(n):
             bad |= template[k : k + len(h)]
         # each shingle position belongs to the sentence it starts in, if it ends inside it
-        starts = np.fromiter((x.nstart for x in t.sentences), dtype=np.int64, count=len(t.sentences))
-        ends = np.fromiter((x.nend for x in t.sentences), dtype=np.int64, count=len(t.sentences))
+        starts, ends = t.sentences.nstart.astype(np.int64), t.sentences.nend.astype(np.int64)
         sent = np.searchsorted(starts, np.arange(len(h)), side="right") - 1
         valid = (sent >= 0) & ~bad
         valid[valid] = np.arange(len(h))[valid] < np.minimum(ends[sent[valid]] - n + 1, len(h))
@@ -106,8 +110,8 @@ class PairVerifier:
         vocab_pos = self.miner.lookup(h[outside])
         counts = np.where(vocab_pos >= 0, self.miner.counts_[vocab_pos], 0) if len(self.miner.counts_) else \
             np.zeros(len(outside), np.int32)
-        if self.vectors:
-            s.vector = vector_row(vocab_pos, counts, self.miner.n_agencies)
+        if rows is not None:  # the narrative's TF-IDF row, from the same counts
+            rows.append(vector_row(vocab_pos, counts, self.miner.n_agencies))
         pos = np.flatnonzero(valid)
         if not len(pos):
             return out
@@ -120,6 +124,18 @@ class PairVerifier:
         median = (df[first + (count - 1) // 2].astype(np.float64) + df[first + count // 2]) / 2
         out[seg[first]] = np.log(np.maximum(1.0, median) / self.n_agencies)
         return out
+
+    def inputs(self, i: int) -> AlignmentInputs:
+        """Alignment inputs of document ``i``: its residual sentences (normalised characters outside the
+        template; sentences are matched on them) and which residual characters are stock (counted apart:
+        "rare" characters = outside template and stock). Computed from the masks when a verification
+        needs them, held until it ends (not for the whole fit: holding them for every document costs more
+        than the text)."""
+        got = self._inputs.get(i)
+        if got is None:
+            s = self.states[i]
+            got = self._inputs[i] = AlignmentInputs(s.text, s.template_mask, s.stock_mask)
+        return got
 
     def surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
         """Evidence of copying in the aligned sentences: the sum over matched sentence pairs of
@@ -136,9 +152,11 @@ class PairVerifier:
         if self.min_short_chars is None or self.max_chance_pairs is None:
             return False
         a, b = self.states[i], self.states[j]
+        a_in, b_in = self.inputs(i), self.inputs(j)
+        a_res, b_res, a_flags = a_in.residuals, b_in.residuals, a_in.stock_flags
         for p in ps:
-            same = [(x, y) for x, y in zip(p.a_matched, p.b_matched) if a.residuals[x] == b.residuals[y]]
-            chars = sum(int((~a.stock_flags[x]).sum()) for x, _ in same)
+            same = [(x, y) for x, y in zip(p.a_matched, p.b_matched) if a_res[x] == b_res[y]]
+            chars = sum(int((~a_flags[x]).sum()) for x, _ in same)
             if chars >= self.min_short_chars and float(
                     sum(-max(a.sentence_logp[x], b.sentence_logp[y]) for x, y in same)) >= self.chance_bits:
                 return True
@@ -154,18 +172,20 @@ class PairVerifier:
     def verify(self, candidates: Iterable[tuple[int, int]]) -> Verdicts:
         """Align candidate pairs (document indices ``i < j``) and decide each."""
         out = Verdicts()
+        scores, rejected = PairValues.collect("qdd"), PairValues.collect("qd")
         for i, j in candidates:
             a, b = self.states[i], self.states[j]
+            a_in, b_in = self.inputs(i), self.inputs(j)
             ps = align(a.text, b.text, min_similarity=self.min_similarity, min_sentence=self.min_sentence,
-                       min_passage=self.min_passage, a_res=a.residuals, b_res=b.residuals,
-                       a_stock=a.stock_flags, b_stock=b.stock_flags)
+                       min_passage=self.min_passage, a_res=a_in.residuals, b_res=b_in.residuals,
+                       a_stock=a_in.stock_flags, b_stock=b_in.stock_flags)
             if not ps:
                 continue
             rare = min(sum(p.a_rare_chars for p in ps), sum(p.b_rare_chars for p in ps))
             surprisal = self.surprisal(i, j, ps)
             share = min(sum(p.a_chars for p in ps) / max(1, a.narrative_chars),
                         sum(p.b_chars for p in ps) / max(1, b.narrative_chars))
-            out.scores[(i, j)] = (rare, round(share, 4), round(surprisal, 2))
+            scores.add(i, j, rare, round(share, 4), round(surprisal, 2))
             # own (non-stock) copied text is evidence by itself; a short copy, or a share of common
             # sentences, only when the matched sentences are improbable together by chance
             ok = rare >= self.min_copied_chars or (
@@ -174,5 +194,7 @@ class PairVerifier:
             if ok:
                 out.passages[(i, j)] = ps
             else:
-                out.rejected[(i, j)] = (rare, round(share, 4))
+                rejected.add(i, j, rare, round(share, 4))
+        self._inputs.clear()
+        out.scores, out.rejected = scores.build(), rejected.build()
         return out
