@@ -55,6 +55,19 @@ def test_grown_corpus_processes_only_new_files(tmp_path):
     assert len(wide) == 34 and {"s3_new_requests", "agency_type", "findings"} <= set(wide.columns)
 
 
+def test_a_folder_emptied_since_the_last_build_empties_the_dataset(tmp_path):
+    corpus = tmp_path / "corpus"
+    _copy(_demo_files(3), corpus)
+    db = tmp_path / "c.duckdb"
+    assert build([corpus], db, workers=1).processed == 3
+    for f in [f for f in corpus.rglob("*") if f.is_file()]:
+        f.unlink()
+    stats = build([corpus], db, workers=1)
+    assert (stats.processed, stats.removed) == (0, 3)
+    ds = gxnlp.load(db)
+    assert ds.reports.empty and ds.table("cells").empty
+
+
 def test_killed_build_resumes_to_the_same_database(tmp_path):
     corpus = tmp_path / "corpus"
     _copy(_demo_files(30), corpus)

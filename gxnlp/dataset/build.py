@@ -371,7 +371,10 @@ def _sync_with_files(con, live: dict[str, str], file_rows: list[dict[str, Any]])
     """Make the stored reports those of the files now present: drop the rows of content no file
     holds any more (edited or deleted files), point every kept row at its current path (renamed
     files), and record the files. One transaction. Returns the number of reports removed."""
-    current = pd.DataFrame({"report_id": list(live), "source": list(live.values())}, columns=["report_id", "source"])
+    import pyarrow as pa
+
+    # typed: an empty frame of objects would be read as DOUBLE (a build with no files left)
+    current = pa.table({"report_id": pa.array(list(live), pa.string()), "source": pa.array(list(live.values()), pa.string())})
     con.register("_live", current)
     con.execute("BEGIN TRANSACTION")
     stale = con.execute("SELECT count(*) FROM (SELECT report_id FROM reports UNION SELECT report_id FROM errors) "
