@@ -108,6 +108,10 @@ def _build(corpus: str, db: str, workers: int, scheduler: str) -> dict:
         B.CORPUS_STAGES[name] = lambda con, seed, _stage=stage, _name=name: timed_phase(_name, _stage, con, seed)
     store_wide = B.store_wide
     B.store_wide = lambda db: timed_phase("wide", store_wide, db)
+    # topics in a forked process (build(topics_process=...)): the wait for its result and the writing of
+    # its rows, as "topics (process)"; its CPU is in the process tree's, not the build process's
+    finish = B._TopicsInBackground.finish
+    B._TopicsInBackground.finish = lambda self, con: timed_phase("topics (process)", finish, self, con)
     done_at: list[float] = []
     doc_cpu: list[float] = []
 

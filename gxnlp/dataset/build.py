@@ -339,7 +339,7 @@ def build(
             background = None
             try:
                 for name, stage in CORPUS_STAGES.items():
-                    if stage is topics_stage and background is None:
+                    if name == "topics" and background is None:
                         background = _topics_in_process(con, seed, topics_process, scheduler)
                         if background is not None:
                             if not background.beside:  # waited for now
