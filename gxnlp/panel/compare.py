@@ -151,7 +151,7 @@ def copied_by_ids(det: Any, key_of: dict[str, str | None], year_of: dict[str, in
     for rid, i in index.items():
         s = sents.get(rid, set())
         state = det.documents_[i]
-        chars = sum(len(state.residuals[k]) for k in s)
+        chars = int(state.residual_lengths[sorted(s)].sum()) if s else 0  # computed once per report
         n = state.narrative_chars
         out[rid] = {"share": round(chars / n, 4) if n else 0.0, "chars": chars, "sources": sorted(sources.get(rid, ()))}
     return out
