@@ -84,6 +84,20 @@ def _pack(mask: np.ndarray | None) -> np.ndarray | None:
     return None if mask is None else np.packbits(np.asarray(mask, dtype=bool))
 
 
+class _PackedMask:
+    """A boolean mask over ``text.norm`` of a :class:`DocumentState`, held as packed bits in ``slot``
+    (None stays None)."""
+
+    def __init__(self, slot: str, doc: str):
+        self.slot, self.__doc__ = slot, doc
+
+    def __get__(self, state, owner=None):
+        return self if state is None else state._unpack(getattr(state, self.slot))
+
+    def __set__(self, state, mask: np.ndarray | None) -> None:
+        setattr(state, self.slot, _pack(mask))
+
+
 class DocumentState:
     """Everything reuse detection holds about one document: one record, filled stage by stage.
 
@@ -119,32 +133,10 @@ class DocumentState:
     def _unpack(self, bits: np.ndarray | None) -> np.ndarray | None:
         return None if bits is None else np.unpackbits(bits, count=len(self.text.norm)).view(bool)
 
-    @property
-    def template_mask(self) -> np.ndarray:
-        """Characters of ``text.norm`` inside mandated template text."""
-        return self._unpack(self._template)
-
-    @template_mask.setter
-    def template_mask(self, mask: np.ndarray) -> None:
-        self._template = _pack(mask)
-
-    @property
-    def seed_mask(self) -> np.ndarray | None:
-        """Characters inside a phrase of the shipped stock list (outside the template), until stock is applied."""
-        return self._unpack(self._seed)
-
-    @seed_mask.setter
-    def seed_mask(self, mask: np.ndarray | None) -> None:
-        self._seed = _pack(mask)
-
-    @property
-    def stock_mask(self) -> np.ndarray | None:
-        """All stock characters (seed list and mined), outside the template."""
-        return self._unpack(self._stock)
-
-    @stock_mask.setter
-    def stock_mask(self, mask: np.ndarray | None) -> None:
-        self._stock = _pack(mask)
+    template_mask = _PackedMask("_template", "Characters of ``text.norm`` inside mandated template text.")
+    seed_mask = _PackedMask("_seed", "Characters inside a phrase of the shipped stock list (outside the template), "
+                                     "until stock is applied.")
+    stock_mask = _PackedMask("_stock", "All stock characters (seed list and mined), outside the template.")
 
     @property
     def mask(self) -> np.ndarray | None:
