@@ -21,12 +21,17 @@ set()
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .text import ReuseText, shingle_hashes
+from .text import ReuseText, code_point_hashes, shingle_hashes
 from ..model import DEFAULT_SEED
+
+
+_MAX32 = np.iinfo(np.uint32).max
 
 
 def _identity(x: int) -> int:
@@ -49,6 +54,7 @@ class _MinHashIndex:
         if proto.scheme != "affine32":  # pragma: no cover - datasketch default since 2.0
             raise RuntimeError(f"{type(self).__name__} expects datasketch's affine32 MinHash scheme")
         self._a, self._b = proto.permutations
+        self.permutations = Permutations(self._a, self._b)
         self.n_skipped_queries = 0
 
     def _unless_crowded(self, hits: set[int]) -> set[int]:
@@ -80,49 +86,15 @@ class CandidateIndex(_MinHashIndex):
         self.n_windows = 0
         self.n_skipped_queries = 0
 
-    def signatures(self, t: ReuseText, mask: np.ndarray, hashes: np.ndarray | None = None) -> np.ndarray:
+    def signatures(self, t: ReuseText, mask: np.ndarray) -> np.ndarray:
         """MinHash signatures (rows, ``num_perm`` columns) of the windows of ``t``.
 
         A window starts at every ``stride``-th sentence and takes sentences until it holds
         ``window_chars`` characters outside ``mask``; its shingles are those starting in its
-        sentences, minus any touching ``mask``. Computed for all windows at once: per-shingle
-        permuted hashes (datasketch's own ``affine32`` permutations, so the values equal
-        ``MinHash.update_batch``), minima per sentence, then per window. ``hashes``: the
-        ``shingle_hashes(t.norm, ngram)`` of the caller, if it has them.
-        """
-        n = self.ngram
-        h = shingle_hashes(t.norm, n) if hashes is None else hashes
-        sents = t.sentences
-        if len(h) == 0 or not sents:
-            return np.zeros((0, self.num_perm), dtype=np.uint32)
-        bad = np.zeros(len(h), dtype=bool)
-        for j in range(n):
-            bad |= mask[j : j + len(h)]
-        phv = _permuted(h, self._a, self._b)
-        phv[bad] = np.iinfo(np.uint32).max
-        nstart, nend = sents.nstart.tolist(), sents.nend.tolist()
-        starts = np.minimum(sents.nstart, len(h)).astype(np.int64)
-        seg_valid = np.add.reduceat(~bad, starts.clip(max=len(h) - 1)) if len(h) else np.zeros(len(sents))
-        seg_valid[starts >= len(h)] = 0
-        seg_min = np.minimum.reduceat(phv, starts.clip(max=len(h) - 1), axis=0)
-        seg_min[starts >= len(h)] = np.iinfo(np.uint32).max
-        # a sentence's segment must not run past the next sentence start (empty segments)
-        empty = np.zeros(len(sents), dtype=bool)
-        empty[:-1] = starts[1:] <= starts[:-1]
-        seg_min[empty] = np.iinfo(np.uint32).max
-        seg_valid[empty] = 0
-        res_len = np.concatenate([[0], np.cumsum(~mask)]).tolist()
-        rows = []
-        for k in range(0, len(sents), self.stride):
-            ns = nstart[k]
-            e = k
-            while e < len(sents) - 1 and res_len[nend[e]] - res_len[ns] < self.window_chars:
-                e += 1
-            if seg_valid[k : e + 1].sum() >= self.min_shingles:
-                rows.append(seg_min[k : e + 1].min(axis=0))
-            if e >= len(sents) - 1:
-                break
-        return np.array(rows, dtype=np.uint32).reshape(-1, self.num_perm)
+        sentences, minus any touching ``mask``. The values are datasketch's own ``affine32``
+        permutations, so they equal ``MinHash.update_batch`` (:func:`block_signatures`, which computes
+        them for many texts at once)."""
+        return block_signatures([t], [mask], self).window_sigs
 
     def add(self, doc: int, t: ReuseText, mask: np.ndarray) -> set[int]:
         """Index the windows of document number ``doc``; return the earlier documents that collide."""
@@ -137,16 +109,211 @@ class CandidateIndex(_MinHashIndex):
         return found
 
 
-def _permuted(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """datasketch ``affine32``: murmur3 fmix32 of each hash, then ``a * x + b mod 2**32`` per permutation."""
-    x = h.astype(np.uint32).reshape(-1, 1)
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """murmur3's fmix32 finaliser of each 32-bit hash (the first step of datasketch ``affine32``)."""
+    x = h.astype(np.uint32)
     with np.errstate(over="ignore"):
         x = x ^ (x >> np.uint32(16))
         x = x * np.uint32(0x85EBCA6B)
         x = x ^ (x >> np.uint32(13))
         x = x * np.uint32(0xC2B2AE35)
-        x = x ^ (x >> np.uint32(16))
-        return x * a.astype(np.uint32) + b.astype(np.uint32)
+        return x ^ (x >> np.uint32(16))
+
+
+def _permuted(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """datasketch ``affine32``: murmur3 fmix32 of each hash, then ``a * x + b mod 2**32`` per permutation."""
+    with np.errstate(over="ignore"):
+        return _fmix32(h).reshape(-1, 1) * a.astype(np.uint32) + b.astype(np.uint32)
+
+
+class Permutations:
+    """datasketch's ``affine32`` permutations ``a``, ``b`` of a MinHash, applied to fmix32-ed hashes as one
+    ``(num_perm, n)`` array: permutations in rows, so the minima over runs of shingles are reductions
+    along contiguous memory. The array is written into a buffer kept from call to call (a fresh one
+    per block of texts costs its page faults again)."""
+
+    def __init__(self, a: np.ndarray, b: np.ndarray):
+        self.num_perm = len(a)
+        self.a = a.astype(np.uint32).reshape(-1, 1)
+        self.b = b.astype(np.uint32).reshape(-1, 1)
+        self._buffer = np.empty(0, dtype=np.uint32)
+
+    def __call__(self, x: np.ndarray, pad: int = 0) -> np.ndarray:
+        """``(num_perm, len(x) + pad)``: the permuted values of the fmix32-ed hashes ``x``, then ``pad``
+        columns of the largest value (empty runs end there). Valid until the next call."""
+        cols = len(x) + pad
+        if self._buffer.size < self.num_perm * cols:
+            self._buffer = np.empty(self.num_perm * cols, dtype=np.uint32)
+        y = self._buffer[: self.num_perm * cols].reshape(self.num_perm, cols)
+        with np.errstate(over="ignore"):
+            np.multiply(self.a, x, out=y[:, : len(x)])
+            np.add(y[:, : len(x)], self.b, out=y[:, : len(x)])
+        y[:, len(x):] = _MAX32
+        return y
+
+    def shrink(self, cols: int) -> None:
+        """Let go of a buffer grown past ``cols`` columns (by one long text)."""
+        if self._buffer.size > self.num_perm * cols:
+            self._buffer = np.empty(0, dtype=np.uint32)
+
+
+class SignatureBlock(NamedTuple):
+    """The signatures of a block of texts (:func:`block_signatures`); documents numbered in the block."""
+
+    window_sigs: np.ndarray  # (windows, num_perm) uint32, by document then window
+    window_docs: np.ndarray  # (windows,) the document of each window
+    doc_sigs: np.ndarray  # (documents kept, doc num_perm) uint32: whole-narrative signatures
+    doc_ids: np.ndarray  # (documents kept,) their documents
+
+
+def block_signatures(texts: Sequence[ReuseText], masks: Sequence[np.ndarray], windows: CandidateIndex,
+                     doc_masks: Sequence[np.ndarray] | None = None, documents: DocumentIndex | None = None,
+                     ) -> SignatureBlock:
+    """The window signatures of ``windows`` (:meth:`CandidateIndex.signatures`, shingles touching ``masks``
+    left out) and, with ``documents``, the whole-narrative signatures of :meth:`DocumentIndex.add`
+    (shingles touching ``doc_masks`` left out; texts with fewer than its ``min_shingles`` dropped) of
+    several texts at once.
+
+    The texts are hashed as one string (grams crossing from one text into the next dropped); only the
+    shingles a signature keeps are permuted; a sentence's minima are taken over its run of kept shingles
+    (one ``minimum.reduceat``), and a window's over its sentences with a sparse table of minima over
+    runs of 1, 2, 4... sentences. Each value equals the one-text computation: windows follow the same
+    rules, including the quirks of per-sentence runs at the end of a text (a sentence starting at or
+    after the last shingle, or not after the previous one, has none)."""
+    n = windows.ngram
+    n_texts = len(texts)
+    lengths = np.fromiter((len(t.norm) for t in texts), dtype=np.int64, count=n_texts)
+    for t, mask, length in zip(texts, masks, lengths.tolist()):
+        if len(mask) < length:
+            raise ValueError(f"a mask of {len(mask)} characters for a text of {length}")
+    offsets = np.zeros(n_texts + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    total = int(offsets[-1])
+    n_grams = total - n + 1
+    out = SignatureBlock(np.zeros((0, windows.num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64),
+                         np.zeros((0, documents.num_perm if documents else 0), dtype=np.uint32),
+                         np.zeros(0, dtype=np.int64))
+    if n_grams <= 0:
+        return out
+    x = _fmix32(code_point_hashes(np.frombuffer("".join(t.norm for t in texts).encode("utf-32-le"),
+                                                dtype=np.uint32), n))
+    text_grams = np.maximum(lengths - n + 1, 0)
+    text_of = np.repeat(np.arange(n_texts), lengths)[:n_grams]
+    in_text = np.arange(n_grams) - offsets[text_of] < text_grams[text_of]
+    window_mask = np.concatenate([np.asarray(m[:k], dtype=bool) for m, k in zip(masks, lengths.tolist())])
+    window_sigs, window_docs = _window_signatures(texts, window_mask, x, in_text, offsets, text_grams, windows)
+    doc_sigs, doc_ids = out.doc_sigs, out.doc_ids
+    if documents is not None:
+        doc_mask = np.concatenate([np.asarray(m[:k], dtype=bool) for m, k in zip(doc_masks, lengths.tolist())])
+        doc_sigs, doc_ids = _document_signatures(doc_mask, x, in_text, offsets, text_grams, documents)
+    return SignatureBlock(window_sigs, window_docs, doc_sigs, doc_ids)
+
+
+def _kept(mask: np.ndarray, in_text: np.ndarray, n: int) -> np.ndarray:
+    """Per gram position: inside one text and touching no masked character."""
+    masked = np.zeros(len(mask) + 1, dtype=np.int64)
+    np.cumsum(mask, out=masked[1:])
+    return in_text & (masked[n: n + len(in_text)] == masked[: len(in_text)])
+
+
+def _runs_before(flags: np.ndarray) -> np.ndarray:
+    """``r[i]`` = how many of ``flags[:i]`` are set (length ``len(flags) + 1``)."""
+    r = np.zeros(len(flags) + 1, dtype=np.int64)
+    np.cumsum(flags, out=r[1:])
+    return r
+
+
+def _window_signatures(texts, mask, x, in_text, offsets, text_grams, index: CandidateIndex):
+    n_perm = index.num_perm
+    empty = np.zeros((0, n_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    counts = np.fromiter((len(t.sentences) for t in texts), dtype=np.int64, count=len(texts))
+    sent_text = np.repeat(np.arange(len(texts)), counts)
+    spans = np.concatenate([t.sentences.spans for t in texts]).astype(np.int64) if counts.sum() else None
+    if spans is None:
+        return empty
+    has_grams = text_grams[sent_text] > 0  # a text shorter than a gram has no windows
+    spans, sent_text = spans[has_grams], sent_text[has_grams]
+    n_sent = len(spans)
+    if not n_sent:
+        return empty
+    nstart, nend = spans[:, 2], spans[:, 3]
+    first = np.ones(n_sent, dtype=bool)
+    first[1:] = sent_text[1:] != sent_text[:-1]
+    last = np.ones(n_sent, dtype=bool)
+    last[:-1] = first[1:]
+    # each sentence's run of shingles [lo, hi) in its text: from its start to the next sentence's
+    # (clipped to the last shingle), the last sentence's to the text's end; none when it starts at or
+    # past the end or the next sentence does not start after it (minimum.reduceat of one text)
+    grams = text_grams[sent_text]
+    lo = np.minimum(nstart, grams)
+    next_lo = np.empty_like(lo)
+    next_lo[:-1] = lo[1:]
+    next_lo[-1] = 0
+    clipped = np.minimum(next_lo, grams - 1)
+    hi = np.where(last, grams, np.where(clipped > lo, clipped, lo + 1))
+    no_run = (lo >= grams) | (~last & (next_lo <= lo))
+    base = offsets[sent_text]
+    kept = _kept(mask, in_text, index.ngram)
+    before = _runs_before(kept)
+    run_lo = np.where(no_run, 0, before[base + lo])
+    run_hi = np.where(no_run, 0, before[np.where(no_run, 0, base + hi)])
+    seg_valid = run_hi - run_lo
+    y = index.permutations(x[kept], pad=1)
+    seg_min = np.minimum.reduceat(y, np.stack([run_lo, run_hi], axis=1).ravel(), axis=1)[:, ::2].T.copy()
+    seg_min[seg_valid == 0] = _MAX32
+    # windows: from every stride-th sentence of a text until window_chars unmasked characters, or its end
+    unmasked = _runs_before(~mask)
+    reach = unmasked[base + nend]
+    start_chars = unmasked[base + nstart]
+    text_first = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    last_of = np.flatnonzero(last)[group]
+    local = np.arange(n_sent) - text_first[group]
+    ks = np.flatnonzero(local % index.stride == 0)
+    if np.all(reach[1:] >= reach[:-1]):
+        ends = np.searchsorted(reach, start_chars[ks] + index.window_chars, side="left")
+        ends = np.minimum(np.maximum(ends, ks), last_of[ks])
+    else:  # sentences out of order: the first sentence reaching the length, one window at a time
+        ends = np.empty(len(ks), dtype=np.int64)
+        for w, k in enumerate(ks.tolist()):
+            e, stop, target = k, int(last_of[k]), int(start_chars[k]) + index.window_chars
+            while e < stop and reach[e] < target:
+                e += 1
+            ends[w] = e
+    # a text's windows stop after the first one that reaches its last sentence
+    done = ends == last_of[ks]
+    done_before = np.cumsum(done) - done
+    window_first = np.ones(len(ks), dtype=bool)
+    window_first[1:] = sent_text[ks[1:]] != sent_text[ks[:-1]]
+    keep = done_before == done_before[np.flatnonzero(window_first)][np.cumsum(window_first) - 1]
+    valid_before = _runs_before(seg_valid)
+    keep &= valid_before[ends + 1] - valid_before[ks] >= index.min_shingles
+    ks, ends = ks[keep], ends[keep]
+    level = np.searchsorted(1 << np.arange(40, dtype=np.int64), ends - ks + 1, side="right") - 1
+    sigs = np.empty((len(ks), n_perm), dtype=np.uint32)
+    table = seg_min  # table[s] = the minimum over sentences s .. s + 2**j - 1
+    for j in range(int(level.max()) + 1 if len(ks) else 0):
+        if j:
+            half = 1 << (j - 1)
+            table = np.minimum(table[:-half], table[half:])
+        at = np.flatnonzero(level == j)
+        if len(at):
+            sigs[at] = np.minimum(table[ks[at]], table[ends[at] - (1 << j) + 1])
+    return sigs, sent_text[ks]
+
+
+def _document_signatures(mask, x, in_text, offsets, text_grams, index: DocumentIndex):
+    kept = _kept(mask, in_text, index.ngram)
+    before = _runs_before(kept)
+    first = before[offsets[:-1]]
+    count = before[offsets[:-1] + text_grams] - first
+    some = np.flatnonzero(count > 0)
+    if not len(some):
+        return np.zeros((0, index.num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64)
+    y = index.permutations(x[kept])
+    mins = np.minimum.reduceat(y, first[some], axis=1)
+    enough = count[some] >= index.min_shingles
+    return mins[:, enough].T.copy(), some[enough]
 
 
 class _Signature:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .lsh import CandidateIndex, _permuted
+from .lsh import CandidateIndex, DocumentIndex, _permuted, block_signatures
 from .text import shingle_hashes
 
 _M61 = (1 << 61) - 1
@@ -277,33 +277,47 @@ def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hit
     return np.stack(np.divmod(np.unique(np.concatenate(out)), n_docs), axis=1)
 
 
-def band_candidates(det) -> np.ndarray:
+def _blocks(det, block_chars: int) -> Iterator[tuple[int, list[tuple]]]:
+    """``(number of the first document, items)`` of consecutive documents holding about ``block_chars``
+    normalised characters (one long document is a block of its own)."""
+    block: list[tuple] = []
+    chars = 0
+    for item in _items(det):
+        block.append(item)
+        chars += len(item[1].norm)
+        if chars >= block_chars:
+            yield block[0][0], block
+            block, chars = [], 0
+    if block:
+        yield block[0][0], block
+
+
+def band_candidates(det, block_chars: int = 16384) -> np.ndarray:
     """The streaming indexes' candidate pairs ``(j, i)``, ``j < i`` (an ``(n, 2)`` array, sorted, distinct),
     computed for the whole corpus at once: band buckets by sorting the 62-bit keys of the signature
-    bands (numpy), no per-window index queries."""
+    bands (numpy), no per-window index queries. Signatures are computed for blocks of documents of
+    about ``block_chars`` characters (:func:`.lsh.block_signatures`; the permuted values of a block
+    stay in the CPU cache)."""
     p = _params(det)
-    index = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
-                           window_chars=p["window_chars"], stride=p["stride"])
+    windows = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
+                             window_chars=p["window_chars"], stride=p["stride"])
+    documents = None if p["doc_threshold"] is None else \
+        DocumentIndex(ngram=p["ngram"], num_perm=det.doc_num_perm, threshold=p["doc_threshold"], seed=p["seed"],
+                      min_shingles=20)  # as the detector's DocumentIndex
     win_keys, win_docs, doc_sigs, doc_ids = [], [], [], []
-    a, bb = p["doc_permutations"]
     b, r = p["bands"]
-    for i, text, mask, doc_mask, _p in _items(det):
-        h = shingle_hashes(text.norm, p["ngram"])
-        sigs = index.signatures(text, mask, h)
-        if len(sigs):
-            win_keys.append(_band_keys(sigs, b, r, 0))  # only the band keys are kept (half the bytes)
-            win_docs.append(np.full(len(sigs), i, dtype=np.int32))
-        if p["doc_threshold"] is None:
-            continue
-        if not len(h):
-            continue
-        bad = np.zeros(len(h), dtype=bool)
-        for j in range(p["ngram"]):
-            bad |= doc_mask[j: j + len(h)]
-        sel = h[~bad]
-        if len(sel) >= 20:  # DocumentIndex.min_shingles
-            doc_sigs.append(_permuted(sel, a, bb).min(axis=0))
-            doc_ids.append(i)
+    for first, items in _blocks(det, block_chars):
+        block = block_signatures([it[1] for it in items], [it[2] for it in items], windows,
+                                 [it[3] for it in items], documents)
+        if len(block.window_sigs):
+            win_keys.append(_band_keys(block.window_sigs, b, r, 0))  # only the band keys are kept (half the bytes)
+            win_docs.append((block.window_docs + first).astype(np.int32))
+        if len(block.doc_ids):
+            doc_sigs.append(block.doc_sigs)
+            doc_ids.append(block.doc_ids + first)
+        for perm in (windows.permutations, documents.permutations if documents else None):
+            if perm is not None:
+                perm.shrink(4 * block_chars)
     cap = det.max_bucket_docs
     n = len(det.documents_)
     found = []  # pair codes j * n + i
@@ -315,9 +329,9 @@ def band_candidates(det) -> np.ndarray:
         found.append(pairs[:, 0] * n + pairs[:, 1])
         del pairs
     if doc_sigs:
-        sigs = np.stack(doc_sigs)
+        sigs = np.concatenate(doc_sigs)
         del doc_sigs
-        ids = np.asarray(doc_ids, dtype=np.int64)
+        ids = np.concatenate(doc_ids).astype(np.int64)
         db_, dr = p["doc_bands"]
         pairs = _collisions(sigs, ids, db_, dr, cap)
         step = 50_000  # colliding narratives can be millions of pairs: their signatures compared in blocks
