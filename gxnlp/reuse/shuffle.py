@@ -227,11 +227,7 @@ def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hit
     skipped = np.zeros(n, dtype=bool)
     bands = []  # per band, by row: earlier documents in its bucket, where they start in ``distinct_docs``
     for band in range(b):
-        order = np.argsort(keys[:, band], kind="stable")
-        sorted_keys = keys[order, band]
-        new_group = np.ones(n, dtype=bool)
-        new_group[1:] = sorted_keys[1:] != sorted_keys[:-1]
-        del sorted_keys
+        order, new_group = _sorted_runs(keys[:, band])
         sdocs = docs[order]
         new_doc = new_group.copy()
         new_doc[1:] |= sdocs[1:] != sdocs[:-1]
@@ -264,17 +260,44 @@ def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hit
         if not found:
             continue
         # (row, earlier document) as one integer: distinct over the bands
-        rows, earlier = np.divmod(np.unique(np.concatenate(found)), n_docs)
+        rows, earlier = np.divmod(_sorted_unique(np.concatenate(found)), n_docs)
         keep = ~skipped[rows]
-        if cap is not None:
-            row_ids, counts = np.unique(rows, return_counts=True)  # rows are sorted
+        if cap is not None:  # rows are sorted: a row's hits are one run
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            counts = np.diff(np.r_[starts, len(rows)])
             over = np.zeros(n, dtype=bool)
-            over[row_ids[counts > cap]] = True
+            over[rows[starts[counts > cap]]] = True
             keep &= ~over[rows]
-        out.append(np.unique(earlier[keep] * n_docs + docs[rows[keep]]))
+        out.append(_sorted_unique(earlier[keep] * n_docs + docs[rows[keep]]))
     if not out:
         return np.zeros((0, 2), dtype=np.int64)
-    return np.stack(np.divmod(np.unique(np.concatenate(out)), n_docs), axis=1)
+    return np.stack(np.divmod(_sorted_unique(np.concatenate(out)), n_docs), axis=1)
+
+
+def _sorted_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``order`` = ``argsort(values, kind="stable")`` and, along it, where each run of equal values starts.
+
+    numpy's default argsort (a SIMD sort) is several times faster than the stable one; the rows of
+    a run of equal values are put back in row order by sorting (run, row) as one integer."""
+    n = len(values)
+    order = np.argsort(values)
+    ordered = values[order]
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = ordered[1:] != ordered[:-1]
+    if not new_run.all():
+        code = (np.cumsum(new_run) - 1) * n + order
+        code.sort()
+        order = code % n
+    return order, new_run
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` of integers by one sort (numpy 2's hashing ``unique`` is far slower on
+    millions of pair codes)."""
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
 
 
 def _blocks(det, block_chars: int) -> Iterator[tuple[int, list[tuple]]]:
@@ -343,5 +366,5 @@ def band_candidates(det, block_chars: int = 16384) -> np.ndarray:
         del pairs
     if not found:
         return np.zeros((0, 2), dtype=np.int32)
-    codes = np.unique(np.concatenate(found))
+    codes = _sorted_unique(np.concatenate(found))
     return np.stack(np.divmod(codes, n), axis=1).astype(np.int32 if n < 2**31 else np.int64)
