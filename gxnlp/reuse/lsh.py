@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .text import ReuseText, code_point_hashes, shingle_hashes
+from .text import ReuseText, code_point_hashes
 from ..model import DEFAULT_SEED
 
 
@@ -36,6 +37,14 @@ _MAX32 = np.iinfo(np.uint32).max
 
 def _identity(x: int) -> int:
     return x
+
+
+@lru_cache(maxsize=64)
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch's choice of (bands, rows) for a threshold, the buckets of ``MinHashLSH(threshold,
+    num_perm)`` (remembered: datasketch finds them by numerical integration, ~15 ms a time)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
 class _MinHashIndex:
@@ -49,7 +58,7 @@ class _MinHashIndex:
         self.seed = seed
         self.min_shingles = min_shingles
         self.max_bucket_docs = max_bucket_docs
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=lsh_bands(threshold, num_perm))
         proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=_identity)
         if proto.scheme != "affine32":  # pragma: no cover - datasketch default since 2.0
             raise RuntimeError(f"{type(self).__name__} expects datasketch's affine32 MinHash scheme")
@@ -120,12 +129,6 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
         return x ^ (x >> np.uint32(16))
 
 
-def _permuted(h: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """datasketch ``affine32``: murmur3 fmix32 of each hash, then ``a * x + b mod 2**32`` per permutation."""
-    with np.errstate(over="ignore"):
-        return _fmix32(h).reshape(-1, 1) * a.astype(np.uint32) + b.astype(np.uint32)
-
-
 class Permutations:
     """datasketch's ``affine32`` permutations ``a``, ``b`` of a MinHash, applied to fmix32-ed hashes as one
     ``(num_perm, n)`` array: permutations in rows, so the minima over runs of shingles are reductions
@@ -166,13 +169,13 @@ class SignatureBlock(NamedTuple):
     doc_ids: np.ndarray  # (documents kept,) their documents
 
 
-def block_signatures(texts: Sequence[ReuseText], masks: Sequence[np.ndarray], windows: CandidateIndex,
+def block_signatures(texts: Sequence[ReuseText], masks: Sequence[np.ndarray] | None, windows: CandidateIndex | None,
                      doc_masks: Sequence[np.ndarray] | None = None, documents: DocumentIndex | None = None,
                      ) -> SignatureBlock:
     """The window signatures of ``windows`` (:meth:`CandidateIndex.signatures`, shingles touching ``masks``
-    left out) and, with ``documents``, the whole-narrative signatures of :meth:`DocumentIndex.add`
-    (shingles touching ``doc_masks`` left out; texts with fewer than its ``min_shingles`` dropped) of
-    several texts at once.
+    left out) and the whole-narrative signatures of ``documents`` (:meth:`DocumentIndex.add`: shingles
+    touching ``doc_masks`` left out; texts with fewer than its ``min_shingles`` dropped) of several texts
+    at once (either index may be None: no such signatures).
 
     The texts are hashed as one string (grams crossing from one text into the next dropped); only the
     shingles a signature keeps are permuted; a sentence's minima are taken over its run of kept shingles
@@ -180,19 +183,22 @@ def block_signatures(texts: Sequence[ReuseText], masks: Sequence[np.ndarray], wi
     runs of 1, 2, 4... sentences. Each value equals the one-text computation: windows follow the same
     rules, including the quirks of per-sentence runs at the end of a text (a sentence starting at or
     after the last shingle, or not after the previous one, has none)."""
-    n = windows.ngram
+    if windows is not None and documents is not None and windows.ngram != documents.ngram:
+        raise ValueError("the two indexes shingle with different n")
+    n = (windows or documents).ngram
     n_texts = len(texts)
     lengths = np.fromiter((len(t.norm) for t in texts), dtype=np.int64, count=n_texts)
-    for t, mask, length in zip(texts, masks, lengths.tolist()):
-        if len(mask) < length:
-            raise ValueError(f"a mask of {len(mask)} characters for a text of {length}")
+    for index, index_masks in ((windows, masks), (documents, doc_masks)):
+        for mask, length in zip(index_masks if index is not None else (), lengths.tolist()):
+            if len(mask) < length:
+                raise ValueError(f"a mask of {len(mask)} characters for a text of {length}")
     offsets = np.zeros(n_texts + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
     total = int(offsets[-1])
     n_grams = total - n + 1
-    out = SignatureBlock(np.zeros((0, windows.num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64),
-                         np.zeros((0, documents.num_perm if documents else 0), dtype=np.uint32),
-                         np.zeros(0, dtype=np.int64))
+    none = np.zeros(0, dtype=np.int64)
+    out = SignatureBlock(np.zeros((0, windows.num_perm if windows else 0), dtype=np.uint32), none,
+                         np.zeros((0, documents.num_perm if documents else 0), dtype=np.uint32), none)
     if n_grams <= 0:
         return out
     x = _fmix32(code_point_hashes(np.frombuffer("".join(t.norm for t in texts).encode("utf-32-le"),
@@ -200,9 +206,10 @@ def block_signatures(texts: Sequence[ReuseText], masks: Sequence[np.ndarray], wi
     text_grams = np.maximum(lengths - n + 1, 0)
     text_of = np.repeat(np.arange(n_texts), lengths)[:n_grams]
     in_text = np.arange(n_grams) - offsets[text_of] < text_grams[text_of]
-    window_mask = np.concatenate([np.asarray(m[:k], dtype=bool) for m, k in zip(masks, lengths.tolist())])
-    window_sigs, window_docs = _window_signatures(texts, window_mask, x, in_text, offsets, text_grams, windows)
-    doc_sigs, doc_ids = out.doc_sigs, out.doc_ids
+    window_sigs, window_docs, doc_sigs, doc_ids = out
+    if windows is not None:
+        window_mask = np.concatenate([np.asarray(m[:k], dtype=bool) for m, k in zip(masks, lengths.tolist())])
+        window_sigs, window_docs = _window_signatures(texts, window_mask, x, in_text, offsets, text_grams, windows)
     if documents is not None:
         doc_mask = np.concatenate([np.asarray(m[:k], dtype=bool) for m, k in zip(doc_masks, lengths.tolist())])
         doc_sigs, doc_ids = _document_signatures(doc_mask, x, in_text, offsets, text_grams, documents)
@@ -346,17 +353,10 @@ class DocumentIndex(_MinHashIndex):
 
     def add(self, doc: int, t: ReuseText, mask: np.ndarray) -> set[int]:
         """Index document ``doc`` (shingles touching ``mask`` left out); return earlier colliding docs."""
-        n = self.ngram
-        h = shingle_hashes(t.norm, n)
-        if len(h) == 0:
+        block = block_signatures([t], None, None, [mask], self)
+        if not len(block.doc_sigs):  # fewer than min_shingles shingles outside the mask
             return set()
-        bad = np.zeros(len(h), dtype=bool)
-        for j in range(n):
-            bad |= mask[j : j + len(h)]
-        sel = h[~bad]
-        if len(sel) < self.min_shingles:
-            return set()
-        sig = _permuted(sel, self._a, self._b).min(axis=0)
+        sig = block.doc_sigs[0]
         m = _Signature(sig)
         hits = self._unless_crowded(set(self.lsh.query(m)))
         if self.verify is not None and hits:

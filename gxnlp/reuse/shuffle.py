@@ -26,18 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from .lsh import CandidateIndex, DocumentIndex, _permuted, block_signatures
-from .text import shingle_hashes
+from .lsh import CandidateIndex, DocumentIndex, block_signatures, lsh_bands
 
 _M61 = (1 << 61) - 1
-
-
-def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """datasketch's choice of (bands, rows) for a threshold (the same buckets as MinHashLSH)."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
 
 
 def _band_keys(sigs: np.ndarray, b: int, r: int, kind: int) -> np.ndarray:
@@ -62,29 +53,20 @@ def document_records(item: tuple[int, Any, np.ndarray, np.ndarray, dict[str, Any
     """
     doc, text, mask, doc_mask, p = item
     out: list[tuple] = []
-    index = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
-                           window_chars=p["window_chars"], stride=p["stride"])
-    sigs = index.signatures(text, mask)
+    windows, documents = _indexes(p)
+    block = block_signatures([text], [mask], windows, [doc_mask], documents)
+    sigs = block.window_sigs
     b, r = p["bands"]
     if len(sigs):
         keys = _band_keys(sigs, b, r, 0)
         for w in range(len(sigs)):
             for band in range(b):
                 out.append((int(keys[w, band]), 0, doc, w, sigs[w, band * r:(band + 1) * r].tobytes(), None))
-    if p["doc_threshold"] is not None:
-        h = shingle_hashes(text.norm, p["ngram"])
-        if len(h):
-            bad = np.zeros(len(h), dtype=bool)
-            for j in range(p["ngram"]):
-                bad |= doc_mask[j: j + len(h)]
-            sel = h[~bad]
-            if len(sel) >= 20:  # DocumentIndex.min_shingles
-                a, bb = p["doc_permutations"]
-                sig = _permuted(sel, a, bb).min(axis=0)
-                db, dr = p["doc_bands"]
-                keys = _band_keys(sig.reshape(1, -1), db, dr, 1)[0]
-                for band in range(db):
-                    out.append((int(keys[band]), 1, doc, 0, sig[band * dr:(band + 1) * dr].tobytes(), sig))
+    db, dr = p["doc_bands"]
+    for sig in block.doc_sigs:  # none, or the narrative's signature
+        keys = _band_keys(sig.reshape(1, -1), db, dr, 1)[0]
+        for band in range(db):
+            out.append((int(keys[band]), 1, doc, 0, sig[band * dr:(band + 1) * dr].tobytes(), sig))
     return out
 
 
@@ -145,15 +127,19 @@ def query_pairs(item: tuple[tuple[int, int, int], dict[int, bool]], cap: int | N
 # --------------------------------------------------------------------------- drivers
 
 def _params(det) -> dict[str, Any]:
-    from datasketch import MinHash
-
-    from .lsh import _identity
-
-    proto = MinHash(num_perm=det.doc_num_perm, seed=det.seed, hashfunc=_identity)
     return {"ngram": det.ngram, "num_perm": det.num_perm, "threshold": det.threshold, "seed": det.seed,
-            "window_chars": det.window_chars, "stride": det.stride, "bands": _bands(det.threshold, det.num_perm),
-            "doc_threshold": det.doc_threshold,
-            "doc_bands": _bands(det.doc_threshold or 0.5, det.doc_num_perm), "doc_permutations": proto.permutations}
+            "window_chars": det.window_chars, "stride": det.stride, "bands": lsh_bands(det.threshold, det.num_perm),
+            "doc_threshold": det.doc_threshold, "doc_num_perm": det.doc_num_perm,
+            "doc_bands": lsh_bands(det.doc_threshold or 0.5, det.doc_num_perm)}
+
+
+def _indexes(p: dict[str, Any]) -> tuple[CandidateIndex, DocumentIndex | None]:
+    """The detector's two indexes (:meth:`ReuseDetector._indexes`), for their signatures."""
+    windows = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
+                             window_chars=p["window_chars"], stride=p["stride"])
+    documents = None if p["doc_threshold"] is None else \
+        DocumentIndex(ngram=p["ngram"], num_perm=p["doc_num_perm"], threshold=p["doc_threshold"], seed=p["seed"])
+    return windows, documents
 
 
 def _items(det) -> Iterator[tuple]:
@@ -322,11 +308,7 @@ def band_candidates(det, block_chars: int = 16384) -> np.ndarray:
     about ``block_chars`` characters (:func:`.lsh.block_signatures`; the permuted values of a block
     stay in the CPU cache)."""
     p = _params(det)
-    windows = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
-                             window_chars=p["window_chars"], stride=p["stride"])
-    documents = None if p["doc_threshold"] is None else \
-        DocumentIndex(ngram=p["ngram"], num_perm=det.doc_num_perm, threshold=p["doc_threshold"], seed=p["seed"],
-                      min_shingles=20)  # as the detector's DocumentIndex
+    windows, documents = _indexes(p)
     win_keys, win_docs, doc_sigs, doc_ids = [], [], [], []
     b, r = p["bands"]
     for first, items in _blocks(det, block_chars):
