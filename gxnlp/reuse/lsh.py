@@ -312,8 +312,9 @@ def _window_signatures(texts, mask, x, in_text, offsets, text_grams, index: Cand
 def _document_signatures(mask, x, in_text, offsets, text_grams, index: DocumentIndex):
     kept = _kept(mask, in_text, index.ngram)
     before = _runs_before(kept)
-    first = before[offsets[:-1]]
-    count = before[offsets[:-1] + text_grams] - first
+    starts = np.minimum(offsets[:-1], len(in_text))  # texts shorter than a gram at the end start past the grams
+    first = before[starts]
+    count = before[starts + text_grams] - first
     some = np.flatnonzero(count > 0)
     if not len(some):
         return np.zeros((0, index.num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64)
