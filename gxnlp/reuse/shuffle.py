@@ -301,13 +301,9 @@ def _blocks(det, block_chars: int) -> Iterator[tuple[int, list[tuple]]]:
         yield block[0][0], block
 
 
-def band_candidates(det, block_chars: int = 16384) -> np.ndarray:
-    """The streaming indexes' candidate pairs ``(j, i)``, ``j < i`` (an ``(n, 2)`` array, sorted, distinct),
-    computed for the whole corpus at once: band buckets by sorting the 62-bit keys of the signature
-    bands (numpy), no per-window index queries. Signatures are computed for blocks of documents of
-    about ``block_chars`` characters (:func:`.lsh.block_signatures`; the permuted values of a block
-    stay in the CPU cache)."""
-    p = _params(det)
+def _signature_keys(det, p: dict[str, Any], block_chars: int) -> tuple[list, list, list, list]:
+    """Band keys of the window signatures and their documents, narrative signatures and their
+    documents, by blocks of documents (the blocks' buffers are let go on return)."""
     windows, documents = _indexes(p)
     win_keys, win_docs, doc_sigs, doc_ids = [], [], [], []
     b, r = p["bands"]
@@ -320,9 +316,20 @@ def band_candidates(det, block_chars: int = 16384) -> np.ndarray:
         if len(block.doc_ids):
             doc_sigs.append(block.doc_sigs)
             doc_ids.append(block.doc_ids + first)
-        for perm in (windows.permutations, documents.permutations if documents else None):
-            if perm is not None:
-                perm.shrink(4 * block_chars)
+        for index in (windows, documents):
+            if index is not None:
+                index.permutations.shrink(4 * block_chars)
+    return win_keys, win_docs, doc_sigs, doc_ids
+
+
+def band_candidates(det, block_chars: int = 16384) -> np.ndarray:
+    """The streaming indexes' candidate pairs ``(j, i)``, ``j < i`` (an ``(n, 2)`` array, sorted, distinct),
+    computed for the whole corpus at once: band buckets by sorting the 62-bit keys of the signature
+    bands (numpy), no per-window index queries. Signatures are computed for blocks of documents of
+    about ``block_chars`` characters (:func:`.lsh.block_signatures`; the permuted values of a block
+    stay in the CPU cache)."""
+    p = _params(det)
+    win_keys, win_docs, doc_sigs, doc_ids = _signature_keys(det, p, block_chars)
     cap = det.max_bucket_docs
     n = len(det.documents_)
     found = []  # pair codes j * n + i
