@@ -3,8 +3,8 @@
 Each measurement is a fresh process (``PYTHONPATH`` = the checkout) that generates the planted corpus
 (:func:`bench_reuse.corpus`, seed 0) or loads a ``gxnlp synth`` corpus, fits ``ReuseDetector(seed=1)`` with
 :func:`gxnlp.reuse.shuffle.band_candidates` wrapped, and reports the CPU seconds of ``band_candidates``
-and of the whole ``fit`` (``time.process_time``), the process's peak RSS (``ru_maxrss``) and the RSS
-before ``fit``. The candidate pairs of every checkout are compared with those of the first: they must be
+and of the whole ``fit`` (``time.process_time``), the process's peak RSS (``ru_maxrss``) at the end, before ``fit`` and
+just before and after ``band_candidates``. The candidate pairs of every checkout are compared with those of the first: they must be
 the same array.
 
 Usage::
@@ -47,9 +47,11 @@ def run_child(n: int, demo: str | None, save: str | None) -> dict:
     stage: dict[str, float] = {}
 
     def timed(det):
+        stage["rss_before_band_candidates"] = rss_mb()
         c = time.process_time()
         out = inner(det)
         stage["band_candidates"] = time.process_time() - c
+        stage["rss_after_band_candidates"] = rss_mb()
         return out
 
     detector_module.band_candidates = timed
@@ -61,6 +63,8 @@ def run_child(n: int, demo: str | None, save: str | None) -> dict:
         np.save(save, pairs)
     return {"n": len(det.documents_), "band_candidates_cpu": round(stage["band_candidates"], 3),
             "fit_cpu": round(fit_cpu, 2), "peak_rss_mb": round(rss_mb(), 1), "rss_before_fit_mb": round(base, 1),
+            "peak_rss_before_band_candidates_mb": round(stage["rss_before_band_candidates"], 1),
+            "peak_rss_after_band_candidates_mb": round(stage["rss_after_band_candidates"], 1),
             "candidates": len(pairs), "pairs_sha1": hashlib.sha1(pairs.astype(np.int64).tobytes()).hexdigest()[:12],
             "gxnlp": str(Path(detector_module.__file__).parents[2])}
 
