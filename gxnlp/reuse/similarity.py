@@ -42,15 +42,27 @@ from .boilerplate import StockPhraseMiner
 from .text import shingle_hashes
 
 
+def vector_weights(tf: np.ndarray, df: np.ndarray, n_agencies: int) -> np.ndarray:
+    """``(1 + log tf) * idf`` of shingles seen ``tf`` times in a narrative and used by ``df`` agencies
+    (both factors looked up by value: a corpus has few distinct counts and millions of shingles)."""
+    if not len(tf):
+        return np.zeros(0)
+    tf_weight = 1.0 + np.log(np.arange(1, int(tf.max()) + 1))
+    idf = np.log((1.0 + max(1, n_agencies)) / (1.0 + np.arange(int(df.max()) + 1))) + 1.0
+    return tf_weight[tf - 1] * idf[df]
+
+
+def normalised(w: np.ndarray) -> np.ndarray:
+    """``w`` over its L2 norm (unchanged when empty)."""
+    return w / max(np.sqrt((w * w).sum()), 1e-12) if len(w) else w
+
+
 def vector_row(vocab_pos: np.ndarray, counts: np.ndarray, n_agencies: int) -> tuple[np.ndarray, np.ndarray]:
     """One narrative's TF-IDF row: ``(columns, weights)`` from the vocabulary positions of its shingles
     outside the template (with repeats; -1 = unknown, left out) and their agency counts."""
     known = vocab_pos >= 0
     cols, first, tf = np.unique(vocab_pos[known], return_index=True, return_counts=True)
-    df = counts[known][first]
-    w = (1.0 + np.log(tf)) * (np.log((1.0 + max(1, n_agencies)) / (1.0 + df)) + 1.0)
-    if len(w):
-        w /= max(np.sqrt((w * w).sum()), 1e-12)
+    w = normalised(vector_weights(tf, counts[known][first], n_agencies))
     return cols.astype(np.int32), w.astype(np.float32)
 
 

@@ -15,8 +15,8 @@ from .align import AlignmentInputs, Passage, align
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
 from .pairs import PairValues
-from .similarity import RowStack, vector_row
-from .text import shingle_hashes
+from .batches import TextChunk, text_chunks
+from .similarity import RowStack, vector_weights
 
 
 @dataclass
@@ -70,10 +70,8 @@ class PairVerifier:
         # the number of agencies stock mining needs (stock_min_agencies / stock_df, 200 by default)
         self.n_agencies = max(1, miner.n_agencies, math.ceil(stock_min_agencies / max(stock_df, 1e-9)))
         rows = RowStack(max(1, len(miner.hashes_))) if vectors else None
-        for s in states:
-            template = s.template_mask
-            s.narrative_chars = int(len(template) - template.sum())
-            s.sentence_logp = self.sentence_logp(s, template, rows)
+        for chunk in text_chunks(states):
+            self._chunk_inputs(chunk, rows)
         #: with ``vectors``: the narratives' TF-IDF rows (:func:`.similarity.shingle_vectors`), one per state
         self.vectors_ = rows.tocsr() if rows is not None else None
         self._inputs: dict[int, AlignmentInputs] = {}
@@ -81,49 +79,70 @@ class PairVerifier:
         self.chance_bits = (math.log(max(1, n * (n - 1) // 2) / max_chance_pairs)
                             if max_chance_pairs is not None else 0.0)
 
-    def sentence_logp(self, s: DocumentState, template: np.ndarray | None = None, rows: RowStack | None = None
-                      ) -> np.ndarray:
+    def sentence_logp(self, s: DocumentState) -> np.ndarray:
         """Per sentence, ``log`` of the share of agencies that use it (agency document frequency
         at sentence level): the median agency count of its stock n-grams outside the template,
         over :attr:`n_agencies`. A sentence of one agency's own gives ``log(1 / n_agencies)``; a
         phrase-bank sentence every fifth agency writes ``log(0.2)``; a sentence with no whole
         shingle outside the template (a heading) ``0`` (no evidence)."""
-        t, n = s.text, self.miner.ngram
-        template = s.template_mask if template is None else template
-        h = shingle_hashes(t.norm, n)
-        out = np.zeros(len(t.sentences))
-        if len(h) == 0 or not len(t.sentences):
-            if rows is not None:
-                rows.append(vector_row(np.zeros(0, np.int64), np.zeros(0, np.int32), self.miner.n_agencies))
-            return out
-        bad = np.zeros(len(h), dtype=bool)
+        return self._chunk_inputs(TextChunk([s], 0, 1), None, store=False)[0]
+
+    def _chunk_inputs(self, chunk: TextChunk, rows: RowStack | None, store: bool = True) -> list[np.ndarray]:
+        """The sentence shares (:meth:`sentence_logp`) of the documents of ``chunk`` (stored on them with
+        ``narrative_chars`` when ``store``), and with ``rows`` their TF-IDF rows appended
+        (:func:`.similarity.vector_row`), from one lookup of the agency counts of their shingles."""
+        n, miner = self.miner.ngram, self.miner
+        templates = [s.template_mask for s in chunk.states]
+        template = chunk.joined(templates)
+        h, valid = chunk.shingles(n)
+        touches = np.zeros(len(h), dtype=bool)
         for k in range(n):
-            bad |= template[k : k + len(h)]
-        # each shingle position belongs to the sentence it starts in, if it ends inside it
-        starts, ends = t.sentences.nstart.astype(np.int64), t.sentences.nend.astype(np.int64)
-        sent = np.searchsorted(starts, np.arange(len(h)), side="right") - 1
-        valid = (sent >= 0) & ~bad
-        valid[valid] = np.arange(len(h))[valid] < np.minimum(ends[sent[valid]] - n + 1, len(h))
-        # agency counts of every shingle outside the template, looked up once: the sentences'
-        # medians here, the narrative's TF-IDF row (:func:`.similarity.vector_row`) from the same counts
-        outside = np.flatnonzero(~bad)
-        vocab_pos = self.miner.lookup(h[outside])
-        counts = np.where(vocab_pos >= 0, self.miner.counts_[vocab_pos], 0) if len(self.miner.counts_) else \
+            touches |= template[k : k + len(h)]
+        outside = np.flatnonzero(valid & ~touches)  # every shingle outside the template
+        vocab_pos = miner.lookup(h[outside])
+        counts = np.where(vocab_pos >= 0, miner.counts_[vocab_pos], 0) if len(miner.counts_) else \
             np.zeros(len(outside), np.int32)
-        if rows is not None:  # the narrative's TF-IDF row, from the same counts
-            rows.append(vector_row(vocab_pos, counts, self.miner.n_agencies))
-        pos = np.flatnonzero(valid)
-        if not len(pos):
-            return out
-        df = counts[np.searchsorted(outside, pos)]
-        seg = sent[pos]
-        order = np.lexsort((df, seg))  # by sentence, then agency count: medians by index
-        df, seg = df[order], seg[order]
-        first = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
-        count = np.diff(np.r_[first, len(seg)])
-        median = (df[first + (count - 1) // 2].astype(np.float64) + df[first + count // 2]) / 2
-        out[seg[first]] = np.log(np.maximum(1.0, median) / self.n_agencies)
+        doc = chunk.doc_of(outside)
+        sent_start, sent_end, first_sent = chunk.sentence_spans()
+        has_sentences = np.diff(first_sent) > 0
+        if rows is not None:  # a document without sentences gets an empty row
+            self._append_rows(rows, doc, vocab_pos, counts, has_sentences)
+        # each shingle belongs to the sentence it starts in, if it ends inside it (and the sentence is its document's)
+        sent = np.searchsorted(sent_start, outside, side="right") - 1
+        own = (sent >= 0) & (sent >= first_sent[doc])
+        own[own] = outside[own] < sent_end[sent[own]] - n + 1
+        # by sentence, then agency count (one sort of both in one integer): medians by index
+        key = np.sort((sent[own].astype(np.int64) << 32) | counts[own].astype(np.int64))
+        df, seg = key & 0xFFFFFFFF, key >> 32
+        logp = np.zeros(len(sent_start))
+        if len(seg):
+            first = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+            count = np.diff(np.r_[first, len(seg)])
+            median = (df[first + (count - 1) // 2].astype(np.float64) + df[first + count // 2]) / 2
+            logp[seg[first]] = np.log(np.maximum(1.0, median) / self.n_agencies)
+        out = [logp[first_sent[k]:first_sent[k + 1]].copy() for k in range(len(chunk))]
+        if store:
+            for s, t, lp in zip(chunk.states, templates, out):
+                s.narrative_chars = int(len(t) - t.sum())
+                s.sentence_logp = lp
         return out
+
+    def _append_rows(self, rows: RowStack, doc: np.ndarray, vocab_pos: np.ndarray, counts: np.ndarray,
+                     has_sentences: np.ndarray) -> None:
+        """Append one TF-IDF row per document of a chunk (:func:`.similarity.vector_row`, for all of them at
+        once): ``doc``, ``vocab_pos`` and ``counts`` per shingle outside the template."""
+        known = (vocab_pos >= 0) & has_sentences[doc]
+        width = np.int64(max(1, len(self.miner.hashes_)))
+        keys, tf = np.unique(doc[known] * width + vocab_pos[known], return_counts=True)
+        row_doc, cols = np.divmod(keys, width)
+        w = vector_weights(tf, self.miner.counts_[cols], self.miner.n_agencies)
+        bounds = np.searchsorted(row_doc, np.arange(len(has_sentences) + 1)).tolist()
+        squares = w * w
+        norms = np.array([max(np.sqrt(squares[a:b].sum()), 1e-12) for a, b in zip(bounds[:-1], bounds[1:])])
+        w = (w / np.repeat(norms, np.diff(bounds))).astype(np.float32)  # each row over its L2 norm
+        cols = cols.astype(np.int32)
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            rows.append((cols[a:b], w[a:b]))
 
     def inputs(self, i: int) -> AlignmentInputs:
         """Alignment inputs of document ``i``: its residual sentences (normalised characters outside the
