@@ -28,7 +28,8 @@ from typing import NamedTuple
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .text import ReuseText, code_point_hashes
+from .batches import TextChunk
+from .text import ReuseText
 from ..model import DEFAULT_SEED
 
 
@@ -169,50 +170,44 @@ class SignatureBlock(NamedTuple):
     doc_ids: np.ndarray  # (documents kept,) their documents
 
 
-def block_signatures(texts: Sequence[ReuseText], masks: Sequence[np.ndarray] | None, windows: CandidateIndex | None,
-                     doc_masks: Sequence[np.ndarray] | None = None, documents: DocumentIndex | None = None,
-                     ) -> SignatureBlock:
+class _Text(NamedTuple):
+    """A text without its document record, as a :class:`.batches.TextChunk` reads it."""
+
+    text: ReuseText
+
+
+def block_signatures(texts: TextChunk | Sequence[ReuseText], masks: Sequence[np.ndarray] | None,
+                     windows: CandidateIndex | None, doc_masks: Sequence[np.ndarray] | None = None,
+                     documents: DocumentIndex | None = None) -> SignatureBlock:
     """The window signatures of ``windows`` (:meth:`CandidateIndex.signatures`, shingles touching ``masks``
     left out) and the whole-narrative signatures of ``documents`` (:meth:`DocumentIndex.add`: shingles
-    touching ``doc_masks`` left out; texts with fewer than its ``min_shingles`` dropped) of several texts
-    at once (either index may be None: no such signatures).
+    touching ``doc_masks`` left out; texts with fewer than its ``min_shingles`` dropped) of a chunk of
+    documents or a list of texts, at once (either index may be None: no such signatures).
 
-    The texts are hashed as one string (grams crossing from one text into the next dropped); only the
-    shingles a signature keeps are permuted; a sentence's minima are taken over its run of kept shingles
-    (one ``minimum.reduceat``), and a window's over its sentences with a sparse table of minima over
-    runs of 1, 2, 4... sentences. Each value equals the one-text computation: windows follow the same
+    The texts are hashed joined (:meth:`.batches.TextChunk.shingles`); only the shingles a signature
+    keeps are permuted; a sentence's minima are taken over its run of kept shingles (one
+    ``minimum.reduceat``), and a window's over its sentences with a sparse table of minima over runs
+    of 1, 2, 4... sentences. Each value equals the one-text computation: windows follow the same
     rules, including the quirks of per-sentence runs at the end of a text (a sentence starting at or
     after the last shingle, or not after the previous one, has none)."""
     if windows is not None and documents is not None and windows.ngram != documents.ngram:
         raise ValueError("the two indexes shingle with different n")
+    chunk = texts if isinstance(texts, TextChunk) else TextChunk([_Text(t) for t in texts], 0, len(texts))
     n = (windows or documents).ngram
-    n_texts = len(texts)
-    lengths = np.fromiter((len(t.norm) for t in texts), dtype=np.int64, count=n_texts)
-    for index, index_masks in ((windows, masks), (documents, doc_masks)):
-        for mask, length in zip(index_masks if index is not None else (), lengths.tolist()):
-            if len(mask) < length:
-                raise ValueError(f"a mask of {len(mask)} characters for a text of {length}")
-    offsets = np.zeros(n_texts + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    total = int(offsets[-1])
-    n_grams = total - n + 1
     none = np.zeros(0, dtype=np.int64)
-    out = SignatureBlock(np.zeros((0, windows.num_perm if windows else 0), dtype=np.uint32), none,
-                         np.zeros((0, documents.num_perm if documents else 0), dtype=np.uint32), none)
-    if n_grams <= 0:
-        return out
-    x = _fmix32(code_point_hashes(np.frombuffer("".join(t.norm for t in texts).encode("utf-32-le"),
-                                                dtype=np.uint32), n))
-    text_grams = np.maximum(lengths - n + 1, 0)
-    text_of = np.repeat(np.arange(n_texts), lengths)[:n_grams]
-    in_text = np.arange(n_grams) - offsets[text_of] < text_grams[text_of]
-    window_sigs, window_docs, doc_sigs, doc_ids = out
-    if windows is not None:
-        window_mask = np.concatenate([np.asarray(m[:k], dtype=bool) for m, k in zip(masks, lengths.tolist())])
-        window_sigs, window_docs = _window_signatures(texts, window_mask, x, in_text, offsets, text_grams, windows)
-    if documents is not None:
-        doc_mask = np.concatenate([np.asarray(m[:k], dtype=bool) for m, k in zip(doc_masks, lengths.tolist())])
-        doc_sigs, doc_ids = _document_signatures(doc_mask, x, in_text, offsets, text_grams, documents)
+    window_sigs, window_docs, doc_sigs, doc_ids = (
+        np.zeros((0, windows.num_perm if windows else 0), dtype=np.uint32), none,
+        np.zeros((0, documents.num_perm if documents else 0), dtype=np.uint32), none)
+    h, in_text = chunk.shingles(n)
+    if len(h):
+        x = _fmix32(h)
+        text_grams = np.maximum(np.diff(chunk.starts) - n + 1, 0)
+        if windows is not None:
+            window_sigs, window_docs = _window_signatures(chunk, chunk.joined(masks), x, in_text, text_grams,
+                                                          windows)
+        if documents is not None:
+            doc_sigs, doc_ids = _document_signatures(chunk, chunk.joined(doc_masks), x, in_text, text_grams,
+                                                     documents)
     return SignatureBlock(window_sigs, window_docs, doc_sigs, doc_ids)
 
 
@@ -230,20 +225,18 @@ def _runs_before(flags: np.ndarray) -> np.ndarray:
     return r
 
 
-def _window_signatures(texts, mask, x, in_text, offsets, text_grams, index: CandidateIndex):
+def _window_signatures(chunk: TextChunk, mask, x, in_text, text_grams, index: CandidateIndex):
     n_perm = index.num_perm
     empty = np.zeros((0, n_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64)
-    counts = np.fromiter((len(t.sentences) for t in texts), dtype=np.int64, count=len(texts))
-    sent_text = np.repeat(np.arange(len(texts)), counts)
-    spans = np.concatenate([t.sentences.spans for t in texts]).astype(np.int64) if counts.sum() else None
-    if spans is None:
-        return empty
+    starts, ends, first_sentence = chunk.sentence_spans()
+    sent_text = np.repeat(np.arange(len(chunk)), np.diff(first_sentence))
     has_grams = text_grams[sent_text] > 0  # a text shorter than a gram has no windows
-    spans, sent_text = spans[has_grams], sent_text[has_grams]
-    n_sent = len(spans)
+    starts, ends, sent_text = starts[has_grams], ends[has_grams], sent_text[has_grams]
+    n_sent = len(starts)
     if not n_sent:
         return empty
-    nstart, nend = spans[:, 2], spans[:, 3]
+    base = chunk.starts[sent_text]
+    nstart, nend = starts - base, ends - base  # in the sentence's text
     first = np.ones(n_sent, dtype=bool)
     first[1:] = sent_text[1:] != sent_text[:-1]
     last = np.ones(n_sent, dtype=bool)
@@ -259,7 +252,6 @@ def _window_signatures(texts, mask, x, in_text, offsets, text_grams, index: Cand
     clipped = np.minimum(next_lo, grams - 1)
     hi = np.where(last, grams, np.where(clipped > lo, clipped, lo + 1))
     no_run = (lo >= grams) | (~last & (next_lo <= lo))
-    base = offsets[sent_text]
     kept = _kept(mask, in_text, index.ngram)
     before = _runs_before(kept)
     run_lo = np.where(no_run, 0, before[base + lo])
@@ -309,10 +301,10 @@ def _window_signatures(texts, mask, x, in_text, offsets, text_grams, index: Cand
     return sigs, sent_text[ks]
 
 
-def _document_signatures(mask, x, in_text, offsets, text_grams, index: DocumentIndex):
+def _document_signatures(chunk: TextChunk, mask, x, in_text, text_grams, index: DocumentIndex):
     kept = _kept(mask, in_text, index.ngram)
     before = _runs_before(kept)
-    starts = np.minimum(offsets[:-1], len(in_text))  # texts shorter than a gram at the end start past the grams
+    starts = np.minimum(chunk.starts[:-1], len(in_text))  # texts shorter than a gram at the end start past the grams
     first = before[starts]
     count = before[starts + text_grams] - first
     some = np.flatnonzero(count > 0)

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .batches import text_chunks
 from .lsh import CandidateIndex, DocumentIndex, block_signatures, lsh_bands
 
 _M61 = (1 << 61) - 1
@@ -142,11 +143,15 @@ def _indexes(p: dict[str, Any]) -> tuple[CandidateIndex, DocumentIndex | None]:
     return windows, documents
 
 
+def _window_mask(det, state) -> np.ndarray:
+    """What the window signatures leave out (``lsh_mask``: the template, or template and stock)."""
+    return state.template_mask if det.lsh_mask == "template" else state.mask
+
+
 def _items(det) -> Iterator[tuple]:
     p = _params(det)
     for i, state in enumerate(det.documents_):
-        mask = state.template_mask if det.lsh_mask == "template" else state.mask
-        yield (i, state.text, mask, state.template_mask, p)
+        yield (i, state.text, _window_mask(det, state), state.template_mask, p)
 
 
 def candidate_pairs(det, client=None, partitions: int | None = None) -> set[tuple[int, int]]:
@@ -286,36 +291,21 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
-def _blocks(det, block_chars: int) -> Iterator[tuple[int, list[tuple]]]:
-    """``(number of the first document, items)`` of consecutive documents holding about ``block_chars``
-    normalised characters (one long document is a block of its own)."""
-    block: list[tuple] = []
-    chars = 0
-    for item in _items(det):
-        block.append(item)
-        chars += len(item[1].norm)
-        if chars >= block_chars:
-            yield block[0][0], block
-            block, chars = [], 0
-    if block:
-        yield block[0][0], block
-
-
 def _signature_keys(det, p: dict[str, Any], block_chars: int) -> tuple[list, list, list, list]:
     """Band keys of the window signatures and their documents, narrative signatures and their
-    documents, by blocks of documents (the blocks' buffers are let go on return)."""
+    documents, by chunks of documents (the permutation buffers are let go on return)."""
     windows, documents = _indexes(p)
     win_keys, win_docs, doc_sigs, doc_ids = [], [], [], []
     b, r = p["bands"]
-    for first, items in _blocks(det, block_chars):
-        block = block_signatures([it[1] for it in items], [it[2] for it in items], windows,
-                                 [it[3] for it in items], documents)
+    for chunk in text_chunks(det.documents_, block_chars):
+        block = block_signatures(chunk, [_window_mask(det, s) for s in chunk.states], windows,
+                                 [s.template_mask for s in chunk.states], documents)
         if len(block.window_sigs):
             win_keys.append(_band_keys(block.window_sigs, b, r, 0))  # only the band keys are kept (half the bytes)
-            win_docs.append((block.window_docs + first).astype(np.int32))
+            win_docs.append((block.window_docs + chunk.lo).astype(np.int32))
         if len(block.doc_ids):
             doc_sigs.append(block.doc_sigs)
-            doc_ids.append(block.doc_ids + first)
+            doc_ids.append(block.doc_ids + chunk.lo)
         for index in (windows, documents):
             if index is not None:
                 index.permutations.shrink(4 * block_chars)
@@ -325,8 +315,8 @@ def _signature_keys(det, p: dict[str, Any], block_chars: int) -> tuple[list, lis
 def band_candidates(det, block_chars: int = 16384) -> np.ndarray:
     """The streaming indexes' candidate pairs ``(j, i)``, ``j < i`` (an ``(n, 2)`` array, sorted, distinct),
     computed for the whole corpus at once: band buckets by sorting the 62-bit keys of the signature
-    bands (numpy), no per-window index queries. Signatures are computed for blocks of documents of
-    about ``block_chars`` characters (:func:`.lsh.block_signatures`; the permuted values of a block
+    bands (numpy), no per-window index queries. Signatures are computed for chunks of documents of
+    about ``block_chars`` characters (:func:`.lsh.block_signatures`; the permuted values of a chunk
     stay in the CPU cache)."""
     p = _params(det)
     win_keys, win_docs, doc_sigs, doc_ids = _signature_keys(det, p, block_chars)

@@ -82,17 +82,8 @@ def shingle_hashes(norm: str, n: int) -> np.ndarray:
     """
     if len(norm) < n:
         return np.zeros(0, dtype=np.uint32)
-    return code_point_hashes(np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32), n)
-
-
-def code_point_hashes(code_points: np.ndarray, n: int) -> np.ndarray:
-    """:func:`shingle_hashes` of a string given as its code points (position ``i`` = the ``n`` code points
-    from ``i``): several texts concatenated are hashed in one call (the caller drops the grams that cross
-    from one text into the next)."""
-    cp = code_points.astype(np.uint64)
+    cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     m = len(cp) - n + 1
-    if m <= 0:
-        return np.zeros(0, dtype=np.uint32)
     h = np.zeros(m, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(n):
