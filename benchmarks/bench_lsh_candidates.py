@@ -3,9 +3,9 @@
 Each measurement is a fresh process (``PYTHONPATH`` = the checkout) that generates the planted corpus
 (:func:`bench_reuse.corpus`, seed 0) or loads a ``gxnlp synth`` corpus, fits ``ReuseDetector(seed=1)`` with
 :func:`gxnlp.reuse.shuffle.band_candidates` wrapped, and reports the CPU seconds of ``band_candidates``
-and of the whole ``fit`` (``time.process_time``), the process's peak RSS (``ru_maxrss``) at the end, before ``fit`` and
-just before and after ``band_candidates``. The candidate pairs of every checkout are compared with those of the first: they must be
-the same array.
+and of the whole ``fit`` (``time.process_time``), and the process's peak RSS (``ru_maxrss``): at the
+end, before ``fit``, and just before and after ``band_candidates``. The candidate pairs of every
+checkout are compared with those of the first: they must be the same array.
 
 Usage::
 
