@@ -20,6 +20,7 @@ set()
 """
 from __future__ import annotations
 
+import mmap
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -147,7 +148,9 @@ class Permutations:
         columns of the largest value (empty runs end there). Valid until the next call."""
         cols = len(x) + pad
         if self._buffer.size < self.num_perm * cols:
-            self._buffer = np.empty(self.num_perm * cols, dtype=np.uint32)
+            # a memory map of its own, given back to the system when dropped (not left in the heap);
+            # grown by half again, as its new pages cost a fault each
+            self._buffer = np.frombuffer(mmap.mmap(-1, 4 * self.num_perm * (cols + cols // 2)), dtype=np.uint32)
         y = self._buffer[: self.num_perm * cols].reshape(self.num_perm, cols)
         with np.errstate(over="ignore"):
             np.multiply(self.a, x, out=y[:, : len(x)])
