@@ -7,7 +7,8 @@ queried against, then inserted into, a :class:`datasketch.MinHashLSH` index. Two
 become a candidate pair when any of their windows collide — cost is linear in the number
 of windows plus the collisions, with no all-pairs step. :class:`DocumentIndex` does the
 same for whole narratives (a model text copied whole), with the usual post-filter on the
-estimated Jaccard of the colliding signatures.
+estimated Jaccard of the colliding signatures. Both kinds of signature are computed by
+:func:`block_signatures`, for one text or a chunk of documents at once.
 
 >>> import numpy as np
 >>> from gxnlp.reuse.text import ReuseText
@@ -228,7 +229,10 @@ def _runs_before(flags: np.ndarray) -> np.ndarray:
     return r
 
 
-def _window_signatures(chunk: TextChunk, mask, x, in_text, text_grams, index: CandidateIndex):
+def _window_signatures(chunk: TextChunk, mask: np.ndarray, x: np.ndarray, in_text: np.ndarray,
+                       text_grams: np.ndarray, index: CandidateIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Window signatures of the chunk's texts and the text of each (``mask``, ``x`` = fmix32-ed hashes and
+    ``in_text`` over the joined text; ``text_grams``: shingles per text)."""
     n_perm = index.num_perm
     empty = np.zeros((0, n_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64)
     starts, ends, first_sentence = chunk.sentence_spans()
@@ -304,7 +308,10 @@ def _window_signatures(chunk: TextChunk, mask, x, in_text, text_grams, index: Ca
     return sigs, sent_text[ks]
 
 
-def _document_signatures(chunk: TextChunk, mask, x, in_text, text_grams, index: DocumentIndex):
+def _document_signatures(chunk: TextChunk, mask: np.ndarray, x: np.ndarray, in_text: np.ndarray,
+                         text_grams: np.ndarray, index: DocumentIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Whole-narrative signatures of the chunk's texts with at least ``min_shingles`` kept shingles, and
+    which texts they are."""
     kept = _kept(mask, in_text, index.ngram)
     before = _runs_before(kept)
     starts = np.minimum(chunk.starts[:-1], len(in_text))  # texts shorter than a gram at the end start past the grams
