@@ -12,7 +12,7 @@ import numpy as np
 from ..model import NARRATIVE_SECTIONS
 from ..panel.identity import agency_key
 from .boilerplate import PhraseLexicon, StockPhraseMiner
-from .text import ReuseText, shingle_hashes
+from .text import ReuseText, shingle_hashes_many
 
 
 @dataclass(slots=True)
@@ -179,25 +179,56 @@ class DocumentState:
         return f"DocumentState({self.doc.report_id!r}, agency={self.agency!r})"
 
 
+#: documents normalised, split into sentences and hashed per numpy pass (a pass per document costs
+#: more in calls than in work; a batch bounds the memory of the joined texts)
+PREPARE_BATCH = 256
+
+
 def prepare_documents(docs: Iterable[ReuseDoc], template: PhraseLexicon, stock_seed: PhraseLexicon,
-                      miner: StockPhraseMiner) -> list[DocumentState]:
-    """Pass 1 (streaming): normalise, mask template and seed stock; then count stock n-grams by agency
-    in ``miner``, one agency at a time (:meth:`StockPhraseMiner.add_agency`: a count per shingle, not a
-    record per shingle and agency). A report id given twice is kept once."""
+                      miner: StockPhraseMiner, batch: int = PREPARE_BATCH) -> list[DocumentState]:
+    """Pass 1 (streaming, ``batch`` documents at a time): normalise, mask template and seed stock; then
+    count stock n-grams by agency in ``miner``, one agency at a time (:meth:`StockPhraseMiner.add_agency`:
+    a count per shingle, not a record per shingle and agency). A report id given twice is kept once."""
     states: list[DocumentState] = []
     seen: set[str] = set()
+    pending: list[ReuseDoc] = []
+
+    def flush() -> None:
+        for doc, t in zip(pending, ReuseText.from_texts([d.text or "" for d in pending], keep_offsets=False)):
+            tm = template.mask(t.norm)
+            sm = stock_seed.mask(t.norm) & ~tm
+            states.append(DocumentState(doc, t, doc_agency_key(doc), tm, sm))
+        pending.clear()
+
     for doc in docs:
         if doc.report_id in seen:
             continue  # the same file given twice
         seen.add(doc.report_id)
-        t = ReuseText.from_text(doc.text or "", keep_offsets=False)
-        tm = template.mask(t.norm)
-        sm = stock_seed.mask(t.norm) & ~tm
-        states.append(DocumentState(doc, t, doc_agency_key(doc), tm, sm))
+        pending.append(doc)
+        if len(pending) >= batch:
+            flush()
+    flush()
     del seen
     by_agency: dict[str, list[int]] = {}
     for i, s in enumerate(states):
         by_agency.setdefault(s.agency, []).append(i)
-    for agency, members in by_agency.items():
-        miner.add_agency(np.concatenate([shingle_hashes(states[i].text.norm, miner.ngram) for i in members]), agency)
+    group: list[tuple[str, list[int]]] = []
+    size = 0
+    for item in by_agency.items():
+        group.append(item)
+        size += len(item[1])
+        if size >= batch:
+            _count_shingles(states, group, miner)
+            group, size = [], 0
+    _count_shingles(states, group, miner)
     return states
+
+
+def _count_shingles(states: list[DocumentState], group: list[tuple[str, list[int]]], miner: StockPhraseMiner) -> None:
+    """Give ``miner`` the shingles of each agency of ``group`` (hashed in one pass), in order."""
+    hashes = shingle_hashes_many([states[i].text.norm for _, members in group for i in members], miner.ngram)
+    k = 0
+    for agency, members in group:
+        mine = np.concatenate(hashes[k:k + len(members)])
+        k += len(members)
+        miner.add_agency(mine, agency)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text.sentences import sentence_bounds
+from ..text.sentences import sentence_bounds, sentence_bounds_many
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -74,6 +74,38 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
     return out.tobytes().decode("utf-32-le"), offs.astype(np.int64)
 
 
+def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
+    """:func:`normalise` of each of ``texts``, by numpy over the joined texts (a digit run never
+    continues into the next text): the same results, without the cost of a call per text."""
+    if not texts:
+        return []
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    try:
+        cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # the text that cannot be encoded raises as it would alone
+        return [normalise(t) for t in texts]
+    keep_t, digit_t, repl_t = _tables()
+    starts = np.cumsum(lengths) - lengths
+    bmp = cp < 0x10000
+    idx = np.where(bmp, cp, 0)
+    keep = np.where(bmp, keep_t[idx], True)
+    digit = np.where(bmp, digit_t[idx], False)
+    offs = np.flatnonzero(keep)
+    which = np.searchsorted(starts, offs, side="right") - 1
+    kd = digit[offs]
+    first = np.ones(len(offs), dtype=bool)
+    first[1:] = ~(kd[1:] & kd[:-1]) | (which[1:] != which[:-1])
+    offs, which = offs[first], which[first]
+    out = np.where(bmp[offs], repl_t[idx[offs]], cp[offs])
+    out = np.where(digit[offs], ord("#"), out).astype(np.uint32)
+    norm = out.tobytes().decode("utf-32-le")
+    local = offs - starts[which]
+    cuts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(which, minlength=len(texts)), out=cuts[1:])
+    cuts = cuts.tolist()
+    return [(norm[a:b], local[a:b]) for a, b in zip(cuts, cuts[1:])]
+
+
 def shingle_hashes(norm: str, n: int) -> np.ndarray:
     """32-bit hashes of every character ``n``-gram of ``norm`` (position ``i`` = gram starting at ``i``).
 
@@ -94,6 +126,18 @@ def shingle_hashes(norm: str, n: int) -> np.ndarray:
         h *= _MIX2
         h ^= h >> np.uint64(31)
     return (h >> np.uint64(32)).astype(np.uint32)
+
+
+def shingle_hashes_many(norms: list[str], n: int) -> list[np.ndarray]:
+    """:func:`shingle_hashes` of each of ``norms``, hashed in one pass over the joined strings (the
+    n-grams that cross from one string into the next are dropped): the same hashes."""
+    lengths = [len(t) for t in norms]
+    hashes = shingle_hashes("".join(norms), n)
+    out, start = [], 0
+    for length in lengths:
+        out.append(hashes[start:start + length - n + 1] if length >= n else np.zeros(0, dtype=np.uint32))
+        start += length
+    return out
 
 
 @dataclass(slots=True)
@@ -178,7 +222,24 @@ class ReuseText:
         norm, offsets = normalise(text)
         # sentences end at 。！？； and line breaks; 一是/二是 enumerations and colons stay inside
         bounds = sentence_bounds(text, split_enumerations=False, split_colons=False)
-        nb = np.searchsorted(offsets, np.asarray(bounds, dtype=np.int64).reshape(-1))
+        return cls._from_parts(text, norm, offsets, np.asarray(bounds, dtype=np.int64), min_sentence, keep_offsets)
+
+    @classmethod
+    def from_texts(cls, texts: list[str], min_sentence: int = 6, keep_offsets: bool = True) -> list[ReuseText]:
+        """:meth:`from_text` of each of ``texts``: the same objects, normalised and split a batch at a time."""
+        normed = normalise_many(texts)
+        bounds, counts = sentence_bounds_many(texts, split_colons=False)
+        cuts = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=cuts[1:])
+        cuts = cuts.tolist()
+        return [cls._from_parts(text, norm, offsets, bounds[a:b], min_sentence, keep_offsets)
+                for text, (norm, offsets), a, b in zip(texts, normed, cuts, cuts[1:])]
+
+    @classmethod
+    def _from_parts(cls, text: str, norm: str, offsets: np.ndarray, bounds: np.ndarray, min_sentence: int,
+                    keep_offsets: bool) -> ReuseText:
+        """The text from its normalised form and the ``(k, 2)`` spans of its sentences in ``text``."""
+        nb = np.searchsorted(offsets, bounds.reshape(-1))
         ns, ne = nb[0::2], nb[1::2]
         keep = ne > ns
         ns, ne = ns[keep].tolist(), ne[keep].tolist()

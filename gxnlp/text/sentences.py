@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..genre.numerals import CN_ORDINALS, cn_to_int
 
 CN_NUM = CN_ORDINALS
@@ -92,3 +94,56 @@ def sentence_bounds(text: str, split_enumerations: bool = True, split_newlines: 
         if seg.strip(WS):
             spans.append((a + len(seg) - len(seg.lstrip(WS)), b - (len(seg) - len(seg.rstrip(WS)))))
     return spans
+
+
+def sentence_bounds_many(texts: list[str], split_newlines: bool = True, terminators: str = TERMINATORS,
+                         split_colons: bool = True, closers: str = CLOSERS) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`sentence_bounds` without enumeration markers (``split_enumerations=False``) for many texts
+    at once: ``(spans, counts)``, the ``(k, 2)`` int64 spans of every text in order (offsets within their
+    own text) and the number of spans of each text. The same spans, found by numpy over the joined texts
+    (a call per text costs more than the work in it); the regular expression's rules become: each
+    terminator cuts after itself and the closers that follow it, each line break (or colon) after itself.
+    """
+    counts = np.zeros(len(texts), dtype=np.int64)
+    cut_sets = set(terminators) | (set("\n") if split_newlines else set()) | (set("：:") if split_colons else set())
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    joined = "".join(texts)
+    try:
+        cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        cp = None
+    if cp is None or not terminators or not closers or set(closers) & cut_sets:
+        # what the single-text splitter does with such input (or its error), text by text
+        per_text = [sentence_bounds(t, split_enumerations=False, split_newlines=split_newlines,
+                                    terminators=terminators, split_colons=split_colons, closers=closers)
+                    for t in texts]
+        counts[:] = [len(b) for b in per_text]
+        flat = [span for b in per_text for span in b]
+        return np.array(flat, dtype=np.int64).reshape(-1, 2), counts
+    if not len(cp):
+        return np.zeros((0, 2), dtype=np.int64), counts
+
+    def codes(chars) -> np.ndarray:
+        return np.array(sorted(ord(c) for c in chars), dtype=np.uint32)
+
+    total = len(cp)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    is_term = np.isin(cp, codes(terminators))
+    plain_cut = np.isin(cp, codes(cut_sets - set(terminators))) & ~is_term
+    # end of the run of closers after each terminator, not past the end of its text
+    not_closer = np.flatnonzero(~np.isin(cp, codes(closers)))
+    term = np.flatnonzero(is_term)
+    run_end = np.append(not_closer, total)[np.searchsorted(not_closer, term + 1)]
+    text_end = ends[np.searchsorted(ends, term, side="right")]
+    cuts = np.unique(np.concatenate([starts, ends, np.minimum(run_end, text_end), np.flatnonzero(plain_cut) + 1]))
+    seg_a, seg_b = cuts[:-1], cuts[1:]
+    # each segment trimmed to its first and last character that is not whitespace
+    solid = np.flatnonzero(~np.isin(cp, codes(WS)))
+    lo = np.searchsorted(solid, seg_a)
+    hi = np.searchsorted(solid, seg_b)
+    keep = hi > lo
+    a, b = solid[lo[keep]], solid[hi[keep] - 1] + 1
+    which = np.searchsorted(starts, a, side="right") - 1
+    counts[:] = np.bincount(which, minlength=len(texts))
+    return np.stack([a - starts[which], b - starts[which]], axis=1), counts
