@@ -82,3 +82,52 @@ def test_lexicon_pickles_and_empty():
     assert again.spans(norm) == lex.spans(norm) == regex_spans(TEMPLATE, norm)
     assert PhraseLexicon([]).mask("abc").tolist() == [False] * 3
     assert PhraseLexicon(["re:"]).find("ab") == {""}
+
+
+# -- batches of texts ------------------------------------------------------------------------------
+
+from gxnlp.reuse.text import ReuseText, normalise_many, shingle_hashes, shingle_hashes_many  # noqa: E402
+from gxnlp.text.sentences import CLOSERS, TERMINATORS, sentence_bounds, sentence_bounds_many  # noqa: E402
+
+#: characters the rules treat differently: terminators, closers, line breaks, colons, whitespace,
+#: digits (full and half width) and their separators, letters, CJK, one beyond the BMP
+RULE_CHARS = "。！？；!?;”’」』）)\"\n\r\t \u3000\xa0\u200b：:，,.0123456789０１２３ＡaB公开年条我局𠀀"
+texts = st.lists(st.text(alphabet=RULE_CHARS, max_size=40), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_normalise_many_equals_normalise(batch):
+    for (norm, offsets), text in zip(normalise_many(batch), batch, strict=True):
+        ref_norm, ref_offsets = normalise(text)
+        assert norm == ref_norm
+        assert offsets.dtype == ref_offsets.dtype and np.array_equal(offsets, ref_offsets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.booleans(), st.booleans(), st.sampled_from([(TERMINATORS, CLOSERS), ("。！？!?", "”’」』\""),
+                                                             ("。", ")"), ("。", "。")]))
+def test_sentence_bounds_many_equals_sentence_bounds(batch, newlines, colons, marks):
+    terminators, closers = marks
+    spans, counts = sentence_bounds_many(batch, split_newlines=newlines, split_colons=colons,
+                                         terminators=terminators, closers=closers)
+    assert counts.tolist() == [len(sentence_bounds(t, split_enumerations=False, split_newlines=newlines,
+                                                   split_colons=colons, terminators=terminators, closers=closers))
+                               for t in batch]
+    ref = [span for t in batch for span in sentence_bounds(
+        t, split_enumerations=False, split_newlines=newlines, split_colons=colons, terminators=terminators,
+        closers=closers)]
+    assert [tuple(x) for x in spans.tolist()] == ref
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts, st.integers(1, 12))
+def test_texts_and_shingles_of_a_batch(batch, n):
+    made = ReuseText.from_texts(batch, keep_offsets=True)
+    for t, text in zip(made, batch, strict=True):
+        ref = ReuseText.from_text(text)
+        assert t == ref and t.sentences.spans.dtype == ref.sentences.spans.dtype
+        assert np.array_equal(t.offsets, ref.offsets) and t.offsets.dtype == ref.offsets.dtype
+    norms = [t.norm for t in made]
+    for h, norm in zip(shingle_hashes_many(norms, n), norms, strict=True):
+        assert h.dtype == np.uint32 and np.array_equal(h, shingle_hashes(norm, n))

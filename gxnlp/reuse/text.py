@@ -74,6 +74,21 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
     return out.tobytes().decode("utf-32-le"), offs.astype(np.int64)
 
 
+_CODES: np.ndarray | None = None
+
+
+def _codes() -> np.ndarray:
+    """:func:`_tables` as one lookup of the BMP: 0 for a dropped character, ``#`` for a digit, else the
+    replacement code point (``#`` itself is dropped, so ``#`` here is always a digit)."""
+    global _CODES
+    if _CODES is None:
+        keep, digit, repl = _tables()
+        codes = np.where(keep, repl, 0).astype(np.uint32)
+        codes[digit] = ord("#")
+        _CODES = codes
+    return _CODES
+
+
 def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
     """:func:`normalise` of each of ``texts``, by numpy over the joined texts (a digit run never
     continues into the next text): the same results, without the cost of a call per text."""
@@ -84,26 +99,25 @@ def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
         cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # the text that cannot be encoded raises as it would alone
         return [normalise(t) for t in texts]
-    keep_t, digit_t, repl_t = _tables()
+    codes = _codes()
     starts = np.cumsum(lengths) - lengths
-    bmp = cp < 0x10000
-    idx = np.where(bmp, cp, 0)
-    keep = np.where(bmp, keep_t[idx], True)
-    digit = np.where(bmp, digit_t[idx], False)
-    offs = np.flatnonzero(keep)
-    which = np.searchsorted(starts, offs, side="right") - 1
-    kd = digit[offs]
+    if len(cp) and int(cp.max()) < 0x10000:
+        out = codes[cp]
+    else:  # characters beyond the BMP are kept as they are
+        bmp = cp < 0x10000
+        out = np.where(bmp, codes[np.where(bmp, cp, 0)], cp)
+    offs = np.flatnonzero(out)
+    out = out[offs]
+    digit = out == ord("#")
     first = np.ones(len(offs), dtype=bool)
-    first[1:] = ~(kd[1:] & kd[:-1]) | (which[1:] != which[:-1])
-    offs, which = offs[first], which[first]
-    out = np.where(bmp[offs], repl_t[idx[offs]], cp[offs])
-    out = np.where(digit[offs], ord("#"), out).astype(np.uint32)
+    first[1:] = ~(digit[1:] & digit[:-1])
+    text_first = np.searchsorted(offs, starts)  # each text's first kept character starts a run
+    first[text_first[text_first < len(offs)]] = True
+    offs, out = offs[first], out[first]
     norm = out.tobytes().decode("utf-32-le")
-    local = offs - starts[which]
-    cuts = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(which, minlength=len(texts)), out=cuts[1:])
-    cuts = cuts.tolist()
-    return [(norm[a:b], local[a:b]) for a, b in zip(cuts, cuts[1:])]
+    cuts = np.searchsorted(offs, np.r_[starts, starts[-1] + lengths[-1]]).tolist()
+    starts = starts.tolist()
+    return [(norm[a:b], offs[a:b] - start) for a, b, start in zip(cuts, cuts[1:], starts)]
 
 
 def shingle_hashes(norm: str, n: int) -> np.ndarray:
