@@ -80,6 +80,26 @@ def doc_agency_key(doc: ReuseDoc) -> str:
     return agency_key(doc.agency, region) or f"?{doc.report_id}"
 
 
+#: the number of set bits of each byte value
+_BITS = np.array([bin(v).count("1") for v in range(256)], dtype=np.int64)
+
+
+def mask_counts(states: list[DocumentState], mask: str) -> list[int]:
+    """Per document: how many characters ``mask`` (``template_mask``, ``seed_mask`` or ``stock_mask``)
+    holds, counted on the packed bits of all documents at once (unpacking each costs more)."""
+    slot = getattr(DocumentState, mask).slot
+    packed = [getattr(s, slot) for s in states]
+    if any(p is None for p in packed):
+        raise ValueError(f"mask_counts: {mask} is not set on every document")
+    if not packed:
+        return []
+    sizes = np.array([len(p) for p in packed], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    running = np.zeros(int(ends[-1]) + 1, dtype=np.int64)
+    np.cumsum(_BITS[np.concatenate(packed)], out=running[1:])
+    return (running[ends] - running[ends - sizes]).tolist()
+
+
 def _pack(mask: np.ndarray | None) -> np.ndarray | None:
     return None if mask is None else np.packbits(np.asarray(mask, dtype=bool))
 

@@ -16,7 +16,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .align import Passage
 from .boilerplate import PhraseLexicon, StockRuns
-from .documents import DocumentState, likely_source
+from .documents import DocumentState, likely_source, mask_counts
 
 Passages = dict[tuple[int, int], list[Passage]]
 
@@ -90,37 +90,34 @@ def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFram
             partners[i]["sources"].add(j)
         elif src == states[i].doc.report_id:
             partners[j]["sources"].add(i)
-    columns: dict[str, list] = {c: [] for c in SHARE_COLUMNS}  # one list per column: 50k row dicts cost more
-    none: dict = defaultdict(set)
-    for i, st in enumerate(states):
-        doc, nchar = st.doc, st.narrative_chars
-        mine, theirs = copied.get(i, none), partners.get(i, none)
-        lengths = st.residual_lengths if i in copied else None
-
-        def chars(sents: set[int]) -> int:
-            return int(sum(lengths[s] for s in sents)) if sents else 0
-
-        allc = chars(mine["self"] | mine["cross"])
-        row = {
-            "report_id": doc.report_id, "source": doc.source, "agency": doc.agency, "year": doc.year,
-            "published": doc.published,
-            "text_chars": len(st.text.norm),
-            "template_chars": int(st.template_mask.sum()),
-            "stock_chars": int(st.stock_mask.sum()),
-            "narrative_chars": nchar,
-            "copied_chars": allc,
-            "copied_share": round(allc / nchar, 4) if nchar else 0.0,
-        }
-        for kind in ("self", "cross", "from_earlier"):
-            c = chars(mine[kind])
-            row[f"{kind}_chars"] = c
-            row[f"{kind}_share"] = round(c / nchar, 4) if nchar else 0.0
-        row["self_partners"] = sorted(states[k].doc.report_id for k in theirs["self"])
-        row["cross_partners"] = sorted(states[k].doc.report_id for k in theirs["cross"])
-        row["likely_sources"] = sorted(states[k].doc.report_id for k in theirs["sources"])
-        for c in SHARE_COLUMNS:
-            columns[c].append(row[c])
-    return pd.DataFrame(columns, columns=SHARE_COLUMNS) if states else pd.DataFrame(columns=SHARE_COLUMNS)
+    if not states:
+        return pd.DataFrame(columns=SHARE_COLUMNS)
+    n = len(states)
+    docs = [st.doc for st in states]
+    nchars = [st.narrative_chars for st in states]
+    columns: dict[str, list] = {  # one list per column, filled where a report has copies or partners
+        "report_id": [d.report_id for d in docs], "source": [d.source for d in docs],
+        "agency": [d.agency for d in docs], "year": [d.year for d in docs], "published": [d.published for d in docs],
+        "text_chars": [len(st.text.norm) for st in states],
+        "template_chars": mask_counts(states, "template_mask"), "stock_chars": mask_counts(states, "stock_mask"),
+        "narrative_chars": nchars,
+    }
+    for kind in ("copied", "self", "cross", "from_earlier"):
+        columns[f"{kind}_chars"] = [0] * n
+        columns[f"{kind}_share"] = [0.0] * n
+    for i, mine in copied.items():
+        lengths, nchar = states[i].residual_lengths, nchars[i]
+        for kind, sents in (("copied", mine["self"] | mine["cross"]), ("self", mine["self"]),
+                            ("cross", mine["cross"]), ("from_earlier", mine["from_earlier"])):
+            c = int(lengths[list(sents)].sum()) if sents else 0
+            columns[f"{kind}_chars"][i] = c
+            columns[f"{kind}_share"][i] = round(c / nchar, 4) if nchar else 0.0
+    for column, kind in (("self_partners", "self"), ("cross_partners", "cross"), ("likely_sources", "sources")):
+        values: list = [[] for _ in range(n)]
+        for i, theirs in partners.items():
+            values[i] = sorted(docs[k].report_id for k in theirs[kind])
+        columns[column] = values
+    return pd.DataFrame(columns, columns=SHARE_COLUMNS)
 
 
 def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
@@ -157,7 +154,8 @@ def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFr
         sents = sorted(s for s, who in support[medoid].items() if len(who) >= need)
         if not sents:  # a chain (each report copies the previous one): what the medoid shares at all
             sents = sorted(support[medoid])
-        model = "".join(t.text[t.sentences[s].start:t.sentences[s].end] + ("" if t.text[t.sentences[s].end - 1:t.sentences[s].end] in "。；！？" else "。") for s in sents)
+        bounds = t.sentences.spans[sents, :2].tolist()
+        model = "".join(t.text[a:b] + ("" if t.text[b - 1:b] in "。；！？" else "。") for a, b in bounds)
         agencies = sorted({states[k].doc.agency or "" for k in mem})
         rows.append({
             "cluster_id": cid, "size": len(mem),
@@ -167,7 +165,7 @@ def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFr
             "years": sorted({states[k].doc.year for k in mem if states[k].doc.year}),
             "medoid_report_id": states[medoid].doc.report_id,
             "model_text": model,
-            "copied_chars": int(sum(states[medoid].residual_lengths[s] for s in sents)),
+            "copied_chars": int(states[medoid].residual_lengths[sents].sum()),
         })
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
 
