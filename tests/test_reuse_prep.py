@@ -91,7 +91,7 @@ from gxnlp.text.sentences import CLOSERS, TERMINATORS, sentence_bounds, sentence
 
 #: characters the rules treat differently: terminators, closers, line breaks, colons, whitespace,
 #: digits (full and half width) and their separators, letters, CJK, one beyond the BMP
-RULE_CHARS = "。！？；!?;”’」』）)\"\n\r\t \u3000\xa0\u200b：:，,.0123456789０１２３ＡaB公开年条我局𠀀"
+RULE_CHARS = "\x00。！？；!?;”’」』）)\"\n\r\t \u3000\xa0\u200b：:，,.0123456789０１２３ＡaB公开年条我局𠀀"
 texts = st.lists(st.text(alphabet=RULE_CHARS, max_size=40), max_size=8)
 
 
@@ -106,7 +106,7 @@ def test_normalise_many_equals_normalise(batch):
 
 @settings(max_examples=300, deadline=None)
 @given(texts, st.booleans(), st.booleans(), st.sampled_from([(TERMINATORS, CLOSERS), ("。！？!?", "”’」』\""),
-                                                             ("。", ")"), ("。", "。")]))
+                                                             ("。", ")"), ("。", "。"), ("。\x00", ")")]))
 def test_sentence_bounds_many_equals_sentence_bounds(batch, newlines, colons, marks):
     terminators, closers = marks
     spans, counts = sentence_bounds_many(batch, split_newlines=newlines, split_colons=colons,
@@ -121,11 +121,11 @@ def test_sentence_bounds_many_equals_sentence_bounds(batch, newlines, colons, ma
 
 
 @settings(max_examples=200, deadline=None)
-@given(texts, st.integers(1, 12))
-def test_texts_and_shingles_of_a_batch(batch, n):
-    made = ReuseText.from_texts(batch, keep_offsets=True)
+@given(texts, st.integers(1, 12), st.integers(0, 12))
+def test_texts_and_shingles_of_a_batch(batch, n, min_sentence):
+    made = ReuseText.from_texts(batch, min_sentence=min_sentence, keep_offsets=True)
     for t, text in zip(made, batch, strict=True):
-        ref = ReuseText.from_text(text)
+        ref = ReuseText.from_text(text, min_sentence=min_sentence)
         assert t == ref and t.sentences.spans.dtype == ref.sentences.spans.dtype
         assert np.array_equal(t.offsets, ref.offsets) and t.offsets.dtype == ref.offsets.dtype
     norms = [t.norm for t in made]

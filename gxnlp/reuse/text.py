@@ -92,13 +92,22 @@ def _codes() -> np.ndarray:
 def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
     """:func:`normalise` of each of ``texts``, by numpy over the joined texts (a digit run never
     continues into the next text): the same results, without the cost of a call per text."""
-    if not texts:
-        return []
+    joined = _normalise_joined(texts)
+    if joined is None:  # the text that cannot be encoded raises as it would alone
+        return [normalise(t) for t in texts]
+    norm, offs, starts, cuts = joined
+    return [(norm[a:b], offs[a:b] - start) for a, b, start in zip(cuts, cuts[1:], starts.tolist())]
+
+
+def _normalise_joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, list[int]] | None:
+    """The texts joined and normalised: ``(norm, offsets, starts, cuts)``, text ``k`` being
+    ``norm[cuts[k]:cuts[k + 1]]``, its characters at ``offsets`` (in the joined text, where it starts at
+    ``starts[k]``). None when a text cannot be encoded."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     try:
         cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:  # the text that cannot be encoded raises as it would alone
-        return [normalise(t) for t in texts]
+    except UnicodeEncodeError:
+        return None
     codes = _codes()
     starts = np.cumsum(lengths) - lengths
     if len(cp) and int(cp.max()) < 0x10000:
@@ -114,10 +123,8 @@ def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
     text_first = np.searchsorted(offs, starts)  # each text's first kept character starts a run
     first[text_first[text_first < len(offs)]] = True
     offs, out = offs[first], out[first]
-    norm = out.tobytes().decode("utf-32-le")
-    cuts = np.searchsorted(offs, np.r_[starts, starts[-1] + lengths[-1]]).tolist()
-    starts = starts.tolist()
-    return [(norm[a:b], offs[a:b] - start) for a, b, start in zip(cuts, cuts[1:], starts)]
+    cuts = np.searchsorted(offs, np.r_[starts, len(cp)]).tolist()
+    return out.tobytes().decode("utf-32-le"), offs, starts, cuts
 
 
 def shingle_hashes(norm: str, n: int) -> np.ndarray:
@@ -241,13 +248,47 @@ class ReuseText:
     @classmethod
     def from_texts(cls, texts: list[str], min_sentence: int = 6, keep_offsets: bool = True) -> list[ReuseText]:
         """:meth:`from_text` of each of ``texts``: the same objects, normalised and split a batch at a time."""
-        normed = normalise_many(texts)
+        if not texts:
+            return []
+        joined = _normalise_joined(texts)
+        if joined is None:  # the text that cannot be encoded raises as it would alone
+            return [cls.from_text(t, min_sentence, keep_offsets) for t in texts]
+        norm, offs, starts, cuts = joined
         bounds, counts = sentence_bounds_many(texts, split_colons=False)
-        cuts = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=cuts[1:])
-        cuts = cuts.tolist()
-        return [cls._from_parts(text, norm, offsets, bounds[a:b], min_sentence, keep_offsets)
-                for text, (norm, offsets), a, b in zip(texts, normed, cuts, cuts[1:])]
+        # sentence bounds in the joined normalised string (the offsets of all texts are one sorted array)
+        owner = np.repeat(np.arange(len(texts)), counts)
+        nb = np.searchsorted(offs, (bounds + starts[owner, None]).reshape(-1))
+        ns, ne = nb[0::2], nb[1::2]
+        keep = ne > ns
+        ns, ne, owner = ns[keep], ne[keep], owner[keep]
+        # glue a short fragment (a heading, "一是") to the next sentence: a sentence starting a group
+        # takes the following ones up to the first that ends min_sentence characters after its start
+        last = np.r_[owner[1:] != owner[:-1], True][:len(ns)]
+        last_of_text = np.flatnonzero(last)[np.cumsum(np.r_[True, last[:-1]][:len(ns)]) - 1]  # per sentence
+        upto = np.minimum(np.searchsorted(ne, ns + min_sentence), last_of_text) if min_sentence > 0 else \
+            np.arange(len(ns))
+        begins = np.ones(len(ns), dtype=bool)
+        nxt = 0
+        for k in np.flatnonzero(upto > np.arange(len(ns))).tolist():  # only fragments need the walk
+            if k < nxt:
+                continue
+            j = int(upto[k])
+            begins[k + 1:j + 1] = False
+            nxt = j + 1
+        group = np.flatnonzero(begins)
+        group_end = np.append(group[1:], len(ns))[:len(group)] - 1
+        n_start, n_end, owner = ns[group], ne[group_end], owner[group]
+        text_norm_start = np.asarray(cuts, dtype=np.int64)[owner]
+        spans = np.stack([offs[n_start] - starts[owner], offs[n_end - 1] + 1 - starts[owner],
+                          n_start - text_norm_start, n_end - text_norm_start], axis=1).astype(np.int64)
+        per_text = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
+        out = []
+        for k, text in enumerate(texts):
+            a, b, start = cuts[k], cuts[k + 1], int(starts[k])
+            mine = spans[per_text[k]:per_text[k + 1]]
+            offsets = (offs[a:b] - start).astype(np.int32) if keep_offsets else None
+            out.append(cls(text, norm[a:b], offsets, Sentences(mine.astype(np.int32) if len(text) < 2**31 else mine)))
+        return out
 
     @classmethod
     def _from_parts(cls, text: str, norm: str, offsets: np.ndarray, bounds: np.ndarray, min_sentence: int,

@@ -12,6 +12,7 @@ Light (no spaCy): reuse detection and statement extraction call it directly; the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -122,24 +123,26 @@ def sentence_bounds_many(texts: list[str], split_newlines: bool = True, terminat
         return np.array(flat, dtype=np.int64).reshape(-1, 2), counts
     if not len(cp):
         return np.zeros((0, 2), dtype=np.int64), counts
-
-    def codes(chars) -> np.ndarray:
-        return np.array(sorted(ord(c) for c in chars), dtype=np.uint32)
-
+    classes = _char_classes(terminators, closers, "".join(sorted(cut_sets - set(terminators))))
+    if classes is None:
+        cls = np.zeros(len(cp), dtype=np.uint8)
+        for bit, chars in ((_TERM, terminators), (_CLOSE, closers), (_CUT, cut_sets - set(terminators)), (_WS, WS)):
+            cls[np.isin(cp, np.array(sorted(ord(c) for c in chars), dtype=np.uint32))] |= bit
+    else:
+        cls = classes[np.where(cp < len(classes), cp, 0)]
     total = len(cp)
     ends = np.cumsum(lengths)
     starts = ends - lengths
-    is_term = np.isin(cp, codes(terminators))
-    plain_cut = np.isin(cp, codes(cut_sets - set(terminators))) & ~is_term
     # end of the run of closers after each terminator, not past the end of its text
-    not_closer = np.flatnonzero(~np.isin(cp, codes(closers)))
-    term = np.flatnonzero(is_term)
+    not_closer = np.flatnonzero((cls & _CLOSE) == 0)
+    term = np.flatnonzero(cls & _TERM)
     run_end = np.append(not_closer, total)[np.searchsorted(not_closer, term + 1)]
     text_end = ends[np.searchsorted(ends, term, side="right")]
-    cuts = np.unique(np.concatenate([starts, ends, np.minimum(run_end, text_end), np.flatnonzero(plain_cut) + 1]))
+    plain_cut = np.flatnonzero((cls & (_CUT | _TERM)) == _CUT) + 1
+    cuts = np.unique(np.concatenate([starts, ends, np.minimum(run_end, text_end), plain_cut]))
     seg_a, seg_b = cuts[:-1], cuts[1:]
     # each segment trimmed to its first and last character that is not whitespace
-    solid = np.flatnonzero(~np.isin(cp, codes(WS)))
+    solid = np.flatnonzero((cls & _WS) == 0)
     lo = np.searchsorted(solid, seg_a)
     hi = np.searchsorted(solid, seg_b)
     keep = hi > lo
@@ -147,3 +150,20 @@ def sentence_bounds_many(texts: list[str], split_newlines: bool = True, terminat
     which = np.searchsorted(starts, a, side="right") - 1
     counts[:] = np.bincount(which, minlength=len(texts))
     return np.stack([a - starts[which], b - starts[which]], axis=1), counts
+
+
+_TERM, _CLOSE, _CUT, _WS = 1, 2, 4, 8
+
+
+@lru_cache(maxsize=16)
+def _char_classes(terminators: str, closers: str, other_cuts: str) -> np.ndarray | None:
+    """Per BMP code point: terminator, closer, other cut (line break, colon) and whitespace bits (None when
+    a character is beyond the BMP or NUL, which stands for every character beyond it)."""
+    groups = ((_TERM, terminators), (_CLOSE, closers), (_CUT, other_cuts), (_WS, WS))
+    if any(c == "\0" or ord(c) > 0xFFFF for _, chars in groups for c in chars):
+        return None
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for bit, chars in groups:
+        for c in chars:
+            table[ord(c)] |= bit
+    return table
