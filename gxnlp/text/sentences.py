@@ -130,26 +130,44 @@ def sentence_bounds_many(texts: list[str], split_newlines: bool = True, terminat
             cls[np.isin(cp, np.array(sorted(ord(c) for c in chars), dtype=np.uint32))] |= bit
     else:
         cls = classes[np.where(cp < len(classes), cp, 0)]
-    total = len(cp)
     ends = np.cumsum(lengths)
     starts = ends - lengths
-    # end of the run of closers after each terminator, not past the end of its text
-    not_closer = np.flatnonzero((cls & _CLOSE) == 0)
+    # a terminator cuts after the run of closers that follows it, not past the end of its text
     term = np.flatnonzero(cls & _TERM)
-    run_end = np.append(not_closer, total)[np.searchsorted(not_closer, term + 1)]
+    close_start, close_end = _runs(np.flatnonzero(cls & _CLOSE))
+    k = np.searchsorted(close_start, term + 1)
+    k_ok = k < len(close_start)
+    follows = np.zeros(len(term), dtype=bool)
+    follows[k_ok] = close_start[k[k_ok]] == term[k_ok] + 1
+    run_end = term + 1
+    run_end[follows] = close_end[k[follows]]
     text_end = ends[np.searchsorted(ends, term, side="right")]
     plain_cut = np.flatnonzero((cls & (_CUT | _TERM)) == _CUT) + 1
-    cuts = np.unique(np.concatenate([starts, ends, np.minimum(run_end, text_end), plain_cut]))
+    cuts = np.sort(np.concatenate([starts, ends, np.minimum(run_end, text_end), plain_cut]))
+    cuts = cuts[np.r_[True, cuts[1:] != cuts[:-1]]]
     seg_a, seg_b = cuts[:-1], cuts[1:]
     # each segment trimmed to its first and last character that is not whitespace
-    solid = np.flatnonzero((cls & _WS) == 0)
-    lo = np.searchsorted(solid, seg_a)
-    hi = np.searchsorted(solid, seg_b)
-    keep = hi > lo
-    a, b = solid[lo[keep]], solid[hi[keep] - 1] + 1
+    ws_start, ws_end = _runs(np.flatnonzero(cls & _WS))
+    first, last = seg_a.copy(), seg_b - 1
+    k = np.searchsorted(ws_start, seg_a, side="right") - 1
+    inside = (k >= 0) & (seg_a < ws_end[k.clip(min=0)] if len(ws_start) else False)
+    first[inside] = ws_end[k[inside]]
+    k = np.searchsorted(ws_start, last, side="right") - 1
+    inside = (k >= 0) & (last < ws_end[k.clip(min=0)] if len(ws_start) else False)
+    last[inside] = ws_start[k[inside]] - 1
+    keep = first <= last
+    a, b = first[keep], last[keep] + 1
     which = np.searchsorted(starts, a, side="right") - 1
     counts[:] = np.bincount(which, minlength=len(texts))
     return np.stack([a - starts[which], b - starts[which]], axis=1), counts
+
+
+def _runs(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of consecutive ``positions`` (sorted): their starts and ends (exclusive)."""
+    if not len(positions):
+        return positions, positions
+    new = np.flatnonzero(np.diff(positions) != 1) + 1
+    return positions[np.r_[0, new]], positions[np.r_[new - 1, len(positions) - 1]] + 1
 
 
 _TERM, _CLOSE, _CUT, _WS = 1, 2, 4, 8
