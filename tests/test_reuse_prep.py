@@ -131,3 +131,15 @@ def test_texts_and_shingles_of_a_batch(batch, n, min_sentence):
     norms = [t.norm for t in made]
     for h, norm in zip(shingle_hashes_many(norms, n), norms, strict=True):
         assert h.dtype == np.uint32 and np.array_equal(h, shingle_hashes(norm, n))
+
+
+@settings(max_examples=150, deadline=None)
+@given(pieces(TEMPLATE + SEED))
+def test_lexicons_scanned_together_equal_each_alone(norm):
+    """Template and seed stock (sharing literals) found in one pass: each the regex's matches."""
+    shared = [p for p in TEMPLATE if not p.startswith("re:")][:10]
+    template, seed, empty = PhraseLexicon(TEMPLATE), PhraseLexicon(SEED + shared), PhraseLexicon([])
+    together = PhraseLexicon.spans_each((template, seed, empty), norm)
+    assert together == [regex_spans(TEMPLATE, norm), regex_spans(SEED + shared, norm), []]
+    masks = PhraseLexicon.masks_each((template, seed), norm)
+    assert [m.tolist() for m in masks] == [template.mask(norm).tolist(), seed.mask(norm).tolist()]

@@ -45,29 +45,54 @@ class PhraseLexicon:
         self.phrases = norms
         self.patterns = patterns
         self._patterns_re = re.compile("|".join(f"(?:{a})" for a in patterns)) if patterns else None
-        self._automaton = None
+        self._joint: dict[tuple[PhraseLexicon, ...], object] = {}  # the automata of this and other lexicons
         self._alternation = None
 
-    def _literals(self):
-        if self._automaton is None and self.phrases:
-            import ahocorasick
+    @staticmethod
+    def _automaton_of(lexicons: tuple[PhraseLexicon, ...]):
+        """One automaton of the literals of ``lexicons``: each word's value is its length and which
+        lexicons hold it (bits)."""
+        import ahocorasick
 
-            automaton = ahocorasick.Automaton()
-            for p in self.phrases:
-                automaton.add_word(p, len(p))
-            automaton.make_automaton()
-            self._automaton = automaton
-        return self._automaton
+        owners: dict[str, int] = {}
+        for k, lex in enumerate(lexicons):
+            for p in lex.phrases:
+                owners[p] = owners.get(p, 0) | (1 << k)
+        automaton = ahocorasick.Automaton()
+        for p, bits in owners.items():
+            automaton.add_word(p, (len(p), bits))
+        automaton.make_automaton()
+        return automaton
 
     def spans(self, norm: str) -> list[tuple[int, int]]:
         """``(start, end)`` of each phrase occurrence in ``norm``, left to right, not overlapping."""
-        automaton = self._literals()
-        longest: dict[int, int] = {}  # start -> length of the longest literal starting there
+        return self.spans_each((self,), norm)[0]
+
+    @staticmethod
+    def spans_each(lexicons: tuple[PhraseLexicon, ...], norm: str) -> list[list[tuple[int, int]]]:
+        """:meth:`spans` of each of ``lexicons`` in ``norm``, their literals found in one pass."""
+        first = lexicons[0]
+        automaton = first._joint.get(lexicons)
+        if automaton is None and any(lex.phrases for lex in lexicons):
+            automaton = first._joint[lexicons] = PhraseLexicon._automaton_of(lexicons)
+        longest: list[dict[int, int]] = [{} for _ in lexicons]  # start -> length of the longest literal there
         if automaton is not None and norm:
-            for end, length in automaton.iter(norm):
-                start = end - length + 1
-                if length > longest.get(start, 0):
-                    longest[start] = length
+            if len(lexicons) == 1:
+                mine = longest[0]
+                for end, (length, _bits) in automaton.iter(norm):
+                    start = end - length + 1
+                    if length > mine.get(start, 0):
+                        mine[start] = length
+            else:
+                for end, (length, bits) in automaton.iter(norm):
+                    start = end - length + 1
+                    for k, mine in enumerate(longest):
+                        if bits >> k & 1 and length > mine.get(start, 0):
+                            mine[start] = length
+        return [lex._scan(norm, found) for lex, found in zip(lexicons, longest)]
+
+    def _scan(self, norm: str, longest: dict[int, int]) -> list[tuple[int, int]]:
+        """The matches, left to right, given the longest literal at each position (``longest``)."""
         starts = sorted(longest)
         out: list[tuple[int, int]] = []
         if self._patterns_re is None:
@@ -104,10 +129,18 @@ class PhraseLexicon:
 
     def mask(self, norm: str) -> np.ndarray:
         """Boolean mask of the characters of ``norm`` inside an occurrence of a phrase."""
-        mask = np.zeros(len(norm), dtype=bool)
-        for start, end in self.spans(norm):
-            mask[start:end] = True
-        return mask
+        return self.masks_each((self,), norm)[0]
+
+    @staticmethod
+    def masks_each(lexicons: tuple[PhraseLexicon, ...], norm: str) -> list[np.ndarray]:
+        """:meth:`mask` of each of ``lexicons`` over ``norm`` (one pass for their literals)."""
+        masks = []
+        for spans in PhraseLexicon.spans_each(lexicons, norm):
+            mask = np.zeros(len(norm), dtype=bool)
+            for start, end in spans:
+                mask[start:end] = True
+            masks.append(mask)
+        return masks
 
     def find(self, norm: str) -> set[str]:
         """The phrases occurring in ``norm``."""
@@ -119,7 +152,7 @@ class PhraseLexicon:
     def __setstate__(self, state):
         self.phrases, self.patterns = state["phrases"], state["patterns"]
         self._patterns_re = re.compile("|".join(f"(?:{a})" for a in self.patterns)) if self.patterns else None
-        self._automaton = self._alternation = None
+        self._joint, self._alternation = {}, None
 
 
 def sorted_unique(a: np.ndarray) -> np.ndarray:

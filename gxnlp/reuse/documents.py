@@ -212,11 +212,12 @@ def prepare_documents(docs: Iterable[ReuseDoc], template: PhraseLexicon, stock_s
     states: list[DocumentState] = []
     seen: set[str] = set()
     pending: list[ReuseDoc] = []
+    lexicons = (template, stock_seed)
 
     def flush() -> None:
         for doc, t in zip(pending, ReuseText.from_texts([d.text or "" for d in pending], keep_offsets=False)):
-            tm = template.mask(t.norm)
-            sm = stock_seed.mask(t.norm) & ~tm
+            tm, sm = PhraseLexicon.masks_each(lexicons, t.norm)
+            sm &= ~tm
             states.append(DocumentState(doc, t, doc_agency_key(doc), tm, sm))
         pending.clear()
 
