@@ -104,14 +104,23 @@ def _build(corpus: str, db: str, workers: int, scheduler: str) -> dict:
             rss_peak[name] = max(rss_peak.get(name, 0.0), me.memory_info().rss / 2**20)
             phase[0] = "after " + name
 
+    class TimedSplit(B.SplitStage):  # still a SplitStage: the build may compute it in a forked process
+        def __init__(self, name, stage):
+            super().__init__(stage.read, stage.compute, stage.write)
+            self.name = name
+
+        def __call__(self, con, seed):
+            return timed_phase(self.name, super().__call__, con, seed)
+
     for name, stage in list(B.CORPUS_STAGES.items()):
-        B.CORPUS_STAGES[name] = lambda con, seed, _stage=stage, _name=name: timed_phase(_name, _stage, con, seed)
+        B.CORPUS_STAGES[name] = TimedSplit(name, stage) if isinstance(stage, B.SplitStage) else \
+            (lambda con, seed, _stage=stage, _name=name: timed_phase(_name, _stage, con, seed))
     store_wide = B.store_wide
     B.store_wide = lambda db: timed_phase("wide", store_wide, db)
     # topics in a forked process (build(topics_process=...)): the wait for its result and the writing of
     # its rows, as "topics (process)"; its CPU is in the process tree's, not the build process's
-    finish = B._TopicsInBackground.finish
-    B._TopicsInBackground.finish = lambda self, con: timed_phase("topics (process)", finish, self, con)
+    finish = B._StageInBackground.finish
+    B._StageInBackground.finish = lambda self, con: timed_phase("topics (process)", finish, self, con)
     done_at: list[float] = []
     doc_cpu: list[float] = []
 

@@ -224,10 +224,16 @@ def test_topics_overlapped_with_the_other_corpus_stages_give_the_same_tables(tmp
     def dies(statements, seed):
         if os.getpid() != parent:
             os._exit(9)
-        return real(statements, seed)
+        return real.compute(statements, seed)
 
-    parent, real = os.getpid(), B._topic_results
-    monkeypatch.setattr(B, "_topic_results", dies)
+    parent, real = os.getpid(), B.CORPUS_STAGES["topics"]
+    monkeypatch.setitem(B.CORPUS_STAGES, "topics", B.SplitStage(real.read, dies, real.write))
     build([corpus], tmp_path / "died.duckdb", workers=1, topics_process="beside")
     for name, frame in _snapshot(tmp_path / "died.duckdb").items():
         pd.testing.assert_frame_equal(frame, expected[name], obj=name)
+
+    # a topics stage the user registered in its place runs as it is, in the build process
+    calls = []
+    monkeypatch.setitem(B.CORPUS_STAGES, "topics", lambda con, seed: calls.append(os.getpid()))
+    build([corpus], tmp_path / "own.duckdb", workers=1, topics_process="beside")
+    assert calls == [parent]

@@ -217,7 +217,9 @@ def build(
     this process; ``"beside"`` in a forked process while this one runs the other corpus stages (less
     wall time with a second core, more memory at once); ``"apart"`` in a forked process this one waits
     for (its memory is returned when it ends instead of staying with this process through the reuse
-    stage); ``"auto"`` chooses by the number of statements (:data:`TOPICS_PROCESS_STATEMENTS`).
+    stage); ``"auto"`` chooses by the number of statements (:data:`TOPICS_PROCESS_STATEMENTS`). A topics
+    stage registered in :data:`CORPUS_STAGES` in place of the built-in one runs in this process unless it
+    is a :class:`SplitStage`.
     """
     from ..runner import TRANSIENT_CODES, error_code, run
 
@@ -340,7 +342,7 @@ def build(
             try:
                 for name, stage in CORPUS_STAGES.items():
                     if name == "topics" and background is None:
-                        background = _topics_in_process(con, seed, topics_process, scheduler)
+                        background = _topics_in_process(stage, con, seed, topics_process, scheduler)
                         if background is not None:
                             if not background.beside:  # waited for now
                                 background, done = None, background
@@ -402,9 +404,18 @@ def store_wide(db: str | os.PathLike) -> None:
         con.unregister("_wide")
 
 
-def topics_stage(con, seed: int) -> None:
-    """Topic models of the stored statements: the ``topics`` table and ``statements.topic``."""
-    _write_topics(con, _topic_results(_read_statements(con), seed))
+class SplitStage:
+    """A corpus stage in three steps, so its computation can run in another process: ``read(con)`` what
+    it needs from the database, ``compute(data, seed)`` its results (a function of those alone, run in a
+    forked process when the build says so), ``write(con, results)`` them (DuckDB has one writer: always
+    in the build process). Called like any stage: ``stage(con, seed)``."""
+
+    def __init__(self, read: Callable[[Any], Any], compute: Callable[[Any, int], Any],
+                 write: Callable[[Any, Any], None]):
+        self.read, self.compute, self.write = read, compute, write
+
+    def __call__(self, con, seed: int) -> None:
+        self.write(con, self.compute(self.read(con), seed))
 
 
 def _read_statements(con) -> pd.DataFrame:
@@ -436,6 +447,10 @@ def _write_topics(con, results: tuple[list[dict[str, Any]], pd.DataFrame] | None
     con.unregister("_assigned")
 
 
+#: Topic models of the stored statements: the ``topics`` table and ``statements.topic``.
+topics_stage = SplitStage(_read_statements, _topic_results, _write_topics)
+
+
 #: Auto mode of ``build(topics_process="auto")``: below the first number of statements the topics stage
 #: runs in the build process (a process costs more than it saves); up to the second, in a forked process
 #: beside the other corpus stages; above, in a forked process the build waits for: the fork's memory
@@ -445,30 +460,30 @@ TOPICS_PROCESS_STATEMENTS: tuple[int, int] = (2_000, 100_000)
 TOPICS_PROCESS_MODES = ("auto", "here", "beside", "apart")
 
 
-class _TopicsInBackground:
-    """The topics stage computed in a forked process while this one runs the other corpus stages; the
-    rows come back through a pipe and this process writes them (DuckDB has one writer). If the process
-    dies, the stage runs here instead; an exception in it is raised here, as the stage would raise it."""
+class _StageInBackground:
+    """A :class:`SplitStage` computed in a forked process while this one runs the other corpus stages; the
+    results come back through a pipe and this process writes them (DuckDB has one writer). If the process
+    dies, the computation runs here instead; an exception in it is raised here, as the stage would raise it."""
 
-    def __init__(self, statements: pd.DataFrame, seed: int, beside: bool = True):
+    def __init__(self, stage: SplitStage, con, seed: int, beside: bool = True):
         import multiprocessing as mp
 
         self.beside = beside
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
-        self.statements, self.seed = statements, seed
-        self.proc = ctx.Process(target=self._main, args=(child, statements, seed, os.getpid()), daemon=True,
-                                name="gxnlp-topics")
+        self.stage, self.data, self.seed = stage, stage.read(con), seed
+        self.proc = ctx.Process(target=self._main, args=(child, stage.compute, self.data, seed, os.getpid()),
+                                daemon=True, name="gxnlp-stage")
         self.proc.start()
         child.close()
 
     @staticmethod
-    def _main(conn, statements: pd.DataFrame, seed: int, parent: int) -> None:
+    def _main(conn, compute, data, seed: int, parent: int) -> None:
         from ..pipeline import _arm_parent_death
 
         _arm_parent_death(parent)
         try:
-            out = (True, _topic_results(statements, seed))
+            out = (True, compute(data, seed))
         except BaseException as exc:  # noqa: BLE001 - raised again in the build process
             out = (False, exc)
         try:
@@ -480,13 +495,13 @@ class _TopicsInBackground:
     def finish(self, con) -> None:
         try:
             ok, value = self.conn.recv()
-        except (EOFError, OSError):  # the process died (killed, out of memory): the stage runs here
-            ok, value = True, _topic_results(self.statements, self.seed)
+        except (EOFError, OSError):  # the process died (killed, out of memory): the computation runs here
+            ok, value = True, self.stage.compute(self.data, self.seed)
         finally:
             self.close()
         if not ok:
             raise value
-        _write_topics(con, value)
+        self.stage.write(con, value)
 
     def close(self) -> None:
         if self.proc.is_alive():
@@ -495,13 +510,14 @@ class _TopicsInBackground:
         self.conn.close()
 
 
-def _topics_in_process(con, seed: int, mode: str, scheduler: str) -> _TopicsInBackground | None:
-    """Start the topics stage in a forked process when ``mode`` says so (see ``build``'s
+def _topics_in_process(stage, con, seed: int, mode: str, scheduler: str) -> _StageInBackground | None:
+    """Start the topics ``stage`` in a forked process when ``mode`` says so (see ``build``'s
     ``topics_process``); None: it runs in this process (always with Dask, whose client threads a fork
-    would copy, and where fork is not available)."""
+    would copy, where fork is not available, and for a stage that is not a :class:`SplitStage`)."""
     import multiprocessing as mp
 
-    if mode == "here" or scheduler == "dask" or "fork" not in mp.get_all_start_methods():
+    if not isinstance(stage, SplitStage) or mode == "here" or scheduler == "dask" \
+            or "fork" not in mp.get_all_start_methods():
         return None
     if mode == "auto":
         n = con.execute("SELECT count(*) FROM statements").fetchone()[0]
@@ -509,7 +525,7 @@ def _topics_in_process(con, seed: int, mode: str, scheduler: str) -> _TopicsInBa
         if n < lo:
             return None
         mode = "beside" if n <= hi else "apart"
-    return _TopicsInBackground(_read_statements(con), seed, beside=mode == "beside")
+    return _StageInBackground(stage, con, seed, beside=mode == "beside")
 
 
 def reuse_stage(con, seed: int) -> None:

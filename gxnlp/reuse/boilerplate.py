@@ -167,20 +167,31 @@ def sorted_unique(a: np.ndarray) -> np.ndarray:
 
 
 def sorted_positions(table: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """Position of each of ``queries`` in the sorted, distinct ``table`` (-1 where absent).
+    """Position of each of ``queries`` in the sorted, distinct ``table`` of 32-bit hashes (-1 where absent).
 
-    ``table`` can hold every shingle of a corpus (tens of millions): a binary search per query reads
-    scattered entries. The queries are sorted first, so consecutive searches read neighbouring entries
-    (numpy's search starts from the previous key's result when keys are sorted): ~3x faster here."""
-    queries = np.asarray(queries, dtype=table.dtype)
+    ``table`` can hold every shingle of a corpus (millions): a binary search per query reads scattered
+    entries. The queries are sorted first (with their positions, as one 64-bit key: faster than an
+    argsort) and each distinct value is searched once, consecutive searches reading neighbouring
+    entries (numpy starts from the previous key's result when keys are sorted): ~5x faster here."""
+    queries = np.asarray(queries, dtype=np.uint32)
     out = np.full(len(queries), -1, dtype=np.int64)
     if len(queries) == 0 or len(table) == 0:
         return out
-    order = np.argsort(queries)
-    ordered = queries[order]
-    pos = np.searchsorted(table, ordered).clip(max=len(table) - 1)
-    hit = table[pos] == ordered
-    out[order[hit]] = pos[hit]
+    if len(queries) >= 2**32:  # positions do not fit beside the value in one key
+        order = np.argsort(queries, kind="stable")
+        ordered = queries[order]
+    else:
+        key = np.sort((queries.astype(np.uint64) << np.uint64(32)) | np.arange(len(queries), dtype=np.uint64))
+        ordered = (key >> np.uint64(32)).astype(np.uint32)
+        order = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        del key
+    new = np.empty(len(ordered), dtype=bool)
+    new[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    distinct = ordered[new]
+    pos = np.searchsorted(table, distinct).clip(max=len(table) - 1)
+    found = np.where(table[pos] == distinct, pos, -1)
+    out[order] = found[np.cumsum(new) - 1]
     return out
 
 

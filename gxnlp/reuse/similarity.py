@@ -43,8 +43,13 @@ from .text import shingle_hashes
 
 
 def vector_weights(tf: np.ndarray, df: np.ndarray, n_agencies: int) -> np.ndarray:
-    """``(1 + log tf) * idf`` of shingles seen ``tf`` times in a narrative and used by ``df`` agencies."""
-    return (1.0 + np.log(tf)) * (np.log((1.0 + max(1, n_agencies)) / (1.0 + df)) + 1.0)
+    """``(1 + log tf) * idf`` of shingles seen ``tf`` times in a narrative and used by ``df`` agencies
+    (both factors looked up by value: a corpus has few distinct counts and millions of shingles)."""
+    if not len(tf):
+        return np.zeros(0)
+    tf_weight = 1.0 + np.log(np.arange(1, int(tf.max()) + 1))
+    idf = np.log((1.0 + max(1, n_agencies)) / (1.0 + np.arange(int(df.max()) + 1))) + 1.0
+    return tf_weight[tf - 1] * idf[df]
 
 
 def normalised(w: np.ndarray) -> np.ndarray:

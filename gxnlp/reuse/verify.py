@@ -16,7 +16,7 @@ from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
 from .pairs import PairValues
 from .batches import TextChunk, text_chunks
-from .similarity import RowStack, normalised, vector_weights
+from .similarity import RowStack, vector_weights
 
 
 @dataclass
@@ -136,10 +136,13 @@ class PairVerifier:
         keys, tf = np.unique(doc[known] * width + vocab_pos[known], return_counts=True)
         row_doc, cols = np.divmod(keys, width)
         w = vector_weights(tf, self.miner.counts_[cols], self.miner.n_agencies)
-        bounds = np.searchsorted(row_doc, np.arange(len(has_sentences) + 1))
-        for k in range(len(has_sentences)):
-            a, b = bounds[k], bounds[k + 1]
-            rows.append((cols[a:b].astype(np.int32), normalised(w[a:b]).astype(np.float32)))
+        bounds = np.searchsorted(row_doc, np.arange(len(has_sentences) + 1)).tolist()
+        squares = w * w
+        norms = np.array([max(np.sqrt(squares[a:b].sum()), 1e-12) for a, b in zip(bounds[:-1], bounds[1:])])
+        w = (w / np.repeat(norms, np.diff(bounds))).astype(np.float32)  # each row over its L2 norm
+        cols = cols.astype(np.int32)
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            rows.append((cols[a:b], w[a:b]))
 
     def inputs(self, i: int) -> AlignmentInputs:
         """Alignment inputs of document ``i``: its residual sentences (normalised characters outside the
