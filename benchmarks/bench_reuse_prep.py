@@ -4,7 +4,9 @@ Fits ``ReuseDetector(seed=1)`` on the planted corpus (:mod:`gxnlp.synth.planted`
 fresh subprocess per size and checkout, and reports the CPU seconds of ``prepare_documents``,
 ``_resolve_agencies``, each output table and the whole ``fit``, the process's peak memory (``ru_maxrss``), and a
 digest of every output (pairs, shares, clusters, stock phrases, the documents' texts, masks, sentences and
-agency keys) so two checkouts can be shown to give byte-identical outputs.
+agency keys) so two checkouts can be shown to give byte-identical outputs. The garbage collector's CPU time
+inside each stage is reported too (``stages_gc``): a full collection, paid for the whole fit's objects, runs
+inside whichever stage allocates when it falls due.
 
     python benchmarks/bench_reuse_prep.py --sizes 1000 10000 --checkouts /path/to/before .
     python benchmarks/bench_reuse_prep.py --sizes 10000 20000 --no-stages      # peak memory, no timing wrappers
@@ -14,6 +16,7 @@ Each checkout runs with ``PYTHONPATH`` set to it; sizes and checkouts alternate 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -53,14 +56,23 @@ def child(n: int, stages: bool) -> dict:
     docs, _ = planted_corpus(n_agencies=max(1, n // 3), years=(2021, 2022, 2023), seed=0)
     corpus_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cpu: dict[str, float] = {}
+    gc_cpu: dict[str, float] = {}
+    collecting = {"since": 0.0, "total": 0.0}
+
+    def on_gc(phase, info):  # the collector's CPU time: it runs inside whichever stage allocates
+        if phase == "start":
+            collecting["since"] = time.process_time()
+        else:
+            collecting["total"] += time.process_time() - collecting["since"]
 
     def timed(name, fn):
         def wrapper(*a, **k):
-            c0 = time.process_time()
+            c0, g0 = time.process_time(), collecting["total"]
             try:
                 return fn(*a, **k)
             finally:
                 cpu[name] = cpu.get(name, 0.0) + time.process_time() - c0
+                gc_cpu[name] = gc_cpu.get(name, 0.0) + collecting["total"] - g0
         return wrapper
 
     if stages:
@@ -69,11 +81,15 @@ def child(n: int, stages: bool) -> dict:
                 detmod.ReuseDetector._resolve_agencies = timed(name, detmod.ReuseDetector._resolve_agencies)
             else:
                 setattr(detmod, name, timed(name, getattr(detmod, name)))
+    gc.callbacks.append(on_gc)
     c0 = time.process_time()
     det = ReuseDetector(seed=1).fit(docs)
     fit = time.process_time() - c0
+    gc.callbacks.remove(on_gc)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"n": len(det.documents_), "fit_cpu": round(fit, 2), "stages": {k: round(v, 3) for k, v in cpu.items()},
+    return {"n": len(det.documents_), "fit_cpu": round(fit, 2), "fit_gc_cpu": round(collecting["total"], 3),
+            "stages": {k: round(v, 3) for k, v in cpu.items()},
+            "stages_gc": {k: round(v, 3) for k, v in gc_cpu.items()},
             "measured_stages_cpu": round(sum(cpu.values()), 2), "peak_rss_mb": round(peak, 1),
             "corpus_rss_mb": round(corpus_rss, 1), "pairs": len(det.pairs_), "digest": digest(det)}
 

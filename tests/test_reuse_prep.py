@@ -6,6 +6,7 @@ import pickle
 import re
 
 import numpy as np
+import pandas as pd
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -143,3 +144,72 @@ def test_lexicons_scanned_together_equal_each_alone(norm):
     assert together == [regex_spans(TEMPLATE, norm), regex_spans(SEED + shared, norm), []]
     masks = PhraseLexicon.masks_each((template, seed), norm)
     assert [m.tolist() for m in masks] == [template.mask(norm).tolist(), seed.mask(norm).tolist()]
+
+
+# -- output tables ---------------------------------------------------------------------------------
+
+def _reference_shares(states, passages):
+    """The per-report loop the shares table was first written as (sets of matched sentences per report)."""
+    from collections import defaultdict
+
+    from gxnlp.reuse.documents import likely_source
+    from gxnlp.reuse.tables import SHARE_COLUMNS
+
+    copied = defaultdict(lambda: defaultdict(set))
+    partners = defaultdict(lambda: defaultdict(set))
+    for (i, j), ps in passages.items():
+        kind = "self" if states[i].agency == states[j].agency else "cross"
+        src = likely_source(states[i].doc, states[j].doc)
+        for p in ps:
+            for s in p.a_matched:
+                copied[i][kind].add(s)
+                if src == states[j].doc.report_id:
+                    copied[i]["from_earlier"].add(s)
+            for s in p.b_matched:
+                copied[j][kind].add(s)
+                if src == states[i].doc.report_id:
+                    copied[j]["from_earlier"].add(s)
+        partners[i][kind].add(j)
+        partners[j][kind].add(i)
+        if src == states[j].doc.report_id:
+            partners[i]["sources"].add(j)
+        elif src == states[i].doc.report_id:
+            partners[j]["sources"].add(i)
+    rows = []
+    for i, st in enumerate(states):
+        doc, nchar, mine, theirs = st.doc, st.narrative_chars, copied[i], partners[i]
+        lengths = st.residual_lengths
+
+        def chars(sents):
+            return int(sum(lengths[s] for s in sents)) if sents else 0
+
+        row = {"report_id": doc.report_id, "source": doc.source, "agency": doc.agency, "year": doc.year,
+               "published": doc.published, "text_chars": len(st.text.norm),
+               "template_chars": int(st.template_mask.sum()), "stock_chars": int(st.stock_mask.sum()),
+               "narrative_chars": nchar}
+        allc = chars(mine["self"] | mine["cross"])
+        row["copied_chars"], row["copied_share"] = allc, round(allc / nchar, 4) if nchar else 0.0
+        for kind in ("self", "cross", "from_earlier"):
+            c = chars(mine[kind])
+            row[f"{kind}_chars"], row[f"{kind}_share"] = c, round(c / nchar, 4) if nchar else 0.0
+        row["self_partners"] = sorted(states[k].doc.report_id for k in theirs["self"])
+        row["cross_partners"] = sorted(states[k].doc.report_id for k in theirs["cross"])
+        row["likely_sources"] = sorted(states[k].doc.report_id for k in theirs["sources"])
+        rows.append(row)
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
+
+
+def test_shares_table_and_mask_counts_equal_the_plain_loop():
+    from gxnlp.reuse import ReuseDetector
+    from gxnlp.reuse.documents import mask_counts
+    from gxnlp.synth.planted import planted_corpus
+
+    docs, _ = planted_corpus(n_agencies=40, years=(2021, 2022, 2023), seed=5)
+    det = ReuseDetector(seed=1).fit(docs)
+    assert len(det.passages_) > 10 and (det.report_shares_["from_earlier_chars"] > 0).any()
+    expected = _reference_shares(det.documents_, det.passages_)
+    assert det.report_shares_.to_json(orient="split", force_ascii=False) == \
+        expected.to_json(orient="split", force_ascii=False)
+    pd.testing.assert_frame_equal(det.report_shares_, expected)
+    for name in ("template_mask", "stock_mask"):
+        assert mask_counts(det.documents_, name) == [int(getattr(s, name).sum()) for s in det.documents_]
