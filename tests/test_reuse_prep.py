@@ -87,8 +87,69 @@ def test_lexicon_pickles_and_empty():
 
 # -- batches of texts ------------------------------------------------------------------------------
 
-from gxnlp.reuse.text import ReuseText, normalise_many, shingle_hashes, shingle_hashes_many  # noqa: E402
+import unicodedata  # noqa: E402
+from functools import lru_cache  # noqa: E402
+
+from gxnlp.reuse.text import ReuseText, Sentences, normalise_many, shingle_hashes, shingle_hashes_many  # noqa: E402
 from gxnlp.text.sentences import CLOSERS, TERMINATORS, sentence_bounds, sentence_bounds_many  # noqa: E402
+
+
+@lru_cache(maxsize=1)
+def _reference_tables():
+    keep = np.zeros(0x10000, dtype=bool)
+    digit = np.zeros(0x10000, dtype=bool)
+    repl = np.arange(0x10000, dtype=np.uint32)
+    for i in range(0x10000):
+        ch = chr(i)
+        c = unicodedata.normalize("NFKC", ch) if i < 0x3400 or i > 0x9FFF else ch
+        if len(c) != 1 or not c.isalnum():
+            continue
+        keep[i] = True
+        digit[i] = c.isdigit()
+        repl[i] = ord(c.lower()) if len(c.lower()) == 1 else ord(c)
+    return keep, digit, repl
+
+
+def reference_normalise(text):
+    """Normalisation as first written: one text, a table per property."""
+    if not text:
+        return "", np.zeros(0, dtype=np.int64)
+    keep_t, digit_t, repl_t = _reference_tables()
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    bmp = cp < 0x10000
+    idx = np.where(bmp, cp, 0)
+    keep = np.where(bmp, keep_t[idx], True)
+    digit = np.where(bmp, digit_t[idx], False)
+    offs = np.flatnonzero(keep)
+    kd = digit[offs]
+    first = np.ones(len(offs), dtype=bool)
+    first[1:] = ~(kd[1:] & kd[:-1])
+    offs = offs[first]
+    out = np.where(bmp[offs], repl_t[idx[offs]], cp[offs])
+    out = np.where(digit[offs], ord("#"), out).astype(np.uint32)
+    return out.tobytes().decode("utf-32-le"), offs.astype(np.int64)
+
+
+def reference_text(text, min_sentence=6):
+    """:meth:`ReuseText.from_text` as first written: one text, the single-text sentence splitter, a loop."""
+    norm, offsets = reference_normalise(text)
+    bounds = sentence_bounds(text, split_enumerations=False, split_colons=False)
+    nb = np.searchsorted(offsets, np.asarray(bounds, dtype=np.int64).reshape(-1))
+    ns, ne = nb[0::2], nb[1::2]
+    keep = ne > ns
+    starts, ends = [], []
+    for a, b in zip(ns[keep].tolist(), ne[keep].tolist()):
+        if starts and ends[-1] - starts[-1] < min_sentence:
+            ends[-1] = b
+        else:
+            starts.append(a)
+            ends.append(b)
+    spans = np.zeros((len(starts), 4), dtype=np.int64)
+    if starts:
+        spans[:, 2], spans[:, 3] = starts, ends
+        spans[:, 0] = offsets[spans[:, 2]]
+        spans[:, 1] = offsets[spans[:, 3] - 1] + 1
+    return ReuseText(text, norm, offsets.astype(np.int32), Sentences(spans.astype(np.int32)))
 
 #: characters the rules treat differently: terminators, closers, line breaks, colons, whitespace,
 #: digits (full and half width) and their separators, letters, CJK, one beyond the BMP
@@ -100,9 +161,12 @@ texts = st.lists(st.text(alphabet=RULE_CHARS, max_size=40), max_size=8)
 @given(texts)
 def test_normalise_many_equals_normalise(batch):
     for (norm, offsets), text in zip(normalise_many(batch), batch, strict=True):
-        ref_norm, ref_offsets = normalise(text)
+        ref_norm, ref_offsets = reference_normalise(text)
         assert norm == ref_norm
         assert offsets.dtype == ref_offsets.dtype and np.array_equal(offsets, ref_offsets)
+        alone_norm, alone_offsets = normalise(text)
+        assert alone_norm == ref_norm and alone_offsets.dtype == ref_offsets.dtype
+        assert np.array_equal(alone_offsets, ref_offsets)
 
 
 @settings(max_examples=300, deadline=None)
@@ -126,7 +190,8 @@ def test_sentence_bounds_many_equals_sentence_bounds(batch, newlines, colons, ma
 def test_texts_and_shingles_of_a_batch(batch, n, min_sentence):
     made = ReuseText.from_texts(batch, min_sentence=min_sentence, keep_offsets=True)
     for t, text in zip(made, batch, strict=True):
-        ref = ReuseText.from_text(text, min_sentence=min_sentence)
+        ref = reference_text(text, min_sentence=min_sentence)
+        assert ReuseText.from_text(text, min_sentence=min_sentence) == ref
         assert t == ref and t.sentences.spans.dtype == ref.sentences.spans.dtype
         assert np.array_equal(t.offsets, ref.offsets) and t.offsets.dtype == ref.offsets.dtype
     norms = [t.norm for t in made]
@@ -213,3 +278,13 @@ def test_shares_table_and_mask_counts_equal_the_plain_loop():
     pd.testing.assert_frame_equal(det.report_shares_, expected)
     for name in ("template_mask", "stock_mask"):
         assert mask_counts(det.documents_, name) == [int(getattr(s, name).sum()) for s in det.documents_]
+
+
+def test_a_text_that_cannot_be_encoded_raises_as_before():
+    import pytest
+
+    with pytest.raises(UnicodeEncodeError):
+        reference_normalise("\ud800")
+    for call in (lambda: normalise_many(["好的", "\ud800"]), lambda: ReuseText.from_texts(["好的", "\ud800"])):
+        with pytest.raises(UnicodeEncodeError):
+            call()

@@ -20,33 +20,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text.sentences import sentence_bounds, sentence_bounds_many
+from ..text.sentences import sentence_bounds_many
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _BASE = np.uint64(0x100000001B3)
 
 
-_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+_CODES: np.ndarray | None = None
 
 
-def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-code-point lookup tables of the BMP: kept?, digit?, replacement code point."""
-    global _TABLES
-    if _TABLES is None:
-        keep = np.zeros(0x10000, dtype=bool)
-        digit = np.zeros(0x10000, dtype=bool)
-        repl = np.arange(0x10000, dtype=np.uint32)
+def _codes() -> np.ndarray:
+    """What normalisation makes of each code point of the BMP: 0 when it is dropped, ``#`` for a digit
+    (``#`` itself is dropped, so a ``#`` here is always a digit), else the folded code point."""
+    global _CODES
+    if _CODES is None:
+        codes = np.zeros(0x10000, dtype=np.uint32)
         for i in range(0x10000):
             ch = chr(i)
             c = unicodedata.normalize("NFKC", ch) if i < 0x3400 or i > 0x9FFF else ch
             if len(c) != 1 or not c.isalnum():
                 continue
-            keep[i] = True
-            digit[i] = c.isdigit()
-            repl[i] = ord(c.lower()) if len(c.lower()) == 1 else ord(c)
-        _TABLES = (keep, digit, repl)
-    return _TABLES
+            codes[i] = ord("#") if c.isdigit() else ord(c.lower()) if len(c.lower()) == 1 else ord(c)
+        _CODES = codes
+    return _CODES
 
 
 def normalise(text: str) -> tuple[str, np.ndarray]:
@@ -56,58 +53,22 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
     dropped, and each run of digits (ignoring dropped characters between them, so
     ``1,000`` is one run) becomes one ``#``.
     """
-    if not text:
-        return "", np.zeros(0, dtype=np.int64)
-    keep_t, digit_t, repl_t = _tables()
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    bmp = cp < 0x10000
-    idx = np.where(bmp, cp, 0)
-    keep = np.where(bmp, keep_t[idx], True)
-    digit = np.where(bmp, digit_t[idx], False)
-    offs = np.flatnonzero(keep)
-    kd = digit[offs]
-    first = np.ones(len(offs), dtype=bool)
-    first[1:] = ~(kd[1:] & kd[:-1])
-    offs = offs[first]
-    out = np.where(bmp[offs], repl_t[idx[offs]], cp[offs])
-    out = np.where(digit[offs], ord("#"), out).astype(np.uint32)
-    return out.tobytes().decode("utf-32-le"), offs.astype(np.int64)
-
-
-_CODES: np.ndarray | None = None
-
-
-def _codes() -> np.ndarray:
-    """:func:`_tables` as one lookup of the BMP: 0 for a dropped character, ``#`` for a digit, else the
-    replacement code point (``#`` itself is dropped, so ``#`` here is always a digit)."""
-    global _CODES
-    if _CODES is None:
-        keep, digit, repl = _tables()
-        codes = np.where(keep, repl, 0).astype(np.uint32)
-        codes[digit] = ord("#")
-        _CODES = codes
-    return _CODES
+    return normalise_many([text])[0]
 
 
 def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
     """:func:`normalise` of each of ``texts``, by numpy over the joined texts (a digit run never
     continues into the next text): the same results, without the cost of a call per text."""
-    joined = _normalise_joined(texts)
-    if joined is None:  # the text that cannot be encoded raises as it would alone
-        return [normalise(t) for t in texts]
-    norm, offs, starts, cuts = joined
+    norm, offs, starts, cuts = _normalise_joined(texts)
     return [(norm[a:b], offs[a:b] - start) for a, b, start in zip(cuts, cuts[1:], starts.tolist())]
 
 
-def _normalise_joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, list[int]] | None:
+def _normalise_joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, list[int]]:
     """The texts joined and normalised: ``(norm, offsets, starts, cuts)``, text ``k`` being
     ``norm[cuts[k]:cuts[k + 1]]``, its characters at ``offsets`` (in the joined text, where it starts at
-    ``starts[k]``). None when a text cannot be encoded."""
+    ``starts[k]``)."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    try:
-        cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
-    except UnicodeEncodeError:
-        return None
+    cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)  # a lone surrogate raises
     codes = _codes()
     starts = np.cumsum(lengths) - lengths
     if len(cp) and int(cp.max()) < 0x10000:
@@ -240,20 +201,16 @@ class ReuseText:
 
     @classmethod
     def from_text(cls, text: str, min_sentence: int = 6, keep_offsets: bool = True) -> ReuseText:
-        norm, offsets = normalise(text)
-        # sentences end at 。！？； and line breaks; 一是/二是 enumerations and colons stay inside
-        bounds = sentence_bounds(text, split_enumerations=False, split_colons=False)
-        return cls._from_parts(text, norm, offsets, np.asarray(bounds, dtype=np.int64), min_sentence, keep_offsets)
+        return cls.from_texts([text], min_sentence, keep_offsets)[0]
 
     @classmethod
     def from_texts(cls, texts: list[str], min_sentence: int = 6, keep_offsets: bool = True) -> list[ReuseText]:
-        """:meth:`from_text` of each of ``texts``: the same objects, normalised and split a batch at a time."""
+        """:meth:`from_text` of each of ``texts``, normalised and split a batch at a time (numpy over the
+        joined texts: a call per text costs more than its work)."""
         if not texts:
             return []
-        joined = _normalise_joined(texts)
-        if joined is None:  # the text that cannot be encoded raises as it would alone
-            return [cls.from_text(t, min_sentence, keep_offsets) for t in texts]
-        norm, offs, starts, cuts = joined
+        norm, offs, starts, cuts = _normalise_joined(texts)
+        # sentences end at 。！？； and line breaks; 一是/二是 enumerations and colons stay inside
         bounds, counts = sentence_bounds_many(texts, split_colons=False)
         # sentence bounds in the joined normalised string (the offsets of all texts are one sorted array)
         owner = np.repeat(np.arange(len(texts)), counts)
@@ -289,32 +246,6 @@ class ReuseText:
             offsets = (offs[a:b] - start).astype(np.int32) if keep_offsets else None
             out.append(cls(text, norm[a:b], offsets, Sentences(mine.astype(np.int32) if len(text) < 2**31 else mine)))
         return out
-
-    @classmethod
-    def _from_parts(cls, text: str, norm: str, offsets: np.ndarray, bounds: np.ndarray, min_sentence: int,
-                    keep_offsets: bool) -> ReuseText:
-        """The text from its normalised form and the ``(k, 2)`` spans of its sentences in ``text``."""
-        nb = np.searchsorted(offsets, bounds.reshape(-1))
-        ns, ne = nb[0::2], nb[1::2]
-        keep = ne > ns
-        ns, ne = ns[keep].tolist(), ne[keep].tolist()
-        starts: list[int] = []
-        ends: list[int] = []
-        for a, b in zip(ns, ne):
-            if starts and ends[-1] - starts[-1] < min_sentence:
-                # glue a short fragment (a heading, "一是") to the next sentence
-                ends[-1] = b
-            else:
-                starts.append(a)
-                ends.append(b)
-        spans = np.zeros((len(starts), 4), dtype=np.int64)
-        if starts:
-            spans[:, 2], spans[:, 3] = starts, ends
-            spans[:, 0] = offsets[spans[:, 2]]
-            spans[:, 1] = offsets[spans[:, 3] - 1] + 1
-        if len(text) < 2**31:
-            spans = spans.astype(np.int32)
-        return cls(text, norm, offsets.astype(np.int32) if keep_offsets else None, Sentences(spans))
 
     @property
     def offsets(self) -> np.ndarray:
