@@ -66,7 +66,16 @@ class PhraseLexicon:
 
     def spans(self, norm: str) -> list[tuple[int, int]]:
         """``(start, end)`` of each phrase occurrence in ``norm``, left to right, not overlapping."""
-        return self.spans_each((self,), norm)[0]
+        automaton = self._joint.get((self,))
+        if automaton is None and self.phrases:
+            automaton = self._joint[(self,)] = PhraseLexicon._automaton_of((self,))
+        longest: dict[int, int] = {}  # start -> length of the longest literal starting there
+        if automaton is not None and norm:
+            for end, (length, _bits) in automaton.iter(norm):
+                start = end - length + 1
+                if length > longest.get(start, 0):
+                    longest[start] = length
+        return self._scan(norm, longest)
 
     @staticmethod
     def spans_each(lexicons: tuple[PhraseLexicon, ...], norm: str) -> list[list[tuple[int, int]]]:
@@ -77,18 +86,11 @@ class PhraseLexicon:
             automaton = first._joint[lexicons] = PhraseLexicon._automaton_of(lexicons)
         longest: list[dict[int, int]] = [{} for _ in lexicons]  # start -> length of the longest literal there
         if automaton is not None and norm:
-            if len(lexicons) == 1:
-                mine = longest[0]
-                for end, (length, _bits) in automaton.iter(norm):
-                    start = end - length + 1
-                    if length > mine.get(start, 0):
+            for end, (length, bits) in automaton.iter(norm):
+                start = end - length + 1
+                for k, mine in enumerate(longest):
+                    if bits >> k & 1 and length > mine.get(start, 0):
                         mine[start] = length
-            else:
-                for end, (length, bits) in automaton.iter(norm):
-                    start = end - length + 1
-                    for k, mine in enumerate(longest):
-                        if bits >> k & 1 and length > mine.get(start, 0):
-                            mine[start] = length
         return [lex._scan(norm, found) for lex, found in zip(lexicons, longest)]
 
     def _scan(self, norm: str, longest: dict[int, int]) -> list[tuple[int, int]]:
@@ -129,7 +131,10 @@ class PhraseLexicon:
 
     def mask(self, norm: str) -> np.ndarray:
         """Boolean mask of the characters of ``norm`` inside an occurrence of a phrase."""
-        return self.masks_each((self,), norm)[0]
+        mask = np.zeros(len(norm), dtype=bool)
+        for start, end in self.spans(norm):
+            mask[start:end] = True
+        return mask
 
     @staticmethod
     def masks_each(lexicons: tuple[PhraseLexicon, ...], norm: str) -> list[np.ndarray]:

@@ -53,7 +53,32 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
     dropped, and each run of digits (ignoring dropped characters between them, so
     ``1,000`` is one run) becomes one ``#``.
     """
-    return normalise_many([text])[0]
+    if not text:
+        return "", np.zeros(0, dtype=np.int64)
+    out, offs = _fold(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    first = _run_starts(out)
+    return out[first].tobytes().decode("utf-32-le"), offs[first]
+
+
+def _fold(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kept characters of code points ``cp`` folded (:func:`_codes`; beyond the BMP kept as they
+    are), and their positions."""
+    codes = _codes()
+    if len(cp) and int(cp.max()) < 0x10000:
+        out = codes[cp]
+    else:
+        bmp = cp < 0x10000
+        out = np.where(bmp, codes[np.where(bmp, cp, 0)], cp)
+    offs = np.flatnonzero(out)
+    return out[offs], offs
+
+
+def _run_starts(out: np.ndarray) -> np.ndarray:
+    """Which folded characters to keep: all but the second and later digits (``#``) of a run."""
+    digit = out == ord("#")
+    first = np.ones(len(out), dtype=bool)
+    first[1:] = ~(digit[1:] & digit[:-1])
+    return first
 
 
 def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
@@ -69,18 +94,9 @@ def _normalise_joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, li
     ``starts[k]``)."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)  # a lone surrogate raises
-    codes = _codes()
     starts = np.cumsum(lengths) - lengths
-    if len(cp) and int(cp.max()) < 0x10000:
-        out = codes[cp]
-    else:  # characters beyond the BMP are kept as they are
-        bmp = cp < 0x10000
-        out = np.where(bmp, codes[np.where(bmp, cp, 0)], cp)
-    offs = np.flatnonzero(out)
-    out = out[offs]
-    digit = out == ord("#")
-    first = np.ones(len(offs), dtype=bool)
-    first[1:] = ~(digit[1:] & digit[:-1])
+    out, offs = _fold(cp)
+    first = _run_starts(out)
     text_first = np.searchsorted(offs, starts)  # each text's first kept character starts a run
     first[text_first[text_first < len(offs)]] = True
     offs, out = offs[first], out[first]
