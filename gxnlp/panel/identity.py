@@ -162,10 +162,31 @@ def agency_key(name: str | None, region: Mapping[str, Any] | None = None,
                aliases: str | os.PathLike | Mapping[str, str] | None = None) -> str | None:
     """The agency key of one name (``None`` for no name). ``region`` (``{province, city, county}``,
     as :class:`gxnlp.model.Report` holds it) is used when given, else inferred from the name."""
+    if aliases is None:
+        levels = _levels(region)
+        try:
+            return _default_key(name, levels)
+        except TypeError:  # a region value that cannot be hashed
+            return _key(name, region, _default_aliases())
+    return _key(name, region, _aliases(aliases))
+
+
+def _levels(region: Mapping[str, Any] | None) -> tuple | None:
+    """What :func:`_key` reads of a region: its three levels (None when there is no region)."""
+    return (region.get("province"), region.get("city"), region.get("county")) if region else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _default_key(name: str | None, levels: tuple | None) -> str | None:
+    """:func:`_key` with the shipped alias table, by name and region levels (a corpus repeats both)."""
+    region = None if levels is None else dict(zip(("province", "city", "county"), levels))
+    return _key(name, region, _default_aliases())
+
+
+def _key(name: str | None, region: Mapping[str, Any] | None, table: Mapping[str, str]) -> str | None:
     name = clean_name(name)
     if not name:
         return None
-    table = _aliases(aliases) if aliases is not None else _default_aliases()
     canon = table.get(name)
     if canon and ":" in canon:
         return canon
@@ -192,9 +213,12 @@ def _default_aliases() -> dict[str, str]:
 
 
 def _close_pairs(same_kind: Mapping[str | None, list[str]], body: Mapping[str, str],
-                 min_similarity: float, block: int = 256) -> dict[str, list[str]]:
+                 min_similarity: float, years: Mapping[str, set] | None = None, min_body_chars: int = 0,
+                 block: int = 256) -> dict[str, list[str]]:
     """For each key, the later keys of its kind (list order) whose bodies reach ``min_similarity``
-    (rapidfuzz ``fuzz.ratio``): the only pairs the resolver can join without the office rule."""
+    (rapidfuzz ``fuzz.ratio``): the only pairs the resolver can join without the office rule. Pairs that
+    can never join are left out: a body shorter than ``min_body_chars``, or two keys that report in
+    one of the same ``years`` (a group's years hold its members', so the two groups would share it)."""
     from rapidfuzz import fuzz, process
 
     out: dict[str, list[str]] = {}
@@ -202,11 +226,19 @@ def _close_pairs(same_kind: Mapping[str | None, list[str]], body: Mapping[str, s
         if not kind or len(ks) < 2:
             continue
         names = [body[k] for k in ks]
+        short = np.array([len(b) < min_body_chars for b in names])
+        span = sorted({y for k in ks for y in years[k]}) if years is not None else []
+        bits = None
+        if 0 < len(span) <= 63:  # each key's years as one bit mask
+            where = {y: i for i, y in enumerate(span)}
+            bits = np.array([sum(1 << where[y] for y in years[k]) for k in ks], dtype=np.uint64)
         for start in range(0, len(ks), block):
             scores = process.cdist(names[start:start + block], names, scorer=fuzz.ratio,
                                    score_cutoff=min_similarity, dtype=np.float64)
             rows, cols = np.nonzero(scores >= min_similarity)
-            later = cols > rows + start
+            later = (cols > rows + start) & ~short[rows + start] & ~short[cols]
+            if bits is not None:
+                later &= (bits[rows + start] & bits[cols]) == 0
             for r, c in zip(rows[later].tolist(), cols[later].tolist()):
                 out.setdefault(ks[start + r], []).append(ks[c])
     return out
@@ -236,6 +268,13 @@ class AgencyResolver(BaseEstimator):
         self.min_body_chars = min_body_chars
         self.join_office = join_office
 
+    def _key_function(self):
+        """:func:`agency_key` with this resolver's alias table (read once, not once per record)."""
+        if self.aliases is None:
+            return agency_key
+        table = _aliases(self.aliases)
+        return lambda name, region: _key(name, region, table)
+
     def fit(self, records: Iterable[Mapping[str, Any]] | pd.DataFrame, y: Any = None) -> AgencyResolver:
         from rapidfuzz import fuzz
 
@@ -245,10 +284,11 @@ class AgencyResolver(BaseEstimator):
         base: list[str | None] = []
         years: dict[str, set] = defaultdict(set)
         names: dict[str, set] = defaultdict(set)
+        key_of = self._key_function()
         for r in records:
             region = r.get("region") if isinstance(r.get("region"), Mapping) else {
                 k: r.get(k) for k in ("province", "city", "county") if isinstance(r.get(k), str)}
-            k = agency_key(r.get("agency"), region or None, self.aliases)
+            k = key_of(r.get("agency"), region or None)
             base.append(k)
             if k:
                 if r.get("year") is not None and not pd.isna(r.get("year")):
@@ -280,7 +320,8 @@ class AgencyResolver(BaseEstimator):
                 same_kind[kind[k]].append(k)
             # without the office rule a pair can only join at min_similarity: those pairs are found
             # in one rapidfuzz cdist per kind (C, row blocks) and tested in the same order as before
-            close = None if self.join_office else _close_pairs(same_kind, body, self.min_similarity)
+            close = None if self.join_office else _close_pairs(same_kind, body, self.min_similarity, years,
+                                                                self.min_body_chars)
             for i, a in enumerate(keys):
                 ba = body[a]
                 if close is not None:
@@ -320,10 +361,11 @@ class AgencyResolver(BaseEstimator):
         if isinstance(records, pd.DataFrame):
             records = records.to_dict("records")
         lookup = {n: k for k, ns in self.names_.items() for n in ns}
+        key_of = self._key_function()
         out = []
         for r in records:
             region = r.get("region") if isinstance(r.get("region"), Mapping) else {
                 k: r.get(k) for k in ("province", "city", "county") if isinstance(r.get(k), str)}
-            k = agency_key(r.get("agency"), region or None, self.aliases)
+            k = key_of(r.get("agency"), region or None)
             out.append(lookup.get(clean_name(r.get("agency")), k) if k and k not in self.names_ else k)
         return out

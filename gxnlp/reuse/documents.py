@@ -12,7 +12,7 @@ import numpy as np
 from ..model import NARRATIVE_SECTIONS
 from ..panel.identity import agency_key
 from .boilerplate import PhraseLexicon, StockPhraseMiner
-from .text import ReuseText, shingle_hashes
+from .text import ReuseText, shingle_hashes_many
 
 
 @dataclass(slots=True)
@@ -78,6 +78,26 @@ def doc_agency_key(doc: ReuseDoc) -> str:
         return meta["agency_key"]
     region = meta.get("region") if isinstance(meta.get("region"), dict) else None
     return agency_key(doc.agency, region) or f"?{doc.report_id}"
+
+
+#: the number of set bits of each byte value
+_BITS = np.array([bin(v).count("1") for v in range(256)], dtype=np.int64)
+
+
+def mask_counts(states: list[DocumentState], mask: str) -> list[int]:
+    """Per document: how many characters ``mask`` (``template_mask``, ``seed_mask`` or ``stock_mask``)
+    holds, counted on the packed bits of all documents at once (unpacking each costs more)."""
+    slot = getattr(DocumentState, mask).slot
+    packed = [getattr(s, slot) for s in states]
+    if any(p is None for p in packed):
+        raise ValueError(f"mask_counts: {mask} is not set on every document")
+    if not packed:
+        return []
+    sizes = np.array([len(p) for p in packed], dtype=np.int64)
+    ends = np.cumsum(sizes)
+    running = np.zeros(int(ends[-1]) + 1, dtype=np.int64)
+    np.cumsum(_BITS[np.concatenate(packed)], out=running[1:])
+    return (running[ends] - running[ends - sizes]).tolist()
 
 
 def _pack(mask: np.ndarray | None) -> np.ndarray | None:
@@ -179,25 +199,59 @@ class DocumentState:
         return f"DocumentState({self.doc.report_id!r}, agency={self.agency!r})"
 
 
+#: documents normalised, split into sentences and hashed per numpy pass (a pass per document costs
+#: more in calls than in work; a batch bounds the memory of the joined texts)
+PREPARE_BATCH = 256
+
+
 def prepare_documents(docs: Iterable[ReuseDoc], template: PhraseLexicon, stock_seed: PhraseLexicon,
-                      miner: StockPhraseMiner) -> list[DocumentState]:
-    """Pass 1 (streaming): normalise, mask template and seed stock; then count stock n-grams by agency
-    in ``miner``, one agency at a time (:meth:`StockPhraseMiner.add_agency`: a count per shingle, not a
-    record per shingle and agency). A report id given twice is kept once."""
+                      miner: StockPhraseMiner, batch: int = PREPARE_BATCH) -> list[DocumentState]:
+    """Pass 1 (streaming, ``batch`` documents at a time): normalise, mask template and seed stock; then
+    count stock n-grams by agency in ``miner``, one agency at a time (:meth:`StockPhraseMiner.add_agency`:
+    a count per shingle, not a record per shingle and agency). A report id given twice is kept once."""
     states: list[DocumentState] = []
     seen: set[str] = set()
+    pending: list[ReuseDoc] = []
+    lexicons = (template, stock_seed)
+
+    def flush() -> None:
+        for doc, t in zip(pending, ReuseText.from_texts([d.text or "" for d in pending], keep_offsets=False)):
+            tm, sm = PhraseLexicon.masks_each(lexicons, t.norm)
+            sm &= ~tm
+            states.append(DocumentState(doc, t, doc_agency_key(doc), tm, sm))
+        pending.clear()
+
     for doc in docs:
         if doc.report_id in seen:
             continue  # the same file given twice
         seen.add(doc.report_id)
-        t = ReuseText.from_text(doc.text or "", keep_offsets=False)
-        tm = template.mask(t.norm)
-        sm = stock_seed.mask(t.norm) & ~tm
-        states.append(DocumentState(doc, t, doc_agency_key(doc), tm, sm))
+        pending.append(doc)
+        if len(pending) >= batch:
+            flush()
+    flush()
     del seen
     by_agency: dict[str, list[int]] = {}
     for i, s in enumerate(states):
         by_agency.setdefault(s.agency, []).append(i)
-    for agency, members in by_agency.items():
-        miner.add_agency(np.concatenate([shingle_hashes(states[i].text.norm, miner.ngram) for i in members]), agency)
+    group: list[tuple[str, list[int]]] = []
+    size = 0
+    for item in by_agency.items():
+        group.append(item)
+        size += len(item[1])
+        if size >= batch:
+            _count_shingles(states, group, miner)
+            group, size = [], 0
+    _count_shingles(states, group, miner)
     return states
+
+
+def _count_shingles(states: list[DocumentState], group: list[tuple[str, list[int]]], miner: StockPhraseMiner) -> None:
+    """Give ``miner`` the shingles of each agency of ``group`` (hashed in one pass), in order."""
+    hashes = shingle_hashes_many([states[i].text.norm for _, members in group for i in members], miner.ngram)
+    k = 0
+    for agency, members in group:
+        # numpy's default sort is several times faster than the stable one add_agency uses, which is
+        # then one pass over sorted input (the same values either way)
+        mine = np.sort(np.concatenate(hashes[k:k + len(members)]))
+        k += len(members)
+        miner.add_agency(mine, agency)

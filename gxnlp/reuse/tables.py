@@ -6,6 +6,7 @@ pairs' passages, so each can be built and tested alone.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -16,7 +17,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .align import Passage
 from .boilerplate import PhraseLexicon, StockRuns
-from .documents import DocumentState, likely_source
+from .documents import DocumentState, likely_source, mask_counts
 
 Passages = dict[tuple[int, int], list[Passage]]
 
@@ -70,57 +71,71 @@ def pairs_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame
 
 def shares_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
     """One row per report: how much of its narrative is copied (self / cross / from an earlier report)."""
-    copied: dict[int, defaultdict] = defaultdict(lambda: defaultdict(set))  # report -> kind -> matched sentences
-    partners: dict[int, defaultdict] = defaultdict(lambda: defaultdict(set))
+    if not states:
+        return pd.DataFrame(columns=SHARE_COLUMNS)
+    n = len(states)
+    docs = [st.doc for st in states]
+    ids = [d.report_id for d in docs]
+    # every matched sentence as flat columns: report, kind (0 self, 1 cross, 2 copied from the partner,
+    # the earlier report), sentence; and each report's partners by kind
+    rep, kinds, sents = array("q"), array("q"), array("q")
+    partners: dict[str, dict[int, list[int]]] = {"self": {}, "cross": {}, "sources": {}}
     for (i, j), ps in passages.items():
         kind = _kind(states[i], states[j])
-        src = likely_source(states[i].doc, states[j].doc)
-        for p in ps:
-            for s in p.a_matched:
-                copied[i][kind].add(s)
-                if src == states[j].doc.report_id:
-                    copied[i]["from_earlier"].add(s)
-            for s in p.b_matched:
-                copied[j][kind].add(s)
-                if src == states[i].doc.report_id:
-                    copied[j]["from_earlier"].add(s)
-        partners[i][kind].add(j)
-        partners[j][kind].add(i)
-        if src == states[j].doc.report_id:
-            partners[i]["sources"].add(j)
-        elif src == states[i].doc.report_id:
-            partners[j]["sources"].add(i)
-    columns: dict[str, list] = {c: [] for c in SHARE_COLUMNS}  # one list per column: 50k row dicts cost more
-    none: dict = defaultdict(set)
-    for i, st in enumerate(states):
-        doc, nchar = st.doc, st.narrative_chars
-        mine, theirs = copied.get(i, none), partners.get(i, none)
-        lengths = st.residual_lengths if i in copied else None
-
-        def chars(sents: set[int]) -> int:
-            return int(sum(lengths[s] for s in sents)) if sents else 0
-
-        allc = chars(mine["self"] | mine["cross"])
-        row = {
-            "report_id": doc.report_id, "source": doc.source, "agency": doc.agency, "year": doc.year,
-            "published": doc.published,
-            "text_chars": len(st.text.norm),
-            "template_chars": int(st.template_mask.sum()),
-            "stock_chars": int(st.stock_mask.sum()),
-            "narrative_chars": nchar,
-            "copied_chars": allc,
-            "copied_share": round(allc / nchar, 4) if nchar else 0.0,
-        }
-        for kind in ("self", "cross", "from_earlier"):
-            c = chars(mine[kind])
-            row[f"{kind}_chars"] = c
-            row[f"{kind}_share"] = round(c / nchar, 4) if nchar else 0.0
-        row["self_partners"] = sorted(states[k].doc.report_id for k in theirs["self"])
-        row["cross_partners"] = sorted(states[k].doc.report_id for k in theirs["cross"])
-        row["likely_sources"] = sorted(states[k].doc.report_id for k in theirs["sources"])
-        for c in SHARE_COLUMNS:
-            columns[c].append(row[c])
-    return pd.DataFrame(columns, columns=SHARE_COLUMNS) if states else pd.DataFrame(columns=SHARE_COLUMNS)
+        code = 0 if kind == "self" else 1
+        src = likely_source(docs[i], docs[j])
+        for me, earlier, matched in ((i, src == ids[j], "a_matched"), (j, src == ids[i], "b_matched")):
+            for p in ps:
+                got = getattr(p, matched)
+                rep.extend([me] * (2 * len(got) if earlier else len(got)))
+                kinds.extend([code] * len(got))
+                sents.extend(got)
+                if earlier:
+                    kinds.extend([2] * len(got))
+                    sents.extend(got)
+        partners[kind].setdefault(i, []).append(j)
+        partners[kind].setdefault(j, []).append(i)
+        if src == ids[j]:
+            partners["sources"].setdefault(i, []).append(j)
+        elif src == ids[i]:
+            partners["sources"].setdefault(j, []).append(i)
+    nchars = [st.narrative_chars for st in states]
+    columns: dict[str, list] = {  # one list per column, filled where a report has copies or partners
+        "report_id": ids, "source": [d.source for d in docs],
+        "agency": [d.agency for d in docs], "year": [d.year for d in docs], "published": [d.published for d in docs],
+        "text_chars": [len(st.text.norm) for st in states],
+        "template_chars": mask_counts(states, "template_mask"), "stock_chars": mask_counts(states, "stock_mask"),
+        "narrative_chars": nchars,
+    }
+    for kind in ("copied", "self", "cross", "from_earlier"):
+        columns[f"{kind}_chars"] = [0] * n
+        columns[f"{kind}_share"] = [0.0] * n
+    if len(rep):
+        rep_a, kind_a, sent_a = (np.frombuffer(x, dtype=np.int64) for x in (rep, kinds, sents))
+        reports, where = np.unique(rep_a, return_inverse=True)
+        lengths = [states[r].residual_lengths for r in reports.tolist()]
+        first = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in lengths], out=first[1:])
+        flat = np.concatenate(lengths)
+        # distinct (report, kind, sentence); "copied" (3) is self or cross, each sentence once
+        span = int(sent_a.max()) + 1
+        both = kind_a < 2
+        keys = np.concatenate([(where * 4 + kind_a) * span + sent_a, (where[both] * 4 + 3) * span + sent_a[both]])
+        keys = np.unique(keys)
+        group, sent = keys // span, keys % span
+        sums = np.bincount(group, weights=flat[first[group // 4] + sent], minlength=4 * len(reports))
+        sums = sums.round().astype(np.int64).reshape(-1, 4).tolist()
+        for r, (self_c, cross_c, earlier_c, all_c) in zip(reports.tolist(), sums):
+            nchar = nchars[r]
+            for kind, c in (("copied", all_c), ("self", self_c), ("cross", cross_c), ("from_earlier", earlier_c)):
+                columns[f"{kind}_chars"][r] = c
+                columns[f"{kind}_share"][r] = round(c / nchar, 4) if nchar else 0.0
+    for column, kind in (("self_partners", "self"), ("cross_partners", "cross"), ("likely_sources", "sources")):
+        values: list = [[] for _ in range(n)]
+        for i, theirs in partners[kind].items():
+            values[i] = sorted({ids[k] for k in theirs})
+        columns[column] = values
+    return pd.DataFrame(columns, columns=SHARE_COLUMNS)
 
 
 def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFrame:
@@ -157,7 +172,8 @@ def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFr
         sents = sorted(s for s, who in support[medoid].items() if len(who) >= need)
         if not sents:  # a chain (each report copies the previous one): what the medoid shares at all
             sents = sorted(support[medoid])
-        model = "".join(t.text[t.sentences[s].start:t.sentences[s].end] + ("" if t.text[t.sentences[s].end - 1:t.sentences[s].end] in "。；！？" else "。") for s in sents)
+        bounds = t.sentences.spans[sents, :2].tolist()
+        model = "".join(t.text[a:b] + ("" if t.text[b - 1:b] in "。；！？" else "。") for a, b in bounds)
         agencies = sorted({states[k].doc.agency or "" for k in mem})
         rows.append({
             "cluster_id": cid, "size": len(mem),
@@ -167,7 +183,7 @@ def clusters_table(states: list[DocumentState], passages: Passages) -> pd.DataFr
             "years": sorted({states[k].doc.year for k in mem if states[k].doc.year}),
             "medoid_report_id": states[medoid].doc.report_id,
             "model_text": model,
-            "copied_chars": int(sum(states[medoid].residual_lengths[s] for s in sents)),
+            "copied_chars": int(states[medoid].residual_lengths[sents].sum()),
         })
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
 

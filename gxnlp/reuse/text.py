@@ -20,33 +20,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text.sentences import sentence_bounds
+from ..text.sentences import sentence_bounds_many
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _BASE = np.uint64(0x100000001B3)
 
 
-_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+_CODES: np.ndarray | None = None
 
 
-def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-code-point lookup tables of the BMP: kept?, digit?, replacement code point."""
-    global _TABLES
-    if _TABLES is None:
-        keep = np.zeros(0x10000, dtype=bool)
-        digit = np.zeros(0x10000, dtype=bool)
-        repl = np.arange(0x10000, dtype=np.uint32)
+def _codes() -> np.ndarray:
+    """What normalisation makes of each code point of the BMP: 0 when it is dropped, ``#`` for a digit
+    (``#`` itself is dropped, so a ``#`` here is always a digit), else the folded code point."""
+    global _CODES
+    if _CODES is None:
+        codes = np.zeros(0x10000, dtype=np.uint32)
         for i in range(0x10000):
             ch = chr(i)
             c = unicodedata.normalize("NFKC", ch) if i < 0x3400 or i > 0x9FFF else ch
             if len(c) != 1 or not c.isalnum():
                 continue
-            keep[i] = True
-            digit[i] = c.isdigit()
-            repl[i] = ord(c.lower()) if len(c.lower()) == 1 else ord(c)
-        _TABLES = (keep, digit, repl)
-    return _TABLES
+            codes[i] = ord("#") if c.isdigit() else ord(c.lower()) if len(c.lower()) == 1 else ord(c)
+        _CODES = codes
+    return _CODES
 
 
 def normalise(text: str) -> tuple[str, np.ndarray]:
@@ -58,20 +55,53 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
     """
     if not text:
         return "", np.zeros(0, dtype=np.int64)
-    keep_t, digit_t, repl_t = _tables()
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    bmp = cp < 0x10000
-    idx = np.where(bmp, cp, 0)
-    keep = np.where(bmp, keep_t[idx], True)
-    digit = np.where(bmp, digit_t[idx], False)
-    offs = np.flatnonzero(keep)
-    kd = digit[offs]
-    first = np.ones(len(offs), dtype=bool)
-    first[1:] = ~(kd[1:] & kd[:-1])
-    offs = offs[first]
-    out = np.where(bmp[offs], repl_t[idx[offs]], cp[offs])
-    out = np.where(digit[offs], ord("#"), out).astype(np.uint32)
-    return out.tobytes().decode("utf-32-le"), offs.astype(np.int64)
+    out, offs = _fold(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    first = _run_starts(out)
+    return out[first].tobytes().decode("utf-32-le"), offs[first]
+
+
+def _fold(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The kept characters of code points ``cp`` folded (:func:`_codes`; beyond the BMP kept as they
+    are), and their positions."""
+    codes = _codes()
+    if len(cp) and int(cp.max()) < 0x10000:
+        out = codes[cp]
+    else:
+        bmp = cp < 0x10000
+        out = np.where(bmp, codes[np.where(bmp, cp, 0)], cp)
+    offs = np.flatnonzero(out)
+    return out[offs], offs
+
+
+def _run_starts(out: np.ndarray) -> np.ndarray:
+    """Which folded characters to keep: all but the second and later digits (``#``) of a run."""
+    digit = out == ord("#")
+    first = np.ones(len(out), dtype=bool)
+    first[1:] = ~(digit[1:] & digit[:-1])
+    return first
+
+
+def normalise_many(texts: list[str]) -> list[tuple[str, np.ndarray]]:
+    """:func:`normalise` of each of ``texts``, by numpy over the joined texts (a digit run never
+    continues into the next text): the same results, without the cost of a call per text."""
+    norm, offs, starts, cuts = _normalise_joined(texts)
+    return [(norm[a:b], offs[a:b] - start) for a, b, start in zip(cuts, cuts[1:], starts.tolist())]
+
+
+def _normalise_joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, list[int]]:
+    """The texts joined and normalised: ``(norm, offsets, starts, cuts)``, text ``k`` being
+    ``norm[cuts[k]:cuts[k + 1]]``, its characters at ``offsets`` (in the joined text, where it starts at
+    ``starts[k]``)."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)  # a lone surrogate raises
+    starts = np.cumsum(lengths) - lengths
+    out, offs = _fold(cp)
+    first = _run_starts(out)
+    text_first = np.searchsorted(offs, starts)  # each text's first kept character starts a run
+    first[text_first[text_first < len(offs)]] = True
+    offs, out = offs[first], out[first]
+    cuts = np.searchsorted(offs, np.r_[starts, len(cp)]).tolist()
+    return out.tobytes().decode("utf-32-le"), offs, starts, cuts
 
 
 def shingle_hashes(norm: str, n: int) -> np.ndarray:
@@ -94,6 +124,18 @@ def shingle_hashes(norm: str, n: int) -> np.ndarray:
         h *= _MIX2
         h ^= h >> np.uint64(31)
     return (h >> np.uint64(32)).astype(np.uint32)
+
+
+def shingle_hashes_many(norms: list[str], n: int) -> list[np.ndarray]:
+    """:func:`shingle_hashes` of each of ``norms``, hashed in one pass over the joined strings (the
+    n-grams that cross from one string into the next are dropped): the same hashes."""
+    lengths = [len(t) for t in norms]
+    hashes = shingle_hashes("".join(norms), n)
+    out, start = [], 0
+    for length in lengths:
+        out.append(hashes[start:start + length - n + 1] if length >= n else np.zeros(0, dtype=np.uint32))
+        start += length
+    return out
 
 
 @dataclass(slots=True)
@@ -175,30 +217,51 @@ class ReuseText:
 
     @classmethod
     def from_text(cls, text: str, min_sentence: int = 6, keep_offsets: bool = True) -> ReuseText:
-        norm, offsets = normalise(text)
+        return cls.from_texts([text], min_sentence, keep_offsets)[0]
+
+    @classmethod
+    def from_texts(cls, texts: list[str], min_sentence: int = 6, keep_offsets: bool = True) -> list[ReuseText]:
+        """:meth:`from_text` of each of ``texts``, normalised and split a batch at a time (numpy over the
+        joined texts: a call per text costs more than its work)."""
+        if not texts:
+            return []
+        norm, offs, starts, cuts = _normalise_joined(texts)
         # sentences end at 。！？； and line breaks; 一是/二是 enumerations and colons stay inside
-        bounds = sentence_bounds(text, split_enumerations=False, split_colons=False)
-        nb = np.searchsorted(offsets, np.asarray(bounds, dtype=np.int64).reshape(-1))
+        bounds, counts = sentence_bounds_many(texts, split_colons=False)
+        # sentence bounds in the joined normalised string (the offsets of all texts are one sorted array)
+        owner = np.repeat(np.arange(len(texts)), counts)
+        nb = np.searchsorted(offs, (bounds + starts[owner, None]).reshape(-1))
         ns, ne = nb[0::2], nb[1::2]
         keep = ne > ns
-        ns, ne = ns[keep].tolist(), ne[keep].tolist()
-        starts: list[int] = []
-        ends: list[int] = []
-        for a, b in zip(ns, ne):
-            if starts and ends[-1] - starts[-1] < min_sentence:
-                # glue a short fragment (a heading, "一是") to the next sentence
-                ends[-1] = b
-            else:
-                starts.append(a)
-                ends.append(b)
-        spans = np.zeros((len(starts), 4), dtype=np.int64)
-        if starts:
-            spans[:, 2], spans[:, 3] = starts, ends
-            spans[:, 0] = offsets[spans[:, 2]]
-            spans[:, 1] = offsets[spans[:, 3] - 1] + 1
-        if len(text) < 2**31:
-            spans = spans.astype(np.int32)
-        return cls(text, norm, offsets.astype(np.int32) if keep_offsets else None, Sentences(spans))
+        ns, ne, owner = ns[keep], ne[keep], owner[keep]
+        # glue a short fragment (a heading, "一是") to the next sentence: a sentence starting a group
+        # takes the following ones up to the first that ends min_sentence characters after its start
+        last = np.r_[owner[1:] != owner[:-1], True][:len(ns)]
+        last_of_text = np.flatnonzero(last)[np.cumsum(np.r_[True, last[:-1]][:len(ns)]) - 1]  # per sentence
+        upto = np.minimum(np.searchsorted(ne, ns + min_sentence), last_of_text) if min_sentence > 0 else \
+            np.arange(len(ns))
+        begins = np.ones(len(ns), dtype=bool)
+        nxt = 0
+        for k in np.flatnonzero(upto > np.arange(len(ns))).tolist():  # only fragments need the walk
+            if k < nxt:
+                continue
+            j = int(upto[k])
+            begins[k + 1:j + 1] = False
+            nxt = j + 1
+        group = np.flatnonzero(begins)
+        group_end = np.append(group[1:], len(ns))[:len(group)] - 1
+        n_start, n_end, owner = ns[group], ne[group_end], owner[group]
+        text_norm_start = np.asarray(cuts, dtype=np.int64)[owner]
+        spans = np.stack([offs[n_start] - starts[owner], offs[n_end - 1] + 1 - starts[owner],
+                          n_start - text_norm_start, n_end - text_norm_start], axis=1).astype(np.int64)
+        per_text = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
+        out = []
+        for k, text in enumerate(texts):
+            a, b, start = cuts[k], cuts[k + 1], int(starts[k])
+            mine = spans[per_text[k]:per_text[k + 1]]
+            offsets = (offs[a:b] - start).astype(np.int32) if keep_offsets else None
+            out.append(cls(text, norm[a:b], offsets, Sentences(mine.astype(np.int32) if len(text) < 2**31 else mine)))
+        return out
 
     @property
     def offsets(self) -> np.ndarray:
