@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from .boilerplate import sorted_unique
+
 
 class PairList(Sequence):
     """Pairs ``(i, j)``, ``i < j``, sorted and distinct, as an ``(n, 2)`` integer array (:attr:`array`);
@@ -70,7 +72,7 @@ def as_pairs(pairs: Iterable[tuple[int, int]] | np.ndarray) -> PairList:
         return PairList()
     arr = np.sort(arr.astype(np.int64, copy=False), axis=1)
     n = int(arr[:, 1].max()) + 1
-    code = np.unique(arr[:, 0] * n + arr[:, 1])
+    code = sorted_unique(arr[:, 0] * n + arr[:, 1])
     out = np.stack(np.divmod(code, n), axis=1)
     return PairList(out.astype(np.int32) if n < 2**31 else out)
 

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from .batches import text_chunks
+from .boilerplate import sorted_unique
 from .lsh import CandidateIndex, DocumentIndex, block_signatures, lsh_bands
 
 _M61 = (1 << 61) - 1
@@ -251,7 +252,7 @@ def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hit
         if not found:
             continue
         # (row, earlier document) as one integer: distinct over the bands
-        rows, earlier = np.divmod(_sorted_unique(np.concatenate(found)), n_docs)
+        rows, earlier = np.divmod(sorted_unique(np.concatenate(found)), n_docs)
         keep = ~skipped[rows]
         if cap is not None:  # rows are sorted: a row's hits are one run
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
@@ -259,10 +260,10 @@ def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hit
             over = np.zeros(n, dtype=bool)
             over[rows[starts[counts > cap]]] = True
             keep &= ~over[rows]
-        out.append(_sorted_unique(earlier[keep] * n_docs + docs[rows[keep]]))
+        out.append(sorted_unique(earlier[keep] * n_docs + docs[rows[keep]]))
     if not out:
         return np.zeros((0, 2), dtype=np.int64)
-    return np.stack(np.divmod(_sorted_unique(np.concatenate(out)), n_docs), axis=1)
+    return np.stack(np.divmod(sorted_unique(np.concatenate(out)), n_docs), axis=1)
 
 
 def _sorted_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -281,15 +282,6 @@ def _sorted_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         code.sort()
         order = code % n
     return order, new_run
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)`` of integers by one sort (numpy 2's hashing ``unique`` is far slower on
-    millions of pair codes)."""
-    ordered = np.sort(values)
-    keep = np.ones(len(ordered), dtype=bool)
-    keep[1:] = ordered[1:] != ordered[:-1]
-    return ordered[keep]
 
 
 def _signature_keys(det, p: dict[str, Any], chunk_chars: int) -> tuple[list, list, list, list]:
@@ -346,5 +338,5 @@ def band_candidates(det, chunk_chars: int = 16384) -> np.ndarray:
         del pairs
     if not found:
         return np.zeros((0, 2), dtype=np.int32)
-    codes = _sorted_unique(np.concatenate(found))
+    codes = sorted_unique(np.concatenate(found))
     return np.stack(np.divmod(codes, n), axis=1).astype(np.int32 if n < 2**31 else np.int64)

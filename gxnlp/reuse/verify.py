@@ -133,7 +133,9 @@ class PairVerifier:
         once): ``doc``, ``vocab_pos`` and ``counts`` per shingle outside the template."""
         known = (vocab_pos >= 0) & has_sentences[doc]
         width = np.int64(max(1, len(self.miner.hashes_)))
-        keys, tf = np.unique(doc[known] * width + vocab_pos[known], return_counts=True)
+        keys = np.sort(doc[known] * width + vocab_pos[known])  # np.unique(return_counts) by one sort
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
+        keys, tf = keys[first], np.diff(np.r_[first, len(keys)])
         row_doc, cols = np.divmod(keys, width)
         w = vector_weights(tf, self.miner.counts_[cols], self.miner.n_agencies)
         bounds = np.searchsorted(row_doc, np.arange(len(has_sentences) + 1)).tolist()
