@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .text import ReuseText
+from .text import ReuseText, code_points, from_code_points
 
 
 @dataclass
@@ -62,7 +62,7 @@ def residuals(t: ReuseText, mask: np.ndarray | None = None) -> list[str]:
     starts, ends = _residual_bounds(t, mask)
     kept = t.norm
     if mask is not None and mask.any():
-        kept = np.frombuffer(t.norm.encode("utf-32-le"), dtype=np.uint32)[~mask].tobytes().decode("utf-32-le")
+        kept = from_code_points(code_points(t.norm)[~mask])
     return [kept[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
 
 
@@ -111,21 +111,81 @@ def stock_flags(t: ReuseText, template: np.ndarray, stock: np.ndarray) -> Senten
     return SentenceFlags(stock[keep & in_sentence], bounds.astype(np.int32))
 
 
+class Recoding:
+    """A bijection of code points giving the ``size`` most frequent characters of a corpus the codes
+    ``0 .. size-1`` (the characters it displaces take the freed codes).
+
+    rapidfuzz looks a character below 256 up in an array and any other in a hash map, so comparing
+    Chinese sentences costs many times what the same sentences cost recoded with their common
+    characters below 256 (measured on planted reports at 10k: ``cdist`` 0.79 → 0.17 CPU s). Every
+    score of :func:`align` depends only on which characters are equal, so a bijection changes none.
+
+    >>> r = Recoding.from_counts(np.bincount(code_points("公开公开信息")))
+    >>> from_code_points(r(code_points("公开信息ab")))
+    '\\x00\\x01\\x02\\x03ab'
+    """
+
+    __slots__ = ("source", "target", "_table")
+
+    def __init__(self, frequent: np.ndarray, size: int = 256):
+        frequent = np.asarray(frequent, dtype=np.uint32)[:size]
+        m = len(frequent)
+        new = np.arange(m, dtype=np.uint32)
+        displaced = np.setdiff1d(new, frequent)  # low codes taken by a frequent character
+        freed = np.setdiff1d(frequent, new)  # the frequent characters' own codes, now free
+        source = np.concatenate([frequent, displaced])
+        order = np.argsort(source)
+        #: the code points that change (sorted) and what each becomes
+        self.source, self.target = source[order], np.concatenate([new, freed])[order]
+        self._table: np.ndarray | None = None
+
+    @classmethod
+    def from_counts(cls, counts: np.ndarray, size: int = 256) -> Recoding:
+        """The recoding of the characters counted ``counts`` (``counts[c]`` = occurrences of code point
+        ``c``): the most frequent first, ties by code point."""
+        counts = np.asarray(counts)
+        order = np.argsort(-counts, kind="stable")[:size]
+        return cls(order[counts[order] > 0], size)
+
+    def __call__(self, cp: np.ndarray) -> np.ndarray:
+        """``cp`` recoded (a new array)."""
+        if self._table is None:  # every code point up to the largest that changes
+            self._table = np.arange(int(self.source[-1]) + 1 if len(self.source) else 0, dtype=np.uint32)
+            self._table[self.source] = self.target
+        cp = np.asarray(cp, dtype=np.uint32)
+        if len(cp) and cp.max() < len(self._table):
+            return self._table[cp]
+        out = cp.copy()
+        inside = cp < len(self._table)
+        out[inside] = self._table[cp[inside]]
+        return out
+
+    def __getstate__(self):
+        return self.source, self.target
+
+    def __setstate__(self, state):
+        self.source, self.target = state
+        self._table = None
+
+
 class AlignmentInputs:
     """One document's inputs to :func:`align`, compact: its residual text (normalised characters outside
     the template) as one string, where each sentence's residual lies in it (``spans``), and which residual
     characters are stock (``stock``). :attr:`residuals` and :attr:`stock_flags` give what :func:`align`
-    takes (:func:`residuals`, :func:`stock_flags`)."""
+    takes (:func:`residuals`, :func:`stock_flags`). With ``recoding`` the residual text is recoded
+    (:class:`Recoding`: the same alignment, faster)."""
 
     __slots__ = ("kept", "spans", "stock")
 
-    def __init__(self, t: ReuseText, template: np.ndarray, stock: np.ndarray):
+    def __init__(self, t: ReuseText, template: np.ndarray, stock: np.ndarray, recoding: Recoding | None = None):
         keep = ~template
         before = np.zeros(len(keep) + 1, dtype=np.int64)
         np.cumsum(keep, out=before[1:])
         self.spans = np.stack([before[t.sentences.nstart], before[t.sentences.nend]], axis=1).astype(np.int32)
-        self.kept = np.frombuffer(t.norm.encode("utf-32-le"), dtype=np.uint32)[keep].tobytes().decode("utf-32-le") \
-            if not keep.all() else t.norm
+        if recoding is not None:
+            self.kept = from_code_points(recoding(code_points(t.norm)[keep]))
+        else:
+            self.kept = from_code_points(code_points(t.norm)[keep]) if not keep.all() else t.norm
         self.stock = stock[keep]
 
     @property
@@ -212,12 +272,11 @@ def align(
         return []
     best_j = sim.argmax(axis=1)
     best_i = sim.argmax(axis=0)
-    matches = [
-        (ia[x], ib[y], float(sim[x, y]))
-        for x, y in enumerate(best_j)
-        if sim[x, y] >= cutoff and best_i[y] == x
-    ]
-    matches.sort()
+    rows = np.arange(len(ia))
+    score = sim[rows, best_j]
+    mutual = (score >= cutoff) & (best_i[best_j] == rows)  # mutual best matches above the cutoff
+    matches = sorted(zip(np.asarray(ia)[mutual].tolist(), np.asarray(ib)[best_j[mutual]].tolist(),
+                         score[mutual].tolist()))
     runs: list[list[tuple[int, int, float]]] = []
     for m in matches:
         if runs:

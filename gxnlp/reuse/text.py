@@ -46,6 +46,16 @@ def _codes() -> np.ndarray:
     return _CODES
 
 
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` (a read-only ``uint32`` view of its UTF-32 encoding)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def from_code_points(cp: np.ndarray) -> str:
+    """The string of the code points ``cp`` (inverse of :func:`code_points`)."""
+    return np.ascontiguousarray(cp, dtype=np.uint32).tobytes().decode("utf-32-le")
+
+
 def normalise(text: str) -> tuple[str, np.ndarray]:
     """Return ``(norm, offsets)``: the normalised string and each character's offset in ``text``.
 
@@ -55,9 +65,9 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
     """
     if not text:
         return "", np.zeros(0, dtype=np.int64)
-    out, offs = _fold(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32))
+    out, offs = _fold(code_points(text))
     first = _run_starts(out)
-    return out[first].tobytes().decode("utf-32-le"), offs[first]
+    return from_code_points(out[first]), offs[first]
 
 
 def _fold(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -93,7 +103,7 @@ def _normalise_joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, li
     ``norm[cuts[k]:cuts[k + 1]]``, its characters at ``offsets`` (in the joined text, where it starts at
     ``starts[k]``)."""
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    cp = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)  # a lone surrogate raises
+    cp = code_points("".join(texts))  # a lone surrogate raises
     starts = np.cumsum(lengths) - lengths
     out, offs = _fold(cp)
     first = _run_starts(out)
@@ -101,7 +111,7 @@ def _normalise_joined(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray, li
     first[text_first[text_first < len(offs)]] = True
     offs, out = offs[first], out[first]
     cuts = np.searchsorted(offs, np.r_[starts, len(cp)]).tolist()
-    return out.tobytes().decode("utf-32-le"), offs, starts, cuts
+    return from_code_points(out), offs, starts, cuts
 
 
 def shingle_hashes(norm: str, n: int) -> np.ndarray:
@@ -112,7 +122,7 @@ def shingle_hashes(norm: str, n: int) -> np.ndarray:
     """
     if len(norm) < n:
         return np.zeros(0, dtype=np.uint32)
-    cp = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    cp = code_points(norm).astype(np.uint64)
     m = len(cp) - n + 1
     h = np.zeros(m, dtype=np.uint64)
     with np.errstate(over="ignore"):

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .align import AlignmentInputs, Passage, align
+from .align import AlignmentInputs, Passage, Recoding, align
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
 from .pairs import PairValues
 from .batches import TextChunk, text_chunks
 from .similarity import RowStack, vector_weights
+from .text import code_points
 
 
 @dataclass
@@ -70,8 +71,14 @@ class PairVerifier:
         # the number of agencies stock mining needs (stock_min_agencies / stock_df, 200 by default)
         self.n_agencies = max(1, miner.n_agencies, math.ceil(stock_min_agencies / max(stock_df, 1e-9)))
         rows = RowStack(max(1, len(miner.hashes_))) if vectors else None
+        chars = np.zeros(0, dtype=np.int64)
         for chunk in text_chunks(states):
             self._chunk_inputs(chunk, rows)
+            counts = np.bincount(code_points(chunk.norm))
+            chars = np.pad(chars, (0, max(0, len(counts) - len(chars))))
+            chars[:len(counts)] += counts
+        #: the residual texts are aligned recoded, their most frequent characters first (the same scores, faster)
+        self.recoding = Recoding.from_counts(chars)
         #: with ``vectors``: the narratives' TF-IDF rows (:func:`.similarity.shingle_vectors`), one per state
         self.vectors_ = rows.tocsr() if rows is not None else None
         self._inputs: dict[int, AlignmentInputs] = {}
@@ -155,7 +162,7 @@ class PairVerifier:
         got = self._inputs.get(i)
         if got is None:
             s = self.states[i]
-            got = self._inputs[i] = AlignmentInputs(s.text, s.template_mask, s.stock_mask)
+            got = self._inputs[i] = AlignmentInputs(s.text, s.template_mask, s.stock_mask, self.recoding)
         return got
 
     def surprisal(self, i: int, j: int, ps: list[Passage]) -> float:
