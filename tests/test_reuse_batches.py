@@ -7,7 +7,7 @@ import pytest
 
 from gxnlp.reuse import ReuseDetector
 from gxnlp.reuse.batches import TextChunk, text_chunks
-from gxnlp.reuse.boilerplate import apply_stock, shingle_mask, sorted_positions
+from gxnlp.reuse.boilerplate import StockRuns, apply_stock, contains, shingle_mask, sorted_positions
 from gxnlp.reuse.similarity import narrative_row
 from gxnlp.reuse.text import shingle_hashes
 from gxnlp.synth.planted import planted_corpus
@@ -70,6 +70,35 @@ def test_sorted_positions_finds_each_query():
     want = {h: i for i, h in enumerate(table.tolist())}
     assert pos.tolist() == [want.get(q, -1) for q in queries.tolist()]
     assert sorted_positions(table[:0], queries).tolist() == [-1] * len(queries)
+
+
+@pytest.mark.parametrize("prefilter_bits", [20, 8])  # 8: the table is too large for the bitmap, searched whole
+def test_contains_equals_a_set(prefilter_bits):
+    rng = np.random.default_rng(4)
+    table = np.unique(rng.integers(0, 2**32, 3000, dtype=np.uint64).astype(np.uint32))
+    near = table[rng.integers(0, len(table), 400)] ^ np.uint32(1)  # the same top bits, another value
+    queries = np.concatenate([table[rng.integers(0, len(table), 400)], near,
+                              rng.integers(0, 2**32, 400, dtype=np.uint64).astype(np.uint32)])
+    members = set(table.tolist())
+    got = contains(table, queries, prefilter_bits=prefilter_bits)
+    assert got.tolist() == [q in members for q in queries.tolist()] and got[:400].all()
+    assert not contains(table[:0], queries).any() and len(contains(table, queries[:0])) == 0
+
+
+def test_stock_runs_added_together_equal_one_by_one():
+    uses = [("甲乙", 0, "a"), ("丙丁", 0, "a"), ("甲乙", 1, "b"), ("戊己", 2, "a"), ("丙丁", 2, "c")]
+    one, many = StockRuns(), StockRuns()
+    for k, (key, report, agency) in enumerate(uses):
+        one.add(key, report, agency, lambda k=k: f"example {k}")
+    half = 2
+    for part, lo in ((uses[:half], 0), (uses[half:], half)):
+        many.add_many([u[0] for u in part], [u[1] for u in part], [u[2] for u in part],
+                      lambda k, lo=lo: f"example {lo + k}")
+    assert list(many) == list(one) == ["甲乙", "丙丁", "戊己"] and many.examples == one.examples
+    assert many.examples == ["example 0", "example 1", "example 3"]
+    assert many.n_reports.tolist() == one.n_reports.tolist() == [2, 2, 1]
+    assert many.n_agencies.tolist() == one.n_agencies.tolist() == [2, 2, 1]
+    assert many["丙丁"].agencies == {"a", "c"} and many["丙丁"].reports == {0, 2}
 
 
 def test_a_stock_run_ends_with_its_document():

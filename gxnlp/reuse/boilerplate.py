@@ -200,13 +200,32 @@ def sorted_positions(table: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return out
 
 
+def contains(table: np.ndarray, queries: np.ndarray, prefilter_bits: int = 20) -> np.ndarray:
+    """Whether each of ``queries`` is in the sorted, distinct ``table`` of 32-bit hashes.
+
+    For a table of mined stock (thousands of hashes, a million queries per chunk) a bitmap of the table's
+    top ``prefilter_bits`` bits (one byte per value: 1 MB) rules most queries out by one lookup each; only
+    the rest are searched (:func:`sorted_positions`). A table too large for the bitmap to rule much out is
+    searched whole."""
+    queries = np.asarray(queries, dtype=np.uint32)
+    if len(table) > (1 << prefilter_bits) // 4:
+        return sorted_positions(table, queries) >= 0
+    shift = np.uint32(32 - prefilter_bits)
+    bitmap = np.zeros(1 << prefilter_bits, dtype=bool)
+    bitmap[np.asarray(table, dtype=np.uint32) >> shift] = True
+    maybe = np.flatnonzero(bitmap[queries >> shift])
+    hit = np.zeros(len(queries), dtype=bool)
+    hit[maybe] = sorted_positions(table, queries[maybe]) >= 0
+    return hit
+
+
 def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, min_chars: int = 0) -> np.ndarray:
     """Mask of the characters covered by runs of shingles whose hash is in ``members``.
 
     Only runs covering at least ``min_chars`` characters count: one common n-gram is
     not a phrase, a run of them is.
     """
-    hit = sorted_positions(members, hashes) >= 0
+    hit = contains(members, hashes)
     return _phrase_runs(hit, np.zeros(len(hashes), dtype=bool), n, length, min_chars)
 
 
@@ -399,19 +418,23 @@ class StockRuns(Mapping):
         self.add_many([key], [report], [agency], lambda _: example())
 
     def add_many(self, keys: list[str], reports: list[int], agencies: list[str], example) -> None:
-        """:meth:`add` for many uses: ``example(k)`` gives the original text of use ``k`` when its run is new."""
+        """:meth:`add` for many uses: ``example(k)`` gives the original text of use ``k`` when its run is new.
+        New runs and agencies are numbered in the order of their first use."""
         ids, agency_ids, examples = self._ids, self._agency_ids, self.examples
-        uses = []
-        for k, (key, report, agency) in enumerate(zip(keys, reports, agencies)):
-            run = ids.get(key)
-            if run is None:
-                run = ids[key] = len(examples)
-                examples.append(example(k))
-            aid = agency_ids.get(agency)
-            if aid is None:
-                aid = agency_ids[agency] = len(agency_ids)
-            uses += (run, report, aid)
-        self._uses.extend(uses)
+        new = [key for key in dict.fromkeys(keys) if key not in ids]
+        if new:
+            first = {key: k for k, key in zip(range(len(keys) - 1, -1, -1), reversed(keys))}
+            for key in new:
+                ids[key] = len(examples)
+                examples.append(example(first[key]))
+        for agency in dict.fromkeys(agencies):
+            if agency not in agency_ids:
+                agency_ids[agency] = len(agency_ids)
+        uses = np.empty((len(keys), 3), dtype=np.int32)
+        uses[:, 0] = np.fromiter(map(ids.__getitem__, keys), dtype=np.int32, count=len(keys))
+        uses[:, 1] = reports
+        uses[:, 2] = np.fromiter(map(agency_ids.__getitem__, agencies), dtype=np.int32, count=len(agencies))
+        self._uses.frombytes(uses.tobytes())
         self._by_run = None
 
     def _uses_by_run(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -505,7 +528,7 @@ def apply_stock(states: list, stock_hashes: np.ndarray, ngram: int, min_chars: i
     runs = StockRuns()
     for chunk in text_chunks(states, chunk_chars):
         h, valid = chunk.shingles(ngram)
-        hit = (sorted_positions(stock_hashes, h) >= 0) & valid
+        hit = contains(stock_hashes, h) & valid
         breaks = np.zeros(len(h), dtype=bool)
         breaks[chunk.starts[:-1][chunk.starts[:-1] < len(h)]] = True
         mined = _phrase_runs(hit, breaks, ngram, len(chunk.norm), min_chars)

@@ -83,6 +83,12 @@ class RowStack:
         if len(self._rows) >= self.block:
             self._close()
 
+    def extend(self, cols: np.ndarray, weights: np.ndarray, lengths: np.ndarray) -> None:
+        """Append consecutive rows given joined: row ``k`` is the next ``lengths[k]`` entries."""
+        self._close()
+        self._blocks.append((cols, weights))
+        self._lengths.extend(np.asarray(lengths).tolist())
+
     def _close(self) -> None:
         if self._rows:
             self._blocks.append((np.concatenate([c for c, _ in self._rows]), np.concatenate([w for _, w in self._rows])))

@@ -145,13 +145,10 @@ class PairVerifier:
         keys, tf = keys[first], np.diff(np.r_[first, len(keys)])
         row_doc, cols = np.divmod(keys, width)
         w = vector_weights(tf, self.miner.counts_[cols], self.miner.n_agencies)
-        bounds = np.searchsorted(row_doc, np.arange(len(has_sentences) + 1)).tolist()
-        squares = w * w
-        norms = np.array([max(np.sqrt(squares[a:b].sum()), 1e-12) for a, b in zip(bounds[:-1], bounds[1:])])
-        w = (w / np.repeat(norms, np.diff(bounds))).astype(np.float32)  # each row over its L2 norm
-        cols = cols.astype(np.int32)
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            rows.append((cols[a:b], w[a:b]))
+        lengths = np.diff(np.searchsorted(row_doc, np.arange(len(has_sentences) + 1)))
+        norms = np.maximum(np.sqrt(np.bincount(row_doc, weights=w * w, minlength=len(lengths))), 1e-12)
+        w = (w / np.repeat(norms, lengths)).astype(np.float32)  # each row over its L2 norm
+        rows.extend(cols.astype(np.int32), w, lengths)
 
     def inputs(self, i: int) -> AlignmentInputs:
         """Alignment inputs of document ``i``: its residual sentences (normalised characters outside the
