@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import given, settings
+from rapidfuzz.distance import Levenshtein
 from hypothesis import strategies as st
 
 from gxnlp.reuse import ReuseDetector, ReuseText, align
-from gxnlp.reuse.align import Recoding, residuals
+from gxnlp.reuse.align import Recoding, residuals, shared_rare
 from gxnlp.reuse.text import code_points, from_code_points
 from gxnlp.synth.planted import planted_corpus
 
@@ -75,3 +76,15 @@ def test_verifier_verdicts_do_not_depend_on_the_recoding():
     verdicts = verifier.verify(det.aligned_candidates_)
     assert verdicts.passages == det.passages_
     assert dict(verdicts.scores) == dict(det.scores_) and dict(verdicts.rejected) == dict(det.rejected_)
+
+
+@given(st.text(ALPHABET, max_size=30), st.text(ALPHABET, max_size=30), st.data())
+@settings(max_examples=200, deadline=None)
+def test_shared_rare_counts_equal_characters_stock_on_neither_side(x, y, data):
+    xs = np.array(data.draw(st.lists(st.booleans(), min_size=len(x), max_size=len(x))), dtype=bool)
+    ys = np.array(data.draw(st.lists(st.booleans(), min_size=len(y), max_size=len(y))), dtype=bool)
+    pairs = [(op.src_start + k, op.dest_start + k) for op in Levenshtein.opcodes(x, y) if op.tag == "equal"
+             for k in range(op.src_end - op.src_start)]
+    assert shared_rare(x, y, xs, ys) == sum(not xs[i] and not ys[j] for i, j in pairs)
+    assert shared_rare(x, y, xs) == sum(not xs[i] for i, _ in pairs)
+    assert shared_rare(x, y) == len(pairs)
