@@ -250,8 +250,6 @@ def _count_shingles(states: list[DocumentState], group: list[tuple[str, list[int
     hashes = shingle_hashes_many([states[i].text.norm for _, members in group for i in members], miner.ngram)
     k = 0
     for agency, members in group:
-        # numpy's default sort is several times faster than the stable one add_agency uses, which is
-        # then one pass over sorted input (the same values either way)
-        mine = np.sort(np.concatenate(hashes[k:k + len(members)]))
+        mine = np.concatenate(hashes[k:k + len(members)])
         k += len(members)
         miner.add_agency(mine, agency)
