@@ -7,7 +7,8 @@ import pytest
 
 from gxnlp.reuse import ReuseDetector
 from gxnlp.reuse.batches import TextChunk, text_chunks
-from gxnlp.reuse.boilerplate import StockRuns, apply_stock, contains, shingle_mask, sorted_positions
+from gxnlp.reuse.arrays import contains, sorted_positions
+from gxnlp.reuse.boilerplate import StockRuns, apply_stock, shingle_mask
 from gxnlp.reuse.similarity import narrative_row
 from gxnlp.reuse.text import shingle_hashes
 from gxnlp.synth.planted import planted_corpus

@@ -229,7 +229,7 @@ def _close_pairs(same_kind: Mapping[str | None, list[str]], body: Mapping[str, s
         short = np.array([len(b) < min_body_chars for b in names])
         span = sorted({y for k in ks for y in years[k]}) if years is not None else []
         bits = None
-        if 0 < len(span) <= 63:  # each key's years as one bit mask
+        if 0 < len(span) <= 64:  # each key's years as one bit mask (a uint64)
             where = {y: i for i, y in enumerate(span)}
             bits = np.array([sum(1 << where[y] for y in years[k]) for k in ks], dtype=np.uint64)
         for start in range(0, len(ks), block):

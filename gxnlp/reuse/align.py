@@ -22,6 +22,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from .arrays import running_total, translate
 from .text import ReuseText, code_points, from_code_points
 
 
@@ -52,8 +53,7 @@ def _residual_bounds(t: ReuseText, mask: np.ndarray | None) -> tuple[np.ndarray,
     sents = t.sentences
     if mask is None:
         return sents.nstart, sents.nend
-    before = np.zeros(len(mask) + 1, dtype=np.int64)  # characters outside the mask before each position
-    np.cumsum(~mask, out=before[1:])
+    before = running_total(~mask)  # characters outside the mask before each position
     return before[sents.nstart], before[sents.nend]
 
 
@@ -152,13 +152,7 @@ class Recoding:
         if self._table is None:  # every code point up to the largest that changes
             self._table = np.arange(int(self.source[-1]) + 1 if len(self.source) else 0, dtype=np.uint32)
             self._table[self.source] = self.target
-        cp = np.asarray(cp, dtype=np.uint32)
-        if len(cp) and cp.max() < len(self._table):
-            return self._table[cp]
-        out = cp.copy()
-        inside = cp < len(self._table)
-        out[inside] = self._table[cp[inside]]
-        return out
+        return translate(self._table, np.asarray(cp, dtype=np.uint32))
 
     def __getstate__(self):
         return self.source, self.target
@@ -179,8 +173,7 @@ class AlignmentInputs:
 
     def __init__(self, t: ReuseText, template: np.ndarray, stock: np.ndarray, recoding: Recoding | None = None):
         keep = ~template
-        before = np.zeros(len(keep) + 1, dtype=np.int64)
-        np.cumsum(keep, out=before[1:])
+        before = running_total(keep)
         self.spans = np.stack([before[t.sentences.nstart], before[t.sentences.nend]], axis=1).astype(np.int32)
         if recoding is not None:
             self.kept = from_code_points(recoding(code_points(t.norm)[keep]))

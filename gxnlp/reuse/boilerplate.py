@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .arrays import contains, equal_runs, sorted_positions, sorted_unique
 from .text import normalise, shingle_hashes
 
 
@@ -44,7 +45,10 @@ class PhraseLexicon:
         norms = sorted({normalise(p)[0] for p in phrases if not p.startswith("re:")} - {""}, key=lambda s: (-len(s), s))
         self.phrases = norms
         self.patterns = patterns
-        self._patterns_re = re.compile("|".join(f"(?:{a})" for a in patterns)) if patterns else None
+        self._compile()
+
+    def _compile(self) -> None:
+        self._patterns_re = re.compile("|".join(f"(?:{a})" for a in self.patterns)) if self.patterns else None
         self._joint: dict[tuple[PhraseLexicon, ...], object] = {}  # the automata of this and other lexicons
         self._alternation = None
 
@@ -66,16 +70,7 @@ class PhraseLexicon:
 
     def spans(self, norm: str) -> list[tuple[int, int]]:
         """``(start, end)`` of each phrase occurrence in ``norm``, left to right, not overlapping."""
-        automaton = self._joint.get((self,))
-        if automaton is None and self.phrases:
-            automaton = self._joint[(self,)] = PhraseLexicon._automaton_of((self,))
-        longest: dict[int, int] = {}  # start -> length of the longest literal starting there
-        if automaton is not None and norm:
-            for end, (length, _bits) in automaton.iter(norm):
-                start = end - length + 1
-                if length > longest.get(start, 0):
-                    longest[start] = length
-        return self._scan(norm, longest)
+        return PhraseLexicon.spans_each((self,), norm)[0]
 
     @staticmethod
     def spans_each(lexicons: tuple[PhraseLexicon, ...], norm: str) -> list[list[tuple[int, int]]]:
@@ -131,10 +126,7 @@ class PhraseLexicon:
 
     def mask(self, norm: str) -> np.ndarray:
         """Boolean mask of the characters of ``norm`` inside an occurrence of a phrase."""
-        mask = np.zeros(len(norm), dtype=bool)
-        for start, end in self.spans(norm):
-            mask[start:end] = True
-        return mask
+        return PhraseLexicon.masks_each((self,), norm)[0]
 
     @staticmethod
     def masks_each(lexicons: tuple[PhraseLexicon, ...], norm: str) -> list[np.ndarray]:
@@ -156,67 +148,7 @@ class PhraseLexicon:
 
     def __setstate__(self, state):
         self.phrases, self.patterns = state["phrases"], state["patterns"]
-        self._patterns_re = re.compile("|".join(f"(?:{a})" for a in self.patterns)) if self.patterns else None
-        self._joint, self._alternation = {}, None
-
-
-def sorted_unique(a: np.ndarray) -> np.ndarray:
-    """``np.unique`` of integers by one sort (numpy 2's hashing ``unique`` is far slower on millions of them)."""
-    a = np.sort(a)
-    if len(a) < 2:
-        return a
-    keep = np.empty(len(a), dtype=bool)
-    keep[0] = True
-    np.not_equal(a[1:], a[:-1], out=keep[1:])
-    return a[keep]
-
-
-def sorted_positions(table: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """Position of each of ``queries`` in the sorted, distinct ``table`` of 32-bit hashes (-1 where absent).
-
-    ``table`` can hold every shingle of a corpus (millions): a binary search per query reads scattered
-    entries. The queries are sorted first (with their positions, as one 64-bit key: faster than an
-    argsort) and each distinct value is searched once, consecutive searches reading neighbouring
-    entries (numpy starts from the previous key's result when keys are sorted): ~5x faster here."""
-    queries = np.asarray(queries, dtype=np.uint32)
-    out = np.full(len(queries), -1, dtype=np.int64)
-    if len(queries) == 0 or len(table) == 0:
-        return out
-    if len(queries) >= 2**32:  # positions do not fit beside the value in one key
-        order = np.argsort(queries, kind="stable")
-        ordered = queries[order]
-    else:
-        key = np.sort((queries.astype(np.uint64) << np.uint64(32)) | np.arange(len(queries), dtype=np.uint64))
-        ordered = (key >> np.uint64(32)).astype(np.uint32)
-        order = (key & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        del key
-    new = np.empty(len(ordered), dtype=bool)
-    new[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
-    distinct = ordered[new]
-    pos = np.searchsorted(table, distinct).clip(max=len(table) - 1)
-    found = np.where(table[pos] == distinct, pos, -1)
-    out[order] = found[np.cumsum(new) - 1]
-    return out
-
-
-def contains(table: np.ndarray, queries: np.ndarray, prefilter_bits: int = 20) -> np.ndarray:
-    """Whether each of ``queries`` is in the sorted, distinct ``table`` of 32-bit hashes.
-
-    For a table of mined stock (thousands of hashes, a million queries per chunk) a bitmap of the table's
-    top ``prefilter_bits`` bits (one byte per value: 1 MB) rules most queries out by one lookup each; only
-    the rest are searched (:func:`sorted_positions`). A table too large for the bitmap to rule much out is
-    searched whole."""
-    queries = np.asarray(queries, dtype=np.uint32)
-    if len(table) > (1 << prefilter_bits) // 4:
-        return sorted_positions(table, queries) >= 0
-    shift = np.uint32(32 - prefilter_bits)
-    bitmap = np.zeros(1 << prefilter_bits, dtype=bool)
-    bitmap[np.asarray(table, dtype=np.uint32) >> shift] = True
-    maybe = np.flatnonzero(bitmap[queries >> shift])
-    hit = np.zeros(len(queries), dtype=bool)
-    hit[maybe] = sorted_positions(table, queries[maybe]) >= 0
-    return hit
+        self._compile()
 
 
 def shingle_mask(hashes: np.ndarray, members: np.ndarray, n: int, length: int, min_chars: int = 0) -> np.ndarray:
@@ -315,8 +247,8 @@ class StockPhraseMiner:
             top = new >> np.uint64(64 - bits) if bits else None
         else:  # each agency's shingles once: a shingle's count is its number of repeats here
             h = np.sort(np.concatenate(self._pending))
-            first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]]) if len(h) else np.zeros(0, np.int64)
-            new, new_counts = h[first], np.diff(np.r_[first, len(h)])
+            first, new_counts = equal_runs(h)
+            new = h[first]
             del h
             top = new >> np.uint32(32 - bits) if bits else None
         self._pending, self._pending_n = [], 0
@@ -355,9 +287,9 @@ class StockPhraseMiner:
             # distinct (hash, agency) records sorted by hash: each hash's agency count is its run length
             h = (part >> np.uint64(32)).astype(np.uint32)
             del part
-            first = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+            first, n_agencies = equal_runs(h)
             hashes.append(h[first])
-            counts.append(np.diff(np.r_[first, len(h)]))
+            counts.append(n_agencies)
             del h
         hashes, counts = np.concatenate(hashes), np.concatenate(counts)
         self.threshold_ = max(self.min_agencies, int(np.ceil(self.stock_df * self.n_agencies)))

@@ -27,7 +27,7 @@ from ..genre.boilerplate import stock_seed_phrases, template_phrases
 from ..model import DEFAULT_SEED
 from .boilerplate import PhraseLexicon, StockPhraseMiner, apply_stock
 from .documents import DocumentState, ReuseDoc, agency_key, likely_source, prepare_documents
-from .lsh import CandidateIndex, DocumentIndex, lsh_candidates
+from .lsh import CandidateIndex, DocumentIndex, lsh_candidates, make_indexes
 from .pairs import PairList, as_pairs
 from .shuffle import band_candidates
 from .similarity import pair_overlap, shingle_vectors
@@ -225,15 +225,9 @@ class ReuseDetector(BaseEstimator):
                 s.agency = k
 
     def _indexes(self) -> tuple[CandidateIndex, DocumentIndex | None]:
-        windows = CandidateIndex(
-            ngram=self.ngram, num_perm=self.num_perm, threshold=self.threshold, seed=self.seed,
-            window_chars=self.window_chars, stride=self.stride, max_bucket_docs=self.max_bucket_docs,
-        )
-        documents = None
-        if self.doc_threshold is not None:
-            documents = DocumentIndex(ngram=self.ngram, num_perm=self.doc_num_perm, threshold=self.doc_threshold,
-                                      seed=self.seed, max_bucket_docs=self.max_bucket_docs)
-        return windows, documents
+        return make_indexes(ngram=self.ngram, num_perm=self.num_perm, threshold=self.threshold, seed=self.seed,
+                            window_chars=self.window_chars, stride=self.stride, doc_threshold=self.doc_threshold,
+                            doc_num_perm=self.doc_num_perm, max_bucket_docs=self.max_bucket_docs)
 
     def verify(self, candidates: Iterable[tuple[int, int]]) -> None:
         """Align candidate pairs (document indices ``i < j``) of the fitted corpus and keep those sharing

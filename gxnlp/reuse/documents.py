@@ -129,12 +129,11 @@ class DocumentState:
     follows from the text and the masks (``residuals``, ``stock_flags``) is computed when read.
     """
 
-    __slots__ = ("doc", "text", "agency", "_template", "_seed", "_stock", "narrative_chars", "sentence_logp",
-                 "vector")
+    __slots__ = ("doc", "text", "agency", "_template", "_seed", "_stock", "narrative_chars", "sentence_logp")
 
     def __init__(self, doc: ReuseDoc, text: ReuseText, agency: str, template_mask: np.ndarray,
                  seed_mask: np.ndarray | None, stock_mask: np.ndarray | None = None, narrative_chars: int = 0,
-                 sentence_logp: np.ndarray | None = None, vector: tuple[np.ndarray, np.ndarray] | None = None):
+                 sentence_logp: np.ndarray | None = None):
         self.doc = doc
         self.text = text
         #: :func:`doc_agency_key`: who wrote it, for self vs cross reuse and stock counting
@@ -146,9 +145,6 @@ class DocumentState:
         self.narrative_chars = narrative_chars
         #: per sentence: log of the share of agencies that use it
         self.sentence_logp = sentence_logp
-        #: the narrative's TF-IDF row ``(columns, weights)`` (:func:`gxnlp.reuse.similarity.vector_row`),
-        #: held only until the candidates are scored
-        self.vector = vector
 
     def _unpack(self, bits: np.ndarray | None) -> np.ndarray | None:
         return None if bits is None else np.unpackbits(bits, count=len(self.text.norm)).view(bool)

@@ -30,6 +30,7 @@ from typing import NamedTuple
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .arrays import grams_clear_of, running_total
 from .batches import TextChunk
 from .text import ReuseText
 from ..model import DEFAULT_SEED
@@ -40,6 +41,10 @@ _MAX32 = np.iinfo(np.uint32).max
 
 def _identity(x: int) -> int:
     return x
+
+
+#: a whole-narrative collision is kept when this share of the two signatures' values are equal
+DOC_VERIFY = 0.2
 
 
 @lru_cache(maxsize=64)
@@ -215,20 +220,6 @@ def block_signatures(texts: TextChunk | Sequence[ReuseText], masks: Sequence[np.
     return SignatureBlock(window_sigs, window_docs, doc_sigs, doc_ids)
 
 
-def _kept(mask: np.ndarray, in_text: np.ndarray, n: int) -> np.ndarray:
-    """Per gram position: inside one text and touching no masked character."""
-    masked = np.zeros(len(mask) + 1, dtype=np.int64)
-    np.cumsum(mask, out=masked[1:])
-    return in_text & (masked[n: n + len(in_text)] == masked[: len(in_text)])
-
-
-def _runs_before(flags: np.ndarray) -> np.ndarray:
-    """``r[i]`` = how many of ``flags[:i]`` are set (length ``len(flags) + 1``)."""
-    r = np.zeros(len(flags) + 1, dtype=np.int64)
-    np.cumsum(flags, out=r[1:])
-    return r
-
-
 def _window_signatures(chunk: TextChunk, mask: np.ndarray, x: np.ndarray, in_text: np.ndarray,
                        text_grams: np.ndarray, index: CandidateIndex) -> tuple[np.ndarray, np.ndarray]:
     """Window signatures of the chunk's texts and the text of each (``mask``, ``x`` = fmix32-ed hashes and
@@ -259,8 +250,8 @@ def _window_signatures(chunk: TextChunk, mask: np.ndarray, x: np.ndarray, in_tex
     clipped = np.minimum(next_lo, grams - 1)
     hi = np.where(last, grams, np.where(clipped > lo, clipped, lo + 1))
     no_run = (lo >= grams) | (~last & (next_lo <= lo))
-    kept = _kept(mask, in_text, index.ngram)
-    before = _runs_before(kept)
+    kept = grams_clear_of(mask, in_text, index.ngram)
+    before = running_total(kept)
     run_lo = np.where(no_run, 0, before[base + lo])
     run_hi = np.where(no_run, 0, before[np.where(no_run, 0, base + hi)])
     seg_valid = run_hi - run_lo
@@ -268,7 +259,7 @@ def _window_signatures(chunk: TextChunk, mask: np.ndarray, x: np.ndarray, in_tex
     seg_min = np.minimum.reduceat(y, np.stack([run_lo, run_hi], axis=1).ravel(), axis=1)[:, ::2].T.copy()
     seg_min[seg_valid == 0] = _MAX32
     # windows: from every stride-th sentence of a text until window_chars unmasked characters, or its end
-    unmasked = _runs_before(~mask)
+    unmasked = running_total(~mask)
     reach = unmasked[base + nend]
     start_chars = unmasked[base + nstart]
     text_first = np.flatnonzero(first)
@@ -292,10 +283,10 @@ def _window_signatures(chunk: TextChunk, mask: np.ndarray, x: np.ndarray, in_tex
     window_first = np.ones(len(ks), dtype=bool)
     window_first[1:] = sent_text[ks[1:]] != sent_text[ks[:-1]]
     keep = done_before == done_before[np.flatnonzero(window_first)][np.cumsum(window_first) - 1]
-    valid_before = _runs_before(seg_valid)
+    valid_before = running_total(seg_valid)
     keep &= valid_before[ends + 1] - valid_before[ks] >= index.min_shingles
     ks, ends = ks[keep], ends[keep]
-    level = np.searchsorted(1 << np.arange(40, dtype=np.int64), ends - ks + 1, side="right") - 1
+    level = np.frexp((ends - ks + 1).astype(np.float64))[1] - 1  # floor(log2(sentences in the window))
     sigs = np.empty((len(ks), n_perm), dtype=np.uint32)
     table = seg_min  # table[s] = the minimum over sentences s .. s + 2**j - 1
     for j in range(int(level.max()) + 1 if len(ks) else 0):
@@ -312,8 +303,8 @@ def _document_signatures(chunk: TextChunk, mask: np.ndarray, x: np.ndarray, in_t
                          text_grams: np.ndarray, index: DocumentIndex) -> tuple[np.ndarray, np.ndarray]:
     """Whole-narrative signatures of the chunk's texts with at least ``min_shingles`` kept shingles, and
     which texts they are."""
-    kept = _kept(mask, in_text, index.ngram)
-    before = _runs_before(kept)
+    kept = grams_clear_of(mask, in_text, index.ngram)
+    before = running_total(kept)
     starts = np.minimum(chunk.starts[:-1], len(in_text))  # texts shorter than a gram at the end start past the grams
     first = before[starts]
     count = before[starts + text_grams] - first
@@ -347,7 +338,7 @@ class DocumentIndex(_MinHashIndex):
     """
 
     def __init__(self, ngram: int = 6, num_perm: int = 64, threshold: float = 0.3, seed: int = DEFAULT_SEED,
-                 min_shingles: int = 20, max_bucket_docs: int | None = None, verify: float | None = 0.2):
+                 min_shingles: int = 20, max_bucket_docs: int | None = None, verify: float | None = DOC_VERIFY):
         super().__init__(ngram, num_perm, threshold, seed, min_shingles, max_bucket_docs)
         self.verify = verify
         self._sigs: dict[int, np.ndarray] = {}
@@ -375,6 +366,23 @@ class DocumentIndex(_MinHashIndex):
         return hits
 
 
+def make_indexes(*, ngram: int, num_perm: int, threshold: float, seed: int, window_chars: int, stride: int,
+                 doc_threshold: float | None, doc_num_perm: int,
+                 max_bucket_docs: int | None = None) -> tuple[CandidateIndex, DocumentIndex | None]:
+    """The window index and, unless ``doc_threshold`` is None, the whole-narrative index of a detector."""
+    windows = CandidateIndex(ngram=ngram, num_perm=num_perm, threshold=threshold, seed=seed,
+                             window_chars=window_chars, stride=stride, max_bucket_docs=max_bucket_docs)
+    documents = None if doc_threshold is None else DocumentIndex(
+        ngram=ngram, num_perm=doc_num_perm, threshold=doc_threshold, seed=seed, max_bucket_docs=max_bucket_docs)
+    return windows, documents
+
+
+def window_mask(state, lsh_mask: str) -> np.ndarray:
+    """What the window signatures of a document (:class:`gxnlp.reuse.documents.DocumentState`) leave out:
+    ``lsh_mask`` ``"template"``, or ``"boilerplate"`` (template and stock)."""
+    return state.template_mask if lsh_mask == "template" else state.mask
+
+
 def lsh_candidates(states: list, windows: CandidateIndex, documents: DocumentIndex | None = None,
                    lsh_mask: str = "boilerplate") -> tuple[dict[tuple[int, int], int], dict[str, int]]:
     """Candidate pairs ``(j, i)`` (``j < i``) of documents (:class:`gxnlp.reuse.documents.DocumentState`,
@@ -388,7 +396,7 @@ def lsh_candidates(states: list, windows: CandidateIndex, documents: DocumentInd
         raise ValueError(f"lsh_mask must be 'boilerplate' or 'template', not {lsh_mask!r}")
     cands: dict[tuple[int, int], int] = defaultdict(int)
     for i, s in enumerate(states):
-        for j in windows.add(i, s.text, s.template_mask if lsh_mask == "template" else s.mask):
+        for j in windows.add(i, s.text, window_mask(s, lsh_mask)):
             cands[(j, i)] += 1
         if documents is not None:
             for j in documents.add(i, s.text, s.template_mask):

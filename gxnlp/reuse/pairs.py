@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .boilerplate import sorted_unique
+from .arrays import sorted_unique
 
 
 class PairList(Sequence):

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from .batches import text_chunks
-from .boilerplate import sorted_unique
-from .lsh import CandidateIndex, DocumentIndex, block_signatures, lsh_bands
+from .arrays import equal_runs, sorted_unique
+from .lsh import DOC_VERIFY, CandidateIndex, DocumentIndex, block_signatures, lsh_bands, make_indexes, window_mask
 
 _M61 = (1 << 61) - 1
 
@@ -48,14 +48,16 @@ def _band_keys(sigs: np.ndarray, b: int, r: int, kind: int) -> np.ndarray:
 
 # --------------------------------------------------------------------------- records per document
 
-def document_records(item: tuple[int, Any, np.ndarray, np.ndarray, dict[str, Any]]) -> list[tuple]:
+def document_records(item: tuple[int, Any, np.ndarray, np.ndarray, dict[str, Any]],
+                     indexes: tuple[CandidateIndex, DocumentIndex | None] | None = None) -> list[tuple]:
     """``(key, kind, doc, window, band values, doc signature or None)`` records of one document.
 
-    ``item`` = (doc number, ReuseText, mask for windows, mask for the whole narrative, params).
+    ``item`` = (doc number, ReuseText, mask for windows, mask for the whole narrative, params);
+    ``indexes``: the params' indexes (:func:`_indexes`), when the caller has them.
     """
     doc, text, mask, doc_mask, p = item
     out: list[tuple] = []
-    windows, documents = _indexes(p)
+    windows, documents = indexes or _indexes(p)
     block = block_signatures([text], [mask], windows, [doc_mask], documents)
     sigs = block.window_sigs
     b, r = p["bands"]
@@ -70,6 +72,13 @@ def document_records(item: tuple[int, Any, np.ndarray, np.ndarray, dict[str, Any
         for band in range(db):
             out.append((int(keys[band]), 1, doc, 0, sig[band * dr:(band + 1) * dr].tobytes(), sig))
     return out
+
+
+def partition_records(items: Iterable[tuple]) -> list[tuple]:
+    """:func:`document_records` of the items of one partition (one set of indexes for all of them)."""
+    items = list(items)
+    indexes = _indexes(items[0][4]) if items else None
+    return [rec for item in items for rec in document_records(item, indexes)]
 
 
 def bucket_hits(group: tuple[int, list[tuple]], cap: int | None, verify: float | None) -> list[tuple]:
@@ -137,22 +146,14 @@ def _params(det) -> dict[str, Any]:
 
 def _indexes(p: dict[str, Any]) -> tuple[CandidateIndex, DocumentIndex | None]:
     """The detector's two indexes (:meth:`ReuseDetector._indexes`), for their signatures."""
-    windows = CandidateIndex(ngram=p["ngram"], num_perm=p["num_perm"], threshold=p["threshold"], seed=p["seed"],
-                             window_chars=p["window_chars"], stride=p["stride"])
-    documents = None if p["doc_threshold"] is None else \
-        DocumentIndex(ngram=p["ngram"], num_perm=p["doc_num_perm"], threshold=p["doc_threshold"], seed=p["seed"])
-    return windows, documents
-
-
-def _window_mask(det, state) -> np.ndarray:
-    """What the window signatures leave out (``lsh_mask``: the template, or template and stock)."""
-    return state.template_mask if det.lsh_mask == "template" else state.mask
+    return make_indexes(**{k: p[k] for k in ("ngram", "num_perm", "threshold", "seed", "window_chars", "stride",
+                                             "doc_threshold", "doc_num_perm")})
 
 
 def _items(det) -> Iterator[tuple]:
     p = _params(det)
     for i, state in enumerate(det.documents_):
-        yield (i, state.text, _window_mask(det, state), state.template_mask, p)
+        yield (i, state.text, window_mask(state, det.lsh_mask), state.template_mask, p)
 
 
 def candidate_pairs(det, client=None, partitions: int | None = None) -> set[tuple[int, int]]:
@@ -162,14 +163,14 @@ def candidate_pairs(det, client=None, partitions: int | None = None) -> set[tupl
     With a ``dask.distributed`` client the band records are shuffled across its workers
     (Dask Bag ``groupby``); without one the buckets are grouped in this process.
     """
-    cap, verify = det.max_bucket_docs, 0.2  # DocumentIndex(verify=0.2), as the detector builds it
+    cap, verify = det.max_bucket_docs, DOC_VERIFY  # as the detector's DocumentIndex
     if client is None:
         return _local_pairs(_items(det), cap, verify)
     import dask.bag as db
 
     items = list(_items(det))
     n_part = partitions or max(2, min(256, len(items) // 200 + 1))
-    records = db.from_sequence(items, npartitions=n_part).map(document_records).flatten()
+    records = db.from_sequence(items, npartitions=n_part).map_partitions(partition_records)
     buckets = records.groupby(lambda rec: rec[0], shuffle="tasks", npartitions=n_part)
     hits = buckets.map(bucket_hits, cap, verify).flatten()
     queries = hits.foldby(_query_key, _add_hits, None, _merge_hits, None)
@@ -179,8 +180,10 @@ def candidate_pairs(det, client=None, partitions: int | None = None) -> set[tupl
 
 def _local_pairs(items: Iterable[tuple], cap: int | None, verify: float | None) -> set[tuple[int, int]]:
     groups: dict[int, list[tuple]] = defaultdict(list)
+    indexes = None
     for item in items:
-        for rec in document_records(item):
+        indexes = indexes or _indexes(item[4])
+        for rec in document_records(item, indexes):
             groups[rec[0]].append(rec)
     queries: dict[tuple[int, int, int], dict[int, Any]] = defaultdict(dict)
     for group in groups.items():
@@ -255,8 +258,7 @@ def _key_collisions(keys: np.ndarray, docs: np.ndarray, cap: int | None, max_hit
         rows, earlier = np.divmod(sorted_unique(np.concatenate(found)), n_docs)
         keep = ~skipped[rows]
         if cap is not None:  # rows are sorted: a row's hits are one run
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            counts = np.diff(np.r_[starts, len(rows)])
+            starts, counts = equal_runs(rows)
             over = np.zeros(n, dtype=bool)
             over[rows[starts[counts > cap]]] = True
             keep &= ~over[rows]
@@ -291,7 +293,7 @@ def _signature_keys(det, p: dict[str, Any], chunk_chars: int) -> tuple[list, lis
     win_keys, win_docs, doc_sigs, doc_ids = [], [], [], []
     b, r = p["bands"]
     for chunk in text_chunks(det.documents_, chunk_chars):
-        block = block_signatures(chunk, [_window_mask(det, s) for s in chunk.states], windows,
+        block = block_signatures(chunk, [window_mask(s, det.lsh_mask) for s in chunk.states], windows,
                                  [s.template_mask for s in chunk.states], documents)
         if len(block.window_sigs):
             win_keys.append(_band_keys(block.window_sigs, b, r, 0))  # only the band keys are kept (half the bytes)
@@ -333,7 +335,7 @@ def band_candidates(det, chunk_chars: int = 16384) -> np.ndarray:
         for lo in range(0, len(pairs), step):
             block = pairs[lo:lo + step]
             a_, i_ = np.searchsorted(ids, block[:, 0]), np.searchsorted(ids, block[:, 1])  # rows of the documents
-            verified = (sigs[a_] == sigs[i_]).mean(axis=1) >= 0.2  # DocumentIndex(verify=0.2)
+            verified = (sigs[a_] == sigs[i_]).mean(axis=1) >= DOC_VERIFY
             found.append(block[verified, 0] * n + block[verified, 1])
         del pairs
     if not found:

@@ -129,12 +129,10 @@ def narrative_row(s, miner: StockPhraseMiner) -> tuple[np.ndarray, np.ndarray]:
 
 def shingle_vectors(states: Sequence, miner: StockPhraseMiner) -> sparse.csr_matrix:
     """One L2-normalised TF-IDF row per document (:class:`.documents.DocumentState` with its
-    ``template_mask``), columns = positions in ``miner.hashes_`` (every shingle counted). A state's
-    ``vector``, when set, is used as its row."""
+    ``template_mask``), columns = positions in ``miner.hashes_`` (every shingle counted)."""
     rows = RowStack(max(1, len(miner.hashes_)))
     for s in states:
-        row = getattr(s, "vector", None)
-        rows.append(row if row is not None else narrative_row(s, miner))
+        rows.append(narrative_row(s, miner))
     return rows.tocsr()
 
 

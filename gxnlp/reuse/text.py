@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..text.sentences import sentence_bounds_many
+from .arrays import translate
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
@@ -73,12 +74,7 @@ def normalise(text: str) -> tuple[str, np.ndarray]:
 def _fold(cp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The kept characters of code points ``cp`` folded (:func:`_codes`; beyond the BMP kept as they
     are), and their positions."""
-    codes = _codes()
-    if len(cp) and int(cp.max()) < 0x10000:
-        out = codes[cp]
-    else:
-        bmp = cp < 0x10000
-        out = np.where(bmp, codes[np.where(bmp, cp, 0)], cp)
+    out = translate(_codes(), cp)
     offs = np.flatnonzero(out)
     return out[offs], offs
 

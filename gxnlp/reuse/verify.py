@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .align import AlignmentInputs, Passage, Recoding, align
+from .arrays import equal_runs, grams_clear_of
 from .boilerplate import StockPhraseMiner
 from .documents import DocumentState
 from .pairs import PairValues
@@ -102,10 +103,7 @@ class PairVerifier:
         templates = [s.template_mask for s in chunk.states]
         template = chunk.joined(templates)
         h, valid = chunk.shingles(n)
-        touches = np.zeros(len(h), dtype=bool)
-        for k in range(n):
-            touches |= template[k : k + len(h)]
-        outside = np.flatnonzero(valid & ~touches)  # every shingle outside the template
+        outside = np.flatnonzero(grams_clear_of(template, valid, n))  # every shingle outside the template
         vocab_pos = miner.lookup(h[outside])
         counts = np.where(vocab_pos >= 0, miner.counts_[vocab_pos], 0) if len(miner.counts_) else \
             np.zeros(len(outside), np.int32)
@@ -123,8 +121,7 @@ class PairVerifier:
         df, seg = key & 0xFFFFFFFF, key >> 32
         logp = np.zeros(len(sent_start))
         if len(seg):
-            first = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
-            count = np.diff(np.r_[first, len(seg)])
+            first, count = equal_runs(seg)
             median = (df[first + (count - 1) // 2].astype(np.float64) + df[first + count // 2]) / 2
             logp[seg[first]] = np.log(np.maximum(1.0, median) / self.n_agencies)
         out = [logp[first_sent[k]:first_sent[k + 1]].copy() for k in range(len(chunk))]
@@ -141,8 +138,8 @@ class PairVerifier:
         known = (vocab_pos >= 0) & has_sentences[doc]
         width = np.int64(max(1, len(self.miner.hashes_)))
         keys = np.sort(doc[known] * width + vocab_pos[known])  # np.unique(return_counts) by one sort
-        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.zeros(0, np.int64)
-        keys, tf = keys[first], np.diff(np.r_[first, len(keys)])
+        first, tf = equal_runs(keys)
+        keys = keys[first]
         row_doc, cols = np.divmod(keys, width)
         w = vector_weights(tf, self.miner.counts_[cols], self.miner.n_agencies)
         lengths = np.diff(np.searchsorted(row_doc, np.arange(len(has_sentences) + 1)))
