@@ -216,8 +216,8 @@ def boilerplate_pairs(states: list[DocumentState], passages: Passages, runs: Sto
     have = set(passages)
     phrases = []
     for i, s in enumerate(states):
-        tpl = template.find(s.text.norm)
-        stk = stock_seed.find(s.text.norm)
+        norm = s.text.norm
+        tpl, stk = ({norm[a:b] for a, b in spans} for spans in PhraseLexicon.spans_each((template, stock_seed), norm))
         mined = {k for k in runs.runs_of(i) if len(k) >= min_chars}
         phrases.append((tpl, stk | mined))
     for i in range(len(states)):
