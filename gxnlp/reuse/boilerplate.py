@@ -260,7 +260,7 @@ class StockPhraseMiner:
             lo, hi = bounds[p], bounds[p + 1]
             if hi <= lo:
                 continue
-            if self._mode == "records":  # two sorted runs: the stable sort merges them
+            if self._mode == "records":  # the old part and the new slice: distinct, sorted
                 old = self._parts[p] if self._parts[p] is not None else np.zeros(0, np.uint64)
                 self._parts[p] = sorted_unique(np.concatenate([old, new[lo:hi]]))
             else:
