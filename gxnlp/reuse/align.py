@@ -125,7 +125,7 @@ class Recoding:
     '\\x00\\x01\\x02\\x03ab'
     """
 
-    __slots__ = ("source", "target", "_table")
+    __slots__ = ("source", "target", "table")
 
     def __init__(self, frequent: np.ndarray, size: int = 256):
         frequent = np.asarray(frequent, dtype=np.uint32)[:size]
@@ -137,7 +137,9 @@ class Recoding:
         order = np.argsort(source)
         #: the code points that change (sorted) and what each becomes
         self.source, self.target = source[order], np.concatenate([new, freed])[order]
-        self._table: np.ndarray | None = None
+        #: the new code of every code point up to the largest that changes
+        self.table = np.arange(int(self.source[-1]) + 1 if len(self.source) else 0, dtype=np.uint32)
+        self.table[self.source] = self.target
 
     @classmethod
     def from_counts(cls, counts: np.ndarray, size: int = 256) -> Recoding:
@@ -149,17 +151,7 @@ class Recoding:
 
     def __call__(self, cp: np.ndarray) -> np.ndarray:
         """``cp`` recoded (a new array)."""
-        if self._table is None:  # every code point up to the largest that changes
-            self._table = np.arange(int(self.source[-1]) + 1 if len(self.source) else 0, dtype=np.uint32)
-            self._table[self.source] = self.target
-        return translate(self._table, np.asarray(cp, dtype=np.uint32))
-
-    def __getstate__(self):
-        return self.source, self.target
-
-    def __setstate__(self, state):
-        self.source, self.target = state
-        self._table = None
+        return translate(self.table, np.asarray(cp, dtype=np.uint32))
 
 
 class AlignmentInputs:
@@ -175,10 +167,8 @@ class AlignmentInputs:
         keep = ~template
         before = running_total(keep)
         self.spans = np.stack([before[t.sentences.nstart], before[t.sentences.nend]], axis=1).astype(np.int32)
-        if recoding is not None:
-            self.kept = from_code_points(recoding(code_points(t.norm)[keep]))
-        else:
-            self.kept = from_code_points(code_points(t.norm)[keep]) if not keep.all() else t.norm
+        kept = code_points(t.norm)[keep]
+        self.kept = from_code_points(recoding(kept) if recoding is not None else kept)
         self.stock = stock[keep]
 
     @property

@@ -12,6 +12,7 @@ import numpy as np
 from ..model import NARRATIVE_SECTIONS
 from ..panel.identity import agency_key
 from .boilerplate import PhraseLexicon, StockPhraseMiner
+from .arrays import running_total
 from .text import ReuseText, shingle_hashes_many
 
 
@@ -95,8 +96,7 @@ def mask_counts(states: list[DocumentState], mask: str) -> list[int]:
         return []
     sizes = np.array([len(p) for p in packed], dtype=np.int64)
     ends = np.cumsum(sizes)
-    running = np.zeros(int(ends[-1]) + 1, dtype=np.int64)
-    np.cumsum(_BITS[np.concatenate(packed)], out=running[1:])
+    running = running_total(_BITS[np.concatenate(packed)])
     return (running[ends] - running[ends - sizes]).tolist()
 
 
